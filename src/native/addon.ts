@@ -1,0 +1,60 @@
+/**
+ * Loads the C addon once (build/Release/geodesic_native.node beside this folder's source, found
+ * from src/native under tsx and from dist/native once compiled) and remembers why it could not.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface UdpStats {
+  rxPackets: number;
+  txPackets: number;
+  droppedOversize: number;
+  sendErrors: number;
+  recvErrors: number;
+}
+
+/** The addon's surface (src/native/c/addon.c). */
+export interface NativeAddon {
+  open(family: 4 | 6, host: string, port: number, slot: number, batch: number, maxBatches: number,
+    rx: ArrayBuffer, rxLen: ArrayBuffer, addr: ArrayBuffer, tx: ArrayBuffer, txLen: ArrayBuffer,
+    onBatch: (count: number) => void, resource: object): object;
+  port(handle: object): number;
+  stats(handle: object): UdpStats;
+  close(handle: object, onClosed: () => void): void;
+}
+
+const FILE = 'geodesic_native.node';
+
+function candidates(): string[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const out: string[] = [];
+  const env = process.env['GEODESIC_NATIVE_PATH'];
+  if (env) out.push(env);
+  out.push(join(here, 'build', 'Release', FILE)); // src/native (tsx)
+  out.push(join(here, '..', '..', 'src', 'native', 'build', 'Release', FILE)); // dist/native
+  return out;
+}
+
+let loaded: { addon: NativeAddon | null; reason: string | null } | undefined;
+
+export function loadAddon(): { addon: NativeAddon | null; reason: string | null } {
+  if (loaded) return loaded;
+  if (process.platform !== 'linux') {
+    loaded = { addon: null, reason: `native UDP needs Linux (recvmmsg); platform is ${process.platform}` };
+    return loaded;
+  }
+  const found = candidates().find((p) => existsSync(p));
+  if (!found) {
+    loaded = { addon: null, reason: `${FILE} not built (run: node scripts/build-native.mjs)` };
+    return loaded;
+  }
+  try {
+    const addon = createRequire(import.meta.url)(found) as NativeAddon;
+    loaded = { addon, reason: null };
+  } catch (err) {
+    loaded = { addon: null, reason: `${found} failed to load: ${(err as Error).message}` };
+  }
+  return loaded;
+}

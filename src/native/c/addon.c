@@ -1,0 +1,220 @@
+/* N-API glue: open(...) -> handle, port(handle), stats(handle), close(handle, cb).
+ * Plain node_api.h (no node-addon-api). Errors thrown carry `code` (EADDRINUSE...) and `syscall`. */
+#include "udp.h"
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, "EINVAL", #call " failed"); return NULL; } } while (0)
+
+static napi_value throw_errno(napi_env env, int err, const char *syscall) {
+  napi_value msg, code, error, sc;
+  const char *name = uv_err_name(-err);
+  char text[256];
+  snprintf(text, sizeof text, "%s %s: %s", syscall, name, strerror(err));
+  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &msg);
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &code);
+  napi_create_error(env, code, msg, &error);
+  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &sc);
+  napi_set_named_property(env, error, "syscall", sc);
+  napi_throw(env, error);
+  return NULL;
+}
+
+static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
+  udp_t *u = (udp_t *)arg;
+  (void)handle;
+  u->teardown = 1;
+  udp_loop_close(u);
+}
+
+static void finalize_handle(napi_env env, void *data, void *hint) {
+  udp_t *u = (udp_t *)data;
+  (void)env; (void)hint;
+  u->external_gone = 1;
+  udp_maybe_free(u);
+}
+
+void udp_call_js(udp_t *u, uint32_t count) {
+  napi_env env = u->env;
+  napi_handle_scope scope;
+  napi_value cb, recv, argv[1], result;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_get_reference_value(env, u->on_batch, &cb);
+  napi_get_reference_value(env, u->resource, &recv);
+  napi_create_uint32(env, count, &argv[0]);
+  u->in_callback = 1;
+  napi_status s = napi_make_callback(env, u->actx, recv, cb, 1, argv, &result);
+  u->in_callback = 0;
+  if (s != napi_ok) {
+    bool pending = false;
+    memset(u->tx_len, 0, (size_t)count * sizeof(int32_t)); /* no replies from a failed batch */
+    napi_is_exception_pending(env, &pending);
+    if (pending) {
+      napi_value e;
+      napi_get_and_clear_last_exception(env, &e);
+      napi_fatal_exception(env, e); /* 'uncaughtException', as a throwing dgram listener would */
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+void udp_call_close_js(udp_t *u) {
+  napi_env env = u->env;
+  napi_handle_scope scope;
+  napi_value cb, recv, result;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  if (u->on_close) {
+    napi_get_reference_value(env, u->on_close, &cb);
+    napi_get_reference_value(env, u->resource, &recv);
+    napi_make_callback(env, u->actx, recv, cb, 0, NULL, &result);
+    napi_delete_reference(env, u->on_close);
+    u->on_close = NULL;
+  }
+  for (int i = 0; i < UDP_BUFFERS; i++) napi_delete_reference(env, u->bufs[i]);
+  napi_delete_reference(env, u->on_batch);
+  napi_delete_reference(env, u->resource);
+  napi_async_destroy(env, u->actx);
+  napi_close_handle_scope(env, scope);
+}
+
+static int get_buffer(napi_env env, napi_value v, size_t need, void **data, napi_ref *ref) {
+  bool is_ab = false;
+  size_t len = 0;
+  if (napi_is_arraybuffer(env, v, &is_ab) != napi_ok || !is_ab) return 0;
+  if (napi_get_arraybuffer_info(env, v, data, &len) != napi_ok || len < need) return 0;
+  return napi_create_reference(env, v, 1, ref) == napi_ok;
+}
+
+/* open(family, host, port, slot, batch, maxBatches, rx, rxLen, addr, tx, txLen, onBatch, resource) */
+static napi_value Open(napi_env env, napi_callback_info info) {
+  size_t argc = 13;
+  napi_value argv[13], name, handle;
+  int32_t family, port;
+  uint32_t slot, batch, max_batches;
+  char host[64];
+  size_t host_len;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 13) { napi_throw_type_error(env, "EINVAL", "open: 13 arguments expected"); return NULL; }
+  CHECK(napi_get_value_int32(env, argv[0], &family));
+  CHECK(napi_get_value_string_utf8(env, argv[1], host, sizeof host, &host_len));
+  CHECK(napi_get_value_int32(env, argv[2], &port));
+  CHECK(napi_get_value_uint32(env, argv[3], &slot));
+  CHECK(napi_get_value_uint32(env, argv[4], &batch));
+  CHECK(napi_get_value_uint32(env, argv[5], &max_batches));
+  if ((family != 4 && family != 6) || port < 0 || port > 65535 || slot < 12 || slot > 65536 ||
+      batch < 1 || batch > UDP_MAX_BATCH || max_batches < 1) {
+    napi_throw_range_error(env, "EINVAL", "open: bad family, port, slot or batch");
+    return NULL;
+  }
+  udp_t *u = calloc(1, sizeof *u);
+  if (!u) return throw_errno(env, ENOMEM, "calloc");
+  u->env = env; u->slot = slot; u->batch = batch; u->max_batches = max_batches; u->fd = -1;
+  size_t pkt = (size_t)slot * batch;
+  void *p[UDP_BUFFERS];
+  size_t need[UDP_BUFFERS] = { pkt, batch * 4, (size_t)batch * UDP_ADDR_BYTES, pkt, batch * 4 };
+  int nrefs = 0;
+  for (; nrefs < UDP_BUFFERS; nrefs++)
+    if (!get_buffer(env, argv[6 + nrefs], need[nrefs], &p[nrefs], &u->bufs[nrefs])) break;
+  u->rmsg = calloc(batch, sizeof *u->rmsg); u->smsg = calloc(batch, sizeof *u->smsg);
+  u->riov = calloc(batch, sizeof *u->riov); u->siov = calloc(batch, sizeof *u->siov);
+  u->peers = calloc(batch, sizeof *u->peers);
+  int fail_errno = 0;
+  const char *syscall = "open";
+  if (nrefs < UDP_BUFFERS) {
+    napi_throw_range_error(env, "EINVAL", "open: shared buffers missing or too small");
+  } else if (!u->rmsg || !u->smsg || !u->riov || !u->siov || !u->peers) {
+    fail_errno = ENOMEM; syscall = "calloc";
+  } else {
+    int fd = udp_socket_open(family, host, port, &syscall);
+    if (fd < 0) fail_errno = -fd; else u->fd = fd;
+  }
+  if (nrefs < UDP_BUFFERS || fail_errno) {
+    for (int i = 0; i < nrefs; i++) napi_delete_reference(env, u->bufs[i]);
+    if (u->fd >= 0) close(u->fd);
+    u->closed = u->external_gone = 1;
+    udp_maybe_free(u);
+    return fail_errno ? throw_errno(env, fail_errno, syscall) : NULL;
+  }
+  u->rx = p[0]; u->rx_len = p[1]; u->addr = p[2]; u->tx = p[3]; u->tx_len = p[4];
+  CHECK(napi_create_reference(env, argv[11], 1, &u->on_batch));
+  CHECK(napi_create_reference(env, argv[12], 1, &u->resource));
+  CHECK(napi_create_string_utf8(env, "GeodesicUdp", NAPI_AUTO_LENGTH, &name));
+  CHECK(napi_async_init(env, argv[12], name, &u->actx));
+  int r = udp_loop_start(u);
+  if (r != 0) {
+    close(u->fd);
+    return throw_errno(env, -r, "uv_poll_start");
+  }
+  napi_add_async_cleanup_hook(env, on_env_cleanup, u, &u->cleanup);
+  CHECK(napi_create_external(env, u, finalize_handle, NULL, &handle));
+  return handle;
+}
+
+static udp_t *unwrap(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, argc, argv, NULL, NULL) != napi_ok || *argc < 1 ||
+      napi_get_value_external(env, argv[0], &data) != napi_ok) {
+    napi_throw_type_error(env, "EINVAL", "expected a UDP handle");
+    return NULL;
+  }
+  return (udp_t *)data;
+}
+
+static napi_value Port(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  udp_t *u = unwrap(env, info, &argc, argv);
+  if (!u) return NULL;
+  int port = u->closing ? -EBADF : udp_socket_port(u->fd);
+  if (port < 0) return throw_errno(env, -port, "getsockname");
+  napi_create_int32(env, port, &out);
+  return out;
+}
+
+static void set_num(napi_env env, napi_value obj, const char *key, double v) {
+  napi_value n;
+  napi_create_double(env, v, &n);
+  napi_set_named_property(env, obj, key, n);
+}
+
+static napi_value Stats(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  udp_t *u = unwrap(env, info, &argc, argv);
+  if (!u) return NULL;
+  napi_create_object(env, &out);
+  set_num(env, out, "rxPackets", u->rx_packets);
+  set_num(env, out, "txPackets", u->tx_packets);
+  set_num(env, out, "droppedOversize", u->dropped_oversize);
+  set_num(env, out, "sendErrors", u->send_errors);
+  set_num(env, out, "recvErrors", u->recv_errors);
+  return out;
+}
+
+/* close(handle, cb): cb runs once the fd is closed (next loop turn). */
+static napi_value Close(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  udp_t *u = unwrap(env, info, &argc, argv);
+  if (!u) return NULL;
+  if (u->closing || u->closed) return NULL;
+  if (argc >= 2) napi_create_reference(env, argv[1], 1, &u->on_close);
+  udp_loop_close(u);
+  return NULL;
+}
+
+static napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    { "open", NULL, Open, NULL, NULL, NULL, napi_default, NULL },
+    { "port", NULL, Port, NULL, NULL, NULL, napi_default, NULL },
+    { "stats", NULL, Stats, NULL, NULL, NULL, napi_default, NULL },
+    { "close", NULL, Close, NULL, NULL, NULL, napi_default, NULL },
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

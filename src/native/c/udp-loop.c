@@ -1,0 +1,168 @@
+/* The batch loop: on readability drain up to max_batches batches with recvmmsg, hand each batch to
+ * JavaScript once, answer with sendmmsg. If the socket cannot take all replies (EAGAIN), the rest
+ * wait for writability and reading pauses until they are out (the tx buffer is shared). */
+#include "udp.h"
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void set_events(udp_t *u, int events);
+
+static void write_addr(uint8_t *out, const struct sockaddr_storage *ss) {
+  memset(out, 0, UDP_ADDR_BYTES);
+  if (ss->ss_family == AF_INET6) {
+    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)ss;
+    out[0] = 6;
+    memcpy(out + 2, &a->sin6_port, 2); /* already big-endian */
+    memcpy(out + 4, &a->sin6_addr, 16);
+  } else {
+    const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+    out[0] = 4;
+    memcpy(out + 2, &a->sin_port, 2);
+    memcpy(out + 4, &a->sin_addr, 4);
+  }
+}
+
+/* Receives one batch; returns packets kept (oversized ones dropped), 0 when nothing is waiting. */
+static uint32_t recv_batch(udp_t *u, int *more) {
+  int n;
+  int icmp = 0;
+  *more = 0;
+  for (uint32_t i = 0; i < u->batch; i++) {
+    u->rmsg[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_storage);
+    u->rmsg[i].msg_hdr.msg_flags = 0;
+    u->rmsg[i].msg_len = 0;
+  }
+  for (;;) {
+    n = recvmmsg(u->fd, u->rmsg, u->batch, MSG_DONTWAIT, NULL);
+    if (n >= 0) break;
+    if (errno == EINTR) continue;
+    /* An ICMP error queued on the socket (port unreachable for an earlier reply...): it is
+     * reported once and cleared, so read again; a few at most so a flood cannot pin us here. */
+    if ((errno == ECONNREFUSED || errno == EHOSTUNREACH || errno == ENETUNREACH ||
+         errno == EHOSTDOWN || errno == ENETDOWN || errno == EPROTO) && icmp++ < 16) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) u->recv_errors++;
+    return 0;
+  }
+  *more = (uint32_t)n == u->batch;
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < (uint32_t)n; i++) {
+    if (u->rmsg[i].msg_hdr.msg_flags & MSG_TRUNC) { u->dropped_oversize++; continue; }
+    if (k != i) {
+      memmove(u->rx + (size_t)k * u->slot, u->rx + (size_t)i * u->slot, u->rmsg[i].msg_len);
+      u->peers[k] = u->peers[i];
+      u->rmsg[k].msg_hdr.msg_namelen = u->rmsg[i].msg_hdr.msg_namelen;
+    }
+    u->rx_len[k] = (int32_t)u->rmsg[i].msg_len;
+    write_addr(u->addr + (size_t)k * UDP_ADDR_BYTES, &u->peers[k]);
+    k++;
+  }
+  u->rx_packets += k;
+  return k;
+}
+
+/* Sends what is pending; 1 when all is out, 0 when the socket is full (EAGAIN). */
+static int flush(udp_t *u) {
+  while (u->pend_off < u->pend_n) {
+    int r = sendmmsg(u->fd, u->smsg + u->pend_off, u->pend_n - u->pend_off, MSG_DONTWAIT);
+    if (r > 0) { u->pend_off += (uint32_t)r; u->tx_packets += r; continue; }
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
+    u->pend_off++; /* this one reply cannot be sent (EMSGSIZE, EPERM, ENOBUFS...): drop it */
+    u->send_errors++;
+  }
+  u->pend_off = u->pend_n = 0;
+  return 1;
+}
+
+static void queue_replies(udp_t *u, uint32_t count) {
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    int32_t len = u->tx_len[i];
+    if (len <= 0) continue;
+    if ((uint32_t)len > u->slot) { u->send_errors++; continue; }
+    u->siov[k].iov_base = u->tx + (size_t)i * u->slot;
+    u->siov[k].iov_len = (size_t)len;
+    u->smsg[k].msg_hdr.msg_name = &u->peers[i];
+    u->smsg[k].msg_hdr.msg_namelen = u->rmsg[i].msg_hdr.msg_namelen;
+    k++;
+  }
+  u->pend_off = 0;
+  u->pend_n = k;
+}
+
+static void on_poll(uv_poll_t *h, int status, int events) {
+  udp_t *u = (udp_t *)h->data;
+  (void)events;
+  if (u->closing) return;
+  if (status < 0) { u->recv_errors++; return; }
+  if (u->pend_n) {
+    if (!flush(u)) return;
+    set_events(u, UV_READABLE);
+  }
+  for (uint32_t b = 0; b < u->max_batches && !u->closing; b++) {
+    int more;
+    uint32_t n = recv_batch(u, &more);
+    if (n > 0) {
+      memset(u->tx_len, 0, (size_t)n * sizeof(int32_t));
+      udp_call_js(u, n);
+      queue_replies(u, n);
+      if (!flush(u)) { if (!u->closing) set_events(u, UV_WRITABLE); break; }
+    }
+    if (!more) break;
+  }
+  if (u->closing && !u->closed) udp_loop_close(u);
+}
+
+static void set_events(udp_t *u, int events) {
+  if (u->events == events) return;
+  u->events = events;
+  uv_poll_start(&u->poll, events, on_poll);
+}
+
+int udp_loop_start(udp_t *u) {
+  uv_loop_t *loop;
+  if (napi_get_uv_event_loop(u->env, &loop) != napi_ok) return UV_EINVAL;
+  int r = uv_poll_init(loop, &u->poll, u->fd);
+  if (r != 0) return r;
+  u->poll.data = u;
+  for (uint32_t i = 0; i < u->batch; i++) {
+    u->riov[i].iov_base = u->rx + (size_t)i * u->slot;
+    u->riov[i].iov_len = u->slot;
+    memset(&u->rmsg[i], 0, sizeof u->rmsg[i]);
+    u->rmsg[i].msg_hdr.msg_name = &u->peers[i];
+    u->rmsg[i].msg_hdr.msg_iov = &u->riov[i];
+    u->rmsg[i].msg_hdr.msg_iovlen = 1;
+    memset(&u->smsg[i], 0, sizeof u->smsg[i]);
+    u->smsg[i].msg_hdr.msg_iov = &u->siov[i];
+    u->smsg[i].msg_hdr.msg_iovlen = 1;
+  }
+  u->events = UV_READABLE;
+  return uv_poll_start(&u->poll, UV_READABLE, on_poll);
+}
+
+void udp_maybe_free(udp_t *u) {
+  if (!u->closed || !u->external_gone) return;
+  free(u->rmsg); free(u->smsg); free(u->riov); free(u->siov); free(u->peers);
+  free(u);
+}
+
+static void on_closed(uv_handle_t *h) {
+  udp_t *u = (udp_t *)h->data;
+  close(u->fd);
+  u->fd = -1;
+  u->closed = 1;
+  if (u->cleanup) napi_remove_async_cleanup_hook(u->cleanup);
+  u->cleanup = NULL;
+  if (!u->teardown) udp_call_close_js(u);
+  udp_maybe_free(u);
+}
+
+void udp_loop_close(udp_t *u) {
+  u->closing = 1;
+  if (u->in_callback || uv_is_closing((uv_handle_t *)&u->poll)) return; /* on_poll finishes it */
+  uv_poll_stop(&u->poll);
+  uv_close((uv_handle_t *)&u->poll, on_closed);
+}

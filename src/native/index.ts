@@ -1,0 +1,11 @@
+/**
+ * src/native: the C addon (N-API) and its pure-JS fallbacks. Imports nothing from src/.
+ * UDP: batched recvmmsg/sendmmsg over buffers shared with JavaScript (README.md).
+ */
+export { openUdp, nativeStatus } from './open-udp.js';
+export type { OpenUdpOptions } from './open-udp.js';
+export type { UdpBatch, UdpBatchHandler } from './udp-batch.js';
+export { ADDR_BYTES } from './udp-batch.js';
+export type { UdpEndpoint, UdpStats } from './udp-endpoint.js';
+export { peerAddress, peerPort } from './udp-address.js';
+export { UdpBindError } from './errors.js';

@@ -1,0 +1,38 @@
+/** The native path: the C addon drains the socket in batches and calls onBatch once per batch. */
+import type { NativeAddon } from './addon.js';
+import { allocBatch } from './udp-batch.js';
+import type { UdpBatchHandler } from './udp-batch.js';
+import type { UdpEndpoint } from './udp-endpoint.js';
+
+/** Batches one readiness callback may drain before yielding to the event loop. */
+const MAX_BATCHES_PER_WAKEUP = 16;
+
+export function openNative(addon: NativeAddon, family: 4 | 6, host: string, port: number, slot: number,
+  batch: number, handler: UdpBatchHandler): UdpEndpoint {
+  const b = allocBatch(slot, batch);
+  const onBatch = (count: number): void => {
+    b.count = count;
+    handler(b);
+  };
+  const handle = addon.open(family, host, port, slot, batch, MAX_BATCHES_PER_WAKEUP,
+    b.rx.buffer as ArrayBuffer, b.rxLen.buffer as ArrayBuffer, b.addr.buffer as ArrayBuffer,
+    b.tx.buffer as ArrayBuffer, b.txLen.buffer as ArrayBuffer, onBatch, {});
+  let bound: number;
+  try {
+    bound = addon.port(handle);
+  } catch (err) {
+    addon.close(handle, () => undefined);
+    throw err;
+  }
+  let closed: Promise<void> | undefined;
+  return {
+    native: true,
+    address: host,
+    port: bound,
+    stats: () => addon.stats(handle),
+    close(): Promise<void> {
+      closed ??= new Promise<void>((resolve) => addon.close(handle, resolve));
+      return closed;
+    },
+  };
+}
