@@ -1,0 +1,353 @@
+/**
+ * One relayed TCP connection: optional inbound PROXY header (trusted sources only), ClientHello
+ * peek with a deadline, routing, upstream connect with retry on the next server, then a byte pump
+ * with backpressure and half-close in both directions.
+ */
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
+import { connectionChannel } from './channels.js';
+import type { ConnectionEvent } from './channels.js';
+import type { ListenerCounters, RouteCounters } from './counters.js';
+import type { ListenerOptions } from './options.js';
+import type { Pool } from './pool.js';
+import { encodeProxyHeader, parseProxyHeader } from './proxy-protocol.js';
+import type { ProxyAddresses } from './proxy-protocol.js';
+import type { Router } from './router.js';
+import { peekClientHello } from './sni.js';
+import type { Upstream } from './upstream.js';
+
+/** What a connection needs from its listener (kept by the listener across reloads). */
+export interface ConnectionContext {
+  readonly opts: ListenerOptions;
+  readonly router: Router;
+  readonly counters: ListenerCounters;
+  readonly noDelay: boolean;
+  readonly keepAliveMs: number;
+  routeCounters(rule: string): RouteCounters;
+  pool(name: string): Pool | undefined;
+  /** Admission by address (after any PROXY header); false = refused (counted, published). */
+  admit(client: string): boolean;
+  release(client: string): void;
+  passiveFailure(pool: Pool, upstream: Upstream, reason: string): void;
+  done(conn: Connection): void;
+}
+
+const enum Phase {
+  Proxy,
+  Hello,
+  Connecting,
+  Piping,
+  Closed,
+}
+
+export class Connection {
+  private phase: Phase;
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private up: Socket | undefined;
+  private upstream: Upstream | undefined;
+  private pool: Pool | undefined;
+  private tried: Set<Upstream> | undefined;
+  private route: RouteCounters | undefined;
+  private rule: string | undefined;
+  private sni: string | undefined;
+  private alpn: readonly string[] = [];
+  private admitted = false;
+  private ending: string | undefined;
+  private bytesUp = 0;
+  private bytesDown = 0;
+  private readonly startedAt = Date.now();
+  private client: string;
+  private clientPort: number;
+  private inbound: ProxyAddresses | undefined;
+
+  constructor(
+    private readonly ctx: ConnectionContext,
+    private readonly sock: Socket,
+    trustedProxy: boolean,
+  ) {
+    this.client = sock.remoteAddress ?? '';
+    this.clientPort = sock.remotePort ?? 0;
+    if (ctx.noDelay) sock.setNoDelay(true);
+    if (ctx.keepAliveMs > 0) sock.setKeepAlive(true, ctx.keepAliveMs);
+    sock.on('error', this.onClientError);
+    sock.on('close', this.onClientClose);
+    const needBytes = trustedProxy || (ctx.opts.peek && !ctx.router.onlyDefault);
+    this.phase = trustedProxy ? Phase.Proxy : Phase.Hello;
+    if (!trustedProxy && !this.admitClient()) return;
+    if (!needBytes) {
+      this.decide(undefined, []);
+      return;
+    }
+    sock.on('data', this.onPeekData);
+    sock.once('end', this.onEarlyEnd);
+    this.timer = setTimeout(this.onHelloTimeout, ctx.opts.clientHelloTimeoutMs);
+  }
+
+  private admitClient(): boolean {
+    if (!this.ctx.admit(this.client)) {
+      this.ending = 'rejected';
+      this.sock.destroy();
+      return false;
+    }
+    this.admitted = true;
+    return true;
+  }
+
+  private readonly onPeekData = (chunk: Buffer): void => {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    const all = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks, this.buffered);
+    if (this.chunks.length > 1) this.chunks = [all];
+    if (this.phase === Phase.Proxy && !this.takeProxyHeader(all)) return;
+    if (this.phase !== Phase.Hello) return;
+    const data = this.chunks[0];
+    if (!data || data.length === 0) return;
+    if (!this.ctx.opts.peek || this.ctx.router.onlyDefault) return this.decide(undefined, []);
+    const r = peekClientHello(data, this.ctx.opts.maxHelloBytes);
+    if (r.kind === 'need-more') return;
+    if (r.kind === 'hello') return this.decide(r.sni, r.alpn);
+    this.ctx.counters.notTls++;
+    this.decide(undefined, []);
+  };
+
+  /** Consumes an inbound PROXY header; false while more bytes are needed or on a bad header. */
+  private takeProxyHeader(all: Buffer): boolean {
+    const p = parseProxyHeader(all);
+    if (p.kind === 'need-more') return false;
+    if (p.kind === 'invalid') {
+      this.sock.destroy();
+      return false;
+    }
+    if (p.addresses) {
+      this.inbound = p.addresses;
+      this.client = p.addresses.sourceAddress;
+      this.clientPort = p.addresses.sourcePort;
+    }
+    const rest = all.subarray(p.length);
+    this.chunks = rest.length ? [rest] : [];
+    this.buffered = rest.length;
+    this.phase = Phase.Hello;
+    if (!this.admitClient()) return false;
+    if (!this.ctx.opts.peek || this.ctx.router.onlyDefault) {
+      this.decide(undefined, []);
+      return false;
+    }
+    return true;
+  }
+
+  /** The client half-closed before its first bytes were complete: route what we have. */
+  private readonly onEarlyEnd = (): void => {
+    if (this.phase === Phase.Hello) this.decide(undefined, []);
+    else if (this.phase === Phase.Proxy) this.abort('proxy-header-incomplete');
+  };
+
+  private readonly onHelloTimeout = (): void => {
+    this.timer = undefined;
+    if (this.phase === Phase.Proxy) return this.abort('proxy-header-timeout');
+    this.ctx.counters.helloTimeouts++;
+    this.decide(undefined, []);
+  };
+
+  private decide(sni: string | undefined, alpn: readonly string[]): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.sni = sni;
+    this.alpn = alpn;
+    this.sock.removeListener('data', this.onPeekData);
+    this.sock.removeListener('end', this.onEarlyEnd);
+    this.sock.pause();
+    const match = this.ctx.router.route(sni, alpn);
+    const pool = match && this.ctx.pool(match.pool);
+    if (!match || !pool) {
+      this.ctx.counters.noRoute++;
+      this.ending = 'no-route';
+      this.sock.end(() => this.sock.destroy());
+      return;
+    }
+    this.rule = match.rule;
+    this.route = this.ctx.routeCounters(match.rule);
+    this.route.connections++;
+    this.route.active++;
+    this.pool = pool;
+    this.phase = Phase.Connecting;
+    if (this.ctx.opts.totalTimeoutMs > 0) this.timer = setTimeout(this.onTotalTimeout, this.ctx.opts.totalTimeoutMs);
+    this.connectNext();
+  }
+
+  private connectNext(): void {
+    const pool = this.pool as Pool;
+    const tries = this.tried?.size ?? 0;
+    const u = tries < pool.opts.tries ? pool.pick(this.client, this.tried, Date.now()) : undefined;
+    if (!u) {
+      if (this.route) this.route.errors++;
+      return this.abort(tries === 0 ? 'no-upstream' : 'upstream-failed');
+    }
+    (this.tried ??= new Set()).add(u);
+    this.upstream = u;
+    u.active++;
+    const keepAlive = this.ctx.keepAliveMs > 0;
+    const up = connect({
+      host: u.opts.host,
+      port: u.opts.port,
+      allowHalfOpen: true,
+      noDelay: this.ctx.noDelay,
+      keepAlive,
+      keepAliveInitialDelay: this.ctx.keepAliveMs,
+    });
+    this.up = up;
+    up.setTimeout(pool.opts.connectTimeoutMs);
+    up.once('connect', this.onUpConnect);
+    up.on('timeout', this.onUpTimeout);
+    up.on('error', this.onUpError);
+    up.on('close', this.onUpClose);
+  }
+
+  private upFailed(reason: string): void {
+    const u = this.upstream as Upstream;
+    const up = this.up as Socket;
+    up.removeAllListeners();
+    up.on('error', noop);
+    up.destroy();
+    u.active--;
+    this.ctx.passiveFailure(this.pool as Pool, u, reason);
+    this.upstream = undefined;
+    this.up = undefined;
+    if (this.phase === Phase.Connecting) this.connectNext();
+  }
+
+  private readonly onUpTimeout = (): void => {
+    if (this.phase === Phase.Connecting) return this.upFailed('connect timeout');
+    this.abort('idle-timeout');
+  };
+
+  private readonly onUpConnect = (): void => {
+    const up = this.up as Socket;
+    const u = this.upstream as Upstream;
+    u.succeed();
+    u.connections++;
+    this.phase = Phase.Piping;
+    up.setTimeout(0);
+    const proxy = (this.pool as Pool).opts.proxyProtocol;
+    up.cork();
+    if (proxy) up.write(encodeProxyHeader(proxy, this.proxyAddresses(), this.sni));
+    for (const c of this.chunks) {
+      this.bytesUp += c.length;
+      up.write(c);
+    }
+    up.uncork();
+    this.chunks = [];
+    const sock = this.sock;
+    sock.on('data', this.onClientData);
+    sock.on('end', this.onClientEnd);
+    sock.on('drain', this.onClientDrain);
+    up.on('data', this.onUpData);
+    up.on('end', this.onUpEnd);
+    up.on('drain', this.onUpDrain);
+    if (this.ctx.opts.idleTimeoutMs > 0) {
+      sock.setTimeout(this.ctx.opts.idleTimeoutMs);
+      sock.on('timeout', this.onIdle);
+    }
+    if (sock.readableEnded) up.end();
+    sock.resume();
+  };
+
+  private proxyAddresses(): ProxyAddresses {
+    const s = this.sock;
+    return {
+      sourceAddress: this.client,
+      sourcePort: this.clientPort,
+      destAddress: this.inbound?.destAddress ?? s.localAddress ?? '0.0.0.0',
+      destPort: this.inbound?.destPort ?? s.localPort ?? 0,
+    };
+  }
+
+  private readonly onClientData = (chunk: Buffer): void => {
+    this.bytesUp += chunk.length;
+    if (!(this.up as Socket).write(chunk)) this.sock.pause();
+  };
+  private readonly onUpData = (chunk: Buffer): void => {
+    this.bytesDown += chunk.length;
+    if (!this.sock.write(chunk)) (this.up as Socket).pause();
+  };
+  private readonly onClientDrain = (): void => void (this.up as Socket).resume();
+  private readonly onUpDrain = (): void => void this.sock.resume();
+  private readonly onClientEnd = (): void => void (this.up as Socket).end();
+  private readonly onUpEnd = (): void => void this.sock.end();
+  private readonly onIdle = (): void => this.abort('idle-timeout');
+  private readonly onTotalTimeout = (): void => this.abort('total-timeout');
+
+  private readonly onClientError = (err: Error): void => {
+    this.ending ??= `client error: ${(err as NodeJS.ErrnoException).code ?? err.message}`;
+    this.up?.destroy();
+  };
+
+  private readonly onUpError = (err: Error): void => {
+    const code = (err as NodeJS.ErrnoException).code ?? err.message;
+    if (this.phase === Phase.Connecting) return this.upFailed(code);
+    this.ending ??= `upstream error: ${code}`;
+    this.sock.destroy();
+  };
+
+  private readonly onClientClose = (): void => {
+    if (this.phase === Phase.Connecting) this.up?.destroy();
+    else if (this.up && !this.up.writableEnded) this.up.destroy();
+    this.maybeDone();
+  };
+
+  private readonly onUpClose = (): void => {
+    if (this.phase !== Phase.Piping) return;
+    if (!this.sock.writableEnded) this.sock.destroy();
+    this.maybeDone();
+  };
+
+  /** Ends both sides now. */
+  abort(reason: string): void {
+    this.ending ??= reason;
+    this.sock.destroy();
+    this.up?.destroy();
+    this.maybeDone();
+  }
+
+  private maybeDone(): void {
+    if (this.phase === Phase.Closed) return;
+    if (!this.sock.destroyed || (this.up && !this.up.destroyed)) return;
+    this.phase = Phase.Closed;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.admitted) this.ctx.release(this.client);
+    const u = this.upstream;
+    if (u) {
+      u.active--;
+      u.bytesUp += this.bytesUp;
+      u.bytesDown += this.bytesDown;
+    }
+    const r = this.route;
+    if (r) {
+      r.active--;
+      r.bytesUp += this.bytesUp;
+      r.bytesDown += this.bytesDown;
+    }
+    this.ctx.done(this);
+    if (connectionChannel.hasSubscribers) connectionChannel.publish(this.event());
+  }
+
+  private event(): ConnectionEvent {
+    return {
+      listener: this.ctx.opts.name,
+      client: this.client,
+      clientPort: this.clientPort,
+      sni: this.sni,
+      alpn: this.alpn,
+      route: this.rule,
+      pool: this.pool?.opts.name,
+      upstream: this.upstream?.address,
+      bytesUp: this.bytesUp,
+      bytesDown: this.bytesDown,
+      durationMs: Date.now() - this.startedAt,
+      end: this.ending ?? 'closed',
+    };
+  }
+}
+
+function noop(): void {}
