@@ -5,6 +5,7 @@ export interface Diagnostic {
   severity: 'error' | 'warning';
   file?: string;
   line?: number;
+  column?: number;
   name?: string;
   type?: string;
   message: string;
@@ -38,6 +39,7 @@ export class ZoneCheckError extends AppError {
 
 /** `file:line: severity: message` as named-checkzone prints its findings. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.file !== undefined ? `${d.file}${d.line !== undefined ? `:${d.line}` : ''}: ` : '';
+  const where = d.file === undefined ? '' :
+    `${d.file}${d.line !== undefined ? `:${d.line}` : ''}${d.column !== undefined ? `:${d.column}` : ''}: `;
   return `${where}${d.severity}: ${d.message}`;
 }

@@ -34,6 +34,8 @@ test('parentheses join lines; comments inside them', () => {
 test('escapes stay raw and do not split tokens', () => {
   const es = lexAll('a\\ b\\;c\\. TXT "say \\"hi\\" (x)" \\040\n');
   assert.deepEqual(texts(es[0]!), ['a\\ b\\;c\\.', 'TXT', 'say \\"hi\\" (x)', '\\040']);
+  const e3 = lexAll('s HTTPS 1 . alpn="h2,h3 x" port=443\n');
+  assert.deepEqual(texts(e3[0]!), ['s', 'HTTPS', '1', '.', 'alpn="h2,h3 x"', 'port=443']);
   const e2 = lexAll('x TXT ""\r\n');
   assert.deepEqual(texts(e2[0]!), ['x', 'TXT', '']);
 });

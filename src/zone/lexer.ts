@@ -15,7 +15,7 @@ export interface ZoneEntry {
   readonly line: number;         // line of the first token
 }
 
-const SP = 32, TAB = 9, CR = 13, LF = 10, SEMI = 59, LPAR = 40, RPAR = 41, QUOTE = 34, BSL = 92;
+const EQ = 61, SP = 32, TAB = 9, CR = 13, LF = 10, SEMI = 59, LPAR = 40, RPAR = 41, QUOTE = 34, BSL = 92;
 
 function isDelimiter(c: number): boolean {
   return c === SP || c === TAB || c === CR || c === LF || c === SEMI || c === LPAR || c === RPAR || c === QUOTE;
@@ -86,6 +86,7 @@ export class ZoneLexer {
       while (p < n) {
         const d = s.charCodeAt(p);
         if (d === BSL) { p += 2; continue; }
+        if (d === QUOTE && p > start && s.charCodeAt(p - 1) === EQ) { p = this.skipQuoted(p, column); continue; }
         if (isDelimiter(d)) break;
         p++;
       }
@@ -99,9 +100,16 @@ export class ZoneLexer {
   }
 
   private quoted(column: number): string {
-    const s = this.text;
     const start = this.pos + 1;
-    let p = start;
+    const p = this.skipQuoted(this.pos, column) - 1;
+    this.pos = p + 1;
+    return this.text.slice(start, p);
+  }
+
+  /** From the opening quote at `open`, returns the index after the closing quote. */
+  private skipQuoted(open: number, column: number): number {
+    const s = this.text;
+    let p = open + 1;
     for (;;) {
       if (p >= s.length) this.fail(this.line, column, 'quoted string is never closed');
       const d = s.charCodeAt(p);
@@ -110,7 +118,6 @@ export class ZoneLexer {
       if (d === LF) this.fail(this.line, column, 'quoted string is not closed on its line');
       p++;
     }
-    this.pos = p + 1;
-    return s.slice(start, p);
+    return p + 1;
   }
 }

@@ -1,0 +1,142 @@
+import { RRType, nameKey, nameToText, rdataNames, typeToText } from '../wire/index.js';
+import type { Name } from '../wire/index.js';
+import type { Diagnostic } from './errors.js';
+import type { Zone } from './zone.js';
+import type { ZoneNode } from './zone-node.js';
+
+/** Types that may stand beside a CNAME (RFC 2181 §10.1, RFC 4035 §2.5). */
+const BESIDE_CNAME = new Set<number>([RRType.CNAME, RRType.RRSIG, RRType.NSEC]);
+const ADDRESS: readonly number[] = [RRType.A, RRType.AAAA];
+
+class Checker {
+  readonly out: Diagnostic[];
+  private readonly cuts = new Set<string>();
+
+  constructor(private readonly zone: Zone) {
+    this.out = [...zone.diagnostics];
+    for (const n of zone.allNodes()) if (n.isDelegation) this.cuts.add(n.key);
+  }
+
+  error(node: ZoneNode, type: number, message: string): void {
+    this.out.push({ severity: 'error', name: nameToText(node.name), type: typeToText(type), message });
+  }
+
+  warn(node: ZoneNode, type: number, message: string): void {
+    this.out.push({ severity: 'warning', name: nameToText(node.name), type: typeToText(type), message });
+  }
+
+  /** The delegation node at or above `key` (strictly below the apex), if any. */
+  cutAbove(key: string): string | undefined {
+    if (this.cuts.size === 0) return undefined;
+    let cut: string | undefined;
+    for (let k = key; k.length > this.zone.originKey.length; k = k.slice(k.charCodeAt(0) + 1)) {
+      if (this.cuts.has(k)) cut = k;
+    }
+    return cut;
+  }
+
+  run(): Diagnostic[] {
+    const z = this.zone;
+    const apex = z.apex;
+    if (z.soa.rdata.length > 1) this.error(apex, RRType.SOA, `multiple RRs of singleton type SOA at the apex`);
+    if (!apex.get(RRType.NS)) this.error(apex, RRType.NS, `zone ${nameToText(z.origin)} has no NS records`);
+    for (const node of z.allNodes()) this.node(node);
+    return this.out;
+  }
+
+  private node(node: ZoneNode): void {
+    if (node.isEmptyNonTerminal) return;
+    const name = nameToText(node.name);
+    if (!node.isApex && node.get(RRType.SOA)) this.error(node, RRType.SOA, `SOA record not at top of zone (${name})`);
+    const cname = node.get(RRType.CNAME);
+    if (cname) {
+      if (cname.rdata.length > 1) this.error(node, RRType.CNAME, `${name}: multiple RRs of singleton type CNAME`);
+      for (const t of node.types()) {
+        if (!BESIDE_CNAME.has(t)) { this.error(node, t, `${name}: CNAME and other data (${typeToText(t)})`); break; }
+      }
+    }
+    const dname = node.get(RRType.DNAME);
+    if (dname && dname.rdata.length > 1) this.error(node, RRType.DNAME, `${name}: multiple RRs of singleton type DNAME`);
+    if (!node.isApex) {
+      const parent = this.zone.node(node.key.slice(node.key.charCodeAt(0) + 1));
+      if (parent?.get(RRType.DNAME)) this.error(node, RRType.DNAME, `${name} is below the DNAME at ${nameToText(parent.name)} (RFC 6672 §2.3)`);
+      const cut = this.cutAbove(node.key);
+      if (cut !== undefined && cut !== node.key) this.occluded(node, name);
+      else if (cut === node.key) this.delegation(node, name);
+    }
+    if (node.isApex || node.isDelegation) {
+      for (const rd of node.get(RRType.NS)?.rdata ?? []) this.nsTarget(node, rdataNames(RRType.NS, rd)[0]!);
+    }
+    for (const t of [RRType.MX, RRType.SRV]) {
+      for (const rd of node.get(t)?.rdata ?? []) this.hostTarget(node, t, rdataNames(t, rd)[0]!);
+    }
+  }
+
+  private occluded(node: ZoneNode, name: string): void {
+    for (const t of node.types()) {
+      if (!ADDRESS.includes(t)) this.warn(node, t, `${name} ${typeToText(t)} is below a zone cut (occluded, not served)`);
+    }
+  }
+
+  private delegation(node: ZoneNode, name: string): void {
+    for (const t of node.types()) {
+      if (t !== RRType.NS && t !== RRType.DS && t !== RRType.NSEC && !ADDRESS.includes(t)) {
+        this.warn(node, t, `${name} ${typeToText(t)} at a zone cut is occluded by the delegation`);
+      }
+    }
+  }
+
+  private inZone(target: Name): boolean {
+    return isBelowKey(nameKey(target), this.zone.originKey);
+  }
+
+  private nsTarget(node: ZoneNode, target: Name): void {
+    if (!this.inZone(target)) return;
+    const t = nameToText(target);
+    const path = this.zone.lookup(target);
+    const n = path.node;
+    if (n?.get(RRType.CNAME)) { this.error(node, RRType.NS, `NS '${t}' is a CNAME (illegal)`); return; }
+    if (n && ADDRESS.some((a) => n.get(a))) return;
+    const cut = this.cutAbove(nameKey(target));
+    if (cut !== undefined) {
+      const where = nameToText(this.zone.node(cut)!.name);
+      this.error(node, RRType.NS, `${nameToText(node.name)}/NS '${t}' has no REQUIRED GLUE address records (A or AAAA) below the cut ${where}`);
+    } else {
+      this.error(node, RRType.NS, `${nameToText(node.name)}/NS '${t}' has no address records (A or AAAA)`);
+    }
+  }
+
+  private hostTarget(node: ZoneNode, type: number, target: Name): void {
+    if (!this.inZone(target) || (target.length === 1 && target[0] === 0)) return;
+    const t = nameToText(target);
+    const n = this.zone.lookup(target).node;
+    if (n?.get(RRType.CNAME)) this.warn(node, type, `${typeToText(type)} '${t}' is a CNAME (illegal)`);
+    else if (!n || !ADDRESS.some((a) => n.get(a))) {
+      if (this.cutAbove(nameKey(target)) === undefined && !this.wildcardCovers(target)) {
+        this.warn(node, type, `${typeToText(type)} '${t}' has no address records (A or AAAA)`);
+      }
+    }
+  }
+
+  private wildcardCovers(target: Name): boolean {
+    const ce = this.zone.lookup(target).closestEncloser;
+    return this.zone.node('\x01*' + ce.key) !== undefined;
+  }
+}
+
+function isBelowKey(key: string, ancestorKey: string): boolean {
+  if (!key.endsWith(ancestorKey)) return false;
+  const cut = key.length - ancestorKey.length;
+  for (let p = 0; p < cut; p += key.charCodeAt(p) + 1) if (p + key.charCodeAt(p) + 1 === cut) return true;
+  return cut === 0;
+}
+
+/**
+ * named-checkzone's rules over a loaded zone, plus the loader's own findings: no NS at the apex,
+ * several SOAs, SOA below the apex, CNAME and other data, several CNAMEs/DNAMEs, names below a DNAME,
+ * NS targets that are CNAMEs or have no address (glue missing below a cut) — errors; duplicates,
+ * TTL mismatches, MX/SRV targets without address, occluded data — warnings.
+ */
+export function checkZone(zone: Zone): Diagnostic[] {
+  return new Checker(zone).run();
+}

@@ -1,0 +1,204 @@
+import { RRType, nameIsBelowOrAt, nameKey, nameToText, rdataCanonical, rrsigTypeCovered, typeToText } from '../wire/index.js';
+import type { Name } from '../wire/index.js';
+import { ZoneCheckError, type Diagnostic } from './errors.js';
+import { ZoneNode } from './zone-node.js';
+import { SlabRRset } from './rrset.js';
+import { ByteSlab, compareBytes, grow } from './bytes.js';
+import { Zone } from './zone.js';
+
+const SIG_GROUP = 0x10000;
+
+/**
+ * Collects records (one at a time, copied into a byte slab and typed-array columns: no object per
+ * record) and builds an immutable Zone: groups by owner and type, sorts rdata canonically, drops
+ * duplicates (warning), gives each RRset its first record's TTL (warning on a mismatch, as BIND),
+ * and adds the empty non-terminals.
+ */
+export class ZoneBuilder {
+  readonly originKey: string;
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly nodes = new Map<string, ZoneNode>();
+  private readonly byOrd: ZoneNode[] = [];
+  private readonly files: string[] = [];
+  private n = 0;
+  private ord = new Int32Array(1024);
+  private type = new Uint16Array(1024);
+  private ttl = new Uint32Array(1024);
+  private off = new Uint32Array(1024);
+  private len = new Uint16Array(1024);
+  private line = new Int32Array(1024);
+  private fileIx = new Uint16Array(1024);
+  private readonly slab = new ByteSlab();
+
+  constructor(readonly origin: Name, readonly file: string | null = null) {
+    this.originKey = nameKey(origin);
+  }
+
+  /** Adds one record. Owners outside the origin are refused (error diagnostic, record dropped). */
+  add(name: Name, type: number, ttl: number, rdata: Uint8Array, file?: string, line = 0): void {
+    const key = nameKey(name);
+    let node = this.nodes.get(key);
+    if (node === undefined) {
+      if (!key.endsWith(this.originKey) || !nameIsBelowOrAt(name, this.origin)) {
+        this.diagnostics.push({ severity: 'error', file, line, name: nameToText(name), type: typeToText(type),
+          message: `${nameToText(name)} is outside the zone ${nameToText(this.origin)}` });
+        return;
+      }
+      node = new ZoneNode(key, this.byOrd.length);
+      this.nodes.set(key, node);
+      this.byOrd.push(node);
+    }
+    const i = this.n++;
+    if (i >= this.ord.length) this.growColumns(i + 1);
+    this.ord[i] = node.ord;
+    this.type[i] = type;
+    this.ttl[i] = ttl;
+    this.off[i] = this.slab.push(rdata);
+    this.len[i] = rdata.length;
+    this.line[i] = line;
+    this.fileIx[i] = this.fileIndex(file);
+  }
+
+  private fileIndex(file: string | undefined): number {
+    if (file === undefined) return 0xffff;
+    const last = this.files.length - 1;
+    if (last >= 0 && this.files[last] === file) return last;
+    const ix = this.files.indexOf(file);
+    if (ix >= 0) return ix;
+    this.files.push(file);
+    return this.files.length - 1;
+  }
+
+  private growColumns(need: number): void {
+    this.ord = grow(this.ord, need); this.type = grow(this.type, need); this.ttl = grow(this.ttl, need);
+    this.off = grow(this.off, need); this.len = grow(this.len, need); this.line = grow(this.line, need);
+    this.fileIx = grow(this.fileIx, need);
+  }
+
+  get recordsAdded(): number {
+    return this.n;
+  }
+
+  /** Builds the Zone. Throws ZoneCheckError when the apex has no SOA or a record was refused. */
+  finish(): Zone {
+    const perm = this.byOwner();
+    const out = new ByteSlab(this.slab.used + 2 * this.n + 16);
+    const nodeCount = this.byOrd.length;
+    let start = 0;
+    let records = 0;
+    for (let o = 0; o < nodeCount; o++) {
+      let end = start;
+      while (end < this.n && this.ord[perm[end]!] === o) end++;
+      records += this.fillNode(this.byOrd[o]!, perm.subarray(start, end), out);
+      start = end;
+    }
+    const apex = this.addEmptyNonTerminals();
+    if (!apex.get(RRType.SOA)) {
+      this.diagnostics.push({ severity: 'error', name: nameToText(this.origin), type: 'SOA',
+        message: `zone ${nameToText(this.origin)} has no SOA record at its apex` });
+    }
+    if (this.diagnostics.some((d) => d.severity === 'error')) {
+      throw new ZoneCheckError(nameToText(this.origin), this.diagnostics);
+    }
+    return new Zone(this.origin, this.file, this.nodes, apex, records, nodeCount, this.diagnostics);
+  }
+
+  /** Record indices grouped by owner (counting sort on ord, stable: file order kept inside an owner). */
+  private byOwner(): Int32Array {
+    const count = new Int32Array(this.byOrd.length + 1);
+    for (let i = 0; i < this.n; i++) count[this.ord[i]! + 1]!++;
+    for (let o = 1; o < count.length; o++) count[o]! += count[o - 1]!;
+    const perm = new Int32Array(this.n);
+    for (let i = 0; i < this.n; i++) perm[count[this.ord[i]!]!++] = i;
+    return perm;
+  }
+
+  private groupOf(i: number): number {
+    const t = this.type[i]!;
+    if (t !== RRType.RRSIG || this.len[i]! < 2) return t;
+    return SIG_GROUP + rrsigTypeCovered(this.rdataOf(i));
+  }
+
+  private rdataOf(i: number): Uint8Array {
+    return this.slab.buf.subarray(this.off[i]!, this.off[i]! + this.len[i]!);
+  }
+
+  /** Writes the node's RRsets into `out`; returns how many records it kept. */
+  private fillNode(node: ZoneNode, ix: Int32Array, out: ByteSlab): number {
+    node.isApex = node.key === this.originKey;
+    if (ix.length === 1 && this.type[ix[0]!] !== RRType.RRSIG) {
+      node.sets = [this.writeSet(node, [ix[0]!], out)];
+      return 1;
+    }
+    const groups = Array.from(ix, (i) => ({ i, g: this.groupOf(i) }));
+    if (groups.length > 1) groups.sort((a, b) => a.g - b.g || a.i - b.i);
+    const sets: SlabRRset[] = [];
+    const sigSets: SlabRRset[] = [];
+    const sigCovered: number[] = [];
+    let kept = 0;
+    for (let s = 0; s < groups.length;) {
+      let e = s + 1;
+      while (e < groups.length && groups[e]!.g === groups[s]!.g) e++;
+      const set = this.writeSet(node, groups.slice(s, e).map((x) => x.i), out);
+      kept += set.count;
+      if (set.type === RRType.RRSIG) { sigSets.push(set); sigCovered.push(groups[s]!.g - SIG_GROUP); } else sets.push(set);
+      s = e;
+    }
+    node.sets = sets;
+    if (sigSets.length > 0) { node.sigSets = sigSets; node.sigCovered = sigCovered; }
+    return kept;
+  }
+
+  private writeSet(node: ZoneNode, ix: number[], out: ByteSlab): SlabRRset {
+    const first = ix[0]!;
+    const type = this.type[first]!;
+    const ttl = this.ttl[first]!;
+    let items = ix.map((i) => ({ i, rd: this.rdataOf(i), canon: this.rdataOf(i) }));
+    if (items.length > 1) {
+      for (const it of items) {
+        it.canon = rdataCanonical(type, it.rd);
+        if (this.ttl[it.i] !== ttl) this.warn(it.i, `TTL ${this.ttl[it.i]} differs from the RRset's TTL ${ttl}; using ${ttl}`, node);
+      }
+      items.sort((a, b) => compareBytes(a.canon, b.canon) || a.i - b.i);
+      items = items.filter((it, k) => {
+        if (k === 0 || compareBytes(it.canon, items[k - 1]!.canon) !== 0) return true;
+        this.warn(it.i, 'duplicate record ignored', node);
+        return false;
+      });
+    }
+    const offset = out.used;
+    out.reserve(items.length * 2);
+    for (const it of items) {
+      out.buf[out.used++] = it.rd.length >> 8;
+      out.buf[out.used++] = it.rd.length & 0xff;
+      out.push(it.rd);
+    }
+    return new SlabRRset(node, type, ttl, out.buf, offset, items.length);
+  }
+
+  private warn(i: number, message: string, node: ZoneNode): void {
+    const fi = this.fileIx[i]!;
+    this.diagnostics.push({ severity: 'warning', file: fi === 0xffff ? undefined : this.files[fi],
+      line: this.line[i] || undefined, name: nameToText(node.name), type: typeToText(this.type[i]!),
+      message: `${nameToText(node.name)} ${typeToText(this.type[i]!)}: ${message}` });
+  }
+
+  /** Makes a node for every name between the apex and each owner; returns the apex. */
+  private addEmptyNonTerminals(): ZoneNode {
+    let apex = this.nodes.get(this.originKey);
+    if (apex === undefined) {
+      apex = new ZoneNode(this.originKey, -1);
+      apex.isApex = true;
+      this.nodes.set(this.originKey, apex);
+    }
+    for (const node of this.byOrd) {
+      let k = node.key;
+      while (k.length > this.originKey.length) {
+        k = k.slice(k.charCodeAt(0) + 1);
+        if (this.nodes.has(k)) break;
+        this.nodes.set(k, new ZoneNode(k, -1));
+      }
+    }
+    return apex;
+  }
+}

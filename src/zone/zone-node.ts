@@ -1,0 +1,87 @@
+import { RRType } from '../wire/index.js';
+import type { Name } from '../wire/index.js';
+import type { RRset, SlabRRset } from './rrset.js';
+
+const NO_SETS: readonly SlabRRset[] = Object.freeze([]);
+
+/** Latin1 map key (lower-cased wire bytes) back to the wire name. */
+export function keyToName(key: string): Name {
+  const out = new Uint8Array(key.length);
+  for (let i = 0; i < key.length; i++) out[i] = key.charCodeAt(i);
+  return out;
+}
+
+/**
+ * One owner name of a zone (or an empty non-terminal). Built by ZoneBuilder, then read-only.
+ * `name` is made from `key` on first use and kept.
+ */
+export class ZoneNode {
+  /** @internal RRsets other than RRSIG, sorted by type. */
+  sets: readonly SlabRRset[] = NO_SETS;
+  /** @internal RRSIG RRsets, one per covered type (type 46, rdata all covering the same type). */
+  sigSets: readonly SlabRRset[] | null = null;
+  /** @internal covered type of each entry of sigSets. */
+  sigCovered: readonly number[] | null = null;
+  /** @internal set by the builder */
+  isApex = false;
+  /** @internal order of first appearance while loading */
+  ord: number;
+  private nameCache: Name | null = null;
+
+  constructor(readonly key: string, ord: number, name?: Name) {
+    this.ord = ord;
+    if (name) this.nameCache = name;
+  }
+
+  get name(): Name {
+    return this.nameCache ??= keyToName(this.key);
+  }
+
+  get(type: number): RRset | undefined {
+    const sets = this.sets;
+    for (let i = 0; i < sets.length; i++) if (sets[i]!.type === type) return sets[i];
+    return undefined;
+  }
+
+  has(type: number): boolean {
+    return this.get(type) !== undefined;
+  }
+
+  /** Types present, ascending, RRSIG excluded. */
+  types(): Iterable<number> {
+    return this.sets.map((s) => s.type);
+  }
+
+  /** Every RRset, RRSIGs after the others. */
+  rrsets(): readonly RRset[] {
+    return this.sigSets ? [...this.sets, ...this.sigSets] : this.sets;
+  }
+
+  /** RRSIGs of this node covering `coveredType` (pre-signed zones). */
+  sigs(coveredType: number): RRset | undefined {
+    const c = this.sigCovered;
+    if (c === null) return undefined;
+    for (let i = 0; i < c.length; i++) if (c[i] === coveredType) return this.sigSets![i];
+    return undefined;
+  }
+
+  get isEmptyNonTerminal(): boolean {
+    return this.sets.length === 0 && this.sigSets === null;
+  }
+
+  /** NS at a name other than the apex: a zone cut. */
+  get isDelegation(): boolean {
+    return !this.isApex && this.get(RRType.NS) !== undefined;
+  }
+
+  get rrsetCount(): number {
+    return this.sets.length + (this.sigSets ? this.sigSets.length : 0);
+  }
+
+  get recordCount(): number {
+    let n = 0;
+    for (const s of this.sets) n += s.count;
+    if (this.sigSets) for (const s of this.sigSets) n += s.count;
+    return n;
+  }
+}
