@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# PowerDNS 4.7 with the bind backend, started like shared/bench/dns/anchors/anchor.sh's pdns-bind
+# (same knobs: 1 receiver, 1 distributor, 1 signing thread, no reuseport, caches as shipped, CPU 0)
+# but WITHOUT the geoip backend and the LUA zone, for machines where pdns-backend-geoip or the
+# converted GeoIP database is missing. Only used by bench/dns.sh when anchor.sh cannot start pdns-bind.
+#   bench/dns/pdns-bind.sh start [--signed] | stop | pids
+set -euo pipefail
+ACTION=${1:?start|stop|pids}; SIGNED=0; [ "${2:-}" = --signed ] && SIGNED=1
+PORT=${PDNS_PORT:-5301}
+W=${BENCH_TMP:-/tmp/geodesic-bench-dns}/pdns-bind-local
+DATA=${BENCH_DATA:?BENCH_DATA}
+case $ACTION in
+stop)
+  if [ -f "$W/pid" ]; then P=$(cat "$W/pid"); kill "$P" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$P" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$P" 2>/dev/null || true; rm -f "$W/pid"; fi
+  exit 0;;
+pids) [ -f "$W/pid" ] && cat "$W/pid"; exit 0;;
+start) ;;
+*) echo "unknown action $ACTION" >&2; exit 2;;
+esac
+if dig +tries=1 +time=1 -p "$PORT" @127.0.0.1 example.com SOA +short 2>/dev/null | grep -q .; then
+  echo "pdns-bind: something already answers on 127.0.0.1:$PORT" >&2; exit 1; fi
+rm -rf "$W"; mkdir -p "$W"
+ZONE=$DATA/example.com.zone; [ $SIGNED = 1 ] && ZONE=$DATA/example.com.signed.zone
+cat > "$W/pdns.conf" <<C
+local-address=127.0.0.1:$PORT
+receiver-threads=1
+distributor-threads=1
+signing-threads=1
+reuseport=no
+guardian=no
+daemon=no
+disable-syslog=yes
+loglevel=3
+socket-dir=$W
+webserver=no
+api=no
+launch=bind
+bind-config=$W/named.conf
+C
+printf 'zone "example.com" { type master; file "%s"; };\n' "$ZONE" > "$W/named.conf"
+if [ $SIGNED = 1 ]; then
+  echo "bind-dnssec-db=$W/bind-dnssec.sqlite3" >> "$W/pdns.conf"
+  pdnsutil --config-dir="$W" create-bind-db "$W/bind-dnssec.sqlite3" >/dev/null 2>&1
+  pdnsutil --config-dir="$W" set-presigned example.com >/dev/null 2>&1
+fi
+T0=$(date +%s.%N)
+( cd "$W" && exec taskset -c 0 pdns_server --config-dir="$W" ) >"$W/server.log" 2>&1 &
+echo $! > "$W/pid"
+for _ in $(seq 1 1200); do
+  if dig +tries=1 +time=1 -p "$PORT" @127.0.0.1 example.com SOA +short 2>/dev/null | grep -q hostmaster; then break; fi
+  if ! kill -0 "$(cat "$W/pid")" 2>/dev/null; then echo "pdns-bind failed to start, see $W/server.log" >&2; tail -20 "$W/server.log" >&2; exit 1; fi
+  sleep 0.05
+done
+T1=$(date +%s.%N)
+sleep 1
+echo "pdns-bind port=$PORT pid=$(cat "$W/pid") load_s=$(echo "$T1 - $T0" | bc) (local: bind backend only, no geoip)"
