@@ -1,6 +1,6 @@
 /** Geodesic's L4 edge relay: TCP with TLS SNI routing, pools, health checks, PROXY protocol. */
 export { RelayServer } from './relay-server.js';
-export type { RelayStats, RelayHealth } from './relay-server.js';
+export type { RelayStats, RelayHealth } from './relay-stats.js';
 export { relayOptionsFromConfig, relayOptionsFromQuick } from './relay-config.js';
 export type { QuickRelayArgs } from './relay-config.js';
 export type { RelayOptions, ListenerOptions, PoolOptions, RouteOptions, ServerOptions, HealthCheckOptions, Balance } from './options.js';

@@ -1,5 +1,5 @@
 /** Renders `RelayStats` in the Prometheus text exposition format. */
-import type { RelayStats } from './relay-server.js';
+import type { RelayStats } from './relay-stats.js';
 
 const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 

@@ -7,26 +7,12 @@ import type { HealthEvent } from './channels.js';
 import { RelayError, RelayErrorCode } from './errors.js';
 import { HealthChecker } from './health-check.js';
 import { RelayListener } from './listener.js';
-import type { ListenerHost, ListenerStats } from './listener.js';
+import type { ListenerHost } from './listener.js';
 import type { ListenerOptions, RelayOptions } from './options.js';
 import { Pool } from './pool.js';
-import type { PoolStats } from './pool.js';
+import type { RelayHealth, RelayStats } from './relay-stats.js';
 import { StatusServer } from './status-server.js';
 import type { Upstream } from './upstream.js';
-
-export interface RelayStats {
-  readonly startedAt: string;
-  readonly uptimeS: number;
-  readonly draining: boolean;
-  readonly listeners: readonly ListenerStats[];
-  readonly pools: readonly PoolStats[];
-}
-
-export interface RelayHealth {
-  /** True when every pool that routes reference has a server able to take connections. */
-  readonly healthy: boolean;
-  readonly pools: Readonly<Record<string, boolean>>;
-}
 
 const listenerKey = (l: ListenerOptions): string => (l.port === 0 ? `name:${l.name}` : `${l.host}:${l.port}`);
 

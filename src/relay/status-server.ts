@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { RelayError, RelayErrorCode } from './errors.js';
 import { prometheusText } from './metrics-text.js';
-import type { RelayHealth, RelayStats } from './relay-server.js';
+import type { RelayHealth, RelayStats } from './relay-stats.js';
 
 export interface StatusSource {
   health(): RelayHealth;
