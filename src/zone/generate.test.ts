@@ -31,3 +31,11 @@ test('bad modifiers and ranges', () => {
   assert.throws(() => parseGenerateRange('1-x'));
   assert.throws(() => parseGenerateRange('0-99999999'), /more than/);
 });
+
+test('a single quoted rhs is rdata text split after expansion (BIND)', async () => {
+  const { generateTokens } = await import('./generate.js');
+  const at = { line: 1, column: 1 };
+  const toks = generateTokens({ text: 'h$', quoted: false, ...at }, [{ text: 'MX', quoted: false, ...at }],
+    [{ text: '10 mail$', quoted: true, ...at }], 4);
+  assert.deepEqual(toks.map((t) => t.text), ['h4', 'MX', '10', 'mail4']);
+});

@@ -1,3 +1,4 @@
+import { tokenize } from '../wire/index.js';
 import type { ZoneToken } from './lexer.js';
 
 /** Upper bound on the records one $GENERATE may produce (a typo must not eat the memory). */
@@ -72,11 +73,20 @@ export function expandTemplate(template: string, value: number): string {
   return out;
 }
 
-/** Tokens of the i-th generated line: lhs and rdata templates expanded, the rest unchanged. */
+/**
+ * Tokens of the i-th generated line: lhs and rdata templates expanded, the rest unchanged. As in BIND,
+ * a single quoted rhs is the rdata text itself (`"10 mail$"`), split into tokens after expansion;
+ * several rhs tokens (a Geodesic extension) are expanded one by one.
+ */
 export function generateTokens(lhs: ZoneToken, middle: readonly ZoneToken[], rhs: readonly ZoneToken[],
   value: number): ZoneToken[] {
   const out: ZoneToken[] = [{ ...lhs, text: expandTemplate(lhs.text, value) }];
   for (const t of middle) out.push(t);
+  if (rhs.length === 1 && rhs[0]!.quoted) {
+    const r = rhs[0]!;
+    for (const t of tokenize(expandTemplate(r.text, value))) out.push({ ...t, line: r.line, column: r.column });
+    return out;
+  }
   for (const t of rhs) out.push({ ...t, text: expandTemplate(t.text, value) });
   return out;
 }

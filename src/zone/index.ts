@@ -13,6 +13,6 @@ export { parseZoneText, buildZone, compileZoneText, loadZoneFile, originOfFile }
 export type { CompileResult } from './load.js';
 export { checkZone } from './check.js';
 export { printZone } from './print.js';
-export { nsec3Hash, nsec3HashText, base32hexLower } from './nsec3-hash.js';
+export { nsec3Hash, nsec3HashText, base32hexLower, base32hex } from './nsec3-hash.js';
 export { parseTtl } from './ttl.js';
 export { canonicalSortKey } from './canonical-key.js';

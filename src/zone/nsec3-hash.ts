@@ -28,6 +28,9 @@ export function base32hexLower(b: Uint8Array): string {
   return out;
 }
 
+/** Alias of base32hexLower (the name the engine uses). */
+export const base32hex = base32hexLower;
+
 /** The hashed owner label of `name` as NSEC3 owners spell it. */
 export function nsec3HashText(name: Name, salt: Uint8Array, iterations: number): string {
   return base32hexLower(nsec3Hash(name, salt, iterations));

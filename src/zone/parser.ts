@@ -190,7 +190,7 @@ class ZoneParser {
     this.sink(owner, type, this.recordTtl(ttl, type, rdata, file, tt), rdata, file, tt.line);
   }
 
-  /** BIND's rules: explicit TTL; else $TTL; else the last TTL; else (RFC 2308) the SOA minimum. */
+  /** BIND's rules: explicit TTL; else $TTL; else the last explicit TTL (RFC 1035); else the SOA minimum (RFC 2308). */
   private recordTtl(explicit: number | undefined, type: number, rdata: Uint8Array, file: string, at: ZoneToken): number {
     if (explicit !== undefined) {
       if (this.defaultTtl === undefined) this.lastTtl = explicit;
@@ -199,10 +199,11 @@ class ZoneParser {
     if (this.defaultTtl !== undefined) return this.defaultTtl;
     if (this.lastTtl !== undefined) return this.lastTtl;
     if (type === RRType.SOA) {
-      this.lastTtl = soaMinimum(rdata);
+      // BIND: the SOA minimum then acts as $TTL (later explicit TTLs do not replace it)
+      this.defaultTtl = soaMinimum(rdata);
       this.warn({ severity: 'warning', file, line: at.line, type: 'SOA',
-        message: `no TTL specified and no $TTL; using SOA MINTTL (${this.lastTtl}) instead` });
-      return this.lastTtl;
+        message: `no TTL specified and no $TTL; using SOA MINTTL (${this.defaultTtl}) instead` });
+      return this.defaultTtl;
     }
     this.fail(file, at, 'no TTL specified and no $TTL before this record');
   }
