@@ -1,0 +1,92 @@
+/**
+ * I/O ceiling of each UDP path: a trivial DNS-ish responder (copy the query, set QR) on the native
+ * batched path and on node:dgram, each pinned to CPU 0, loaded by the shared harness's dnsperf on
+ * CPU 1 (../shared/bench/dns/run.sh --pid, workload w1), rounds interleaved.
+ *
+ *   node --import tsx bench/udp-echo.ts [--seconds 5] [--rounds 2]
+ *   node --import tsx bench/udp-echo.ts serve --port P [--dgram]      (the server, started by the above)
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nativeStatus, openUdp } from '../src/native/index.js';
+import type { UdpBatch } from '../src/native/index.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const RUN = join(ROOT, '..', 'shared', 'bench', 'dns', 'run.sh');
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
+}
+
+function echo(b: UdpBatch): void {
+  const { rx, tx, rxLen, txLen, slot } = b;
+  for (let i = 0; i < b.count; i++) {
+    const len = rxLen[i] ?? 0;
+    if (len < 12) continue;
+    const o = i * slot;
+    tx.set(rx.subarray(o, o + len), o);
+    tx[o + 2] = (tx[o + 2] ?? 0) | 0x80;
+    txLen[i] = len;
+  }
+}
+
+async function serve(): Promise<void> {
+  const ep = await openUdp({ host: '127.0.0.1', port: Number(arg('--port', '5320')), fallback: process.argv.includes('--dgram') }, echo);
+  process.stdout.write(`ready native=${ep.native}\n`);
+  process.on('SIGTERM', () => { void ep.close().then(() => process.exit(0)); });
+}
+
+async function ready(port: number): Promise<boolean> {
+  const s = createSocket('udp4');
+  try {
+    for (let k = 0; k < 50; k++) {
+      const got = new Promise<boolean>((resolve) => {
+        const t = setTimeout(() => resolve(false), 100);
+        s.once('message', () => { clearTimeout(t); resolve(true); });
+      });
+      s.send(new Uint8Array(12), port, '127.0.0.1');
+      if (await got) return true;
+    }
+    return false;
+  } finally { s.close(); }
+}
+
+async function measure(path: 'native' | 'dgram', port: number, secs: number): Promise<Record<string, string>> {
+  const args = ['-c', '0', process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), 'serve', '--port', String(port)];
+  if (path === 'dgram') args.push('--dgram');
+  const child = spawn('taskset', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    if (!(await ready(port))) throw new Error(`${path} echo server did not answer on ${port}`);
+    const r = spawnSync(RUN, ['--port', String(port), '--workload', 'w1', '--seconds', String(secs), '--label', `echo-${path}`,
+      '--pid', String(child.pid)], { encoding: 'utf8', timeout: (secs + 120) * 1000 });
+    const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT')) ?? '';
+    process.stdout.write(`${line || r.stderr}\n`);
+    return Object.fromEntries(line.split(' ').slice(1).map((kv) => kv.split('=') as [string, string]));
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => { child.once('exit', resolve); setTimeout(resolve, 3000); });
+  }
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === 'serve') return serve();
+  const secs = Number(arg('--seconds', '5'));
+  const rounds = Number(arg('--rounds', '2'));
+  const status = nativeStatus();
+  const paths: ('native' | 'dgram')[] = status.available ? ['native', 'dgram'] : ['dgram'];
+  if (!status.available) process.stdout.write(`native path unavailable: ${status.reason}\n`);
+  const res: Record<string, Record<string, string>[]> = { native: [], dgram: [] };
+  for (let r = 0; r < rounds; r++) for (const p of paths) res[p]?.push(await measure(p, p === 'native' ? 5320 : 5321, secs));
+  const med = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? 0;
+  process.stdout.write('\npath   | runs |    QPS | cpu % | QPS/core | avg ms\n');
+  for (const p of paths) {
+    const rs = res[p] ?? [];
+    const f = (k: string): number => med(rs.map((x) => Number(x[k] ?? 0)));
+    process.stdout.write(`${p.padEnd(6)} | ${String(rs.length).padStart(4)} | ${(f('qps') / 1000).toFixed(1).padStart(5)}k | ${f('server_cpu_pct').toFixed(0).padStart(5)} | ${(f('qps_per_core') / 1000).toFixed(1).padStart(7)}k | ${f('lat_avg_ms').toFixed(2)}\n`);
+  }
+}
+
+await main();
