@@ -94,7 +94,7 @@ function listener(raw: unknown, defaults: Obj, path: string): ListenerOptions {
   const peek = raw.peek === undefined ? 'tls' : raw.peek;
   if (peek !== 'tls' && peek !== 'none' && peek !== true && peek !== false) return fail(`${path}.peek`, 'expected tls or none');
   return {
-    name: typeof raw.name === 'string' ? raw.name : `${host}:${port}`,
+    name: typeof raw.name === 'string' ? raw.name : host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
     host,
     port,
     peek: peek === 'tls' || peek === true,
