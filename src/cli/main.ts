@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerServeCommands } from './serve-command.js';
+import { registerDemoCommand } from './demo-command.js';
+import { VERSION } from './version.js';
+
+const program = new Command();
+program
+  .name('geodesic')
+  .description('Authoritative GeoDNS nameserver and L4 edge relay, for people who serve sites from home')
+  .version(VERSION)
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText('after', `
+Start here:
+  geodesic demo                       serve a demo zone on 127.0.0.1:5300 (what "npm start" runs)
+  geodesic serve --zones ./zones      serve every NAME.zone in ./zones
+  geodesic zone check example.com.zone
+  geodesic relay --listen 0.0.0.0:443 --route 'www.example.com=10.0.0.5:443' --default 10.0.0.6:443
+
+Every command has --help. Documentation: docs/ in the package (configuration, operations, architecture).`);
+
+registerServeCommands(program);
+registerDemoCommand(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,95 @@
+import type { Command } from 'commander';
+import { defaultConfig, loadConfig, parseListen } from '../config/index.js';
+import type { ServerConfig } from '../config/index.js';
+import { createLogger } from './logger.js';
+import { defaultPidFile, readPid } from './pid-file.js';
+import { startServer } from './serve.js';
+
+interface ServeFlags {
+  config?: string;
+  zones?: string;
+  listen?: string[];
+  axfrAllow?: string[];
+  rrl: boolean;
+  pidFile?: string;
+  logLevel?: string;
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** `geodesic serve` and `geodesic reload`. */
+export function registerServeCommands(program: Command): void {
+  program.command('serve')
+    .description('answer DNS for the zones in a folder or a config file (authoritative only, never recursive)')
+    .option('-c, --config <file>', 'YAML configuration file (reference: docs/configuration.md)')
+    .option('-z, --zones <dir>', 'serve every NAME.zone file in this folder as zone NAME')
+    .option('-l, --listen <addr:port>', 'answer on this address, UDP and TCP; repeatable (default 127.0.0.1:5300 and [::1]:5300)', collect)
+    .option('--axfr-allow <ip|cidr>', 'allow zone transfers (AXFR/IXFR over TCP) to this client or network; repeatable', collect)
+    .option('--no-rrl', 'turn off response rate limiting (on by default: 200 answers/s per /24 or /56, loopback exempt)')
+    .option('--pid-file <file>', `write the process ID here, for "geodesic reload" (default ${defaultPidFile()})`)
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or trace (default info)')
+    .addHelpText('after', `
+Examples:
+  geodesic serve --zones ./zones                      # 127.0.0.1:5300 and [::1]:5300
+  geodesic serve --zones ./zones --listen 0.0.0.0:53 --axfr-allow 192.0.2.2
+  geodesic serve --config /etc/geodesic/geodesic.yaml
+
+Zones are loaded before any port opens. SIGHUP (or "geodesic reload") reloads them without dropping a
+query; a zone that fails to load keeps its previous version serving and the error names file and line.`)
+    .action(async (flags: ServeFlags) => {
+      const config = buildConfig(flags);
+      const log = createLogger(config.log.level);
+      let server;
+      try {
+        server = await startServer(config, log);
+      } catch (err) {
+        process.stderr.write(`geodesic serve: ${(err as Error).message}\n`);
+        process.exit(1);
+      }
+      process.on('SIGHUP', () => { void server.reload(); });
+      const stop = (): void => {
+        log.info({ event: 'stopping' }, 'stopping');
+        const t = setTimeout(() => process.exit(0), 5000);
+        t.unref();
+        void server.close().then(() => process.exit(0));
+      };
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+    });
+
+  program.command('reload')
+    .description('make the running server reload its zones (sends it SIGHUP)')
+    .option('--pid-file <file>', `the server's process ID file (default ${defaultPidFile()})`)
+    .action((flags: { pidFile?: string }) => {
+      const path = flags.pidFile ?? defaultPidFile();
+      try {
+        const pid = readPid(path);
+        process.kill(pid, 'SIGHUP');
+        process.stdout.write(`asked geodesic (pid ${pid}) to reload its zones; its log says how it went\n`);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        const msg = e.code === 'ESRCH' ? `no process with the ID in ${path}: is the server running?` : e.message;
+        process.stderr.write(`geodesic reload: ${msg}\n`);
+        process.exit(1);
+      }
+    });
+}
+
+function buildConfig(flags: ServeFlags): ServerConfig {
+  try {
+    const config = flags.config !== undefined ? loadConfig(flags.config).config : defaultConfig();
+    if (flags.zones !== undefined) config.zones.directory = flags.zones;
+    if (flags.listen !== undefined) config.listen = flags.listen.map((l) => parseListen(l, '--listen'));
+    if (flags.axfrAllow !== undefined) config.transfer.allow = [...config.transfer.allow, ...flags.axfrAllow];
+    if (!flags.rrl) config.rrl.enabled = false;
+    if (flags.logLevel !== undefined) config.log.level = flags.logLevel as ServerConfig['log']['level'];
+    config.pidFile = flags.pidFile ?? config.pidFile ?? defaultPidFile();
+    if (config.zones.directory === null && config.zones.files.length === 0) {
+      throw new Error('no zones to serve: pass --zones DIR (every NAME.zone in it) or --config FILE');
+    }
+    return config;
+  } catch (err) {
+    process.stderr.write(`geodesic serve: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+}

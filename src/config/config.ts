@@ -1,0 +1,68 @@
+/** Geodesic's configuration: one YAML file (docs/configuration.md is the reference for every key). */
+export interface ServerConfig {
+  /** Addresses to answer DNS on, UDP and TCP: `127.0.0.1:5300`, `[::1]:5300`. */
+  listen: ListenAddress[];
+  zones: {
+    /** Every `NAME.zone` file in this folder is zone NAME. */
+    directory: string | null;
+    /** Zones named one by one: `{ name, file }`. */
+    files: Array<{ name: string; file: string }>;
+  };
+  transfer: {
+    /** Clients (addresses or networks) allowed AXFR/IXFR. Default: none. */
+    allow: string[];
+    /** A TSIG key name transfers must be signed with (from `keys`); null: no TSIG required. */
+    tsigKey: string | null;
+  };
+  keys: TsigKeyConfig[];
+  rrl: {
+    enabled: boolean;
+    rate: number;
+    slip: number;
+    ipv4Prefix: number;
+    ipv6Prefix: number;
+    exempt: string[];
+  };
+  tcp: {
+    idleTimeoutMs: number;
+    maxConnections: number;
+    maxConnectionsPerClient: number;
+  };
+  udp: {
+    /** Largest UDP answer, whatever a client offers. */
+    maxSize: number;
+    /** `auto` uses the native batched path where it was built; `dgram` forces node:dgram. */
+    io: 'auto' | 'native' | 'dgram';
+  };
+  /** Where the running server writes its process ID (for `geodesic reload`). */
+  pidFile: string | null;
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' };
+}
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export interface TsigKeyConfig {
+  name: string;
+  algorithm: 'hmac-sha256' | 'hmac-sha384' | 'hmac-sha512';
+  /** Base64 secret. */
+  secret: string;
+}
+
+export const DEFAULT_LISTEN: ListenAddress[] = [{ host: '127.0.0.1', port: 5300 }, { host: '::1', port: 5300 }];
+
+export function defaultConfig(): ServerConfig {
+  return {
+    listen: DEFAULT_LISTEN.map((l) => ({ ...l })),
+    zones: { directory: null, files: [] },
+    transfer: { allow: [], tsigKey: null },
+    keys: [],
+    rrl: { enabled: true, rate: 200, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: ['127.0.0.0/8', '::1/128'] },
+    tcp: { idleTimeoutMs: 10_000, maxConnections: 1_000, maxConnectionsPerClient: 32 },
+    udp: { maxSize: 1232, io: 'auto' },
+    pidFile: null,
+    log: { level: 'info' },
+  };
+}

@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { defaultConfig } from './config.js';
+import type { ServerConfig, TsigKeyConfig } from './config.js';
+import { ConfigError, parseDuration, parseListen } from './parse-values.js';
+
+type Obj = Record<string, unknown>;
+
+/** Sections whose content another part validates (the relay reads `relay:` itself). */
+const FOREIGN_SECTIONS = new Set(['relay']);
+
+/**
+ * Reads and validates a YAML configuration file. Unknown keys, wrong types and bad values are errors that
+ * name the file and the key path; relative paths in the file are relative to the file's folder.
+ */
+export function loadConfig(path: string): { config: ServerConfig; raw: Obj } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    if (err instanceof YAMLParseError) {
+      const pos = err.linePos?.[0];
+      throw new ConfigError(`${path}${pos ? `:${pos.line}:${pos.col}` : ''}: ${err.message.split('\n')[0]}`);
+    }
+    throw err;
+  }
+  raw ??= {};
+  if (!isObj(raw)) throw new ConfigError(`${path}: the file must hold a mapping of settings (key: value)`);
+  return { config: configFromObject(raw, path, dirname(resolve(path))), raw };
+}
+
+export function configFromObject(raw: Obj, file: string, base: string): ServerConfig {
+  const c = defaultConfig();
+  const at = (key: string): string => `${file}: ${key}`;
+  known(raw, ['listen', 'zones', 'transfer', 'keys', 'rrl', 'tcp', 'udp', 'pid-file', 'log', ...FOREIGN_SECTIONS], file, '');
+  if (raw.listen !== undefined) {
+    c.listen = list(raw.listen, at('listen')).map((v, i) => parseListen(str(v, at(`listen[${i}]`)), at(`listen[${i}]`)));
+  }
+  const zones = section(raw, 'zones', file);
+  known(zones, ['directory', 'files'], file, 'zones.');
+  if (zones.directory !== undefined) c.zones.directory = resolve(base, str(zones.directory, at('zones.directory')));
+  if (zones.files !== undefined) {
+    c.zones.files = list(zones.files, at('zones.files')).map((v, i) => {
+      const k = `zones.files[${i}]`;
+      if (!isObj(v)) throw new ConfigError(`${at(k)}: expected { name, file }`);
+      known(v, ['name', 'file'], file, `${k}.`);
+      return { name: str(v.name, at(`${k}.name`)), file: resolve(base, str(v.file, at(`${k}.file`))) };
+    });
+  }
+  const xfr = section(raw, 'transfer', file);
+  known(xfr, ['allow', 'tsig-key'], file, 'transfer.');
+  if (xfr.allow !== undefined) c.transfer.allow = list(xfr.allow, at('transfer.allow')).map((v, i) => str(v, at(`transfer.allow[${i}]`)));
+  if (xfr['tsig-key'] !== undefined) c.transfer.tsigKey = str(xfr['tsig-key'], at('transfer.tsig-key'));
+  if (raw.keys !== undefined) c.keys = list(raw.keys, at('keys')).map((v, i) => tsigKey(v, file, `keys[${i}]`));
+  if (c.transfer.tsigKey !== null && !c.keys.some((k) => k.name === c.transfer.tsigKey)) {
+    throw new ConfigError(`${at('transfer.tsig-key')}: no key named "${c.transfer.tsigKey}" in keys`);
+  }
+  const rrl = section(raw, 'rrl', file);
+  known(rrl, ['enabled', 'rate', 'slip', 'ipv4-prefix', 'ipv6-prefix', 'exempt'], file, 'rrl.');
+  if (rrl.enabled !== undefined) c.rrl.enabled = bool(rrl.enabled, at('rrl.enabled'));
+  if (rrl.rate !== undefined) c.rrl.rate = int(rrl.rate, at('rrl.rate'), 1, 1e7);
+  if (rrl.slip !== undefined) c.rrl.slip = int(rrl.slip, at('rrl.slip'), 0, 100);
+  if (rrl['ipv4-prefix'] !== undefined) c.rrl.ipv4Prefix = int(rrl['ipv4-prefix'], at('rrl.ipv4-prefix'), 8, 32, 8);
+  if (rrl['ipv6-prefix'] !== undefined) c.rrl.ipv6Prefix = int(rrl['ipv6-prefix'], at('rrl.ipv6-prefix'), 8, 128, 8);
+  if (rrl.exempt !== undefined) c.rrl.exempt = list(rrl.exempt, at('rrl.exempt')).map((v, i) => str(v, at(`rrl.exempt[${i}]`)));
+  const tcp = section(raw, 'tcp', file);
+  known(tcp, ['idle-timeout', 'max-connections', 'max-connections-per-client'], file, 'tcp.');
+  if (tcp['idle-timeout'] !== undefined) c.tcp.idleTimeoutMs = parseDuration(tcp['idle-timeout'], at('tcp.idle-timeout'));
+  if (tcp['max-connections'] !== undefined) c.tcp.maxConnections = int(tcp['max-connections'], at('tcp.max-connections'), 1, 1e6);
+  if (tcp['max-connections-per-client'] !== undefined) {
+    c.tcp.maxConnectionsPerClient = int(tcp['max-connections-per-client'], at('tcp.max-connections-per-client'), 1, 1e6);
+  }
+  const udp = section(raw, 'udp', file);
+  known(udp, ['max-size', 'io'], file, 'udp.');
+  if (udp['max-size'] !== undefined) c.udp.maxSize = int(udp['max-size'], at('udp.max-size'), 512, 4096);
+  if (udp.io !== undefined) c.udp.io = oneOf(udp.io, ['auto', 'native', 'dgram'] as const, at('udp.io'));
+  if (raw['pid-file'] !== undefined) c.pidFile = resolve(base, str(raw['pid-file'], at('pid-file')));
+  const log = section(raw, 'log', file);
+  known(log, ['level'], file, 'log.');
+  if (log.level !== undefined) c.log.level = oneOf(log.level, ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const, at('log.level'));
+  return c;
+}
+
+function tsigKey(v: unknown, file: string, k: string): TsigKeyConfig {
+  if (!isObj(v)) throw new ConfigError(`${file}: ${k}: expected { name, algorithm, secret }`);
+  known(v, ['name', 'algorithm', 'secret'], file, `${k}.`);
+  const secret = str(v.secret, `${file}: ${k}.secret`);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(secret)) throw new ConfigError(`${file}: ${k}.secret: not base64`);
+  return {
+    name: str(v.name, `${file}: ${k}.name`),
+    algorithm: oneOf(v.algorithm ?? 'hmac-sha256', ['hmac-sha256', 'hmac-sha384', 'hmac-sha512'] as const, `${file}: ${k}.algorithm`),
+    secret,
+  };
+}
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function section(raw: Obj, key: string, file: string): Obj {
+  const v = raw[key];
+  if (v === undefined || v === null) return {};
+  if (!isObj(v)) throw new ConfigError(`${file}: ${key}: expected a section of settings`);
+  return v;
+}
+
+function known(obj: Obj, keys: readonly string[], file: string, prefix: string): void {
+  for (const k of Object.keys(obj)) {
+    if (!keys.includes(k)) {
+      throw new ConfigError(`${file}: unknown setting "${prefix}${k}" (known here: ${keys.map((x) => prefix + x).join(', ')})`);
+    }
+  }
+}
+
+function list(v: unknown, where: string): unknown[] {
+  if (Array.isArray(v)) return v;
+  if (typeof v === 'string') return [v];
+  throw new ConfigError(`${where}: expected a list`);
+}
+
+function str(v: unknown, where: string): string {
+  if (typeof v === 'string' && v !== '') return v;
+  if (typeof v === 'number') return String(v);
+  throw new ConfigError(`${where}: expected text`);
+}
+
+function bool(v: unknown, where: string): boolean {
+  if (typeof v === 'boolean') return v;
+  throw new ConfigError(`${where}: expected true or false`);
+}
+
+function int(v: unknown, where: string, min: number, max: number, step = 1): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max || v % step !== 0) {
+    throw new ConfigError(`${where}: expected a whole number from ${min} to ${max}${step > 1 ? ` in steps of ${step}` : ''}`);
+  }
+  return v;
+}
+
+function oneOf<T extends string>(v: unknown, values: readonly T[], where: string): T {
+  if (typeof v === 'string' && (values as readonly string[]).includes(v)) return v as T;
+  throw new ConfigError(`${where}: expected one of ${values.join(', ')}`);
+}

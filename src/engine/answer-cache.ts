@@ -1,0 +1,84 @@
+/**
+ * Encoded answers kept for reuse, keyed on what changes them: the question (name case-folded, type), the
+ * transport, EDNS presence, DO and the size limit. A hit is the stored bytes with the query's ID, RD/CD
+ * bits and the case of its question name copied in (0x20), so a cached answer costs one copy.
+ *
+ * Filled and cleared only by the engine; cleared whole when the zone set changes.
+ */
+interface Entry {
+  readonly hash: number;
+  readonly qname: Uint8Array; // lower-cased
+  readonly qtype: number;
+  readonly variant: number;
+  readonly bytes: Uint8Array;
+  readonly rrlToken: number;
+  next: Entry | null;
+}
+
+export class AnswerCache {
+  private readonly table = new Map<number, Entry>();
+  private count = 0;
+  /** RRL token of the last hit (see Engine.rrlToken). */
+  lastToken = 0;
+
+  constructor(private readonly capacity: number) {}
+
+  clear(): void {
+    this.table.clear();
+    this.count = 0;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Finds an answer for the question at `qoff` in `req` and writes it, patched, into `out`. Returns the
+   * length written, or 0 on a miss. */
+  lookup(req: Uint8Array, qoff: number, qlen: number, qtype: number, variant: number, out: Uint8Array): number {
+    const hash = questionHash(req, qoff, qlen, qtype, variant);
+    for (let e = this.table.get(hash) ?? null; e !== null; e = e.next) {
+      if (e.qtype !== qtype || e.variant !== variant || !sameName(e.qname, req, qoff, qlen)) continue;
+      const b = e.bytes;
+      out.set(b, 0);
+      out[0] = req[0]!;
+      out[1] = req[1]!;
+      // RD (0x01 of byte 2) and CD (0x10 of byte 3) come from the query.
+      out[2] = (b[2]! & ~0x01) | (req[2]! & 0x01);
+      out[3] = (b[3]! & ~0x10) | (req[3]! & 0x10);
+      out.set(req.subarray(qoff, qoff + qlen), 12);
+      this.lastToken = e.rrlToken;
+      return b.length;
+    }
+    return 0;
+  }
+
+  store(req: Uint8Array, qoff: number, qlen: number, qtype: number, variant: number, response: Uint8Array,
+    rrlToken: number): void {
+    if (this.count >= this.capacity) this.clear();
+    const hash = questionHash(req, qoff, qlen, qtype, variant);
+    const qname = new Uint8Array(qlen);
+    for (let i = 0; i < qlen; i++) qname[i] = lower(req[qoff + i]!);
+    const entry: Entry = { hash, qname, qtype, variant, bytes: response.slice(), rrlToken, next: this.table.get(hash) ?? null };
+    this.table.set(hash, entry);
+    this.count++;
+  }
+}
+
+function lower(c: number): number {
+  return c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+}
+
+function sameName(lowered: Uint8Array, req: Uint8Array, off: number, len: number): boolean {
+  if (lowered.length !== len) return false;
+  for (let i = 0; i < len; i++) if (lowered[i] !== lower(req[off + i]!)) return false;
+  return true;
+}
+
+/** FNV-1a over the case-folded question name, the type and the variant. */
+export function questionHash(req: Uint8Array, off: number, len: number, qtype: number, variant: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < len; i++) h = Math.imul(h ^ lower(req[off + i]!), 0x01000193);
+  h = Math.imul(h ^ qtype, 0x01000193);
+  h = Math.imul(h ^ variant, 0x01000193);
+  return h >>> 0;
+}

@@ -1,0 +1,149 @@
+import { Flag, MessageWriter, Rcode, WireError, readQuery } from '../wire/index.js';
+import type { Query } from '../wire/index.js';
+import { ZoneSet } from '../zone/index.js';
+import { AnswerCache, questionHash } from './answer-cache.js';
+import { assemble } from './assemble.js';
+import { Verdict } from './classify.js';
+import { newContext } from './context.js';
+import type { ClientInfo, QueryContext } from './context.js';
+import { runPipeline } from './pipeline.js';
+import type { PipelineOptions } from './pipeline.js';
+import { publishQuery } from './events.js';
+
+export interface EngineOptions {
+  /** Largest UDP response, whatever the client offers. Default 1232. */
+  maxUdpSize?: number;
+  /** Serve PowerDNS LUA records (off until the geo module evaluates them). */
+  serveLua?: boolean;
+  /** Serve ALIAS records as they are (off until ALIAS flattening exists). */
+  serveAlias?: boolean;
+  /** Opcodes (NOTIFY 4, UPDATE 5) whose messages go to a registered handler instead of being refused. */
+  handledOpcodes?: readonly number[];
+  /** AXFR/IXFR over TCP go to a registered transfer handler (else REFUSED). */
+  transfers?: boolean;
+  /** Encoded answers kept (default 100,000; 0 turns the cache off). */
+  cacheSize?: number;
+}
+
+/** `answer()` returned this: the message goes to a registered handler (see EngineOptions). */
+export const HANDOFF = -1;
+
+/**
+ * Answers DNS queries from the zones it is given. Synchronous and allocation-light: the response is
+ * written into `output` (reused), and encoded answers are reused from a cache keyed on the question.
+ */
+export class Engine {
+  private readonly writer = new MessageWriter(65535);
+  private readonly query: Query = {} as Query;
+  private readonly opts: PipelineOptions;
+  private readonly cache: AnswerCache | null;
+  private zoneSet: ZoneSet = new ZoneSet([]);
+  /** Response rate limiting token of the last answer: answers with equal tokens share an RRL bucket. */
+  rrlToken = 0;
+
+  constructor(options: EngineOptions = {}) {
+    this.opts = {
+      classify: {
+        maxUdpSize: options.maxUdpSize ?? 1232,
+        handledOpcodes: new Set(options.handledOpcodes ?? []),
+        transfers: options.transfers ?? false,
+      },
+      serve: { serveLua: options.serveLua ?? false, serveAlias: options.serveAlias ?? false },
+    };
+    const size = options.cacheSize ?? 100_000;
+    this.cache = size > 0 ? new AnswerCache(size) : null;
+  }
+
+  /** The response bytes of the last `answer()` are output[0, n). */
+  get output(): Uint8Array {
+    return this.writer.buffer;
+  }
+
+  get zones(): ZoneSet {
+    return this.zoneSet;
+  }
+
+  /** Swaps the zones served. Queries already answered are unaffected; the answer cache starts empty. */
+  setZones(zones: ZoneSet): void {
+    this.zoneSet = zones;
+    this.cache?.clear();
+  }
+
+  /**
+   * Answers the query in req[0, len). Returns the response length (bytes in `output`), 0 when nothing is
+   * sent back (QR set, shorter than a header), or HANDOFF.
+   */
+  answer(req: Uint8Array, len: number, client: ClientInfo): number {
+    if (len < 12 || (req[2]! & 0x80) !== 0) return 0;
+    let q: Query;
+    try {
+      q = readQuery(req, len, this.query);
+    } catch (err) {
+      if (err instanceof WireError) return this.formerr(req);
+      throw err;
+    }
+    const tcp = client.transport === 'tcp';
+    const cacheable = this.cache !== null && q.qdcount === 1 && q.ancount === 0 && q.nscount === 0 &&
+      q.qclass === 1 && q.tsigOffset < 0 && q.ecs === null;
+    const variant = cacheVariant(q, tcp, this.opts.classify.maxUdpSize);
+    const qlen = q.qname.length;
+    if (cacheable) {
+      const n = this.cache!.lookup(req, 12, qlen, q.qtype, variant, this.writer.buffer);
+      if (n > 0) {
+        this.rrlToken = this.cache!.lastToken;
+        return n;
+      }
+    }
+    const ctx = newContext(q, client, this.zoneSet);
+    let verdict: Verdict;
+    try {
+      verdict = runPipeline(ctx, this.opts);
+    } catch (err) {
+      return this.servfail(ctx, err);
+    }
+    if (verdict === Verdict.Handoff) return HANDOFF;
+    const bytes = assemble(ctx, this.writer, q.qdcount === 1);
+    this.rrlToken = rrlToken(ctx, req, qlen);
+    if (cacheable && ctx.cacheable) this.cache!.store(req, 12, qlen, q.qtype, variant, bytes, this.rrlToken);
+    publishQuery(ctx, bytes.length);
+    return bytes.length;
+  }
+
+  /** FORMERR for a query that could not be parsed: the header only, RD copied (RFC 1035 §4.1.1). */
+  private formerr(req: Uint8Array): number {
+    const w = this.writer;
+    w.reset(512);
+    w.header((req[0]! << 8) | req[1]!, Flag.QR | (((req[2]! << 8) | req[3]!) & (0x7800 | Flag.RD)) | Rcode.FORMERR);
+    this.rrlToken = 0;
+    return w.finish().length;
+  }
+
+  /** A bug met while answering: SERVFAIL, and the error published for the logs (never thrown to net). */
+  private servfail(ctx: QueryContext, err: unknown): number {
+    ctx.answer.length = 0;
+    ctx.authority.length = 0;
+    ctx.additional.length = 0;
+    ctx.requiredGlue = 0;
+    ctx.rcode = Rcode.SERVFAIL;
+    ctx.aa = false;
+    ctx.tc = false;
+    publishQuery(ctx, 0, err);
+    this.rrlToken = 0;
+    return assemble(ctx, this.writer, ctx.query.qdcount === 1).length;
+  }
+}
+
+/** Positive answers are limited per question; negative ones and errors per zone and rcode, so a flood of
+ * random names in one zone shares a bucket (NSD, Knot). */
+function rrlToken(ctx: QueryContext, req: Uint8Array, qlen: number): number {
+  if (ctx.rcode === Rcode.NOERROR && ctx.answer.length > 0) return questionHash(req, 12, qlen, ctx.query.qtype, 0);
+  const origin = ctx.zone?.origin;
+  return origin === undefined ? ctx.rcode + 1 : questionHash(origin, 0, origin.length, ctx.rcode, 1);
+}
+
+/** The part of the cache key that is not the question: size limit, EDNS, DO, transport. */
+function cacheVariant(q: Query, tcp: boolean, maxUdp: number): number {
+  const edns = q.edns;
+  const size = tcp ? 65535 : edns === null ? 512 : Math.min(Math.max(edns.udpSize, 512), maxUdp);
+  return (size << 3) | (edns !== null ? 4 : 0) | (edns?.do ? 2 : 0) | (tcp ? 1 : 0) | ((edns?.version ?? 0) > 0 ? 1 << 20 : 0) | (q.opcode << 21);
+}

@@ -1,0 +1,6 @@
+export { Engine, HANDOFF } from './engine.js';
+export type { EngineOptions } from './engine.js';
+export type { ClientInfo, QueryContext } from './context.js';
+export { queryChannel } from './events.js';
+export type { QueryEvent } from './events.js';
+export { transferMessages } from './transfer.js';

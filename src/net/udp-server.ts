@@ -1,0 +1,62 @@
+import { openUdp } from '../native/index.js';
+import type { UdpBatch, UdpEndpoint } from '../native/index.js';
+import { HANDOFF } from '../engine/index.js';
+import type { ClientInfo, Engine } from '../engine/index.js';
+import { RrlAction } from './rrl.js';
+import type { ResponseRateLimiter } from './rrl.js';
+
+export interface UdpServerOptions {
+  host: string;
+  port: number;
+  engine: Engine;
+  rrl: ResponseRateLimiter | null;
+  /** Use node:dgram even where the native batched path is available. */
+  forceDgram?: boolean;
+}
+
+/** Bytes per packet slot in the shared batch buffers: the largest query we read and answer we send. */
+const SLOT = 4096;
+
+/**
+ * A UDP listener: packets arrive in batches (recvmmsg through the native addon, or node:dgram), each is
+ * answered synchronously by the engine and the answers leave in one batch (sendmmsg).
+ */
+export async function listenUdp(opts: UdpServerOptions): Promise<UdpEndpoint> {
+  const { engine, rrl } = opts;
+  const v4: ClientInfo = { transport: 'udp', address: new Uint8Array(4), port: 0 };
+  const v6: ClientInfo = { transport: 'udp', address: new Uint8Array(16), port: 0 };
+  const handler = (b: UdpBatch): void => {
+    const now = rrl === null ? 0 : Date.now();
+    for (let i = 0; i < b.count; i++) {
+      const base = i * b.slot;
+      const req = b.rx.subarray(base, base + b.rxLen[i]!);
+      const a = i * 20;
+      const client = b.addr[a] === 4 ? v4 : v6;
+      client.port = (b.addr[a + 2]! << 8) | b.addr[a + 3]!;
+      client.address.set(b.addr.subarray(a + 4, a + 4 + client.address.length));
+      let n = engine.answer(req, req.length, client);
+      if (n === HANDOFF) n = 0; // NOTIFY/UPDATE over UDP reach their handlers in a later version
+      if (n > 0 && rrl !== null) {
+        const action = rrl.check(client.address, engine.rrlToken, now);
+        if (action === RrlAction.Drop) n = 0;
+        else if (action === RrlAction.Slip) n = truncate(engine.output, n);
+      }
+      if (n > b.slot) n = 0;
+      if (n > 0) b.tx.set(engine.output.subarray(0, n), base);
+      b.txLen[i] = n;
+    }
+  };
+  return openUdp({ host: opts.host, port: opts.port, slot: SLOT, fallback: opts.forceDgram ?? false }, handler);
+}
+
+/** Turns the response in out[0, n) into its header and question with TC set and no records (RRL slip). */
+function truncate(out: Uint8Array, n: number): number {
+  let off = 12;
+  if (((out[4]! << 8) | out[5]!) > 0) {
+    while (off < n && out[off] !== 0) off += out[off]! + 1;
+    off += 5;
+  }
+  out[2] = out[2]! | 0x02;
+  out.fill(0, 6, 12);
+  return Math.min(off, n);
+}
