@@ -29,12 +29,12 @@ const FILE = 'geodesic_native.node';
 
 function candidates(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
-  const out: string[] = [];
-  const env = process.env['GEODESIC_NATIVE_PATH'];
-  if (env) out.push(env);
-  out.push(join(here, 'build', 'Release', FILE)); // src/native (tsx)
-  out.push(join(here, '..', '..', 'src', 'native', 'build', 'Release', FILE)); // dist/native
-  return out;
+  const env = process.env['GEODESIC_NATIVE_PATH']; // only this file when set (tests, packagers)
+  if (env) return [env];
+  return [
+    join(here, 'build', 'Release', FILE), // src/native (tsx)
+    join(here, '..', '..', 'src', 'native', 'build', 'Release', FILE), // dist/native
+  ];
 }
 
 let loaded: { addon: NativeAddon | null; reason: string | null } | undefined;
@@ -47,7 +47,7 @@ export function loadAddon(): { addon: NativeAddon | null; reason: string | null 
   }
   const found = candidates().find((p) => existsSync(p));
   if (!found) {
-    loaded = { addon: null, reason: `${FILE} not built (run: node scripts/build-native.mjs)` };
+    loaded = { addon: null, reason: `${candidates().join(' or ')} not found (build: node scripts/build-native.mjs)` };
     return loaded;
   }
   try {

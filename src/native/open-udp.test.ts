@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { nativeStatus, openUdp, peerAddress, peerPort, UdpBindError } from './index.js';
 import type { UdpBatch } from './index.js';
@@ -172,6 +173,41 @@ for (const path of PATHS) {
     });
   });
 }
+
+/** Child process: sends 1000 12-byte datagrams to 127.0.0.1:argv[1] and exits once they are out. */
+const FLOOD = `const s = require('node:dgram').createSocket('udp4'); let n = 0; const q = Buffer.alloc(12);
+  for (let k = 0; k < 1000; k++) s.send(q, Number(process.argv[1]), '127.0.0.1', () => { if (++n === 1000) s.close(); });`;
+
+describe('native batch loop', { skip: status.available ? false : `addon unavailable: ${status.reason}`, timeout: 20_000 }, () => {
+  it('yields to the event loop after 16 batches of a backlog', async () => {
+    let tick = 0;
+    let live = true;
+    const spin = (): void => { tick++; if (live) setImmediate(spin); };
+    spin();
+    const perTick = new Map<number, number>();
+    let first = true;
+    let handled = 0;
+    const ep = await openUdp({ host: '127.0.0.1', port: 0, batch: 8 }, (b) => {
+      if (first) { // hold the loop while a child process queues a backlog in the socket
+        first = false;
+        const child = spawnSync(process.execPath, ['-e', FLOOD, String(portOf())], { timeout: 10_000 });
+        assert.equal(child.status, 0, String(child.stderr));
+      }
+      handled += b.count;
+      perTick.set(tick, (perTick.get(tick) ?? 0) + 1);
+      echo(b);
+    });
+    const portOf = (): number => ep.port;
+    const c = await testClient('127.0.0.1', ep.port);
+    try {
+      c.send(query(1));
+      for (let k = 0; k < 100 && handled < 1001; k++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(handled, 1001);
+      const most = Math.max(...perTick.values());
+      assert.equal(most, 16, `batches per loop turn: ${[...perTick.values()].join(',')}`);
+    } finally { live = false; await c.close(); await ep.close(); }
+  });
+});
 
 describe('nativeStatus', () => {
   it('says why when the addon is unavailable', () => {
