@@ -16,3 +16,10 @@ export {
 } from './rdata.js';
 export { rrToText, rrFromText } from './rr-text.js';
 export { base64Encode, base64Decode, hexEncode, hexDecode } from './encoding.js';
+export type { Query } from './query-reader.js';
+export { readQuery } from './query-reader.js';
+export { MessageWriter } from './writer.js';
+export type { OptWrite } from './writer.js';
+export { decodeMessage } from './message-decode.js';
+export { encodeMessage } from './message-encode.js';
+export { decodeClientSubnet, encodeClientSubnet, decodeCookie } from './edns.js';

@@ -7,7 +7,7 @@ export const NAME_COMPRESSED = 0x40000000;
 function check(buf: Uint8Array, p: number, len: number, lastTarget: number): number {
   if (p + 1 >= len) throw new WireError('GDNS_ERR_WIRE_TRUNCATED', 'compression pointer cut short');
   const target = ((buf[p]! & 0x3f) << 8) | buf[p + 1]!;
-  if (target >= len) throw new WireError('GDNS_ERR_WIRE_POINTER_OUT_OF_BOUNDS', `compression pointer to ${target} past the message end ${len}`);
+  if (target >= len || target < 12) throw new WireError('GDNS_ERR_WIRE_POINTER_OUT_OF_BOUNDS', `compression pointer to ${target} outside the message body`);
   if (target >= p) throw new WireError('GDNS_ERR_WIRE_FORWARD_POINTER', `compression pointer at ${p} points forward to ${target}`);
   if (target >= lastTarget) throw new WireError('GDNS_ERR_WIRE_POINTER_LOOP', `compression pointer at ${p} loops back to ${target}`);
   return target;

@@ -42,11 +42,40 @@ def message_op(req):
                        'flags': m.ednsflags & 0xffff, 'options': [{'code': int(o.otype), 'data': o.to_wire().hex()} for o in m.options]}
     return out
 
+def examples_op(req):
+    import dns.rrset, dns.edns, dns.opcode, dns.rcode
+    out = []
+    q = dns.message.make_query('www.Example.com.', 'AAAA', id=4660)
+    out.append(q.to_wire())
+    q = dns.message.make_query('example.com.', 'TXT', use_edns=0, payload=1232, want_dnssec=True,
+        options=[dns.edns.ECSOption('192.0.2.0', 24), dns.edns.GenericOption(10, bytes(range(8)))])
+    out.append(q.to_wire())
+    q = dns.message.make_query('example.com.', 'A', use_edns=0, payload=4096,
+        options=[dns.edns.ECSOption('2001:db8::', 56), dns.edns.GenericOption(10, bytes(range(24))), dns.edns.GenericOption(3, b'')])
+    out.append(q.to_wire())
+    r = dns.message.make_response(dns.message.make_query('example.com.', 'MX', use_edns=0))
+    r.flags |= dns.flags.AA
+    r.answer.append(dns.rrset.from_text('example.com.', 300, 'IN', 'MX', '10 mail.example.com.', '20 mail2.Example.COM.'))
+    r.authority.append(dns.rrset.from_text('example.com.', 300, 'IN', 'NS', 'ns1.example.com.', 'ns2.example.net.'))
+    r.authority.append(dns.rrset.from_text('example.com.', 300, 'IN', 'SOA', 'ns1.example.com. h.example.com. 1 2 3 4 5'))
+    r.additional.append(dns.rrset.from_text('mail.example.com.', 300, 'IN', 'A', '192.0.2.25'))
+    r.additional.append(dns.rrset.from_text('ns1.example.com.', 300, 'IN', 'AAAA', '2001:db8::53'))
+    r.additional.append(dns.rrset.from_text('_sip._tcp.example.com.', 300, 'IN', 'SRV', '1 2 3 sip.example.com.'))
+    r.set_rcode(dns.rcode.NXDOMAIN)
+    out.append(r.to_wire())
+    r = dns.message.make_response(dns.message.make_query('x.example.', 'A', use_edns=0))
+    r.set_rcode(dns.rcode.BADVERS)
+    out.append(r.to_wire())
+    u = dns.message.make_query('example.com.', 'SOA')
+    u.set_opcode(dns.opcode.UPDATE)
+    out.append(u.to_wire())
+    return {'wires': [w.hex() for w in out]}
+
 def main():
     reqs = json.load(sys.stdin)
     res = []
     for r in reqs:
-        res.append(rdata_op(r) if r['op'] == 'rdata' else message_op(r))
+        res.append({'rdata': rdata_op, 'message': message_op, 'examples': examples_op}[r['op']](r))
     json.dump(res, sys.stdout)
 
 main()
