@@ -1,0 +1,122 @@
+// Differential test of `geodesic serve` against NSD and Knot (issue 3, "Proof"): the same zone files
+// (test/fixtures/diff, two of them signed here with fresh keys) are served by all three, every query of
+// test/fixtures/diff/queries.txt is sent to each (one python/dnspython process), and Geodesic's answer
+// must match the peers' (or the corpus line's explicit expectations where the peers disagree).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadCorpus } from './lib/diff-corpus.js';
+import type { CorpusQuery } from './lib/diff-corpus.js';
+import { diffAnswers, judge } from './lib/diff-compare.js';
+import { PYTHON, runQueries } from './lib/diff-query.js';
+import type { Answer, QueryResults, WireQuery } from './lib/diff-query.js';
+import { startGeodesic, startKnot, startNsd } from './lib/diff-servers.js';
+import { compareTransfers, kdigTransfer } from './lib/kdig-transfer.js';
+import type { RunningServer } from './lib/server-process.js';
+import { canSign, prepareZones } from './lib/sign-zones.js';
+
+const FIXTURES = resolve(import.meta.dirname, '../fixtures/diff');
+const corpus = loadCorpus(join(FIXTURES, 'queries.txt'));
+
+/** Pipelined over one TCP connection (RFC 7766 6.2.1.1): answers may come in any order, matched by ID. */
+const PIPELINE: WireQuery[] = [
+  'www.example.com A', 'bigb.example.com TXT', 'nothere.example.com AAAA', 'child.example.com A',
+  'foo.wild.example.com TXT', 'c1.example.com A', 'www.nsec.test A', 'nothere.nsec3.test A',
+  'www.example.org A', 'example.net SOA', 'x.ent.example.com A', 'hosted.example.com DS',
+].map((t, i) => {
+  const [name = '', type = ''] = t.split(' ');
+  return { name: `${name}.`, type, opts: { tcp: true, dnssec: i % 2 === 0 } };
+});
+
+function missingTools(): string | false {
+  const tools = [['nsd', '-v'], ['knotd', '--version'], ['kdig', '--version'], [PYTHON, '-c', 'import dns.message']];
+  for (const [cmd = '', ...args] of tools) {
+    try { execFileSync(cmd, args, { stdio: 'ignore', timeout: 5000 }); } catch { return `${cmd} is not usable`; }
+  }
+  return canSign() ? false : 'dnssec-signzone (bind9-utils) is not installed';
+}
+
+const skip = missingTools();
+
+describe('geodesic answers like NSD and Knot', { skip, timeout: 90_000 }, () => {
+  let work = '';
+  let servers: RunningServer[] = [];
+  let results: QueryResults | undefined;
+  let zones: string[] = [];
+
+  before(async () => {
+    work = mkdtempSync(join(tmpdir(), 'geodesic-diff-'));
+    const zoneDir = join(work, 'zones');
+    zones = prepareZones(FIXTURES, join(FIXTURES, 'signed'), zoneDir, join(work, 'keys'));
+    const started = await Promise.allSettled([startNsd, startKnot, startGeodesic].map((f) => f(work, zoneDir, zones)));
+    servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = started.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []));
+    if (failed.length > 0) throw new Error(failed.join('\n'));
+    results = await runQueries({
+      servers: Object.fromEntries(servers.map((s) => [s.name, [s.host, s.port]])),
+      queries: corpus.map((q) => ({ name: q.name, type: q.type, opts: q.opts })),
+      pipelines: [PIPELINE],
+    }, 60_000);
+  }, { timeout: 80_000 });
+
+  after(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  const answersFor = (index: number): Record<string, Answer> => {
+    assert.ok(results, 'no results: the servers did not start or the queries failed');
+    return Object.fromEntries(Object.entries(results.answers).map(([name, list]) => [name, list[index] ?? { error: 'missing' }]));
+  };
+
+  const groups = new Map<string, { q: CorpusQuery; index: number }[]>();
+  corpus.forEach((q, index) => groups.set(q.group, [...(groups.get(q.group) ?? []), { q, index }]));
+
+  test('the corpus holds at least 200 queries', () => {
+    assert.ok(corpus.length >= 200, `only ${corpus.length} queries`);
+  });
+
+  for (const [group, items] of groups) {
+    describe(group, () => {
+      for (const { q, index } of items) {
+        test(`${q.text} (queries.txt:${q.line})`, () => {
+          const problems = judge(q, answersFor(index));
+          assert.equal(problems.length, 0, `${q.name} ${q.type} ${JSON.stringify(q.opts)}:\n  ${problems.join('\n  ')}`);
+        });
+      }
+    });
+  }
+
+  test('pipelined TCP queries on one connection are all answered, as NSD answers them', () => {
+    assert.ok(results, 'no results');
+    const byId = (list: Answer[] | undefined): Map<number, Answer> => new Map((list ?? []).map((a) => [a.id ?? -1, a]));
+    const g = byId(results.pipelines.geodesic?.[0]);
+    const n = byId(results.pipelines.nsd?.[0]);
+    assert.equal(n.size, PIPELINE.length, 'NSD did not answer every pipelined query');
+    const problems: string[] = [];
+    for (const [id, want] of n) {
+      const got = g.get(id);
+      if (got === undefined) { problems.push(`no answer to query id ${id}`); continue; }
+      problems.push(...diffAnswers(got, 'geodesic', want, 'nsd').map((d) => `id ${id} (${want.question?.join('')}): ${d}`));
+    }
+    assert.equal(problems.length, 0, problems.join('\n'));
+  });
+
+  for (const [kind, zone] of [['AXFR', 'example.com'], ['AXFR', 'nsec3.test'], ['IXFR=2024010100', 'example.com']] as const) {
+    test(`kdig ${kind} ${zone} gives the same records as Knot's AXFR`, async () => {
+      const get = (name: string): RunningServer => {
+        const s = servers.find((x) => x.name === name);
+        assert.ok(s, `${name} not running`);
+        return s;
+      };
+      const k = get('knot');
+      const g = get('geodesic');
+      const [want, got] = await Promise.all([kdigTransfer(k.host, k.port, zone, 'AXFR'), kdigTransfer(g.host, g.port, zone, kind)]);
+      const problems = compareTransfers(got, want, 'geodesic', 'knot');
+      assert.equal(problems.length, 0, problems.join('\n'));
+    });
+  }
+});

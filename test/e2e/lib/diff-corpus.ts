@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+
+/** Query options understood by test/e2e/py/diff_query.py. */
+export interface QueryOpts {
+  tcp?: boolean; noedns?: boolean; dnssec?: boolean; rd?: boolean; cd?: boolean; adflag?: boolean; qr?: boolean;
+  bufsize?: number; opcode?: number; qdcount?: number; ednsver?: number; timeout?: number; ixfr?: number;
+  class?: string; ednsopt?: [number, string][];
+}
+
+/** What a corpus line expects where the peers are not (both) the reference. */
+export interface Expectation {
+  peer?: 'nsd' | 'knot' | 'none';
+  ignore: string[];
+  drop?: boolean;
+  /** Acceptable rcodes ("DROP": no answer is acceptable too). */
+  rcode?: string[];
+  /** Owner names (lowercase) of the non-RRSIG records the additional section must hold, exactly. */
+  addnames?: string[];
+  flags?: string[];
+  /** Acceptable record counts per section. */
+  counts: Partial<Record<'answer' | 'authority' | 'additional', number[]>>;
+}
+
+export interface CorpusQuery {
+  line: number;
+  /** The "## ..." heading the line sits under. */
+  group: string;
+  text: string;
+  name: string;
+  type: string;
+  opts: QueryOpts;
+  expect: Expectation;
+  comment: string;
+}
+
+const BOOL_OPTS: Record<string, keyof QueryOpts> = {
+  tcp: 'tcp', noedns: 'noedns', dnssec: 'dnssec', rd: 'rd', cd: 'cd', ad: 'adflag', qr: 'qr',
+};
+const NUM_OPTS = new Set(['bufsize', 'opcode', 'qdcount', 'ednsver', 'timeout', 'ixfr']);
+export const PARTS = ['rcode', 'flags', 'question', 'edns', 'answer', 'authority', 'additional'] as const;
+
+function parseOption(tok: string, opts: QueryOpts, where: string): void {
+  const [key = '', value] = tok.slice(1).split('=', 2) as [string, string | undefined];
+  const boolKey = BOOL_OPTS[key];
+  if (boolKey !== undefined && value === undefined) {
+    (opts as Record<string, unknown>)[boolKey] = true;
+  } else if (NUM_OPTS.has(key) && value !== undefined && value !== '' && !Number.isNaN(Number(value))) {
+    (opts as Record<string, unknown>)[key] = Number(value);
+  } else if (key === 'class' && value) {
+    opts.class = value;
+  } else if (key === 'ednsopt' && value !== undefined && /^\d+:[0-9a-f]*$/i.test(value)) {
+    const [code = '0', hex = ''] = value.split(':');
+    opts.ednsopt = [...(opts.ednsopt ?? []), [Number(code), hex]];
+  } else {
+    throw new Error(`${where}: unknown option ${tok}`);
+  }
+}
+
+function parseExpect(tokens: string[], where: string): Expectation {
+  const e: Expectation = { ignore: [], counts: {} };
+  for (const tok of tokens) {
+    const [key = '', value = ''] = tok.split('=', 2);
+    if (key === 'drop' && value === '') e.drop = true;
+    else if (key === 'peer' && (value === 'nsd' || value === 'knot' || value === 'none')) e.peer = value;
+    else if (key === 'ignore') e.ignore.push(...value.split(','));
+    else if (key === 'rcode' && value) e.rcode = value.toUpperCase().split('|');
+    else if (key === 'addnames') e.addnames = value === '' ? [] : value.split(',').map((n) => n.toLowerCase()).sort();
+    else if (key === 'flags') e.flags = value === '' ? [] : value.split(',').sort();
+    else if ((key === 'answer' || key === 'authority' || key === 'additional') && /^\d+(\|\d+)*$/.test(value)) {
+      e.counts[key] = value.split('|').map(Number);
+    } else throw new Error(`${where}: unknown expectation ${tok}`);
+  }
+  for (const p of e.ignore) if (!(PARTS as readonly string[]).includes(p)) throw new Error(`${where}: unknown part ${p}`);
+  return e;
+}
+
+/** Parses the corpus (format in the header of test/fixtures/diff/queries.txt). */
+export function parseCorpus(text: string, file = 'queries.txt'): CorpusQuery[] {
+  const out: CorpusQuery[] = [];
+  let group = '(no group)';
+  text.split('\n').forEach((raw, i) => {
+    const where = `${file}:${i + 1}`;
+    if (raw.startsWith('## ')) group = raw.slice(3).trim();
+    const hash = raw.indexOf('#');
+    const body = (hash >= 0 ? raw.slice(0, hash) : raw).trim();
+    if (body === '') return;
+    const [query = '', expectText] = body.split(/\bexpect:/, 2) as [string, string | undefined];
+    const [name, type, ...rest] = query.trim().split(/\s+/);
+    if (name === undefined || type === undefined) throw new Error(`${where}: need NAME TYPE`);
+    const opts: QueryOpts = {};
+    for (const tok of rest) {
+      if (!tok.startsWith('+')) throw new Error(`${where}: options start with +: ${tok}`);
+      parseOption(tok, opts, where);
+    }
+    const expectTokens = expectText === undefined ? [] : expectText.trim().split(/\s+/).filter(Boolean);
+    out.push({ line: i + 1, group, text: body, name: name.endsWith('.') ? name : `${name}.`, type, opts,
+      expect: parseExpect(expectTokens, where), comment: hash >= 0 ? raw.slice(hash + 1).trim() : '' });
+  });
+  return out;
+}
+
+export function loadCorpus(path: string): CorpusQuery[] {
+  return parseCorpus(readFileSync(path, 'utf8'), path);
+}

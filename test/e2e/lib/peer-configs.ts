@@ -1,0 +1,53 @@
+/** Config files for the peers the differential test compares with (NSD, Knot), all paths in a temp dir. */
+
+export function nsdConfig(dir: string, zoneDir: string, port: number, zones: string[]): string {
+  const zoneBlocks = zones.map((z) => `zone:\n  name: "${z}"\n  zonefile: "${z}.zone"\n  provide-xfr: 127.0.0.1 NOKEY\n`);
+  return `server:
+  ip-address: 127.0.0.1
+  port: ${port}
+  zonesdir: "${zoneDir}"
+  database: ""
+  username: ""
+  chroot: ""
+  pidfile: "${dir}/nsd.pid"
+  xfrdfile: "${dir}/xfrd.state"
+  xfrdir: "${dir}"
+  zonelistfile: "${dir}/zone.list"
+  logfile: "${dir}/nsd.log"
+  server-count: 1
+  rrl-ratelimit: 0
+  hide-version: yes
+  hide-identity: yes
+  minimal-responses: yes
+  verbosity: 1
+remote-control:
+  control-enable: no
+${zoneBlocks.join('')}`;
+}
+
+export function knotConfig(dir: string, zoneDir: string, port: number, zones: string[]): string {
+  return `server:
+  rundir: "${dir}"
+  listen: 127.0.0.1@${port}
+  identity: ""
+  version: ""
+log:
+  - target: stderr
+    any: warning
+database:
+  storage: "${dir}/db"
+acl:
+  - id: xfr
+    address: 127.0.0.1
+    action: transfer
+template:
+  - id: default
+    storage: "${zoneDir}"
+    file: "%s.zone"
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+    semantic-checks: off
+zone:
+${zones.map((z) => `  - domain: ${z}\n    acl: xfr\n`).join('')}`;
+}
