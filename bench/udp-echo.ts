@@ -36,21 +36,23 @@ function echo(b: UdpBatch): void {
 async function serve(): Promise<void> {
   const ep = await openUdp({ host: '127.0.0.1', port: Number(arg('--port', '5320')), fallback: process.argv.includes('--dgram') }, echo);
   process.stdout.write(`ready native=${ep.native}\n`);
-  process.on('SIGTERM', () => { void ep.close().then(() => process.exit(0)); });
+  process.on('SIGTERM', () => {
+    const st = ep.stats();
+    process.stdout.write(`stats batches=${st.batches} rx=${st.rxPackets} mean_batch=${(st.rxPackets / Math.max(1, st.batches)).toFixed(1)}\n`);
+    void ep.close().then(() => process.exit(0));
+  });
 }
 
 async function ready(port: number): Promise<boolean> {
   const s = createSocket('udp4');
+  let answered = false;
+  s.on('message', () => { answered = true; });
   try {
-    for (let k = 0; k < 50; k++) {
-      const got = new Promise<boolean>((resolve) => {
-        const t = setTimeout(() => resolve(false), 100);
-        s.once('message', () => { clearTimeout(t); resolve(true); });
-      });
+    for (let k = 0; k < 50 && !answered; k++) {
       s.send(new Uint8Array(12), port, '127.0.0.1');
-      if (await got) return true;
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    return false;
+    return answered;
   } finally { s.close(); }
 }
 
@@ -58,6 +60,8 @@ async function measure(path: 'native' | 'dgram', port: number, secs: number): Pr
   const args = ['-c', '0', process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url), 'serve', '--port', String(port)];
   if (path === 'dgram') args.push('--dgram');
   const child = spawn('taskset', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   try {
     if (!(await ready(port))) throw new Error(`${path} echo server did not answer on ${port}`);
     const r = spawnSync(RUN, ['--port', String(port), '--workload', 'w1', '--seconds', String(secs), '--label', `echo-${path}`,
@@ -68,6 +72,7 @@ async function measure(path: 'native' | 'dgram', port: number, secs: number): Pr
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => { child.once('exit', resolve); setTimeout(resolve, 3000); });
+    process.stdout.write(`  ${path}: ${out.split('\n').find((l) => l.startsWith('stats')) ?? ''}\n`);
   }
 }
 

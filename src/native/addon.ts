@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface UdpStats {
+  /** handler calls; rxPackets / batches = mean batch size */
+  batches: number;
   rxPackets: number;
   txPackets: number;
   droppedOversize: number;

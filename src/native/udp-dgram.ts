@@ -13,7 +13,7 @@ import { writePeer } from './udp-address.js';
 import type { UdpEndpoint } from './udp-endpoint.js';
 
 class DgramBatcher {
-  readonly stats: UdpStats = { rxPackets: 0, txPackets: 0, droppedOversize: 0, sendErrors: 0, recvErrors: 0 };
+  readonly stats: UdpStats = { batches: 0, rxPackets: 0, txPackets: 0, droppedOversize: 0, sendErrors: 0, recvErrors: 0 };
   private readonly b: BatchBuffers;
   private readonly peerHost: string[];
   private readonly peerPort: Int32Array;
@@ -50,6 +50,7 @@ class DgramBatcher {
     const count = b.count;
     if (count === 0 || this.closing) { b.count = 0; return; }
     b.txLen.fill(0, 0, count);
+    this.stats.batches++;
     this.inBatch = true;
     try {
       this.handler(b);

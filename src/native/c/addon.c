@@ -186,6 +186,7 @@ static napi_value Stats(napi_env env, napi_callback_info info) {
   udp_t *u = unwrap(env, info, &argc, argv);
   if (!u) return NULL;
   napi_create_object(env, &out);
+  set_num(env, out, "batches", u->batches);
   set_num(env, out, "rxPackets", u->rx_packets);
   set_num(env, out, "txPackets", u->tx_packets);
   set_num(env, out, "droppedOversize", u->dropped_oversize);

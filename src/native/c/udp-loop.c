@@ -107,6 +107,7 @@ static void on_poll(uv_poll_t *h, int status, int events) {
     uint32_t n = recv_batch(u, &more);
     if (n > 0) {
       memset(u->tx_len, 0, (size_t)n * sizeof(int32_t));
+      u->batches++;
       udp_call_js(u, n);
       queue_replies(u, n);
       if (!flush(u)) { if (!u->closing) set_events(u, UV_WRITABLE); break; }

@@ -35,7 +35,7 @@ typedef struct udp_s {
   uint32_t pend_off, pend_n;  /* replies waiting for the socket to become writable */
   int in_callback, closing, closed, teardown, external_gone;
   /* counters (diagnostics) */
-  double rx_packets, tx_packets, dropped_oversize, send_errors, recv_errors;
+  double batches, rx_packets, tx_packets, dropped_oversize, send_errors, recv_errors;
 } udp_t;
 
 /* udp-socket.c: create + bind a non-blocking UDP socket; returns fd or -errno; *syscall names the
