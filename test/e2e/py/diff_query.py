@@ -37,7 +37,7 @@ def build_query(q, qid):
     rdtype = dns.rdatatype.from_text(q['type'])
     use_edns = not o.get('noedns', False)
     msg = dns.message.make_query(q['name'], rdtype, rdclass, use_edns=use_edns,
-                                 want_dnssec=bool(o.get('dnssec', False)),
+                                 want_dnssec=bool(o.get('dnssec', False)) and use_edns,
                                  payload=int(o.get('bufsize', 1232)),
                                  options=[dns.edns.GenericOption(int(c), bytes.fromhex(d))
                                           for c, d in o.get('ednsopt', [])] if use_edns else None)
