@@ -23,3 +23,5 @@ export type { OptWrite } from './writer.js';
 export { decodeMessage } from './message-decode.js';
 export { encodeMessage } from './message-encode.js';
 export { decodeClientSubnet, encodeClientSubnet, decodeCookie } from './edns.js';
+export type { Hmac, HmacAlgorithm, TsigKey, TsigSignOptions, TsigVerifyOptions, TsigVerifyResult } from './tsig.js';
+export { tsigSign, tsigVerify, tsigAlgorithmName } from './tsig.js';

@@ -1,7 +1,7 @@
 # dnspython oracle for the wire codec tests: reads a JSON batch on stdin, answers a JSON batch on stdout.
 # Each request is {"op": ...}; see the tests for the ops. Errors are returned per item, never raised.
 import base64, json, sys
-import dns.rdata, dns.rdataclass, dns.rdatatype, dns.name, dns.message, dns.edns, dns.flags
+import dns.rrset, dns.rdata, dns.rdataclass, dns.rdatatype, dns.name, dns.message, dns.edns, dns.flags
 
 ORIGIN = dns.name.from_text('example.com.')
 
@@ -71,11 +71,52 @@ def examples_op(req):
     out.append(u.to_wire())
     return {'wires': [w.hex() for w in out]}
 
+def tsig_op(req):
+    import dns.tsig, dns.tsigkeyring
+    alg = dns.name.from_text(req['algorithm'])
+    key = dns.tsig.Key(dns.name.from_text(req['keyName']), req['secret'], alg)
+    keyring = {key.name: key}
+    out = {}
+    if 'verify' in req:
+        # a chain of messages: the first verified with requestMac, the next ones as continuations
+        ctx = None
+        results = []
+        for i, w in enumerate(req['verify']):
+            try:
+                m = dns.message.from_wire(bytes.fromhex(w), keyring=keyring, request_mac=bytes.fromhex(req.get('requestMac', '')),
+                                          multi=len(req['verify']) > 1, tsig_ctx=ctx)
+                ctx = m.tsig_ctx
+                results.append({'ok': True, 'mac': m.mac.hex()})
+            except Exception as e:
+                results.append({'ok': False, 'error': f'{type(e).__name__}: {e}'})
+        out['verified'] = results
+    if 'sign' in req:
+        q = dns.message.from_wire(bytes.fromhex(req['sign']))
+        q.use_tsig(keyring, key.name, fudge=300, algorithm=alg)
+        out['signed'] = q.to_wire().hex()
+        out['mac'] = q.mac.hex()
+    if 'signChain' in req:
+        q = dns.message.make_query('example.', 'AXFR')
+        q.use_tsig(keyring, key.name, algorithm=alg)
+        qw = q.to_wire()
+        out['query'] = qw.hex()
+        ctx = None
+        chain = []
+        for i in range(req['signChain']):
+            r = dns.message.make_response(q)
+            r.answer.append(dns.rrset.from_text('example.', 300, 'IN', 'TXT', f'"part {i}"'))
+            r.use_tsig(keyring, key.name, algorithm=alg)
+            chain.append(r.to_wire(multi=True, tsig_ctx=ctx).hex())
+            ctx = r.tsig_ctx
+        out['chain'] = chain
+        out['queryMac'] = q.mac.hex()
+    return out
+
 def main():
     reqs = json.load(sys.stdin)
     res = []
     for r in reqs:
-        res.append({'rdata': rdata_op, 'message': message_op, 'examples': examples_op}[r['op']](r))
+        res.append({'rdata': rdata_op, 'message': message_op, 'examples': examples_op, 'tsig': tsig_op}[r['op']](r))
     json.dump(res, sys.stdout)
 
 main()
