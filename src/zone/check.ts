@@ -1,4 +1,5 @@
-import { RRType, nameKey, nameToText, rdataNames, typeToText } from '../wire/index.js';
+import { RRType, nameToText, rdataNames, typeToText } from '../wire/index.js';
+import { keyOf } from './name-key.js';
 import type { Name } from '../wire/index.js';
 import type { Diagnostic } from './errors.js';
 import type { Zone } from './zone.js';
@@ -7,6 +8,7 @@ import type { ZoneNode } from './zone-node.js';
 /** Types that may stand beside a CNAME (RFC 2181 §10.1, RFC 4035 §2.5). */
 const BESIDE_CNAME = new Set<number>([RRType.CNAME, RRType.RRSIG, RRType.NSEC]);
 const ADDRESS: readonly number[] = [RRType.A, RRType.AAAA];
+const TARGET_TYPES: readonly number[] = [RRType.MX, RRType.SRV];
 
 class Checker {
   readonly out: Diagnostic[];
@@ -46,29 +48,30 @@ class Checker {
 
   private node(node: ZoneNode): void {
     if (node.isEmptyNonTerminal) return;
-    const name = nameToText(node.name);
-    if (!node.isApex && node.get(RRType.SOA)) this.error(node, RRType.SOA, `SOA record not at top of zone (${name})`);
+    const name = (): string => nameToText(node.name);  // made only when reporting (names are lazy)
+    if (!node.isApex && node.get(RRType.SOA)) this.error(node, RRType.SOA, `SOA record not at top of zone (${name()})`);
     const cname = node.get(RRType.CNAME);
     if (cname) {
-      if (cname.rdata.length > 1) this.error(node, RRType.CNAME, `${name}: multiple RRs of singleton type CNAME`);
-      for (const t of node.types()) {
-        if (!BESIDE_CNAME.has(t)) { this.error(node, t, `${name}: CNAME and other data (${typeToText(t)})`); break; }
+      if (cname.rdata.length > 1) this.error(node, RRType.CNAME, `${name()}: multiple RRs of singleton type CNAME`);
+      for (const s of node.sets) {
+        if (!BESIDE_CNAME.has(s.type)) { this.error(node, s.type, `${name()}: CNAME and other data (${typeToText(s.type)})`); break; }
       }
     }
     const dname = node.get(RRType.DNAME);
-    if (dname && dname.rdata.length > 1) this.error(node, RRType.DNAME, `${name}: multiple RRs of singleton type DNAME`);
+    if (dname && dname.rdata.length > 1) this.error(node, RRType.DNAME, `${name()}: multiple RRs of singleton type DNAME`);
     if (!node.isApex) {
       const parent = this.zone.node(node.key.slice(node.key.charCodeAt(0) + 1));
-      if (parent?.get(RRType.DNAME)) this.error(node, RRType.DNAME, `${name} is below the DNAME at ${nameToText(parent.name)} (RFC 6672 §2.3)`);
+      if (parent?.get(RRType.DNAME)) this.error(node, RRType.DNAME, `${name()} is below the DNAME at ${nameToText(parent.name)} (RFC 6672 §2.3)`);
       const cut = this.cutAbove(node.key);
-      if (cut !== undefined && cut !== node.key) this.occluded(node, name);
-      else if (cut === node.key) this.delegation(node, name);
+      if (cut !== undefined && cut !== node.key) this.occluded(node, name());
+      else if (cut === node.key) this.delegation(node, name());
     }
     if (node.isApex || node.isDelegation) {
       for (const rd of node.get(RRType.NS)?.rdata ?? []) this.nsTarget(node, rdataNames(RRType.NS, rd)[0]!);
     }
-    for (const t of [RRType.MX, RRType.SRV]) {
-      for (const rd of node.get(t)?.rdata ?? []) this.hostTarget(node, t, rdataNames(t, rd)[0]!);
+    for (const t of TARGET_TYPES) {
+      const set = node.get(t);
+      if (set) for (const rd of set.rdata) this.hostTarget(node, t, rdataNames(t, rd)[0]!);
     }
   }
 
@@ -87,7 +90,7 @@ class Checker {
   }
 
   private inZone(target: Name): boolean {
-    return isBelowKey(nameKey(target), this.zone.originKey);
+    return isBelowKey(keyOf(target), this.zone.originKey);
   }
 
   private nsTarget(node: ZoneNode, target: Name): void {
@@ -97,7 +100,7 @@ class Checker {
     const n = path.node;
     if (n?.get(RRType.CNAME)) { this.error(node, RRType.NS, `NS '${t}' is a CNAME (illegal)`); return; }
     if (n && ADDRESS.some((a) => n.get(a))) return;
-    const cut = this.cutAbove(nameKey(target));
+    const cut = this.cutAbove(keyOf(target));
     if (cut !== undefined) {
       const where = nameToText(this.zone.node(cut)!.name);
       this.error(node, RRType.NS, `${nameToText(node.name)}/NS '${t}' has no REQUIRED GLUE address records (A or AAAA) below the cut ${where}`);
@@ -112,7 +115,7 @@ class Checker {
     const n = this.zone.lookup(target).node;
     if (n?.get(RRType.CNAME)) this.warn(node, type, `${typeToText(type)} '${t}' is a CNAME (illegal)`);
     else if (!n || !ADDRESS.some((a) => n.get(a))) {
-      if (this.cutAbove(nameKey(target)) === undefined && !this.wildcardCovers(target)) {
+      if (this.cutAbove(keyOf(target)) === undefined && !this.wildcardCovers(target)) {
         this.warn(node, type, `${typeToText(type)} '${t}' has no address records (A or AAAA)`);
       }
     }

@@ -1,4 +1,5 @@
-import { RRType, nameIsBelowOrAt, nameKey, nameToText, rdataCanonical, rrsigTypeCovered, typeToText } from '../wire/index.js';
+import { RRType, nameIsBelowOrAt, nameToText, rdataCanonical, rrsigTypeCovered, typeToText } from '../wire/index.js';
+import { keyOf } from './name-key.js';
 import type { Name } from '../wire/index.js';
 import { ZoneCheckError, type Diagnostic } from './errors.js';
 import { ZoneNode } from './zone-node.js';
@@ -31,12 +32,12 @@ export class ZoneBuilder {
   private readonly slab = new ByteSlab();
 
   constructor(readonly origin: Name, readonly file: string | null = null) {
-    this.originKey = nameKey(origin);
+    this.originKey = keyOf(origin);
   }
 
   /** Adds one record. Owners outside the origin are refused (error diagnostic, record dropped). */
   add(name: Name, type: number, ttl: number, rdata: Uint8Array, file?: string, line = 0): void {
-    const key = nameKey(name);
+    const key = keyOf(name);
     let node = this.nodes.get(key);
     if (node === undefined) {
       if (!key.endsWith(this.originKey) || !nameIsBelowOrAt(name, this.origin)) {

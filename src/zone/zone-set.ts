@@ -1,4 +1,4 @@
-import { nameKey } from '../wire/index.js';
+import { keyOf } from './name-key.js';
 import type { Name } from '../wire/index.js';
 import type { Zone } from './zone.js';
 
@@ -15,7 +15,7 @@ export class ZoneSet implements Iterable<Zone> {
   /** The zone with the longest origin at or above `qname`. */
   find(qname: Name): Zone | undefined {
     if (this.zones.size === 0) return undefined;
-    const key = nameKey(qname);
+    const key = keyOf(qname);
     for (let p = 0; p < key.length; p += key.charCodeAt(p) + 1) {
       const z = this.zones.get(p === 0 ? key : key.slice(p));
       if (z) return z;

@@ -1,4 +1,5 @@
-import { RRType, nameKey, soaSerial } from '../wire/index.js';
+import { RRType, soaSerial } from '../wire/index.js';
+import { keyOf } from './name-key.js';
 import type { Name } from '../wire/index.js';
 import type { Diagnostic } from './errors.js';
 import type { RRset } from './rrset.js';
@@ -65,7 +66,7 @@ export class Zone {
 
   /** Walks `qname` (at or below the origin; the caller found the zone with ZoneSet.find) from the apex. */
   lookup(qname: Name): LookupPath {
-    const key = nameKey(qname);
+    const key = keyOf(qname);
     const apexPos = key.length - this.originKey.length;
     const starts: number[] = [];
     for (let p = 0; p < apexPos; p += key.charCodeAt(p) + 1) starts.push(p);
@@ -103,7 +104,7 @@ export class Zone {
   nsecFor(name: Name): RRset | undefined {
     const s = this.sorted('nsec');
     if (s.nodes.length === 0) return undefined;
-    const i = floorIndex(s.keys, canonicalSortKey(nameKey(name)));
+    const i = floorIndex(s.keys, canonicalSortKey(keyOf(name)));
     return s.nodes[i < 0 ? s.nodes.length - 1 : i]!.get(RRType.NSEC);
   }
 

@@ -1,0 +1,130 @@
+// npm run bench:zone — loads a generated 1,000,000-record zone with loadZoneFile, named-checkzone and
+// knotd, and prints time and memory side by side. Usage: node --import tsx bench/zone-load.ts [--records N]
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const argv = process.argv.slice(2);
+const RECORDS = Number(argv[argv.indexOf('--records') + 1] || 1_000_000) || 1_000_000;
+const DIR = '/tmp/geodesic-bench';
+const ORIGIN = 'bench.example.';
+const FILE = join(DIR, `${ORIGIN}zone`);
+const SELF = fileURLToPath(import.meta.url);
+
+/** Deterministic zone: ~1.5 records per name, A/AAAA/MX/TXT/CNAME/SRV, a few delegations with glue. */
+async function generate(path: string, records: number): Promise<void> {
+  const out = createWriteStream(path);
+  let buf = `$ORIGIN ${ORIGIN}\n$TTL 3600\n@ SOA ns1 hostmaster 2024010101 7200 3600 1209600 300\n@ NS ns1\n@ NS ns2\n` +
+    'ns1 A 192.0.2.1\nns2 A 192.0.2.2\n';
+  let n = 5;
+  let seed = 12345;
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+  for (let i = 0; n < records; i++) {
+    const h = `host-${i.toString(36)}`;
+    const r = rnd();
+    buf += `${h} A 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}\n`; n++;
+    if (r % 3 === 0 && n < records) { buf += `${h} AAAA 2001:db8::${(i & 0xffff).toString(16)}:${(r & 0xffff).toString(16)}\n`; n++; }
+    if (r % 7 === 0 && n < records) { buf += `${h} 300 TXT "v=spf1 ip4:10.0.0.${r & 255} -all" "id=${r}"\n`; n++; }
+    if (r % 11 === 0 && n < records) { buf += `${h} MX ${r % 50} mail-${(r % 1000).toString(36)}.example.net.\n`; n++; }
+    if (r % 13 === 0 && n < records) { buf += `www.${h} CNAME ${h}\n`; n++; }
+    if (r % 17 === 0 && n < records) { buf += `_sip._tcp.${h} SRV 10 60 5060 ${h}\n`; n++; }
+    if (r % 997 === 0 && n + 2 <= records) { buf += `d${i} NS ns.d${i}\nns.d${i} A 192.0.2.${r & 255}\n`; n += 2; }
+    if (buf.length > 1 << 20) { if (!out.write(buf)) await new Promise<void>((res) => { out.once('drain', () => res()); }); buf = ''; }
+  }
+  out.write(buf);
+  await new Promise<void>((res) => out.end(() => res()));
+}
+
+/** Child mode: load once, report JSON. */
+async function child(file: string): Promise<void> {
+  const { loadZoneFile } = await import('../src/zone/index.js');
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  gc();
+  const base = process.memoryUsage();
+  const t0 = performance.now();
+  const zone = loadZoneFile(file);
+  const ms = performance.now() - t0;
+  gc();
+  const after = process.memoryUsage();
+  let touched = 0;
+  for (const s of zone.records()) touched += s.rdata.length + s.name.length; // materialize every view
+  gc();
+  const warm = process.memoryUsage();
+  process.stdout.write(JSON.stringify({ ms, records: zone.recordCount, names: zone.nodeCount, touched,
+    heapMB: (after.heapUsed - base.heapUsed + after.arrayBuffers - base.arrayBuffers) / 2 ** 20,
+    rssMB: after.rss / 2 ** 20, warmHeapMB: (warm.heapUsed - base.heapUsed + warm.arrayBuffers - base.arrayBuffers) / 2 ** 20,
+    warmRssMB: warm.rss / 2 ** 20, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+}
+
+function timed(cmd: string, args: string[]): { ms: number; maxRssMB: number; ok: boolean; out: string } {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS=%M', cmd, ...args], { encoding: 'utf8', timeout: 600_000 });
+  const ms = performance.now() - t0;
+  const m = /MAXRSS=(\d+)/.exec(r.stderr ?? '');
+  return { ms, maxRssMB: m ? Number(m[1]) / 1024 : NaN, ok: r.status === 0, out: (r.stdout ?? '') + (r.stderr ?? '') };
+}
+
+/** knotd with a temporary config; time until the zone is loaded, RSS read from /proc then. */
+async function knot(file: string): Promise<{ ms: number; rssMB: number; ok: boolean }> {
+  const kd = join(DIR, 'knot');
+  rmSync(kd, { recursive: true, force: true });
+  mkdirSync(kd, { recursive: true });
+  const conf = join(kd, 'knot.conf');
+  writeFileSync(conf, `server:\n  rundir: "${kd}"\n  listen: 127.0.0.1@53535\n  background-workers: 1\n` +
+    `database:\n  storage: "${kd}"\nlog:\n  - target: stderr\n    any: info\n` +
+    `template:\n  - id: default\n    storage: "${DIR}"\n    semantic-checks: on\n    zonefile-sync: -1\n    journal-content: none\n` +
+    `zone:\n  - domain: ${ORIGIN}\n    file: "${file}"\n`);
+  const t0 = performance.now();
+  const p = spawn('/usr/sbin/knotd', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return await new Promise((resolve) => {
+    let log = '';
+    const done = (ok: boolean): void => {
+      const ms = performance.now() - t0;
+      let rssMB = NaN;
+      try { rssMB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'))![1]) / 1024; } catch { /* gone */ }
+      clearTimeout(timer);
+      p.kill('SIGTERM');
+      resolve({ ms, rssMB, ok });
+    };
+    const timer = setTimeout(() => done(false), 300_000);
+    p.stderr.on('data', (d: Buffer) => {
+      log += d.toString();
+      if (/loaded, serial/.test(log)) done(true);
+      else if (/failed to (load|parse)|error/i.test(log) && /zone/.test(log)) done(false);
+    });
+    p.on('exit', () => done(false));
+  });
+}
+
+async function main(): Promise<void> {
+  if (argv[0] === '--child') return child(argv[1]!);
+  mkdirSync(DIR, { recursive: true });
+  const want = `${RECORDS}`;
+  const stamp = join(DIR, 'records');
+  if (!existsSync(FILE) || !existsSync(stamp) || readFileSync(stamp, 'utf8') !== want) {
+    console.log(`generating ${RECORDS} records into ${FILE} ...`);
+    await generate(FILE, RECORDS);
+    writeFileSync(stamp, want);
+  }
+  console.log(`zone file: ${FILE} (${(statSync(FILE).size / 2 ** 20).toFixed(1)} MB)`);
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', SELF, '--child', FILE], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`geodesic load failed: ${r.stderr}`);
+  const g = JSON.parse(r.stdout) as Record<string, number>;
+  const named = timed('/usr/bin/named-checkzone', ['-i', 'none', '-k', 'ignore', '-n', 'ignore', ORIGIN, FILE]);
+  const k = existsSync('/usr/sbin/knotd') ? await knot(FILE) : { ms: NaN, rssMB: NaN, ok: false };
+  const rows: [string, number, number, string][] = [
+    ['geodesic loadZoneFile', g.ms!, g.maxRssMB!, `heap+buffers ${g.heapMB!.toFixed(0)} MB after load (${(g.heapMB! * 2 ** 20 / g.records!).toFixed(0)} B/record), ${g.warmHeapMB!.toFixed(0)} MB with every view made; RSS ${g.rssMB!.toFixed(0)} MB`],
+    ['named-checkzone', named.ms, named.maxRssMB, named.ok ? 'OK' : `FAILED ${named.out.slice(0, 200)}`],
+    ['knotd (load to "loaded")', k.ms, k.rssMB, k.ok ? 'RSS when loaded' : 'FAILED'],
+    ['Knot reference (issue 2)', 1300, 243, ''],
+  ];
+  console.log(`records ${g.records}, nodes ${g.names}`);
+  console.log('| loader | seconds | max RSS MB | time vs geodesic | notes |');
+  console.log('|---|---|---|---|---|');
+  for (const [name, ms, mb, note] of rows) {
+    console.log(`| ${name} | ${(ms / 1000).toFixed(2)} | ${mb.toFixed(0)} | ${(ms / g.ms!).toFixed(2)}x | ${note} |`);
+  }
+}
+
+await main();
