@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerServeCommands } from './serve-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerRelayCommand } from './relay.js';
 import { VERSION } from './version.js';
 
 const program = new Command();
@@ -21,5 +22,6 @@ Every command has --help. Documentation: docs/ in the package (configuration, op
 
 registerServeCommands(program);
 registerDemoCommand(program);
+registerRelayCommand(program);
 
 await program.parseAsync(process.argv);

@@ -57,7 +57,7 @@ export class ResponseRateLimiter {
     let h = (token ^ 0x9e3779b9) >>> 0;
     for (let i = 0; i < prefixBytes; i++) h = Math.imul(h ^ address[i]!, 0x01000193);
     h = (h ^ (v4 ? 4 : 6)) >>> 0;
-    const key = h | 1; // 0 marks an empty slot
+    const key = (h | 1) >>> 0; // 0 marks an empty slot
     const slot = (h ^ (h >>> 16)) & this.mask;
     const rate = this.opts.rate;
     if (this.keys[slot] !== key) {
@@ -70,9 +70,12 @@ export class ResponseRateLimiter {
     }
     const elapsed = (now - this.stamp[slot]!) / 1000;
     this.stamp[slot] = now;
-    const b = Math.min(rate, this.balance[slot]! + elapsed * rate) - 1;
-    this.balance[slot] = Math.max(b, -rate);
-    if (b >= 0) return RrlAction.Send;
+    const refilled = Math.min(rate, this.balance[slot]! + elapsed * rate);
+    if (refilled >= 1) {
+      this.balance[slot] = refilled - 1;
+      return RrlAction.Send;
+    }
+    this.balance[slot] = refilled; // limited answers cost nothing: the bucket refills at `rate`
     const n = ++this.limited[slot]!;
     const slip = this.opts.slip;
     return slip > 0 && n % slip === 0 ? RrlAction.Slip : RrlAction.Drop;
