@@ -53,7 +53,7 @@ export function checkExpectations(q: CorpusQuery, g: Answer): string[] {
   }
   if (e.addnames !== undefined) {
     const names = [...new Set((g.additional ?? []).filter((rr) => rr.split(' ')[3] !== 'RRSIG')
-      .map((rr) => (rr.split(' ')[0] ?? '').toLowerCase()))].sort();
+      .map((rr) => (rr.split(' ')[0] ?? '').toLowerCase().replace(/\.$/, '')))].sort();
     if (JSON.stringify(names) !== JSON.stringify(e.addnames)) {
       out.push(`additional: expected records of ${e.addnames.join(' ') || '(none)'}, got ${names.join(' ') || '(none)'}`);
     }

@@ -64,7 +64,7 @@ function parseExpect(tokens: string[], where: string): Expectation {
     else if (key === 'peer' && (value === 'nsd' || value === 'knot' || value === 'none')) e.peer = value;
     else if (key === 'ignore') e.ignore.push(...value.split(','));
     else if (key === 'rcode' && value) e.rcode = value.toUpperCase().split('|');
-    else if (key === 'addnames') e.addnames = value === '' ? [] : value.split(',').map((n) => n.toLowerCase()).sort();
+    else if (key === 'addnames') e.addnames = value === '' ? [] : value.split(',').map((n) => n.toLowerCase().replace(/\.$/, '')).sort();
     else if (key === 'flags') e.flags = value === '' ? [] : value.split(',').sort();
     else if ((key === 'answer' || key === 'authority' || key === 'additional') && /^\d+(\|\d+)*$/.test(value)) {
       e.counts[key] = value.split('|').map(Number);

@@ -70,9 +70,14 @@ def build_query(q, qid):
     return bytes(wire)
 
 
-def rr_text(rrset, rd):
-    """One RR in presentation form; RRSIGs reduced to covered type and labels (signatures differ)."""
+def rr_text(rrset, rd, qname):
+    """One RR in presentation form; RRSIGs reduced to covered type and labels (signatures differ).
+
+    The query name's case must be echoed (0x20) where the owner is the query name; other owners are
+    compared lowercased, since servers copy the query's case into them through compression pointers."""
     owner = rrset.name.to_text()
+    if qname is None or rrset.name != qname:
+        owner = owner.lower()
     head = f'{owner} {rrset.ttl} {dns.rdataclass.to_text(rrset.rdclass)} {dns.rdatatype.to_text(rrset.rdtype)}'
     if rrset.rdtype == dns.rdatatype.RRSIG:
         return f'{head} {dns.rdatatype.to_text(rd.type_covered)} labels={rd.labels}'
@@ -81,13 +86,13 @@ def rr_text(rrset, rd):
     return f'{head} {text if rrset.rdtype == dns.rdatatype.TXT else text.lower()}'
 
 
-def section(rrsets, keep_order):
+def section(rrsets, keep_order, qname):
     out = []
     for rrset in rrsets:
         if rrset.rdtype in (dns.rdatatype.OPT, dns.rdatatype.TSIG):
             continue
         for rd in rrset:
-            out.append(rr_text(rrset, rd))
+            out.append(rr_text(rrset, rd, qname))
     return out if keep_order else sorted(out)
 
 
@@ -112,6 +117,7 @@ def normalise(data):
         flags = struct.unpack('!H', data[2:4])[0] if len(data) >= 4 else 0
         return {'unparsed': f'{type(err).__name__}: {err}', 'rcode': dns.rcode.to_text(flags & 0xF),
                 'flags': [n for n, f in FLAG_NAMES if flags & f], 'len': len(data)}
+    qname = msg.question[0].name if len(msg.question) == 1 else None
     edns, ede = None, []
     if msg.edns >= 0:
         # Extended DNS Errors (RFC 8914, option 15) are optional and informational: listed apart, not compared.
@@ -126,9 +132,9 @@ def normalise(data):
         'question': [f'{r.name.to_text()} {dns.rdataclass.to_text(r.rdclass)} {dns.rdatatype.to_text(r.rdtype)}'
                      for r in msg.question],
         'edns': edns,
-        'answer': group_answer(section(msg.answer, True)),
-        'authority': section(msg.authority, False),
-        'additional': section(msg.additional, False),
+        'answer': group_answer(section(msg.answer, True, qname)),
+        'authority': section(msg.authority, False, qname),
+        'additional': section(msg.additional, False, qname),
         'size': len(data),
         'ede': ede,
     }
