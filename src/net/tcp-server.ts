@@ -108,7 +108,7 @@ function serveConnection(socket: Socket, opts: TcpServerOptions, idle: number, s
     return ok;
   };
   socket.on('data', (chunk: Buffer) => {
-    let buf: Uint8Array = pending.length === 0 ? chunk : concat(pending, chunk);
+    const buf: Uint8Array = pending.length === 0 ? chunk : concat(pending, chunk);
     let off = 0;
     let progressed = false;
     while (buf.length - off >= 2) {
