@@ -15,6 +15,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=$(cd "$ROOT/../shared/bench/dns" && pwd)
 HERE=$ROOT/bench/dns
+. "$HERE/lib.sh"
 SECS=5; ROUNDS=1; WORKLOADS="w1 w2 w4 w5"; SERVERS="geodesic geodesic-dgram pdns-bind knot"
 P99_QPS=20000; P99=1; BUILD=1
 while [ $# -gt 0 ]; do case $1 in
@@ -58,7 +59,7 @@ if [ -f /usr/lib/x86_64-linux-gnu/pdns/libgeoipbackend.so ] && [ -f "${GEO_MMDB:
 port() { case $1 in geodesic) echo 5310;; geodesic-dgram) echo 5311;; pdns-bind) echo 5301;; knot) echo 5303;; esac; }
 start() { # NAME SIGNED(0|1)
   local z=$ZPLAIN sflag=(); [ "$2" = 1 ] && { z=$ZSIGNED; sflag=(--signed); }
-  if dig +tries=1 +time=1 -p "$(port "$1")" @127.0.0.1 example.com SOA +short 2>/dev/null | grep -q .; then
+  if port_busy "$(port "$1")"; then
     echo "$1: port $(port "$1") is already answering (another run?)" >&2; return 1; fi
   case $1 in
     geodesic) "$HERE/geodesic.sh" start geodesic "$(port geodesic)" "$z";;

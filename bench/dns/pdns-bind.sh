@@ -5,22 +5,18 @@
 # converted GeoIP database is missing. Only used by bench/dns.sh when anchor.sh cannot start pdns-bind.
 #   bench/dns/pdns-bind.sh start [--signed] | stop | pids
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 ACTION=${1:?start|stop|pids}; SIGNED=0; [ "${2:-}" = --signed ] && SIGNED=1
 PORT=${PDNS_PORT:-5301}
 W=${BENCH_TMP:-/tmp/geodesic-bench-dns}/pdns-bind-local
 DATA=${BENCH_DATA:?BENCH_DATA}
 case $ACTION in
-stop)
-  if [ -f "$W/pid" ]; then P=$(cat "$W/pid"); kill "$P" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$P" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$P" 2>/dev/null || true; rm -f "$W/pid"; fi
-  exit 0;;
+stop) stop_server; exit 0;;
 pids) [ -f "$W/pid" ] && cat "$W/pid"; exit 0;;
 start) ;;
 *) echo "unknown action $ACTION" >&2; exit 2;;
 esac
-if dig +tries=1 +time=1 -p "$PORT" @127.0.0.1 example.com SOA +short 2>/dev/null | grep -q .; then
-  echo "pdns-bind: something already answers on 127.0.0.1:$PORT" >&2; exit 1; fi
+if port_busy "$PORT"; then echo "pdns-bind: something already answers on 127.0.0.1:$PORT" >&2; exit 1; fi
 rm -rf "$W"; mkdir -p "$W"
 ZONE=$DATA/example.com.zone; [ $SIGNED = 1 ] && ZONE=$DATA/example.com.signed.zone
 cat > "$W/pdns.conf" <<C
@@ -48,11 +44,7 @@ fi
 T0=$(date +%s.%N)
 ( cd "$W" && exec taskset -c 0 pdns_server --config-dir="$W" ) >"$W/server.log" 2>&1 &
 echo $! > "$W/pid"
-for _ in $(seq 1 1200); do
-  if dig +tries=1 +time=1 -p "$PORT" @127.0.0.1 example.com SOA +short 2>/dev/null | grep -q hostmaster; then break; fi
-  if ! kill -0 "$(cat "$W/pid")" 2>/dev/null; then echo "pdns-bind failed to start, see $W/server.log" >&2; tail -20 "$W/server.log" >&2; exit 1; fi
-  sleep 0.05
-done
+wait_soa "pdns-bind" "$PORT"
 T1=$(date +%s.%N)
 sleep 1
 echo "pdns-bind port=$PORT pid=$(cat "$W/pid") load_s=$(echo "$T1 - $T0" | bc) (local: bind backend only, no geoip)"
