@@ -37,6 +37,8 @@ const enum Phase {
   Hello,
   Connecting,
   Piping,
+  /** Refused after routing (no route): the FIN is on its way. */
+  Ending,
   Closed,
 }
 
@@ -77,11 +79,13 @@ export class Connection {
     this.phase = trustedProxy ? Phase.Proxy : Phase.Hello;
     if (!trustedProxy && !this.admitClient()) return;
     if (!needBytes) {
+      sock.on('data', this.onClientData);
+      sock.on('end', this.onClientEnd);
       this.decide(undefined, []);
       return;
     }
-    sock.on('data', this.onPeekData);
-    sock.once('end', this.onEarlyEnd);
+    sock.on('data', this.onClientData);
+    sock.on('end', this.onClientEnd);
     this.timer = setTimeout(this.onHelloTimeout, ctx.opts.clientHelloTimeoutMs);
   }
 
@@ -95,7 +99,20 @@ export class Connection {
     return true;
   }
 
-  private readonly onPeekData = (chunk: Buffer): void => {
+  /** The one 'data' handler: pump when piping, else buffer (and peek while routing is open). */
+  private readonly onClientData = (chunk: Buffer): void => {
+    if (this.phase === Phase.Piping) {
+      this.bytesUp += chunk.length;
+      if (!(this.up as Socket).write(chunk)) this.sock.pause();
+      return;
+    }
+    if (this.phase === Phase.Connecting) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+      if (this.buffered > 256 * 1024) this.sock.pause(); // resumed once the upstream is connected
+      return;
+    }
+    if (this.phase !== Phase.Hello && this.phase !== Phase.Proxy) return;
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     const all = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks, this.buffered);
@@ -137,9 +154,10 @@ export class Connection {
     return true;
   }
 
-  /** The client half-closed before its first bytes were complete: route what we have. */
-  private readonly onEarlyEnd = (): void => {
-    if (this.phase === Phase.Hello) this.decide(undefined, []);
+  /** Client FIN: passed on when piping (or right after connecting); before routing, route what we have. */
+  private readonly onClientEnd = (): void => {
+    if (this.phase === Phase.Piping) (this.up as Socket).end();
+    else if (this.phase === Phase.Hello) this.decide(undefined, []);
     else if (this.phase === Phase.Proxy) this.abort('proxy-header-incomplete');
   };
 
@@ -155,14 +173,12 @@ export class Connection {
     this.timer = undefined;
     this.sni = sni;
     this.alpn = alpn;
-    this.sock.removeListener('data', this.onPeekData);
-    this.sock.removeListener('end', this.onEarlyEnd);
-    this.sock.pause();
     const match = this.ctx.router.route(sni, alpn);
     const pool = match && this.ctx.pool(match.pool);
     if (!match || !pool) {
       this.ctx.counters.noRoute++;
       this.ending = 'no-route';
+      this.phase = Phase.Ending;
       this.sock.end(() => this.sock.destroy());
       return;
     }
@@ -230,17 +246,17 @@ export class Connection {
     this.phase = Phase.Piping;
     up.setTimeout(0);
     const proxy = (this.pool as Pool).opts.proxyProtocol;
-    up.cork();
+    const chunks = this.chunks;
+    const many = chunks.length + (proxy ? 1 : 0) > 1;
+    if (many) up.cork();
     if (proxy) up.write(encodeProxyHeader(proxy, this.proxyAddresses(), this.sni));
-    for (const c of this.chunks) {
+    for (const c of chunks) {
       this.bytesUp += c.length;
       up.write(c);
     }
-    up.uncork();
+    if (many) up.uncork();
     this.chunks = [];
     const sock = this.sock;
-    sock.on('data', this.onClientData);
-    sock.on('end', this.onClientEnd);
     sock.on('drain', this.onClientDrain);
     up.on('data', this.onUpData);
     up.on('end', this.onUpEnd);
@@ -250,7 +266,7 @@ export class Connection {
       sock.on('timeout', this.onIdle);
     }
     if (sock.readableEnded) up.end();
-    sock.resume();
+    if (sock.isPaused()) sock.resume();
   };
 
   private proxyAddresses(): ProxyAddresses {
@@ -263,17 +279,12 @@ export class Connection {
     };
   }
 
-  private readonly onClientData = (chunk: Buffer): void => {
-    this.bytesUp += chunk.length;
-    if (!(this.up as Socket).write(chunk)) this.sock.pause();
-  };
   private readonly onUpData = (chunk: Buffer): void => {
     this.bytesDown += chunk.length;
     if (!this.sock.write(chunk)) (this.up as Socket).pause();
   };
   private readonly onClientDrain = (): void => void (this.up as Socket).resume();
   private readonly onUpDrain = (): void => void this.sock.resume();
-  private readonly onClientEnd = (): void => void (this.up as Socket).end();
   private readonly onUpEnd = (): void => void this.sock.end();
   private readonly onIdle = (): void => this.abort('idle-timeout');
   private readonly onTotalTimeout = (): void => this.abort('total-timeout');
