@@ -144,8 +144,19 @@ static napi_value Open(napi_env env, napi_callback_info info) {
   CHECK(napi_create_string_utf8(env, "GeodesicUdp", NAPI_AUTO_LENGTH, &name));
   CHECK(napi_async_init(env, argv[12], name, &u->actx));
   int r = udp_loop_start(u);
-  if (r != 0) {
+  if (r != 0 && u->poll.data) { /* initialised but not started: close it the normal way */
+    u->external_gone = 1;
+    udp_loop_close(u);
+    return throw_errno(env, -r, "uv_poll_start");
+  }
+  if (r != 0) { /* no poll handle: release everything here */
     close(u->fd);
+    for (int i = 0; i < UDP_BUFFERS; i++) napi_delete_reference(env, u->bufs[i]);
+    napi_delete_reference(env, u->on_batch);
+    napi_delete_reference(env, u->resource);
+    napi_async_destroy(env, u->actx);
+    u->closed = u->external_gone = 1;
+    udp_maybe_free(u);
     return throw_errno(env, -r, "uv_poll_start");
   }
   napi_add_async_cleanup_hook(env, on_env_cleanup, u, &u->cleanup);
