@@ -1,5 +1,4 @@
 import type { Name } from '../wire/index.js';
-import type { ZoneNode } from './zone-node.js';
 
 /** One RRset of a zone: lower-cased owner, uncompressed wire rdata in canonical order, deduplicated. */
 export interface RRset {
@@ -9,6 +8,9 @@ export interface RRset {
   readonly rdata: readonly Uint8Array[];
 }
 
+/** What an RRset needs of its node: the owner name (made lazily by ZoneNode). */
+export interface RRsetOwner { readonly name: Name }
+
 /**
  * An RRset whose rdata live in the zone's shared slab as `[u16 length][bytes]...`. The Uint8Array
  * views are made on first use of `rdata` and kept (a 1M-record zone holds no view it never served).
@@ -17,7 +19,7 @@ export class SlabRRset implements RRset {
   private views: Uint8Array[] | null = null;
 
   constructor(
-    readonly node: ZoneNode,
+    readonly node: RRsetOwner,
     readonly type: number,
     readonly ttl: number,
     private readonly slab: Uint8Array,
@@ -27,6 +29,12 @@ export class SlabRRset implements RRset {
 
   get name(): Name {
     return this.node.name;
+  }
+
+  /** For an RRSIG set: the type its signatures cover (read from the first rdata). */
+  get covered(): number {
+    const p = this.offset + 2;
+    return this.count > 0 ? (this.slab[p]! << 8) | this.slab[p + 1]! : 0;
   }
 
   get rdata(): readonly Uint8Array[] {

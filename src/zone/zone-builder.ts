@@ -128,25 +128,24 @@ export class ZoneBuilder {
   private fillNode(node: ZoneNode, ix: Int32Array, out: ByteSlab): number {
     node.isApex = node.key === this.originKey;
     if (ix.length === 1 && this.type[ix[0]!] !== RRType.RRSIG) {
-      node.sets = [this.writeSet(node, [ix[0]!], out)];
+      node.data = this.writeSet(node, [ix[0]!], out);
       return 1;
     }
     const groups = Array.from(ix, (i) => ({ i, g: this.groupOf(i) }));
     if (groups.length > 1) groups.sort((a, b) => a.g - b.g || a.i - b.i);
     const sets: SlabRRset[] = [];
     const sigSets: SlabRRset[] = [];
-    const sigCovered: number[] = [];
     let kept = 0;
     for (let s = 0; s < groups.length;) {
       let e = s + 1;
       while (e < groups.length && groups[e]!.g === groups[s]!.g) e++;
       const set = this.writeSet(node, groups.slice(s, e).map((x) => x.i), out);
       kept += set.count;
-      if (set.type === RRType.RRSIG) { sigSets.push(set); sigCovered.push(groups[s]!.g - SIG_GROUP); } else sets.push(set);
+      if (set.type === RRType.RRSIG) sigSets.push(set); else sets.push(set);
       s = e;
     }
-    node.sets = sets;
-    if (sigSets.length > 0) { node.sigSets = sigSets; node.sigCovered = sigCovered; }
+    node.data = sets.length === 0 ? null : sets.length === 1 ? sets[0]! : sets;
+    if (sigSets.length > 0) node.sigSets = sigSets;
     return kept;
   }
 

@@ -13,33 +13,39 @@ export function keyToName(key: string): Name {
 
 /**
  * One owner name of a zone (or an empty non-terminal). Built by ZoneBuilder, then read-only.
- * `name` is made from `key` on first use and kept.
+ * Kept small for million-record zones: one RRset is held without an array, `name` is made from
+ * `key` on first use and kept.
  */
 export class ZoneNode {
-  /** @internal RRsets other than RRSIG, sorted by type. */
-  sets: readonly SlabRRset[] = NO_SETS;
+  /** @internal RRsets other than RRSIG, sorted by type: null, one RRset, or an array. */
+  data: SlabRRset | readonly SlabRRset[] | null = null;
   /** @internal RRSIG RRsets, one per covered type (type 46, rdata all covering the same type). */
   sigSets: readonly SlabRRset[] | null = null;
-  /** @internal covered type of each entry of sigSets. */
-  sigCovered: readonly number[] | null = null;
   /** @internal set by the builder */
   isApex = false;
   /** @internal order of first appearance while loading */
   ord: number;
   private nameCache: Name | null = null;
 
-  constructor(readonly key: string, ord: number, name?: Name) {
+  constructor(readonly key: string, ord: number) {
     this.ord = ord;
-    if (name) this.nameCache = name;
   }
 
   get name(): Name {
     return this.nameCache ??= keyToName(this.key);
   }
 
+  /** The RRsets other than RRSIG, by type. */
+  get sets(): readonly SlabRRset[] {
+    const d = this.data;
+    return d === null ? NO_SETS : Array.isArray(d) ? d as readonly SlabRRset[] : [d as SlabRRset];
+  }
+
   get(type: number): RRset | undefined {
-    const sets = this.sets;
-    for (let i = 0; i < sets.length; i++) if (sets[i]!.type === type) return sets[i];
+    const d = this.data;
+    if (d === null) return undefined;
+    if (!Array.isArray(d)) return (d as SlabRRset).type === type ? d as SlabRRset : undefined;
+    for (let i = 0; i < d.length; i++) if ((d[i] as SlabRRset).type === type) return d[i] as SlabRRset;
     return undefined;
   }
 
@@ -59,14 +65,14 @@ export class ZoneNode {
 
   /** RRSIGs of this node covering `coveredType` (pre-signed zones). */
   sigs(coveredType: number): RRset | undefined {
-    const c = this.sigCovered;
-    if (c === null) return undefined;
-    for (let i = 0; i < c.length; i++) if (c[i] === coveredType) return this.sigSets![i];
+    const s = this.sigSets;
+    if (s === null) return undefined;
+    for (let i = 0; i < s.length; i++) if (s[i]!.covered === coveredType) return s[i];
     return undefined;
   }
 
   get isEmptyNonTerminal(): boolean {
-    return this.sets.length === 0 && this.sigSets === null;
+    return this.data === null && this.sigSets === null;
   }
 
   /** NS at a name other than the apex: a zone cut. */

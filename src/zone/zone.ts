@@ -74,14 +74,14 @@ export class Zone {
     let cut: ZoneNode | undefined;
     let dname: ZoneNode | undefined;
     let node: ZoneNode | undefined = apexPos === 0 ? this.apex : undefined;
-    if (apexPos > 0 && this.apex.sets.length > 0 && this.apex.get(RRType.DNAME)) dname = this.apex;
+    if (apexPos > 0 && this.apex.get(RRType.DNAME)) dname = this.apex;
     for (let l = starts.length - 1; l >= 0; l--) {
       const n = this.nodes.get(key.slice(starts[l]!));
       if (n === undefined) break;
       ce = n;
       if (l === 0) { node = n; break; }
       if (cut === undefined && n.isDelegation) cut = n;
-      if (n.sets.length > 0 && n.get(RRType.DNAME)) dname = n;
+      if (n.data !== null && n.get(RRType.DNAME)) dname = n;
     }
     if (node !== undefined && cut === undefined && node.isDelegation) cut = node;
     return { cut, node, closestEncloser: ce, dname };
