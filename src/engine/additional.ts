@@ -24,16 +24,17 @@ function targetOf(type: number, rdata: Uint8Array, off: number): Name | null {
   return rdata.subarray(off);
 }
 
-/** The A and AAAA records of the targets of an answer's MX, SRV, SVCB/HTTPS or NS records, when the
- * targets live in a zone served here (with their RRSIGs under DO). */
-export function addTargetAddresses(ctx: QueryContext, set: Pick<RRset, 'type' | 'rdata'>): void {
+/** The A and AAAA records of the targets of an answer's MX, SRV or SVCB/HTTPS records when the targets
+ * live in any zone served here, and of NS records when they live in the answering zone, as NSD and Knot
+ * do (with their RRSIGs under DO). */
+export function addTargetAddresses(ctx: QueryContext, answering: Zone, set: Pick<RRset, 'type' | 'rdata'>): void {
   const off = targetOffset(set.type);
   if (off < 0) return;
   for (const rdata of set.rdata) {
     const target = targetOf(set.type, rdata, off);
     if (target === null) continue;
-    const zone = ctx.zones.find(target);
-    if (zone === undefined) continue;
+    const zone = set.type === RRType.NS ? answering : ctx.zones.find(target);
+    if (zone === undefined || !nameIsBelowOrAt(target, zone.origin)) continue;
     const path = zone.lookup(target);
     if (path.cut !== undefined || path.node === undefined) continue;
     addAddresses(ctx, path.node, target, ctx.dnssecOk);

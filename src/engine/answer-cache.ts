@@ -1,7 +1,7 @@
 /**
  * Encoded answers kept for reuse, keyed on what changes them: the question (name case-folded, type), the
- * transport, EDNS presence, DO and the size limit. A hit is the stored bytes with the query's ID, RD/CD
- * bits and the case of its question name copied in (0x20), so a cached answer costs one copy.
+ * transport, EDNS presence, DO and the size limit. A hit is the stored bytes with the query's ID, RD
+ * bit and the case of its question name copied in (0x20), so a cached answer costs one copy.
  *
  * Filled and cleared only by the engine; cleared whole when the zone set changes.
  */
@@ -42,9 +42,8 @@ export class AnswerCache {
       out.set(b, 0);
       out[0] = req[0]!;
       out[1] = req[1]!;
-      // RD (0x01 of byte 2) and CD (0x10 of byte 3) come from the query.
+      // RD (0x01 of byte 2) comes from the query.
       out[2] = (b[2]! & ~0x01) | (req[2]! & 0x01);
-      out[3] = (b[3]! & ~0x10) | (req[3]! & 0x10);
       out.set(req.subarray(qoff, qoff + qlen), 12);
       this.lastToken = e.rrlToken;
       return b.length;

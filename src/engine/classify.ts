@@ -43,7 +43,8 @@ export function classify(ctx: QueryContext, opts: ClassifyOptions): Verdict {
     ctx.rcode = q.opcode === Opcode.NOTIFY || q.opcode === Opcode.UPDATE ? Rcode.REFUSED : Rcode.NOTIMP;
     return Verdict.Reply;
   }
-  if (q.qdcount !== 1 || q.ancount !== 0 || q.nscount !== 0) {
+  // An IXFR query carries the client's SOA in the authority section (RFC 1995 §3).
+  if (q.qdcount !== 1 || q.ancount !== 0 || (q.nscount !== 0 && q.qtype !== RRType.IXFR)) {
     ctx.rcode = Rcode.FORMERR;
     return Verdict.Reply;
   }
@@ -69,8 +70,9 @@ export function classify(ctx: QueryContext, opts: ClassifyOptions): Verdict {
   return Verdict.Answer;
 }
 
-/** The flags word of a response: QR, the query's opcode, RD and CD copied, AA and TC as decided. */
+/** The flags word of a response: QR, the query's opcode and RD copied, AA and TC as decided. CD is not
+ * copied (RFC 4035 §3.1.6: it concerns resolvers). */
 export function responseFlags(ctx: QueryContext): number {
-  return Flag.QR | (ctx.query.flags & (0x7800 | Flag.RD | Flag.CD)) | (ctx.aa ? Flag.AA : 0) |
+  return Flag.QR | (ctx.query.flags & (0x7800 | Flag.RD)) | (ctx.aa ? Flag.AA : 0) |
     (ctx.tc ? Flag.TC : 0) | (ctx.rcode & 0xf);
 }

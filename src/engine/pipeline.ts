@@ -29,6 +29,12 @@ export function runPipeline(ctx: QueryContext, opts: PipelineOptions): Verdict {
   }
   ctx.zone = zone;
   ctx.aa = true;
+  if (ctx.query.qtype === RRType.IXFR && nameEqual(ctx.query.qname, zone.origin)) {
+    // Over UDP (TCP transfers go to the transfer handler): the current SOA tells the client to use TCP
+    // (RFC 1995 §4), as Knot answers.
+    ctx.answer.push({ owner: zone.origin, set: zone.soa, sigs: undefined });
+    return Verdict.Answer;
+  }
   resolve(ctx, opts.serve);
   return Verdict.Answer;
 }

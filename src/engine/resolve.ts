@@ -85,7 +85,7 @@ function answerNode(ctx: QueryContext, zone: Zone, node: ZoneNode, owner: Name, 
   const set = servable(qtype, opts) ? node.get(qtype) : undefined;
   if (set !== undefined) {
     push(ctx, ctx.answer, owner, set, node);
-    addTargetAddresses(ctx, set);
+    addTargetAddresses(ctx, zone, set);
     return null;
   }
   const cname = node.get(RRType.CNAME);

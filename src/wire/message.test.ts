@@ -102,7 +102,9 @@ test('malformed names are rejected with their own codes', () => {
   ];
   for (const [want, buf] of cases) {
     assert.equal(code(() => decodeMessage(buf)), want, `decodeMessage ${hex(buf)}`);
-    assert.equal(code(() => readQuery(buf, buf.length)), want, `readQuery ${hex(buf)}`);
+    // readQuery ignores octets after the last record, as NSD and Knot do.
+    const lenient = want === 'GDNS_ERR_WIRE_TRAILING_DATA' ? 'ok' : want;
+    assert.equal(code(() => readQuery(buf, buf.length)), lenient, `readQuery ${hex(buf)}`);
   }
   // a legal backward pointer decodes
   const ok = query(a, [0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4], [1, 1, 0, 0]);

@@ -87,7 +87,7 @@ export function readQuery(buf: Uint8Array, len: number, into?: Query): Query {
     }
     p = rdEnd;
   }
-  if (p !== len) throw new WireError('GDNS_ERR_WIRE_TRAILING_DATA', `${len - p} octets after the last record`);
+  // Octets after the last record are ignored, as NSD and Knot ignore them (decodeMessage is strict).
   return q;
 }
 
