@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerServeCommands } from './serve-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerRelayCommand } from './relay.js';
+import { registerZoneCommands } from './zone-check.js';
 import { VERSION } from './version.js';
 
 const program = new Command();
@@ -21,6 +22,7 @@ Start here:
 Every command has --help. Documentation: docs/ in the package (configuration, operations, architecture).`);
 
 registerServeCommands(program);
+registerZoneCommands(program);
 registerDemoCommand(program);
 registerRelayCommand(program);
 
