@@ -69,8 +69,13 @@ export function checkExpectations(q: CorpusQuery, g: Answer): string[] {
 export function judge(q: CorpusQuery, answers: Record<string, Answer>): string[] {
   const g = answers.geodesic;
   if (g === undefined) return ['no result for geodesic'];
-  const peers = q.expect.peer === 'none' ? [] : q.expect.peer !== undefined ? [q.expect.peer] : ['nsd', 'knot'];
   const out: string[] = [];
+  if (q.expect.peer === 'any') {
+    const diffs = ['nsd', 'knot'].map((p) => (answers[p] ? diffAnswers(g, 'geodesic', answers[p], p, q.expect.ignore) : [`no result for ${p}`]));
+    if (diffs.every((d) => d.length > 0)) out.push(`matches neither peer:\n  ${diffs.flat().join('\n  ')}`);
+    return [...out, ...checkExpectations(q, g)];
+  }
+  const peers = q.expect.peer === 'none' ? [] : q.expect.peer !== undefined ? [q.expect.peer] : ['nsd', 'knot'];
   if (peers.length === 2) {
     const [n, k] = [answers.nsd, answers.knot];
     if (n && k) {

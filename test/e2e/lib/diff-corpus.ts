@@ -4,12 +4,13 @@ import { readFileSync } from 'node:fs';
 export interface QueryOpts {
   tcp?: boolean; noedns?: boolean; dnssec?: boolean; rd?: boolean; cd?: boolean; adflag?: boolean; qr?: boolean;
   bufsize?: number; opcode?: number; qdcount?: number; ednsver?: number; timeout?: number; ixfr?: number;
-  class?: string; ednsopt?: [number, string][];
+  class?: string; ednsopt?: [number, string][]; v6?: boolean; raw?: string;
 }
 
 /** What a corpus line expects where the peers are not (both) the reference. */
 export interface Expectation {
-  peer?: 'nsd' | 'knot' | 'none';
+  /** Compare with this peer only; 'any': Geodesic must equal at least one of them. */
+  peer?: 'nsd' | 'knot' | 'none' | 'any';
   ignore: string[];
   drop?: boolean;
   /** Acceptable rcodes ("DROP": no answer is acceptable too). */
@@ -34,7 +35,7 @@ export interface CorpusQuery {
 }
 
 const BOOL_OPTS: Record<string, keyof QueryOpts> = {
-  tcp: 'tcp', noedns: 'noedns', dnssec: 'dnssec', rd: 'rd', cd: 'cd', ad: 'adflag', qr: 'qr',
+  tcp: 'tcp', v6: 'v6', noedns: 'noedns', dnssec: 'dnssec', rd: 'rd', cd: 'cd', ad: 'adflag', qr: 'qr',
 };
 const NUM_OPTS = new Set(['bufsize', 'opcode', 'qdcount', 'ednsver', 'timeout', 'ixfr']);
 export const PARTS = ['rcode', 'flags', 'question', 'edns', 'answer', 'authority', 'additional'] as const;
@@ -46,6 +47,8 @@ function parseOption(tok: string, opts: QueryOpts, where: string): void {
     (opts as Record<string, unknown>)[boolKey] = true;
   } else if (NUM_OPTS.has(key) && value !== undefined && value !== '' && !Number.isNaN(Number(value))) {
     (opts as Record<string, unknown>)[key] = Number(value);
+  } else if (key === 'raw' && value !== undefined && /^([0-9a-f]{2})+$/i.test(value)) {
+    opts.raw = value;
   } else if (key === 'class' && value) {
     opts.class = value;
   } else if (key === 'ednsopt' && value !== undefined && /^\d+:[0-9a-f]*$/i.test(value)) {
@@ -61,7 +64,7 @@ function parseExpect(tokens: string[], where: string): Expectation {
   for (const tok of tokens) {
     const [key = '', value = ''] = tok.split('=', 2);
     if (key === 'drop' && value === '') e.drop = true;
-    else if (key === 'peer' && (value === 'nsd' || value === 'knot' || value === 'none')) e.peer = value;
+    else if (key === 'peer' && (value === 'nsd' || value === 'knot' || value === 'none' || value === 'any')) e.peer = value;
     else if (key === 'ignore') e.ignore.push(...value.split(','));
     else if (key === 'rcode' && value) e.rcode = value.toUpperCase().split('|');
     else if (key === 'addnames') e.addnames = value === '' ? [] : value.split(',').map((n) => n.toLowerCase().replace(/\.$/, '')).sort();

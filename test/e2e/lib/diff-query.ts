@@ -25,7 +25,7 @@ export interface Answer {
 export interface WireQuery { name: string; type: string; opts: QueryOpts }
 
 export interface QueryJob {
-  servers: Record<string, [string, number]>;
+  servers: Record<string, { hosts: readonly string[]; port: number }>;
   queries: WireQuery[];
   pipelines?: WireQuery[][];
 }

@@ -9,6 +9,7 @@ import { runQueries } from './diff-query.js';
 import { startGeodesic, startKnot, startNsd } from './diff-servers.js';
 import type { RunningServer } from './server-process.js';
 import { prepareZones } from './sign-zones.js';
+import { ipv6Loopback } from './free-port.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../../fixtures/diff');
 
@@ -22,10 +23,11 @@ async function main(argv: string[]): Promise<number> {
   try {
     const zoneDir = join(work, 'zones');
     const zones = prepareZones(FIXTURES, join(FIXTURES, 'signed'), zoneDir, join(work, 'keys'));
+    const hosts = (await ipv6Loopback()) ? ['127.0.0.1', '::1'] : ['127.0.0.1'];
     for (const start of peersOnly ? [startNsd, startKnot] : [startNsd, startKnot, startGeodesic]) {
-      servers.push(await start(work, zoneDir, zones));
+      servers.push(await start(work, zoneDir, zones, hosts));
     }
-    const res = await runQueries({ servers: Object.fromEntries(servers.map((s) => [s.name, [s.host, s.port]])),
+    const res = await runQueries({ servers: Object.fromEntries(servers.map((s) => [s.name, { hosts: s.hosts, port: s.port }])),
       queries: corpus.map((q) => ({ name: q.name, type: q.type, opts: q.opts })) }, 120_000);
     if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ corpus, answers: res.answers }, null, 1));
     let bad = 0;

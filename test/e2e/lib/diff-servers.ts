@@ -5,37 +5,36 @@ import { knotConfig, nsdConfig } from './peer-configs.js';
 import { startServer } from './server-process.js';
 import type { RunningServer } from './server-process.js';
 
-const HOST = '127.0.0.1';
 const REPO = resolve(import.meta.dirname, '../../..');
 
 /** Starts NSD (`nsd -d`) on the zones in zoneDir; its config and state live in workDir. */
-export async function startNsd(workDir: string, zoneDir: string, zones: string[]): Promise<RunningServer> {
+export async function startNsd(workDir: string, zoneDir: string, zones: string[], hosts: string[]): Promise<RunningServer> {
   const dir = join(workDir, 'nsd');
   mkdirSync(dir, { recursive: true });
-  const port = await freePort();
+  const port = await freePort(hosts);
   const conf = join(dir, 'nsd.conf');
-  writeFileSync(conf, nsdConfig(dir, zoneDir, port, zones));
-  return startServer({ name: 'nsd', command: 'nsd', args: ['-d', '-c', conf], host: HOST, port, zones });
+  writeFileSync(conf, nsdConfig(dir, zoneDir, hosts, port, zones));
+  return startServer({ name: 'nsd', command: 'nsd', args: ['-d', '-c', conf], hosts, port, zones });
 }
 
 /** Starts Knot (`knotd -c`) on the zones in zoneDir; its config, rundir and database live in workDir. */
-export async function startKnot(workDir: string, zoneDir: string, zones: string[]): Promise<RunningServer> {
+export async function startKnot(workDir: string, zoneDir: string, zones: string[], hosts: string[]): Promise<RunningServer> {
   const dir = join(workDir, 'knot');
   mkdirSync(join(dir, 'db'), { recursive: true });
-  const port = await freePort();
+  const port = await freePort(hosts);
   const conf = join(dir, 'knot.conf');
-  writeFileSync(conf, knotConfig(dir, zoneDir, port, zones));
-  return startServer({ name: 'knot', command: 'knotd', args: ['-c', conf], host: HOST, port, zones });
+  writeFileSync(conf, knotConfig(dir, zoneDir, hosts, port, zones));
+  return startServer({ name: 'knot', command: 'knotd', args: ['-c', conf], hosts, port, zones });
 }
 
 /** Starts `geodesic serve --zones zoneDir` from the source tree (via tsx), RRL off, AXFR allowed to loopback. */
-export async function startGeodesic(workDir: string, zoneDir: string, zones: string[]): Promise<RunningServer> {
+export async function startGeodesic(workDir: string, zoneDir: string, zones: string[], hosts: string[]): Promise<RunningServer> {
   const dir = join(workDir, 'geodesic');
   mkdirSync(dir, { recursive: true });
-  const port = await freePort();
+  const port = await freePort(hosts);
   const args = ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), 'serve', '--zones', zoneDir,
-    '--listen', `${HOST}:${port}`, '--no-rrl', '--pid-file', join(dir, 'geodesic.pid'),
+    ...hosts.flatMap((h) => ['--listen', h.includes(':') ? `[${h}]:${port}` : `${h}:${port}`]), '--no-rrl', '--pid-file', join(dir, 'geodesic.pid'),
     '--axfr-allow', '127.0.0.1', '--log-level', 'warn'];
-  return startServer({ name: 'geodesic', command: process.execPath, args, host: HOST, port, zones, cwd: REPO,
+  return startServer({ name: 'geodesic', command: process.execPath, args, hosts, port, zones, cwd: REPO,
     readyTimeoutMs: 30_000 });
 }

@@ -1,10 +1,9 @@
 /** Config files for the peers the differential test compares with (NSD, Knot), all paths in a temp dir. */
 
-export function nsdConfig(dir: string, zoneDir: string, port: number, zones: string[]): string {
+export function nsdConfig(dir: string, zoneDir: string, hosts: string[], port: number, zones: string[]): string {
   const zoneBlocks = zones.map((z) => `zone:\n  name: "${z}"\n  zonefile: "${z}.zone"\n  provide-xfr: 127.0.0.1 NOKEY\n`);
   return `server:
-  ip-address: 127.0.0.1
-  port: ${port}
+${hosts.map((h) => `  ip-address: ${h}\n`).join('')}  port: ${port}
   zonesdir: "${zoneDir}"
   database: ""
   username: ""
@@ -25,10 +24,10 @@ remote-control:
 ${zoneBlocks.join('')}`;
 }
 
-export function knotConfig(dir: string, zoneDir: string, port: number, zones: string[]): string {
+export function knotConfig(dir: string, zoneDir: string, hosts: string[], port: number, zones: string[]): string {
   return `server:
   rundir: "${dir}"
-  listen: 127.0.0.1@${port}
+  listen: [${hosts.map((h) => `${h}@${port}`).join(', ')}]
   identity: ""
   version: ""
 log:

@@ -5,7 +5,10 @@ import { waitForZone } from './dns-probe.js';
 /** A DNS server started for a test: its name, where it listens, and how to stop it. */
 export interface RunningServer {
   readonly name: string;
+  /** The first address it listens on (IPv4 loopback). */
   readonly host: string;
+  /** Every address it listens on. */
+  readonly hosts: readonly string[];
   readonly port: number;
   /** Everything it printed so far (stdout and stderr), for failure messages. */
   output(): string;
@@ -17,7 +20,7 @@ export interface StartOptions {
   name: string;
   command: string;
   args: string[];
-  host: string;
+  hosts: string[];
   port: number;
   /** Zones that must answer NOERROR to SOA before the server counts as started. */
   zones: string[];
@@ -33,7 +36,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const server: RunningServer = {
-    name: opts.name, host: opts.host, port: opts.port,
+    name: opts.name, host: opts.hosts[0] ?? '127.0.0.1', hosts: opts.hosts, port: opts.port,
     output: () => out,
     stop: () => stopGroup(child, exited),
   };
@@ -45,9 +48,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   void died.catch(() => undefined);
   try {
     const deadline = Date.now() + (opts.readyTimeoutMs ?? 15_000);
-    for (const zone of opts.zones) {
-      await Promise.race([died, waitForZone(opts.host, opts.port, zone, Math.max(100, deadline - Date.now()), () => alive)]);
-    }
+    const wait = (host: string, zone: string): Promise<void> =>
+      waitForZone(host, opts.port, zone, Math.max(100, deadline - Date.now()), () => alive);
+    for (const zone of opts.zones) await Promise.race([died, wait(server.host, zone)]);
+    for (const host of opts.hosts.slice(1)) await Promise.race([died, wait(host, opts.zones[0] ?? '.')]);
   } catch (err) {
     await server.stop();
     throw new Error(`${opts.name} did not start (${(err as Error).message}); output:\n${out.slice(-3000)}`);

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Sends a corpus of DNS queries to several servers and prints their normalised answers as JSON.
 
-Input (stdin, JSON): {"servers": {"nsd": ["127.0.0.1", 5301], ...},
+Input (stdin, JSON): {"servers": {"nsd": {"hosts": ["127.0.0.1", "::1"], "port": 5301}, ...},
                       "queries": [{"name": "www.example.com.", "type": "A", "opts": {...}}, ...],
                       "pipelines": [[query, query, ...], ...]}
 Output (stdout, JSON): {"answers": {server: [answer, ...]}, "pipelines": {server: [[answer, ...], ...]}}
@@ -33,6 +33,11 @@ FLAG_NAMES = [('qr', dns.flags.QR), ('aa', dns.flags.AA), ('tc', dns.flags.TC), 
 def build_query(q, qid):
     """Returns the wire bytes of query q (see diff-corpus.ts for the option names)."""
     o = q.get('opts', {})
+    if 'raw' in o:  # a hand-made (usually malformed) packet: only its ID is replaced
+        wire = bytearray(bytes.fromhex(o['raw']))
+        if len(wire) >= 2:
+            struct.pack_into('!H', wire, 0, qid)
+        return bytes(wire)
     rdclass = dns.rdataclass.from_text(o.get('class', 'IN'))
     rdtype = dns.rdatatype.from_text(q['type'])
     use_edns = not o.get('noedns', False)
@@ -184,8 +189,12 @@ def ask_tcp(addr, wires, timeout):
     return out
 
 
-def ask(addr, q, qid):
+def ask(server, q, qid):
     o = q.get('opts', {})
+    hosts = server['hosts']
+    if o.get('v6') and len(hosts) < 2:
+        return {'error': 'no IPv6 address for this server'}
+    addr = (hosts[1] if o.get('v6') else hosts[0], server['port'])
     timeout = float(o.get('timeout', DEFAULT_TIMEOUT))
     try:
         wire = build_query(q, qid)
@@ -202,8 +211,9 @@ def ask(addr, q, qid):
     return {'drop': True} if data is None else normalise(data)
 
 
-def run_server(name, addr, queries, pipelines, result):
-    answers = [ask(addr, q, 0x1000 + i) for i, q in enumerate(queries)]
+def run_server(name, server, queries, pipelines, result):
+    answers = [ask(server, q, 0x1000 + i) for i, q in enumerate(queries)]
+    addr = (server['hosts'][0], server['port'])
     piped = []
     for group in pipelines:
         wires = [build_query(q, 0x2000 + i) for i, q in enumerate(group)]
@@ -218,8 +228,8 @@ def main():
     job = json.load(sys.stdin)
     result = {}
     threads = [threading.Thread(target=run_server,
-                                args=(name, addr, job.get('queries', []), job.get('pipelines', []), result))
-               for name, addr in job['servers'].items()]
+                                args=(name, server, job.get('queries', []), job.get('pipelines', []), result))
+               for name, server in job['servers'].items()]
     for t in threads:
         t.start()
     for t in threads:
