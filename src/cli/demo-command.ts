@@ -32,7 +32,7 @@ export function registerDemoCommand(program: Command): void {
 on ${l.address} port ${l.port} (UDP${l.native ? ' with native batched I/O' : ''} and TCP). Try:
 
   dig ${at} www.example.test A
-  dig ${at} example.test SOA +dnssec
+  dig ${at} example.test MX                 # with the mail host address in additional
   dig ${at} nothing.example.test A          # NXDOMAIN with the SOA
   dig ${at} example.test AXFR               # zone transfer (allowed from loopback in the demo)
 
