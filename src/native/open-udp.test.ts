@@ -142,6 +142,24 @@ for (const path of PATHS) {
       } finally { await c.close(); await ep.close(); }
     });
 
+    it('binds 0.0.0.0 and :: on the same port, each answering its own family', async () => {
+      const v4 = await open('0.0.0.0', (b) => { echo(b); b.tx[0] = 4; });
+      let v6: Awaited<ReturnType<typeof open>> | undefined;
+      try {
+        v6 = await openUdp({ host: '::', port: v4.port, fallback: path.fallback }, (b) => { echo(b); b.tx[0] = 6; });
+        const c4 = await testClient('127.0.0.1', v4.port);
+        const c6 = await testClient('::1', v4.port);
+        c4.send(query(1));
+        c6.send(query(1));
+        const [r4] = await c4.waitFor(1, 2000);
+        const [r6] = await c6.waitFor(1, 2000);
+        await c4.close();
+        await c6.close();
+        assert.equal(r4?.[0], 4);
+        assert.equal(r6?.[0], 6);
+      } finally { await v6?.close(); await v4.close(); }
+    });
+
     it('close() is idempotent and frees the port', async () => {
       const ep = await open('127.0.0.1', echo);
       await Promise.all([ep.close(), ep.close()]);
