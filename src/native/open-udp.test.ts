@@ -160,6 +160,18 @@ for (const path of PATHS) {
       } finally { await v6?.close(); await v4.close(); }
     });
 
+    it('an IPv6 socket takes no IPv4 traffic (IPV6_V6ONLY)', async () => {
+      const ep = await open('::', echo);
+      const c4 = await testClient('127.0.0.1', ep.port);
+      const c6 = await testClient('::1', ep.port);
+      try {
+        c6.send(query(6));
+        c4.send(query(4));
+        assert.equal((await c6.waitFor(1, 2000)).length, 1);
+        assert.equal((await c4.waitFor(1, 300)).length, 0);
+      } finally { await c4.close(); await c6.close(); await ep.close(); }
+    });
+
     it('close() is idempotent and frees the port', async () => {
       const ep = await open('127.0.0.1', echo);
       await Promise.all([ep.close(), ep.close()]);
