@@ -197,10 +197,10 @@ export class MessageWriter {
     return pos + (to - from);
   }
 
-  /** Rdata with compressible names (RFC 3597 §4: the RFC 1035 types) compressed; others copied. */
+  /** Rdata with compressible names (RFC 3597 §4: NS, CNAME, PTR, MX, SOA) compressed; others copied. */
   private writeRdata(type: number, rdata: Uint8Array, pos: number, limit: number): number {
     switch (type) {
-      case 2: case 3: case 4: case 5: case 7: case 8: case 9: case 12: {
+      case 2: case 5: case 12: {
         const n = nameLength(rdata, 0);
         pos = this.table.writeName(rdata.subarray(0, n), pos, limit, true);
         return pos < 0 ? -1 : this.copy(rdata, n, rdata.length, pos, limit);
@@ -212,7 +212,7 @@ export class MessageWriter {
         pos = this.table.writeName(rdata.subarray(2, 2 + n), pos, limit, true);
         return pos < 0 ? -1 : this.copy(rdata, 2 + n, rdata.length, pos, limit);
       }
-      case 6: case 14: {
+      case 6: {
         const n1 = nameLength(rdata, 0);
         const n2 = nameLength(rdata, n1);
         pos = this.table.writeName(rdata.subarray(0, n1), pos, limit, true);

@@ -32,6 +32,7 @@ export function bitmapCheck(b: Uint8Array, off: number, end: number, what: strin
     if (win <= last) throw badRdata(`${what}: windows out of order`);
     if (len < 1 || len > 32) throw badRdata(`${what}: window length ${len} not 1-32`);
     if (p + 2 + len > end) throw badRdata(`${what}: truncated window`);
+    if (b[p + 1 + len] === 0) throw badRdata(`${what}: window ${win} ends with a zero octet`);
     last = win;
     p += 2 + len;
   }

@@ -183,6 +183,10 @@ export const caaTag: FieldKind = {
   end(b, off, end, what) {
     const e = str.end(b, off, end, what);
     if (b[off] === 0) throw badRdata(`${what}: empty tag`);
+    for (let i = off + 1; i < e; i++) {
+      const c = b[i]! | 0x20;
+      if (!((c >= 0x61 && c <= 0x7a) || (b[i]! >= 0x30 && b[i]! <= 0x39))) throw badRdata(`${what}: tag is not letters and digits`);
+    }
     return e;
   },
   toText: (b, off, end) => String.fromCharCode(...b.subarray(off + 1, end)),

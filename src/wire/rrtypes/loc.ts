@@ -86,6 +86,8 @@ export const loc: FieldKind = {
     if (end - off !== 16) throw badRdata(`${what}: LOC rdata must be 16 octets`);
     if (b[off] !== 0) throw badRdata(`${what}: unknown LOC version ${b[off]!}`);
     for (let k = 1; k <= 3; k++) checkPrecision(b[off + k]!, what);
+    if (Math.abs(readU32(b, off + 4) - EQUATOR) > 90 * 3600000) throw badRdata(`${what}: latitude beyond 90 degrees`);
+    if (Math.abs(readU32(b, off + 8) - EQUATOR) > 180 * 3600000) throw badRdata(`${what}: longitude beyond 180 degrees`);
     return end;
   },
   toText(b, off) {
