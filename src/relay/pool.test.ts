@@ -51,6 +51,11 @@ describe('Pool', () => {
     assert.equal(p.pick('c', undefined, 1000)?.opts.port, 2);
     assert.equal(p.pick('c', undefined, 11_001)?.opts.port, 1, 'back after fail_timeout');
     assert.equal(p.healthy(1000), true);
+    p.upstreams[1]!.fail(1000, 'ECONNREFUSED', 1, 10_000);
+    assert.equal(p.healthy(1000), false);
+    assert.equal(p.pick('c', undefined, 1000)?.opts.port, 1, 'all passively down: tried anyway');
+    p.upstreams[0]!.checkUp = false;
+    assert.equal(p.pick('c', undefined, 1000)?.opts.port, 2, 'an active check verdict is respected');
   });
 
   it('skips servers already tried and full servers', () => {

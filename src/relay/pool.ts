@@ -36,6 +36,8 @@ export class Pool {
     const ok = (u: Upstream, backup: boolean): boolean => u.opts.backup === backup && u.available(now) && !tried?.has(u);
     let cands = this.upstreams.filter((u) => ok(u, false));
     if (cands.length === 0) cands = this.upstreams.filter((u) => ok(u, true));
+    // Every server passively marked down: try them anyway (as nginx does) rather than refuse.
+    if (cands.length === 0) cands = this.upstreams.filter((u) => u.usable() && !tried?.has(u));
     if (cands.length <= 1) return cands[0];
     switch (this.opts.balance) {
       case 'least-conn':

@@ -41,8 +41,12 @@ export class Upstream {
   }
 
   available(now: number): boolean {
-    if (!this.checkUp || now < this.downUntil) return false;
-    return this.opts.maxConnections === 0 || this.active < this.opts.maxConnections;
+    return now >= this.downUntil && this.usable();
+  }
+
+  /** Up by the active check and below its connection cap (passive state ignored). */
+  usable(): boolean {
+    return this.checkUp && (this.opts.maxConnections === 0 || this.active < this.opts.maxConnections);
   }
 
   /** Passive health: a failed connect; `maxFails` of them within `windowMs` mark it down for `windowMs`. */
