@@ -110,7 +110,9 @@ describe('geodesic answers like NSD and Knot', { skip, timeout: 90_000 }, () => 
     assert.equal(problems.length, 0, problems.join('\n'));
   });
 
-  for (const [kind, zone] of [['AXFR', 'example.com'], ['AXFR', 'nsec3.test'], ['IXFR=2024010100', 'example.com']] as const) {
+  const TRANSFERS = [['AXFR', 'example.com'], ['AXFR', 'example.net'], ['AXFR', 'nsec.test'], ['AXFR', 'nsec3.test'],
+    ['AXFR', 'bulk.test'], ['IXFR=2024010100', 'example.com']] as const;
+  for (const [kind, zone] of TRANSFERS) {
     test(`kdig ${kind} ${zone} gives the same records as Knot's AXFR`, async () => {
       const get = (name: string): RunningServer => {
         const s = servers.find((x) => x.name === name);
@@ -121,6 +123,7 @@ describe('geodesic answers like NSD and Knot', { skip, timeout: 90_000 }, () => 
       const g = get('geodesic');
       const [want, got] = await Promise.all([kdigTransfer(k.host, k.port, zone, 'AXFR'), kdigTransfer(g.host, g.port, zone, kind)]);
       const problems = compareTransfers(got, want, 'geodesic', 'knot');
+      if (zone === 'bulk.test' && (got.messages ?? 0) < 2) problems.push(`a ${got.records.length}-record transfer came in ${got.messages} message(s)`);
       assert.equal(problems.length, 0, problems.join('\n'));
     });
   }

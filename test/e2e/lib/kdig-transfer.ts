@@ -3,16 +3,21 @@ import { execFile } from 'node:child_process';
 /** A zone transfer as kdig printed it: records in presentation form with whitespace collapsed. */
 export interface Transfer {
   records: string[];
+  /** How many DNS messages the transfer took (kdig's statistics line), or null if not printed. */
+  messages: number | null;
   error?: string;
 }
 
 /** Runs `kdig AXFR` (or `IXFR=serial`) against host:port, bounded by timeoutMs. */
 export function kdigTransfer(host: string, port: number, zone: string, kind: string, timeoutMs = 10_000): Promise<Transfer> {
-  const args = ['-p', String(port), `@${host}`, zone, kind, '+noall', '+answer', `+time=${Math.ceil(timeoutMs / 1000)}`, '+retry=0'];
+  const args = ['-p', String(port), `@${host}`, zone, kind, '+noall', '+answer', '+stats',
+    `+time=${Math.ceil(timeoutMs / 1000)}`, '+retry=0'];
   return new Promise((resolve) => {
     execFile('kdig', args, { timeout: timeoutMs }, (err, stdout, stderr) => {
       const records = stdout.split('\n').map((l) => l.trim().split(/\s+/).join(' ')).filter((l) => l && !l.startsWith(';'));
-      resolve(err ? { records, error: `${err.message} ${stderr}` } : { records });
+      const m = /\((\d+) messages?,/.exec(stdout);
+      const messages = m ? Number(m[1]) : null;
+      resolve(err ? { records, messages, error: `${err.message} ${stderr}` } : { records, messages });
     });
   });
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ZONE_SUFFIX = '.zone';
@@ -7,6 +7,19 @@ const ZONE_SUFFIX = '.zone';
 /** Zone names of the NAME.zone files in a folder. */
 export function zoneNames(dir: string): string[] {
   return readdirSync(dir).filter((f) => f.endsWith(ZONE_SUFFIX)).map((f) => f.slice(0, -ZONE_SUFFIX.length)).sort();
+}
+
+/**
+ * A generated zone big enough that its AXFR needs several TCP messages (each at most 64 KiB):
+ * `count` names with an A and a TXT record each.
+ */
+export function bulkZone(origin: string, count: number): string {
+  const lines = [`$ORIGIN ${origin}.`, '$TTL 3600',
+    `@ IN SOA ns1.${origin}. hostmaster.${origin}. 1 3600 900 604800 300`, `@ IN NS ns1.${origin}.`, 'ns1 IN A 192.0.2.53'];
+  for (let i = 0; i < count; i++) {
+    lines.push(`host${i} IN A 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, `host${i} IN TXT "record number ${i} of ${count}"`);
+  }
+  return lines.join('\n') + '\n';
 }
 
 /** True when bind9-utils' dnssec-keygen and dnssec-signzone can be run. */
@@ -22,12 +35,14 @@ export function canSign(): boolean {
 /**
  * Copies the unsigned fixture zones into `outDir` and signs the ones in `signedSrcDir` there with
  * fresh ECDSA P-256 keys (KSK + ZSK, kept in `keyDir`, valid 30 days): zones named nsec3.* get NSEC3
- * (no salt, 0 iterations), the others NSEC. Returns the names of all zones in outDir.
+ * (no salt, 0 iterations), the others NSEC. Also writes bulk.test (see bulkZone). Returns the names of
+ * all zones in outDir.
  */
 export function prepareZones(plainDir: string, signedSrcDir: string, outDir: string, keyDir: string): string[] {
   mkdirSync(outDir, { recursive: true });
   mkdirSync(keyDir, { recursive: true });
   for (const z of zoneNames(plainDir)) copyFileSync(join(plainDir, z + ZONE_SUFFIX), join(outDir, z + ZONE_SUFFIX));
+  writeFileSync(join(outDir, `bulk.test${ZONE_SUFFIX}`), bulkZone('bulk.test', 3000));
   for (const z of zoneNames(signedSrcDir)) {
     const run = (cmd: string, args: string[]): void => {
       execFileSync(cmd, args, { cwd: keyDir, stdio: ['ignore', 'ignore', 'pipe'], timeout: 20_000 });
