@@ -19,21 +19,23 @@ function svcKeyFromText(s: string, what: string): number {
   throw syntaxError(`${what}: "${s}" is not a SvcParamKey`);
 }
 
-/** Splits a value-list on commas not escaped with a backslash; each item's escapes are processed. */
+/**
+ * RFC 9460 value-list: the raw text is first a character-string (\DDD, \X), then items split at commas,
+ * where "\," is a literal comma and "\\" a backslash (so a zone file says alpn="a\\,b" for "a,b").
+ */
 function valueList(raw: string, what: string): number[][] {
-  const items: number[][] = [];
-  let cur = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i]!;
-    if (c === '\\' && i + 1 < raw.length) {
-      cur += c + raw[i + 1]!;
-      i++;
-    } else if (c === ',') {
-      items.push(textBytes(cur, what));
-      cur = '';
-    } else cur += c;
+  const bytes = textBytes(raw, what);
+  const items: number[][] = [[]];
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i]!;
+    const d = bytes.slice(i + 1, i + 4);
+    if (c === 0x5c && d.length === 3 && d.every((x) => x >= 0x30 && x <= 0x39)) {
+      items.at(-1)!.push(Number(String.fromCharCode(...d)) & 255);
+      i += 3;
+    } else if (c === 0x5c && i + 1 < bytes.length) items.at(-1)!.push(bytes[++i]!);
+    else if (c === 0x2c) items.push([]);
+    else items.at(-1)!.push(c);
   }
-  items.push(textBytes(cur, what));
   return items;
 }
 
@@ -97,16 +99,19 @@ function checkValue(key: number, b: Uint8Array, off: number, end: number, what: 
   }
 }
 
-const quoted = (b: Uint8Array, off: number, end: number, commas: boolean): string => {
+/** Octets as character-string text; in a value-list item (alpn) commas and backslashes get the extra escape. */
+function quoted(b: Uint8Array, off: number, end: number, item: boolean): string {
   let s = '';
   for (let i = off; i < end; i++) {
     const c = b[i]!;
-    if (c === 0x22 || c === 0x5c || (commas && c === 0x2c)) s += (commas && c !== 0x2c ? '\\\\' : '\\') + String.fromCharCode(c);
+    if (item && c === 0x2c) s += '\\\\,';
+    else if (item && c === 0x5c) s += '\\\\\\\\';
+    else if (c === 0x22 || c === 0x5c) s += '\\' + String.fromCharCode(c);
     else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
     else s += '\\' + String(c).padStart(3, '0');
   }
   return s;
-};
+}
 
 function valueText(key: number, b: Uint8Array, off: number, end: number): string {
   const list: string[] = [];

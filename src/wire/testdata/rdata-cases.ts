@@ -55,6 +55,8 @@ export const RDATA_CASES: readonly (readonly [string, string])[] = [
   ['SVCB', '1 foo.example. key667="hello"'],
   ['SVCB', '1 foo.example. key7="/q{?dns}" key8 key65000="a\\"b\\\\c\\001"'],
   ['HTTPS', '1 . ohttp'],
+  ['SVCB', '16 foo.example.org. alpn="f\\\\\\\\oo\\\\,bar,h2"'],
+  ['SVCB', '1 . alpn="h\\"q,\\010"'],
   ['TSIG', 'hmac-sha256. 1700000000 300 32 AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= 4321 NOERROR 0'],
   ['TYPE65534', '\\# 4 0A000001'],
 ];
