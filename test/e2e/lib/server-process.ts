@@ -28,13 +28,21 @@ export interface StartOptions {
   readyTimeoutMs?: number;
 }
 
+/** Process groups still running; killed when this process exits, however the test ends. */
+const live = new Set<number>();
+process.once('exit', () => {
+  for (const pid of live) { try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ } }
+});
+
 /** Spawns a server in its own process group and waits until every zone answers. */
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const child = spawn(opts.command, opts.args, { cwd: opts.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { out += d.toString(); });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const pid = child.pid;
+  if (pid !== undefined) live.add(pid);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => { if (pid !== undefined) live.delete(pid); resolve(); }));
   const server: RunningServer = {
     name: opts.name, host: opts.hosts[0] ?? '127.0.0.1', hosts: opts.hosts, port: opts.port,
     output: () => out,
