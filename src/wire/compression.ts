@@ -49,7 +49,7 @@ export class CompressionTable {
       }
       if (pos + l + 1 > limit) return -1;
       if (compress && pos < 0x4000) this.pending[npending++] = pos;
-      buf.set(name.subarray(p, p + l + 1), pos);
+      for (let k = 0; k <= l; k++) buf[pos + k] = name[p + k]!;
       pos += l + 1;
       p += l + 1;
     }
@@ -58,9 +58,13 @@ export class CompressionTable {
   }
 
   private find(name: Name, p: number): number {
+    const buf = this.buf;
+    const l = name[p]!;
+    const first = name[p + 1]!;
     for (let i = 0; i < this.size; i++) {
       const off = this.offsets[i]!;
-      if (this.matches(off, name, p)) return off;
+      // entries are label starts written literally: a cheap look at length and first octet rejects most
+      if (buf[off] === l && buf[off + 1] === first && this.matches(off, name, p)) return off;
     }
     return -1;
   }

@@ -88,7 +88,7 @@ test('malformed names are rejected with their own codes', () => {
   const cases: [string, Uint8Array][] = [
     ['GDNS_ERR_WIRE_TRUNCATED', Uint8Array.from([0, 1, 0])],
     ['GDNS_ERR_WIRE_TRUNCATED', query([3, 97, 98])],
-    ['GDNS_ERR_WIRE_BAD_LABEL_TYPE', query([0x41, 0])],
+    ['GDNS_ERR_WIRE_LABEL_TOO_LONG', query([0x41, ...new Array<number>(0x41).fill(97), 0])],
     ['GDNS_ERR_WIRE_BAD_LABEL_TYPE', query([0x80, 0])],
     ['GDNS_ERR_WIRE_NAME_TOO_LONG', query(new Array(128).fill([1, 97]).flat().concat([0]))],
     // answer owner: pointer to itself, forward, out of bounds, into the header, loop via earlier label

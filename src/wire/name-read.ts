@@ -13,7 +13,9 @@ function check(buf: Uint8Array, p: number, len: number, lastTarget: number): num
   return target;
 }
 
-function labelType(l: number, p: number): never {
+/** 0x40-0x7f read as a length over 63 (or the obsolete extended label type); 0x80-0xbf is reserved. */
+export function labelError(l: number, p: number): never {
+  if (l < 0x80) throw new WireError('GDNS_ERR_WIRE_LABEL_TOO_LONG', `label at ${p} has length ${l} (over 63)`);
   throw new WireError('GDNS_ERR_WIRE_BAD_LABEL_TYPE', `label type 0x${(l & 0xc0).toString(16)} at ${p} is not supported`);
 }
 
@@ -38,7 +40,7 @@ export function scanName(buf: Uint8Array, off: number, len: number): number {
       p = target;
       continue;
     }
-    if (l > 63) labelType(l, p);
+    if (l > 63) labelError(l, p);
     total += l + 1;
     if (total > 255) throw new WireError('GDNS_ERR_WIRE_NAME_TOO_LONG', `name at ${off} is longer than 255 octets`);
     p += l + 1;

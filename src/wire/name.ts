@@ -18,7 +18,10 @@ export function nameLength(buf: Uint8Array, off: number, end: number = buf.lengt
     if (p >= end) throw new WireError('GDNS_ERR_WIRE_TRUNCATED', 'name runs past the end of its data');
     const l = buf[p]!;
     if (l === 0) break;
-    if (l > 63) throw new WireError('GDNS_ERR_WIRE_BAD_LABEL_TYPE', `unexpected label type 0x${l.toString(16)} in an uncompressed name`);
+    if (l > 63) {
+      if (l < 0x80) throw new WireError('GDNS_ERR_WIRE_LABEL_TOO_LONG', `label of length ${l} (over 63)`);
+      throw new WireError('GDNS_ERR_WIRE_BAD_LABEL_TYPE', `unexpected label type 0x${l.toString(16)} in an uncompressed name`);
+    }
     p += l + 1;
     if (p - off > 254) throw new WireError('GDNS_ERR_WIRE_NAME_TOO_LONG', 'name longer than 255 octets');
   }

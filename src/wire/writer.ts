@@ -193,7 +193,8 @@ export class MessageWriter {
 
   private copy(src: Uint8Array, from: number, to: number, pos: number, limit: number): number {
     if (pos + (to - from) > limit) return -1;
-    this.buffer.set(src.subarray(from, to), pos);
+    if (to - from > 32) this.buffer.set(src.subarray(from, to), pos);
+    else for (let i = from; i < to; i++) this.buffer[pos + i - from] = src[i]!;
     return pos + (to - from);
   }
 
