@@ -32,19 +32,22 @@ export class AnswerCache {
     return this.count;
   }
 
-  /** Finds an answer for the question at `qoff` in `req` and writes it, patched, into `out`. Returns the
-   * length written, or 0 on a miss. */
-  lookup(req: Uint8Array, qoff: number, qlen: number, qtype: number, variant: number, out: Uint8Array): number {
+  /** Finds an answer for the question at `qoff` in `req` and writes it, patched, into out[at ...] if it
+   * fits in `room`. Returns the length written, or 0 on a miss. */
+  lookup(req: Uint8Array, qoff: number, qlen: number, qtype: number, variant: number, out: Uint8Array, at: number,
+    room: number): number {
     const hash = questionHash(req, qoff, qlen, qtype, variant);
-    for (let e = this.table.get(hash) ?? null; e !== null; e = e.next) {
+    for (let e: Entry | null = this.table.get(hash) ?? null; e !== null; e = e.next) {
       if (e.qtype !== qtype || e.variant !== variant || !sameName(e.qname, req, qoff, qlen)) continue;
       const b = e.bytes;
-      out.set(b, 0);
-      out[0] = req[0]!;
-      out[1] = req[1]!;
+      if (b.length > room) return 0;
+      out.set(b, at);
+      out[at] = req[0]!;
+      out[at + 1] = req[1]!;
       // RD (0x01 of byte 2) comes from the query.
-      out[2] = (b[2]! & ~0x01) | (req[2]! & 0x01);
-      out.set(req.subarray(qoff, qoff + qlen), 12);
+      out[at + 2] = (b[2]! & ~0x01) | (req[2]! & 0x01);
+      // The question name as the client wrote it (0x20).
+      for (let i = 0; i < qlen; i++) out[at + 12 + i] = req[qoff + i]!;
       this.lastToken = e.rrlToken;
       return b.length;
     }
@@ -69,15 +72,25 @@ function lower(c: number): number {
 
 function sameName(lowered: Uint8Array, req: Uint8Array, off: number, len: number): boolean {
   if (lowered.length !== len) return false;
-  for (let i = 0; i < len; i++) if (lowered[i] !== lower(req[off + i]!)) return false;
+  for (let i = 0; i < len; i++) {
+    const c = req[off + i]!;
+    if (lowered[i] !== (c >= 0x41 && c <= 0x5a ? c | 0x20 : c)) return false;
+  }
   return true;
 }
 
-/** FNV-1a over the case-folded question name, the type and the variant. */
+/** A multiplicative hash over the case-folded question name (four octets a step), the type and the
+ * variant; kept within small-integer range so Map keys stay unboxed. */
 export function questionHash(req: Uint8Array, off: number, len: number, qtype: number, variant: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < len; i++) h = Math.imul(h ^ lower(req[off + i]!), 0x01000193);
+  let h = 0x811c9dc5 ^ len;
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const w = (req[off + i]! | (req[off + i + 1]! << 8) | (req[off + i + 2]! << 16) | (req[off + i + 3]! << 24)) | 0x20202020;
+    h = Math.imul(h ^ w, 0x01000193);
+    h ^= h >>> 15;
+  }
+  for (; i < len; i++) h = Math.imul(h ^ (req[off + i]! | 0x20), 0x01000193);
   h = Math.imul(h ^ qtype, 0x01000193);
   h = Math.imul(h ^ variant, 0x01000193);
-  return h >>> 0;
+  return (h ^ (h >>> 16)) & 0x3fffffff;
 }

@@ -74,12 +74,20 @@ export class Engine {
    * sent back (QR set, shorter than a header), or HANDOFF.
    */
   answer(req: Uint8Array, len: number, client: ClientInfo): number {
+    return this.answerInto(req, len, client, this.writer.buffer, 0, 65535);
+  }
+
+  /**
+   * As `answer`, but the response goes to out[at, at + n) (n ≤ room; a longer one is not sent): the UDP
+   * path answers straight into its send batch, so a cached answer is copied once.
+   */
+  answerInto(req: Uint8Array, len: number, client: ClientInfo, out: Uint8Array, at: number, room: number): number {
     if (len < 12 || (req[2]! & 0x80) !== 0) return 0;
     let q: Query;
     try {
       q = readQuery(req, len, this.query);
     } catch (err) {
-      if (err instanceof WireError) return this.formerr(req);
+      if (err instanceof WireError) return this.emit(this.formerr(req), out, at, room);
       throw err;
     }
     const tcp = client.transport === 'tcp';
@@ -88,7 +96,7 @@ export class Engine {
     const variant = cacheVariant(q, tcp, this.opts.classify.maxUdpSize);
     const qlen = q.qname.length;
     if (cacheable) {
-      const n = this.cache!.lookup(req, 12, qlen, q.qtype, variant, this.writer.buffer);
+      const n = this.cache!.lookup(req, 12, qlen, q.qtype, variant, out, at, room);
       if (n > 0) {
         this.rrlToken = this.cache!.lastToken;
         return n;
@@ -99,14 +107,22 @@ export class Engine {
     try {
       verdict = runPipeline(ctx, this.opts);
     } catch (err) {
-      return this.servfail(ctx, err);
+      return this.emit(this.servfail(ctx, err), out, at, room);
     }
     if (verdict === Verdict.Handoff) return HANDOFF;
     const bytes = assemble(ctx, this.writer, q.qdcount === 1);
     this.rrlToken = rrlToken(ctx, req, qlen);
     if (cacheable && ctx.cacheable) this.cache!.store(req, 12, qlen, q.qtype, variant, bytes, this.rrlToken);
     publishQuery(ctx, bytes.length);
-    return bytes.length;
+    return this.emit(bytes.length, out, at, room);
+  }
+
+  /** Copies the writer's n bytes to out[at...] unless out is the writer's own buffer. */
+  private emit(n: number, out: Uint8Array, at: number, room: number): number {
+    if (out === this.writer.buffer) return n;
+    if (n > room) return 0;
+    out.set(this.writer.buffer.subarray(0, n), at);
+    return n;
   }
 
   /** FORMERR for a query that could not be parsed: the header only, RD copied (RFC 1035 §4.1.1). */

@@ -34,29 +34,28 @@ export async function listenUdp(opts: UdpServerOptions): Promise<UdpEndpoint> {
       const client = b.addr[a] === 4 ? v4 : v6;
       client.port = (b.addr[a + 2]! << 8) | b.addr[a + 3]!;
       client.address.set(b.addr.subarray(a + 4, a + 4 + client.address.length));
-      let n = engine.answer(req, req.length, client);
+      let n = engine.answerInto(req, req.length, client, b.tx, base, b.slot);
       if (n === HANDOFF) n = 0; // NOTIFY/UPDATE over UDP reach their handlers in a later version
       if (n > 0 && rrl !== null) {
         const action = rrl.check(client.address, engine.rrlToken, now);
         if (action === RrlAction.Drop) n = 0;
-        else if (action === RrlAction.Slip) n = truncate(engine.output, n);
+        else if (action === RrlAction.Slip) n = truncate(b.tx, base, n);
       }
-      if (n > b.slot) n = 0;
-      if (n > 0) b.tx.set(engine.output.subarray(0, n), base);
       b.txLen[i] = n;
     }
   };
   return openUdp({ host: opts.host, port: opts.port, slot: SLOT, fallback: opts.forceDgram ?? false }, handler);
 }
 
-/** Turns the response in out[0, n) into its header and question with TC set and no records (RRL slip). */
-function truncate(out: Uint8Array, n: number): number {
-  let off = 12;
-  if (((out[4]! << 8) | out[5]!) > 0) {
-    while (off < n && out[off] !== 0) off += out[off]! + 1;
+/** Turns the response in out[at, at + n) into its header and question with TC set and no records (RRL
+ * slip). */
+function truncate(out: Uint8Array, at: number, n: number): number {
+  let off = at + 12;
+  if (((out[at + 4]! << 8) | out[at + 5]!) > 0) {
+    while (off < at + n && out[off] !== 0) off += out[off]! + 1;
     off += 5;
   }
-  out[2] = out[2]! | 0x02;
-  out.fill(0, 6, 12);
-  return Math.min(off, n);
+  out[at + 2] = out[at + 2]! | 0x02;
+  out.fill(0, at + 6, at + 12);
+  return Math.min(off - at, n);
 }
