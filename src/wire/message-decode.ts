@@ -52,6 +52,12 @@ export function decodeRdata(buf: Uint8Array, off: number, rdlen: number, type: n
 
 interface Cursor { p: number }
 
+function readRrNoOpt(buf: Uint8Array, c: Cursor, len: number): Rr {
+  const rr = readRr(buf, c, len);
+  if (rr.type === RRType.OPT) throw new WireError('GDNS_ERR_WIRE_BAD_EDNS', 'OPT record outside the additional section');
+  return rr;
+}
+
 function readRr(buf: Uint8Array, c: Cursor, len: number): Rr {
   const { name, next } = readName(buf, c.p, len);
   if (next + 10 > len) throw truncated('resource record');
@@ -84,8 +90,8 @@ export function decodeMessage(buf: Uint8Array): Message {
   const answers: Rr[] = [];
   const authority: Rr[] = [];
   const additional: Rr[] = [];
-  for (let i = 0; i < counts[1]; i++) answers.push(readRr(buf, c, len));
-  for (let i = 0; i < counts[2]; i++) authority.push(readRr(buf, c, len));
+  for (let i = 0; i < counts[1]; i++) answers.push(readRrNoOpt(buf, c, len));
+  for (let i = 0; i < counts[2]; i++) authority.push(readRrNoOpt(buf, c, len));
   let edns: Edns | null = null;
   let tsig: Rr | null = null;
   for (let i = 0; i < counts[3]; i++) {

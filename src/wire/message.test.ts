@@ -134,6 +134,19 @@ test('OPT, ECS, cookie and TSIG placement are checked by readQuery and decodeMes
   assert.equal(readQuery(last, last.length).tsigOffset, last.length - tsigRr.length);
 });
 
+test('UPDATE deletions with empty rdata survive decode and encode; OPT only in additional', () => {
+  const del = (klass: number, type: number): Rr => ({ name: nameFromText('www.example.com.'), type, class: klass, ttl: 0, rdata: new Uint8Array(0) });
+  const m: Message = {
+    id: 5, flags: 5 << 11, opcode: 5, rcode: 0, questions: [{ name: origin, type: RRType.SOA, class: 1 }],
+    answers: [], authority: [del(255, RRType.NS), del(255, RRType.MX), del(254, RRType.SOA), del(255, 255)], additional: [], edns: null, tsig: null,
+  };
+  const w = encodeMessage(m);
+  assert.deepEqual(decodeMessage(w), m);
+  const optInAnswer = query([1, 97, 0], [0, 0, 41, 4, 208, 0, 0, 0, 0, 0, 0], [1, 1, 0, 0]);
+  assert.equal(code(() => decodeMessage(optInAnswer)), 'GDNS_ERR_WIRE_BAD_EDNS');
+  assert.equal(code(() => readQuery(optInAnswer, optInAnswer.length)), 'GDNS_ERR_WIRE_BAD_EDNS');
+});
+
 test('readQuery with no question', () => {
   const b = Uint8Array.from([0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   const q = readQuery(b, 12);

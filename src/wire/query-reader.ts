@@ -80,7 +80,10 @@ export function readQuery(buf: Uint8Array, len: number, into?: Query): Query {
     const type = u16(buf, p);
     const rdEnd = p + 10 + u16(buf, p + 8);
     if (rdEnd > len) throw truncated('rdata');
-    if (i >= before && type === RRType.OPT) readOptInto(q, buf, start, p, rdEnd);
+    if (type === RRType.OPT) {
+      if (i < before) throw new WireError('GDNS_ERR_WIRE_BAD_EDNS', 'OPT record outside the additional section');
+      readOptInto(q, buf, start, p, rdEnd);
+    }
     else if (type === RRType.TSIG) {
       if (i !== total - 1) throw new WireError('GDNS_ERR_WIRE_BAD_TSIG', 'TSIG is not the last record');
       q.tsigOffset = start;

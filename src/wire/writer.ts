@@ -200,6 +200,7 @@ export class MessageWriter {
 
   /** Rdata with compressible names (RFC 3597 §4: NS, CNAME, PTR, MX, SOA) compressed; others copied. */
   private writeRdata(type: number, rdata: Uint8Array, pos: number, limit: number): number {
+    if (rdata.length === 0) return pos; // UPDATE deletions (class ANY/NONE) carry no rdata
     switch (type) {
       case 2: case 5: case 12: {
         const n = nameLength(rdata, 0);
