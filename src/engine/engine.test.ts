@@ -42,6 +42,8 @@ ns.deleg A   192.0.2.50
 sibling  NS  ns.sibling
 ns.sibling A 192.0.2.51
 child    NS  ns1.child
+geo      LUA A "pickclosest({'192.0.2.1','198.51.100.1'})"
+flat     ALIAS www.example.
 child    DS  12345 13 2 ${'ab'.repeat(32)}
 ns1.child A  192.0.2.60
 `;
@@ -255,4 +257,14 @@ test('malformed input: QR set and short packets get nothing, garbage gets FORMER
 test('minimal ANY returns one RRset', () => {
   const m = ask(engine(), { name: 'www.example.', type: 'ANY' });
   assert.equal(new Set(m.answers.map((r) => r.type)).size, 1);
+});
+
+test('LUA and ALIAS records load but are not served while their features are off', () => {
+  const e = engine();
+  for (const [name, type] of [['geo.example.', 'A'], ['geo.example.', 'LUA'], ['flat.example.', 'A'], ['flat.example.', 'ALIAS']]) {
+    const m = ask(e, { name: name!, type: type! });
+    assert.equal(m.rcode, Rcode.NOERROR, `${name} ${type}`);
+    assert.equal(m.answers.length, 0, `${name} ${type}`);
+    assert.equal(m.authority[0]?.type, RRType.SOA);
+  }
 });
