@@ -50,10 +50,12 @@ export class MessageWriter {
     this.len = 12;
     this.reserved = 0;
     this.current = 1;
-    this.counts.fill(0);
+    const c = this.counts;
+    c[0] = c[1] = c[2] = c[3] = 0;
     this.table.clear();
     this.nmarks = 0;
-    this.buffer.fill(0, 0, 12);
+    const b = this.buffer;
+    for (let i = 0; i < 12; i++) b[i] = 0;
   }
 
   header(id: number, flags: number): void {
@@ -161,8 +163,13 @@ export class MessageWriter {
 
   /** Writes the section counts into the header; the message is the returned subarray. */
   finish(): Uint8Array {
-    for (let i = 0; i < 4; i++) this.u16(4 + 2 * i, this.counts[i]!);
-    return this.buffer.subarray(0, this.len);
+    const b = this.buffer;
+    const c = this.counts;
+    for (let i = 0; i < 4; i++) {
+      b[4 + 2 * i] = c[i]! >> 8;
+      b[5 + 2 * i] = c[i]! & 255;
+    }
+    return b.subarray(0, this.len);
   }
 
   private u16(pos: number, v: number): number {
