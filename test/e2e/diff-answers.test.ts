@@ -57,7 +57,7 @@ describe('geodesic answers like NSD and Knot', { skip, timeout: 90_000 }, () => 
     const hosts = hasV6 ? ['127.0.0.1', '::1'] : ['127.0.0.1'];
     const started = await Promise.allSettled([startNsd, startKnot, startGeodesic].map((f) => f(work, zoneDir, zones, hosts)));
     servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const failed = started.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []));
+    const failed = started.flatMap((s) => (s.status === 'rejected' ? [(s.reason as Error).message] : []));
     if (failed.length > 0) throw new Error(failed.join('\n'));
     results = await runQueries({
       servers: Object.fromEntries(servers.map((s) => [s.name, { hosts: s.hosts, port: s.port }])),

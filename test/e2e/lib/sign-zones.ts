@@ -34,8 +34,8 @@ export function canSign(): boolean {
 
 /**
  * Copies the unsigned fixture zones into `outDir` and signs the ones in `signedSrcDir` there with
- * fresh ECDSA P-256 keys (KSK + ZSK, kept in `keyDir`, valid 30 days): zones named nsec3.* get NSEC3
- * (no salt, 0 iterations), the others NSEC. Also writes bulk.test (see bulkZone). Returns the names of
+ * fresh ECDSA P-256 keys (KSK + ZSK, kept in `keyDir`, valid 30 days): zones named nsec3* get NSEC3
+ * (no salt, 0 iterations; opt-out when the name holds "optout"), the others NSEC. Also writes bulk.test (see bulkZone). Returns the names of
  * all zones in outDir.
  */
 export function prepareZones(plainDir: string, signedSrcDir: string, outDir: string, keyDir: string): string[] {
@@ -49,7 +49,7 @@ export function prepareZones(plainDir: string, signedSrcDir: string, outDir: str
     };
     run('dnssec-keygen', ['-q', '-K', keyDir, '-a', 'ECDSAP256SHA256', '-f', 'KSK', z]);
     run('dnssec-keygen', ['-q', '-K', keyDir, '-a', 'ECDSAP256SHA256', z]);
-    const nsec3 = z.startsWith('nsec3.') ? ['-3', '-', '-H', '0'] : [];
+    const nsec3 = z.startsWith('nsec3') ? ['-3', '-', '-H', '0', ...(z.includes('optout') ? ['-A'] : [])] : [];
     run('dnssec-signzone', ['-q', '-K', keyDir, '-S', ...nsec3, '-o', z, '-e', '+2592000',
       '-f', join(outDir, z + ZONE_SUFFIX), join(signedSrcDir, z + ZONE_SUFFIX)]);
   }
