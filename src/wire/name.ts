@@ -60,9 +60,7 @@ export function nameLower(name: Name): Name {
 
 /** Lower-cased wire bytes as a latin1 string, usable as a Map key. */
 export function nameKey(name: Name): string {
-  let s = '';
-  for (let i = 0; i < name.length; i++) s += String.fromCharCode(lower(name[i]!));
-  return s;
+  return String.fromCharCode.apply(null, nameLower(name) as unknown as number[]);
 }
 
 export function nameEqual(a: Name, b: Name): boolean {
