@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const argv = process.argv.slice(2);
@@ -119,7 +120,8 @@ async function main(): Promise<void> {
     ['knotd (load to "loaded")', k.ms, k.rssMB, k.ok ? 'RSS when loaded' : 'FAILED'],
     ['Knot reference (issue 2)', 1300, 243, ''],
   ];
-  console.log(`records ${g.records}, nodes ${g.names}`);
+  console.log(`records ${g.records}, nodes ${g.names}; ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} ` +
+    '(timings scale with load: compare the ratio to knotd measured in the same run)');
   console.log('| loader | seconds | max RSS MB | time vs geodesic | notes |');
   console.log('|---|---|---|---|---|');
   for (const [name, ms, mb, note] of rows) {

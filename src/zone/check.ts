@@ -1,5 +1,5 @@
 import { RRType, nameToText, rdataNames, typeToText } from '../wire/index.js';
-import { keyOf } from './name-key.js';
+import { isBelowKey, keyOf } from './name-key.js';
 import type { Name } from '../wire/index.js';
 import type { Diagnostic } from './errors.js';
 import type { Zone } from './zone.js';
@@ -13,10 +13,14 @@ const TARGET_TYPES: readonly number[] = [RRType.MX, RRType.SRV];
 class Checker {
   readonly out: Diagnostic[];
   private readonly cuts = new Set<string>();
+  private hasDname = false;
 
   constructor(private readonly zone: Zone) {
     this.out = [...zone.diagnostics];
-    for (const n of zone.allNodes()) if (n.isDelegation) this.cuts.add(n.key);
+    for (const n of zone.allNodes()) {
+      if (n.isDelegation) this.cuts.add(n.key);
+      if (n.get(RRType.DNAME)) this.hasDname = true;
+    }
   }
 
   error(node: ZoneNode, type: number, message: string): void {
@@ -30,6 +34,7 @@ class Checker {
   /** The delegation node at or above `key` (strictly below the apex), if any. */
   cutAbove(key: string): string | undefined {
     if (this.cuts.size === 0) return undefined;
+    if (key.length - key.charCodeAt(0) - 1 === this.zone.originKey.length) return this.cuts.has(key) ? key : undefined;
     let cut: string | undefined;
     for (let k = key; k.length > this.zone.originKey.length; k = k.slice(k.charCodeAt(0) + 1)) {
       if (this.cuts.has(k)) cut = k;
@@ -60,7 +65,7 @@ class Checker {
     const dname = node.get(RRType.DNAME);
     if (dname && dname.rdata.length > 1) this.error(node, RRType.DNAME, `${name()}: multiple RRs of singleton type DNAME`);
     if (!node.isApex) {
-      const parent = this.zone.node(node.key.slice(node.key.charCodeAt(0) + 1));
+      const parent = this.hasDname ? this.zone.node(node.key.slice(node.key.charCodeAt(0) + 1)) : undefined;
       if (parent?.get(RRType.DNAME)) this.error(node, RRType.DNAME, `${name()} is below the DNAME at ${nameToText(parent.name)} (RFC 6672 §2.3)`);
       const cut = this.cutAbove(node.key);
       if (cut !== undefined && cut !== node.key) this.occluded(node, name());
@@ -125,13 +130,6 @@ class Checker {
     const ce = this.zone.lookup(target).closestEncloser;
     return this.zone.node('\x01*' + ce.key) !== undefined;
   }
-}
-
-function isBelowKey(key: string, ancestorKey: string): boolean {
-  if (!key.endsWith(ancestorKey)) return false;
-  const cut = key.length - ancestorKey.length;
-  for (let p = 0; p < cut; p += key.charCodeAt(p) + 1) if (p + key.charCodeAt(p) + 1 === cut) return true;
-  return cut === 0;
 }
 
 /**

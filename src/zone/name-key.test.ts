@@ -14,3 +14,19 @@ test('keyOf equals wire nameKey for every byte value', () => {
   keyOf(n);
   assert.equal(n[1], 65, 'input not modified');
 });
+
+test('PlainKeyMaker.key equals nameKey(nameFromText()) for plain names, null otherwise', async () => {
+  const { nameFromText } = await import('../wire/index.js');
+  const { PlainKeyMaker } = await import('./name-key.js');
+  const origin = nameFromText('Example.COM.');
+  const maker = new PlainKeyMaker();
+  maker.setOrigin(nameKey(origin));
+  const plainTextKey = (t: string, _o: string): string | null => maker.key(t);
+  const okey = nameKey(origin);
+  for (const t of ['www', 'WWW.Sub', 'a-b_c.*', 'x.example.org.', 'A.', '*', 'a'.repeat(63)]) {
+    assert.equal(plainTextKey(t, okey), nameKey(nameFromText(t, origin)), t);
+  }
+  for (const t of ['a\\.b', '@', '.', 'a..b', '', 'é', 'a'.repeat(64), `${'a'.repeat(60)}.`.repeat(5)]) {
+    assert.equal(plainTextKey(t, okey), null, t);
+  }
+});

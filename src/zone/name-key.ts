@@ -19,3 +19,56 @@ export function keyOf(name: Name): string {
   if (!high) return ascii.decode(bytes);
   return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
+
+/**
+ * Makes the map key of an owner written in a zone file straight from its text when the text is plain
+ * (no escapes, printable ASCII): `host-1` relative to the current origin, or `a.b.example.` absolute.
+ * The key is built in a scratch buffer and decoded once, so it is a flat string (no rope kept in the
+ * zone's Map). One per parser (the scratch buffer is its own state).
+ */
+export class PlainKeyMaker {
+  private readonly buf = new Uint8Array(256);
+  private origin: Uint8Array = new Uint8Array(1);
+
+  setOrigin(originKey: string): void {
+    this.origin = Uint8Array.from(originKey, (c) => c.charCodeAt(0));
+  }
+
+  /** The key, or null when the text needs the full name parser. */
+  key(text: string): string | null {
+    const n = text.length;
+    if (n === 0 || n > 254) return null;
+    const buf = this.buf;
+    let w = 0;
+    let lenAt = 0;
+    w = 1;
+    for (let i = 0; i < n; i++) {
+      let c = text.charCodeAt(i);
+      if (c === 46) {
+        const len = w - lenAt - 1;
+        if (len === 0 || len > 63) return null;
+        buf[lenAt] = len;
+        lenAt = w++;
+        if (i === n - 1) { buf[lenAt] = 0; return ascii.decode(buf.subarray(0, w)); }
+        continue;
+      }
+      if (c <= 32 || c >= 127 || c === 92 || c === 64 || c === 40 || c === 41 || c === 59 || c === 34) return null;
+      if (c >= 65 && c <= 90) c += 32;
+      if (w >= 255) return null;
+      buf[w++] = c;
+    }
+    const len = w - lenAt - 1;
+    if (len === 0 || len > 63 || w + this.origin.length > 255) return null;
+    buf[lenAt] = len;
+    buf.set(this.origin, w);
+    return ascii.decode(buf.subarray(0, w + this.origin.length));
+  }
+}
+
+/** `key` is `ancestorKey` or a name below it (label boundaries respected). */
+export function isBelowKey(key: string, ancestorKey: string): boolean {
+  if (!key.endsWith(ancestorKey)) return false;
+  const cut = key.length - ancestorKey.length;
+  for (let p = 0; p < cut; p += key.charCodeAt(p) + 1) if (p + key.charCodeAt(p) + 1 === cut) return true;
+  return cut === 0;
+}

@@ -47,16 +47,16 @@ test('TTL rules without $TTL: last explicit TTL, else SOA minimum with a warning
   const warnings: Diagnostic[] = [];
   const ttls: number[] = [];
   parseZone('@ SOA ns hm 1 2 3 4 77\na A 1.1.1.1\nb 10 A 1.1.1.2\nc A 1.1.1.3\n', { origin },
-    (_n, _t, ttl) => ttls.push(ttl), (d) => warnings.push(d));
+    (_k, _n, _t, ttl) => ttls.push(ttl), (d) => warnings.push(d));
   assert.deepEqual(ttls, [77, 77, 10, 77]);
   assert.equal(warnings.length, 1);
   assert.match(warnings[0]!.message, /SOA MINTTL/);
   refuse('a A 1.1.1.1\n', 1, 3, /no TTL/);
   const rfc1035: number[] = [];
-  parseZone('@ 100 SOA ns hm 1 2 3 4 5\na A 1.1.1.1\nb 10 A 1.1.1.2\nc A 1.1.1.3\n', { origin }, (_n, _t, ttl) => rfc1035.push(ttl));
+  parseZone('@ 100 SOA ns hm 1 2 3 4 5\na A 1.1.1.1\nb 10 A 1.1.1.2\nc A 1.1.1.3\n', { origin }, (_k, _n, _t, ttl) => rfc1035.push(ttl));
   assert.deepEqual(rfc1035, [100, 100, 10, 10]);
   const withTtl: number[] = [];
-  parseZone('$TTL 5\na 9 A 1.1.1.1\nb A 1.1.1.2\n', { origin }, (_n, _t, ttl) => withTtl.push(ttl));
+  parseZone('$TTL 5\na 9 A 1.1.1.1\nb A 1.1.1.2\n', { origin }, (_k, _n, _t, ttl) => withTtl.push(ttl));
   assert.deepEqual(withTtl, [9, 5]);
 });
 

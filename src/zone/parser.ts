@@ -1,44 +1,56 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import {
-  RRClass, RRType, WireError, classFromText, classToText, isClassText, nameFromText, nameIsBelowOrAt,
-  nameToText, rdataFromText, soaMinimum, typeFromText,
+  RRClass, RRType, WireError, classFromText, classToText, isClassText, nameFromText, nameToText, rdataFromText, soaMinimum, typeFromText,
 } from '../wire/index.js';
 import type { Name } from '../wire/index.js';
 import { ZoneFileError, type Diagnostic } from './errors.js';
 import { ZoneLexer, type ZoneEntry, type ZoneToken } from './lexer.js';
 import { parseTtl } from './ttl.js';
 import { generateTokens, parseGenerateRange } from './generate.js';
+import { PlainKeyMaker, isBelowKey, keyOf } from './name-key.js';
+import { keyToName } from './zone-node.js';
 
 export interface ParseOptions {
   origin: Name;            // the zone's origin: records outside it are refused
   file?: string;           // shown in errors; default '<text>'
   defaultTtl?: number;     // as if the file began with $TTL
   includeRoot?: string;    // folder $INCLUDE may read from; default: the file's folder
+  keysOnly?: boolean;      // pass owners to the sink as keys only (name = null): the fast path of loading
 }
 
-/** Receives each record as parsed (owner as written, not lower-cased). Called once per record. */
-export type RecordSink = (name: Name, type: number, ttl: number, rdata: Uint8Array, file: string, line: number) => void;
+/**
+ * Receives each record as parsed: the owner's key (nameKey: lower-cased wire bytes) and, unless
+ * `keysOnly`, the owner as written. Called once per record, in file order.
+ */
+export type RecordSink = (key: string, name: Name | null, type: number, ttl: number, rdata: Uint8Array,
+  file: string, line: number) => void;
 
 const MAX_INCLUDE_DEPTH = 16;
 
-interface State { origin: Name; lastOwner: Name | null; lastOwnerText: string }
+interface State { origin: Name; originKey: string; lastKey: string | null; lastOwner: Name | null; lastOwnerText: string }
 
 /** Streaming master-file parser: state of one file and its $INCLUDEs. */
 class ZoneParser {
   private defaultTtl: number | undefined;
   private lastTtl: number | undefined;
   private readonly includeRoot: string | undefined;
+  private readonly keysOnly: boolean;
+  private readonly zoneKey: string;
+  private readonly keys = new PlainKeyMaker();
+  private keyOrigin = '';
 
   constructor(private readonly opts: ParseOptions, private readonly sink: RecordSink,
     private readonly warn: (d: Diagnostic) => void) {
     this.defaultTtl = opts.defaultTtl;
+    this.keysOnly = opts.keysOnly === true;
+    this.zoneKey = keyOf(opts.origin);
     this.includeRoot = opts.includeRoot ?? (opts.file !== undefined ? dirname(resolve(opts.file)) : undefined);
   }
 
   run(text: string, file: string, origin: Name, depth: number): void {
     const lexer = new ZoneLexer(text, file);
-    const st: State = { origin, lastOwner: null, lastOwnerText: '' };
+    const st: State = { origin, originKey: keyOf(origin), lastKey: null, lastOwner: null, lastOwnerText: '' };
     for (let e = lexer.next(); e; e = lexer.next()) {
       const first = e.tokens[0]!;
       if (!e.blankOwner && !first.quoted && first.text.startsWith('$')) this.directive(e, st, file, depth);
@@ -78,6 +90,7 @@ class ZoneParser {
       need(2);
       if (e.tokens.length > 2) this.fail(file, e.tokens[2]!, `$ORIGIN takes one name`);
       st.origin = this.name(a1!, st.origin, file);
+      st.originKey = keyOf(st.origin);
       st.lastOwnerText = '';
     } else if (word === '$TTL') {
       need(2);
@@ -140,21 +153,15 @@ class ZoneParser {
 
   private record(tokens: ZoneToken[], blankOwner: boolean, st: State, file: string): void {
     let i = 0;
-    let owner: Name;
     if (blankOwner) {
-      if (st.lastOwner === null) this.fail(file, tokens[0]!, 'no owner name and no previous record to take it from');
-      owner = st.lastOwner;
+      if (st.lastKey === null) this.fail(file, tokens[0]!, 'no owner name and no previous record to take it from');
     } else {
       const t = tokens[0]!;
-      owner = st.lastOwner !== null && t.text === st.lastOwnerText && t.text !== '@'
-        ? st.lastOwner : this.name(t, st.origin, file);
-      if (!nameIsBelowOrAt(owner, this.opts.origin)) {
-        this.fail(file, t, `${nameToText(owner)} is outside the zone ${nameToText(this.opts.origin)}`);
-      }
-      st.lastOwner = owner;
-      st.lastOwnerText = t.text;
+      if (st.lastKey === null || t.text !== st.lastOwnerText || t.text === '@') this.owner(t, st, file);
       i = 1;
     }
+    const key = st.lastKey!;
+    const owner = st.lastOwner;
     let ttl: number | undefined;
     let klass: number | undefined;
     for (let k = 0; k < 2; k++) {
@@ -187,7 +194,24 @@ class ZoneParser {
       if (err instanceof WireError) this.fail(file, rtoks[0] ?? tt, err.message, err);
       throw err;
     }
-    this.sink(owner, type, this.recordTtl(ttl, type, rdata, file, tt), rdata, file, tt.line);
+    this.sink(key, owner, type, this.recordTtl(ttl, type, rdata, file, tt), rdata, file, tt.line);
+  }
+
+  /** Reads the owner token into st.lastKey / st.lastOwner (the name only when the sink wants names). */
+  private owner(t: ZoneToken, st: State, file: string): void {
+    if (this.keyOrigin !== st.originKey) { this.keys.setOrigin(st.originKey); this.keyOrigin = st.originKey; }
+    let key = this.keysOnly && !t.quoted ? this.keys.key(t.text) : null;
+    let name: Name | null = null;
+    if (key === null) {
+      name = this.name(t, st.origin, file);
+      key = keyOf(name);
+    }
+    if (!isBelowKey(key, this.zoneKey)) {
+      this.fail(file, t, `${nameToText(name ?? keyToName(key))} is outside the zone ${nameToText(this.opts.origin)}`);
+    }
+    st.lastKey = key;
+    st.lastOwner = this.keysOnly ? null : name;
+    st.lastOwnerText = t.text;
   }
 
   /** BIND's rules: explicit TTL; else $TTL; else the last explicit TTL (RFC 1035); else the SOA minimum (RFC 2308). */

@@ -1,8 +1,8 @@
-import { RRType, nameIsBelowOrAt, nameToText, rdataCanonical, rrsigTypeCovered, typeToText } from '../wire/index.js';
-import { keyOf } from './name-key.js';
+import { RRType, nameToText, rdataCanonical, rrsigTypeCovered, typeToText } from '../wire/index.js';
+import { isBelowKey, keyOf } from './name-key.js';
 import type { Name } from '../wire/index.js';
 import { ZoneCheckError, type Diagnostic } from './errors.js';
-import { ZoneNode } from './zone-node.js';
+import { ZoneNode, keyToName } from './zone-node.js';
 import { SlabRRset } from './rrset.js';
 import { ByteSlab, compareBytes, grow } from './bytes.js';
 import { Zone } from './zone.js';
@@ -37,12 +37,17 @@ export class ZoneBuilder {
 
   /** Adds one record. Owners outside the origin are refused (error diagnostic, record dropped). */
   add(name: Name, type: number, ttl: number, rdata: Uint8Array, file?: string, line = 0): void {
-    const key = keyOf(name);
+    this.addKey(keyOf(name), type, ttl, rdata, file, line);
+  }
+
+  /** Adds one record by owner key (nameKey of the owner). */
+  addKey(key: string, type: number, ttl: number, rdata: Uint8Array, file?: string, line = 0): void {
     let node = this.nodes.get(key);
     if (node === undefined) {
-      if (!key.endsWith(this.originKey) || !nameIsBelowOrAt(name, this.origin)) {
-        this.diagnostics.push({ severity: 'error', file, line, name: nameToText(name), type: typeToText(type),
-          message: `${nameToText(name)} is outside the zone ${nameToText(this.origin)}` });
+      if (!isBelowKey(key, this.originKey)) {
+        const text = nameToText(keyToName(key));
+        this.diagnostics.push({ severity: 'error', file, line, name: text, type: typeToText(type),
+          message: `${text} is outside the zone ${nameToText(this.origin)}` });
         return;
       }
       node = new ZoneNode(key, this.byOrd.length);
@@ -191,9 +196,11 @@ export class ZoneBuilder {
       apex.isApex = true;
       this.nodes.set(this.originKey, apex);
     }
+    const apexLen = this.originKey.length;
     for (const node of this.byOrd) {
       let k = node.key;
-      while (k.length > this.originKey.length) {
+      if (k.length - k.charCodeAt(0) - 1 === apexLen) continue; // a child of the apex: nothing between
+      while (k.length > apexLen) {
         k = k.slice(k.charCodeAt(0) + 1);
         if (this.nodes.has(k)) break;
         this.nodes.set(k, new ZoneNode(k, -1));
