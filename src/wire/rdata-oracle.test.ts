@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nameFromText, rdataFromText, rdataToText, tokenize, typeFromText } from './index.js';
+import { nameFromText, rdataCanonical, rdataFromText, rdataToText, tokenize, typeFromText } from './index.js';
 import { RDATA_CASES } from './testdata/rdata-cases.js';
 import { dnspython, hex } from './testdata/oracle.js';
 
 const origin = nameFromText('example.com.');
 
-interface RdataAnswer { wire?: string; text?: string; textError?: string; wireError?: string }
+interface RdataAnswer { wire?: string; canonical?: string; text?: string; textError?: string; wireError?: string }
 
 /**
  * Where dnspython 2.3's text parser is stricter than BIND's: it does not split long TXT strings and
@@ -28,6 +28,7 @@ test('presentation -> wire -> presentation agrees with dnspython for every type'
     if (!DNSPYTHON_REJECTS_TEXT(o.t, o.text)) {
       if (a.textError) problems.push(`${label}: dnspython rejects the text: ${a.textError}`);
       else if (a.wire !== hex(o.wire)) problems.push(`${label}: wire differs\n  ours ${hex(o.wire)}\n  dnspython ${a.wire}`);
+      else if (a.canonical !== hex(rdataCanonical(o.type, o.wire))) problems.push(`${label}: canonical form differs from dnspython's to_digestable`);
     }
     if (a.wireError) problems.push(`${label}: dnspython rejects our wire: ${a.wireError}`);
     else {

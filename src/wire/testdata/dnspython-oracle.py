@@ -11,6 +11,7 @@ def rdata_op(req):
     try:
         rd = dns.rdata.from_text(dns.rdataclass.IN, t, req['text'], origin=ORIGIN, relativize=False)
         out['wire'] = rd.to_wire().hex()
+        out['canonical'] = rd.to_digestable().hex()
     except Exception as e:
         out['textError'] = f'{type(e).__name__}: {e}'
     try:

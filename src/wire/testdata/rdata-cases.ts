@@ -59,6 +59,18 @@ export const RDATA_CASES: readonly (readonly [string, string])[] = [
   ['SVCB', '1 . alpn="h\\"q,\\010"'],
   ['TSIG', 'hmac-sha256. 1700000000 300 32 AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= 4321 NOERROR 0'],
   ['TYPE65534', '\\# 4 0A000001'],
+  // mixed case, for the canonical form (RFC 4034 §6.2, RFC 6840 §5.1)
+  ['NS', 'NS1.Example.COM.'],
+  ['SOA', 'NS.Example. Host.EXAMPLE. 1 2 3 4 5'],
+  ['MX', '5 MX.Example.'],
+  ['SRV', '0 0 443 WWW.Example.'],
+  ['NAPTR', '1 1 "S" "SIP+D2U" "" _SIP._udp.Example.'],
+  ['RP', 'Admin.Example. TXT.Example.'],
+  ['DNAME', 'Other.Example.'],
+  ['PTR', 'Host.Example.'],
+  ['RRSIG', 'NS 13 2 300 20300101000000 20200101000000 7 Example. AAAA'],
+  ['NSEC', 'Next.Example. NS'],
+  ['SVCB', '1 Svc.Example.'],
 ];
 
 /** Types that dnspython knows; ALIAS and LUA are PowerDNS-only, checked separately. */
