@@ -21,10 +21,14 @@ export interface UdpStats {
 export interface NativeAddon {
   open(family: 4 | 6, host: string, port: number, slot: number, batch: number, maxBatches: number,
     rx: ArrayBuffer, rxLen: ArrayBuffer, addr: ArrayBuffer, tx: ArrayBuffer, txLen: ArrayBuffer,
-    onBatch: (count: number) => void, resource: object): object;
+    onBatch: (count: number) => void, resource: object, cache?: object): object;
   port(handle: object): number;
   stats(handle: object): UdpStats;
   close(handle: object, onClosed: () => void): void;
+  cacheCreate(slots: number, maxAnswer: number): object;
+  cachePut(cache: object, query: Uint8Array, answer: Uint8Array): boolean;
+  cacheClear(cache: object): void;
+  cacheStats(cache: object): { entries: number; hits: number; misses: number; puts: number };
 }
 
 const FILE = 'geodesic_native.node';

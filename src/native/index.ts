@@ -9,3 +9,5 @@ export { ADDR_BYTES } from './udp-batch.js';
 export type { UdpEndpoint, UdpStats } from './udp-endpoint.js';
 export { peerAddress, peerPort } from './udp-address.js';
 export { UdpBindError } from './errors.js';
+export { createAnswerCache } from './answer-cache.js';
+export type { AnswerCache, AnswerCacheStats } from './answer-cache.js';

@@ -2,6 +2,8 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { loadAddon } from './addon.js';
+import { cacheHandles } from './answer-cache.js';
+import type { AnswerCache } from './answer-cache.js';
 import { UdpBindError } from './errors.js';
 import type { UdpBatchHandler } from './udp-batch.js';
 import { openDgram } from './udp-dgram.js';
@@ -19,6 +21,8 @@ export interface OpenUdpOptions {
   batch?: number;
   /** force the node:dgram path */
   fallback?: boolean;
+  /** answer cache hits in C without calling the handler (native path only; see answer-cache.ts) */
+  cache?: AnswerCache;
 }
 
 export async function openUdp(opts: OpenUdpOptions, handler: UdpBatchHandler): Promise<UdpEndpoint> {
@@ -30,7 +34,10 @@ export async function openUdp(opts: OpenUdpOptions, handler: UdpBatchHandler): P
     const host = isIP(opts.host) ? opts.host : (await lookup(opts.host)).address;
     const family = isIP(host) === 6 ? 6 : 4;
     const { addon } = loadAddon();
-    if (addon && !opts.fallback) return openNative(addon, family, host, opts.port, slot, batch, handler);
+    if (addon && !opts.fallback) {
+      const cache = opts.cache ? cacheHandles.get(opts.cache) : undefined;
+      return openNative(addon, family, host, opts.port, slot, batch, handler, cache);
+    }
     return await openDgram(family, host, opts.port, slot, batch, handler);
   } catch (err) {
     throw new UdpBindError(opts.host, opts.port, err);

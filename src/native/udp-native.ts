@@ -8,7 +8,7 @@ import type { UdpEndpoint } from './udp-endpoint.js';
 const MAX_BATCHES_PER_WAKEUP = 16;
 
 export function openNative(addon: NativeAddon, family: 4 | 6, host: string, port: number, slot: number,
-  batch: number, handler: UdpBatchHandler): UdpEndpoint {
+  batch: number, handler: UdpBatchHandler, cache?: object): UdpEndpoint {
   const b = allocBatch(slot, batch);
   const onBatch = (count: number): void => {
     b.count = count;
@@ -16,7 +16,7 @@ export function openNative(addon: NativeAddon, family: 4 | 6, host: string, port
   };
   const handle = addon.open(family, host, port, slot, batch, MAX_BATCHES_PER_WAKEUP,
     b.rx.buffer as ArrayBuffer, b.rxLen.buffer as ArrayBuffer, b.addr.buffer as ArrayBuffer,
-    b.tx.buffer as ArrayBuffer, b.txLen.buffer as ArrayBuffer, onBatch, {});
+    b.tx.buffer as ArrayBuffer, b.txLen.buffer as ArrayBuffer, onBatch, {}, cache);
   let bound: number;
   try {
     bound = addon.port(handle);

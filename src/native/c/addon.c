@@ -1,4 +1,5 @@
-/* N-API glue: open(...) -> handle, port(handle), stats(handle), close(handle, cb).
+/* N-API glue: open(...) -> handle, port(handle), stats(handle), close(handle, cb), and the answer
+ * cache: cacheCreate, cachePut, cacheClear, cacheStats.
  * Plain node_api.h (no node-addon-api). Errors thrown carry `code` (EADDRINUSE...) and `syscall`. */
 #include "udp.h"
 #include <errno.h>
@@ -76,6 +77,8 @@ void udp_call_close_js(udp_t *u) {
   for (int i = 0; i < UDP_BUFFERS; i++) napi_delete_reference(env, u->bufs[i]);
   napi_delete_reference(env, u->on_batch);
   napi_delete_reference(env, u->resource);
+  if (u->cache_ref) napi_delete_reference(env, u->cache_ref);
+  u->cache = NULL;
   napi_async_destroy(env, u->actx);
   napi_close_handle_scope(env, scope);
 }
@@ -88,10 +91,10 @@ static int get_buffer(napi_env env, napi_value v, size_t need, void **data, napi
   return napi_create_reference(env, v, 1, ref) == napi_ok;
 }
 
-/* open(family, host, port, slot, batch, maxBatches, rx, rxLen, addr, tx, txLen, onBatch, resource) */
+/* open(family, host, port, slot, batch, maxBatches, rx, rxLen, addr, tx, txLen, onBatch, resource[, cache]) */
 static napi_value Open(napi_env env, napi_callback_info info) {
-  size_t argc = 13;
-  napi_value argv[13], name, handle;
+  size_t argc = 14;
+  napi_value argv[14], name, handle;
   int32_t family, port;
   uint32_t slot, batch, max_batches;
   char host[64];
@@ -121,11 +124,21 @@ static napi_value Open(napi_env env, napi_callback_info info) {
   u->rmsg = calloc(batch, sizeof *u->rmsg); u->smsg = calloc(batch, sizeof *u->smsg);
   u->riov = calloc(batch, sizeof *u->riov); u->siov = calloc(batch, sizeof *u->siov);
   u->peers = calloc(batch, sizeof *u->peers);
+  napi_valuetype cache_type = napi_undefined;
+  if (argc >= 14) napi_typeof(env, argv[13], &cache_type);
+  if (cache_type == napi_external) {
+    void *c = NULL;
+    napi_get_value_external(env, argv[13], &c);
+    u->cache = (answer_cache_t *)c;
+    u->hit_tx = malloc(pkt); u->hmsg = calloc(batch, sizeof *u->hmsg);
+    u->hiov = calloc(batch, sizeof *u->hiov); u->hpeers = calloc(batch, sizeof *u->hpeers);
+  }
   int fail_errno = 0;
   const char *syscall = "open";
   if (nrefs < UDP_BUFFERS) {
     napi_throw_range_error(env, "EINVAL", "open: shared buffers missing or too small");
-  } else if (!u->rmsg || !u->smsg || !u->riov || !u->siov || !u->peers) {
+  } else if (!u->rmsg || !u->smsg || !u->riov || !u->siov || !u->peers ||
+             (u->cache && (!u->hit_tx || !u->hmsg || !u->hiov || !u->hpeers))) {
     fail_errno = ENOMEM; syscall = "calloc";
   } else {
     int fd = udp_socket_open(family, host, port, &syscall);
@@ -141,6 +154,7 @@ static napi_value Open(napi_env env, napi_callback_info info) {
   u->rx = p[0]; u->rx_len = p[1]; u->addr = p[2]; u->tx = p[3]; u->tx_len = p[4];
   CHECK(napi_create_reference(env, argv[11], 1, &u->on_batch));
   CHECK(napi_create_reference(env, argv[12], 1, &u->resource));
+  if (u->cache) CHECK(napi_create_reference(env, argv[13], 1, &u->cache_ref));
   CHECK(napi_create_string_utf8(env, "GeodesicUdp", NAPI_AUTO_LENGTH, &name));
   CHECK(napi_async_init(env, argv[12], name, &u->actx));
   int r = udp_loop_start(u);
@@ -154,6 +168,7 @@ static napi_value Open(napi_env env, napi_callback_info info) {
     for (int i = 0; i < UDP_BUFFERS; i++) napi_delete_reference(env, u->bufs[i]);
     napi_delete_reference(env, u->on_batch);
     napi_delete_reference(env, u->resource);
+    if (u->cache_ref) napi_delete_reference(env, u->cache_ref);
     napi_async_destroy(env, u->actx);
     u->closed = u->external_gone = 1;
     udp_maybe_free(u);
@@ -218,12 +233,96 @@ static napi_value Close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static void finalize_cache(napi_env env, void *data, void *hint) {
+  (void)env; (void)hint;
+  cache_free((answer_cache_t *)data);
+}
+
+/* cacheCreate(slots (power of 2), maxAnswer) -> cache */
+static napi_value CacheCreate(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], out;
+  uint32_t slots, max_answer;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  CHECK(napi_get_value_uint32(env, argv[0], &slots));
+  CHECK(napi_get_value_uint32(env, argv[1], &max_answer));
+  if (slots < 1 || slots > (1u << 24) || (slots & (slots - 1)) || max_answer < 12 || max_answer > 65535) {
+    napi_throw_range_error(env, "EINVAL", "cacheCreate: slots must be a power of 2 up to 2^24, maxAnswer 12..65535");
+    return NULL;
+  }
+  answer_cache_t *c = cache_create(slots, max_answer);
+  if (!c) return throw_errno(env, ENOMEM, "calloc");
+  CHECK(napi_create_external(env, c, finalize_cache, NULL, &out));
+  return out;
+}
+
+static answer_cache_t *unwrap_cache(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, argc, argv, NULL, NULL) != napi_ok || *argc < 1 ||
+      napi_get_value_external(env, argv[0], &data) != napi_ok) {
+    napi_throw_type_error(env, "EINVAL", "expected an answer cache");
+    return NULL;
+  }
+  return (answer_cache_t *)data;
+}
+
+static int bytes_of(napi_env env, napi_value v, uint8_t **data, size_t *len) {
+  napi_typedarray_type type;
+  napi_value ab;
+  size_t off;
+  bool is_ta = false;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return 0;
+  if (napi_get_typedarray_info(env, v, &type, len, (void **)data, &ab, &off) != napi_ok) return 0;
+  return type == napi_uint8_array;
+}
+
+/* cachePut(cache, query: Uint8Array, answer: Uint8Array) -> boolean */
+static napi_value CachePut(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], out;
+  answer_cache_t *c = unwrap_cache(env, info, &argc, argv);
+  uint8_t *q, *a;
+  size_t qlen, alen;
+  if (!c) return NULL;
+  if (argc < 3 || !bytes_of(env, argv[1], &q, &qlen) || !bytes_of(env, argv[2], &a, &alen)) {
+    napi_throw_type_error(env, "EINVAL", "cachePut: query and answer must be Uint8Arrays");
+    return NULL;
+  }
+  napi_get_boolean(env, cache_put(c, q, qlen, a, alen) != 0, &out);
+  return out;
+}
+
+static napi_value CacheClear(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  answer_cache_t *c = unwrap_cache(env, info, &argc, argv);
+  if (c) cache_clear(c);
+  return NULL;
+}
+
+static napi_value CacheStats(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  answer_cache_t *c = unwrap_cache(env, info, &argc, argv);
+  if (!c) return NULL;
+  napi_create_object(env, &out);
+  set_num(env, out, "entries", c->entries);
+  set_num(env, out, "hits", c->hits);
+  set_num(env, out, "misses", c->misses);
+  set_num(env, out, "puts", c->puts);
+  return out;
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "open", NULL, Open, NULL, NULL, NULL, napi_default, NULL },
     { "port", NULL, Port, NULL, NULL, NULL, napi_default, NULL },
     { "stats", NULL, Stats, NULL, NULL, NULL, napi_default, NULL },
     { "close", NULL, Close, NULL, NULL, NULL, napi_default, NULL },
+    { "cacheCreate", NULL, CacheCreate, NULL, NULL, NULL, napi_default, NULL },
+    { "cachePut", NULL, CachePut, NULL, NULL, NULL, napi_default, NULL },
+    { "cacheClear", NULL, CacheClear, NULL, NULL, NULL, napi_default, NULL },
+    { "cacheStats", NULL, CacheStats, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   return exports;

@@ -93,6 +93,41 @@ static void queue_replies(udp_t *u, uint32_t count) {
   u->pend_n = k;
 }
 
+/* Answers the cache hits of a batch at once and moves the misses to the front; returns the misses.
+ * A hit reply the socket cannot take now (EAGAIN) is dropped, as UDP may. */
+static uint32_t answer_hits(udp_t *u, uint32_t n) {
+  uint32_t h = 0, m = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    uint8_t *pkt = u->rx + (size_t)i * u->slot;
+    size_t len = cache_answer(u->cache, pkt, (size_t)u->rx_len[i], u->hit_tx + (size_t)h * u->slot, u->slot);
+    if (len) {
+      u->hpeers[h] = u->peers[i];
+      u->hmsg[h].msg_hdr.msg_namelen = u->rmsg[i].msg_hdr.msg_namelen;
+      u->hiov[h].iov_len = len;
+      h++;
+      continue;
+    }
+    if (m != i) {
+      memmove(u->rx + (size_t)m * u->slot, pkt, (size_t)u->rx_len[i]);
+      u->rx_len[m] = u->rx_len[i];
+      u->peers[m] = u->peers[i];
+      u->rmsg[m].msg_hdr.msg_namelen = u->rmsg[i].msg_hdr.msg_namelen;
+      memcpy(u->addr + (size_t)m * UDP_ADDR_BYTES, u->addr + (size_t)i * UDP_ADDR_BYTES, UDP_ADDR_BYTES);
+    }
+    m++;
+  }
+  uint32_t off = 0;
+  while (off < h) {
+    int r = sendmmsg(u->fd, u->hmsg + off, h - off, MSG_DONTWAIT);
+    if (r > 0) { off += (uint32_t)r; u->tx_packets += r; continue; }
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) { u->send_errors += h - off; break; }
+    off++;
+    u->send_errors++;
+  }
+  return m;
+}
+
 static void on_poll(uv_poll_t *h, int status, int events) {
   udp_t *u = (udp_t *)h->data;
   (void)events;
@@ -105,6 +140,7 @@ static void on_poll(uv_poll_t *h, int status, int events) {
   for (uint32_t b = 0; b < u->max_batches && !u->closing; b++) {
     int more;
     uint32_t n = recv_batch(u, &more);
+    if (n > 0 && u->cache) n = answer_hits(u, n);
     if (n > 0) {
       memset(u->tx_len, 0, (size_t)n * sizeof(int32_t));
       u->batches++;
@@ -139,6 +175,13 @@ int udp_loop_start(udp_t *u) {
     memset(&u->smsg[i], 0, sizeof u->smsg[i]);
     u->smsg[i].msg_hdr.msg_iov = &u->siov[i];
     u->smsg[i].msg_hdr.msg_iovlen = 1;
+    if (u->cache) {
+      u->hiov[i].iov_base = u->hit_tx + (size_t)i * u->slot;
+      memset(&u->hmsg[i], 0, sizeof u->hmsg[i]);
+      u->hmsg[i].msg_hdr.msg_name = &u->hpeers[i];
+      u->hmsg[i].msg_hdr.msg_iov = &u->hiov[i];
+      u->hmsg[i].msg_hdr.msg_iovlen = 1;
+    }
   }
   u->events = UV_READABLE;
   return uv_poll_start(&u->poll, UV_READABLE, on_poll);
@@ -147,6 +190,7 @@ int udp_loop_start(udp_t *u) {
 void udp_maybe_free(udp_t *u) {
   if (!u->closed || !u->external_gone) return;
   free(u->rmsg); free(u->smsg); free(u->riov); free(u->siov); free(u->peers);
+  free(u->hit_tx); free(u->hmsg); free(u->hiov); free(u->hpeers);
   free(u);
 }
 

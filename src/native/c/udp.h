@@ -10,6 +10,7 @@
 #include <uv.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include "answer-cache.h"
 
 #define UDP_ADDR_BYTES 20 /* per packet: [0]=4|6, [1]=0, [2..3]=port BE, [4..19]=address */
 #define UDP_MAX_BATCH 1024
@@ -32,6 +33,13 @@ typedef struct udp_s {
   struct mmsghdr *rmsg, *smsg;
   struct iovec *riov, *siov;
   struct sockaddr_storage *peers;
+  /* answer cache (optional): hits are answered here from hit_tx and never reach JavaScript */
+  answer_cache_t *cache;
+  napi_ref cache_ref;
+  uint8_t *hit_tx;
+  struct mmsghdr *hmsg;
+  struct iovec *hiov;
+  struct sockaddr_storage *hpeers;
   uint32_t pend_off, pend_n;  /* replies waiting for the socket to become writable */
   int in_callback, closing, closed, teardown, external_gone;
   /* counters (diagnostics) */
