@@ -37,7 +37,7 @@ function nameEnd(buf: Uint8Array, off: number, len: number): number {
 /**
  * Reads header, questions and the OPT/TSIG records of the query in buf[0, len). Throws WireError on
  * malformed input (bad names, truncated sections, two OPTs, OPT not owned by the root, bad ECS or
- * cookie, TSIG not last, trailing octets). `into` is filled and returned when given.
+ * cookie, TSIG not last). Octets after the last record are ignored. `into` is filled and returned.
  */
 export function readQuery(buf: Uint8Array, len: number, into?: Query): Query {
   if (len < 12) throw truncated('header');
