@@ -20,6 +20,7 @@ interface RunFlags {
   default?: string;
   proxyProtocol?: string;
   healthListen?: string;
+  udp?: boolean;
   logLevel: string;
   accessLog: boolean;
 }
@@ -36,6 +37,7 @@ export function registerRelayCommand(program: Command): void {
     .option('--default <host:port,...>', 'quick form: where everything else goes (no SNI, not TLS, no match)')
     .option('--proxy-protocol <v1|v2>', 'quick form: send a PROXY protocol header to upstreams')
     .option('--health-listen <addr:port>', 'quick form: health/status HTTP listener (GET /health, /status, /metrics)')
+    .option('--udp', 'quick form: also relay UDP on the same address (QUIC routed by SNI, the rest to --default)')
     .option('--log-level <level>', 'pino level: trace, debug, info, warn, error', 'info')
     .option('--no-access-log', 'do not log one line per connection')
     .addHelpText('after', `
@@ -109,7 +111,7 @@ function optionsFrom(flags: RunFlags): RelayOptions {
   if (!flags.listen) throw new Error('give --config FILE, or --listen ADDR:PORT with --route/--default');
   if (flags.route.length === 0 && !flags.default) throw new Error('the quick form needs at least one --route or a --default');
   if (flags.healthListen) parseHostPort(flags.healthListen, '--health-listen');
-  return relayOptionsFromQuick({ listen: flags.listen, routes: flags.route, default: flags.default, proxyProtocol: flags.proxyProtocol, healthListen: flags.healthListen });
+  return relayOptionsFromQuick({ listen: flags.listen, routes: flags.route, default: flags.default, proxyProtocol: flags.proxyProtocol, healthListen: flags.healthListen, udp: flags.udp });
 }
 
 async function runRelay(flags: RunFlags): Promise<void> {

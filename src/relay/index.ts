@@ -11,7 +11,7 @@ export { encodeProxyHeader, parseProxyHeader } from './proxy-protocol.js';
 export type { ProxyVersion, ProxyAddresses } from './proxy-protocol.js';
 export { connectionChannel, rejectChannel, healthChannel } from './channels.js';
 export type { ConnectionEvent, RejectEvent, HealthEvent } from './channels.js';
-export type { ListenerStats } from './listener.js';
+export type { ListenerStats } from './listener-base.js';
 export type { PoolStats } from './pool.js';
 export type { UpstreamStats } from './upstream.js';
 export { parseHostPort } from './address.js';

@@ -48,9 +48,11 @@ export interface RouteOptions {
 
 export interface ListenerOptions {
   readonly name: string;
+  /** tcp: connections (TLS peeked for SNI); udp: per-client sessions (QUIC Initials peeked for SNI). */
+  readonly protocol: 'tcp' | 'udp';
   readonly host: string;
   readonly port: number;
-  /** false: do not wait for client bytes (server-speaks-first protocols); always the default pool. */
+  /** false: do not wait for client bytes (server-speaks-first protocols, plain UDP); always the default pool. */
   readonly peek: boolean;
   readonly routes: readonly RouteOptions[];
   readonly defaultPool: string | undefined;
@@ -82,6 +84,7 @@ export const DEFAULTS = {
   clientHelloTimeoutMs: 5000,
   maxHelloBytes: 16 * 1024,
   idleTimeoutMs: 600_000,
+  udpIdleTimeoutMs: 120_000,
   totalTimeoutMs: 0,
   connectTimeoutMs: 5000,
   tries: 2,

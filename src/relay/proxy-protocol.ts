@@ -19,8 +19,11 @@ const PP2_TYPE_AUTHORITY = 0x02;
 
 const unmap = (a: string): string => (a.startsWith('::ffff:') && isIPv4(a.slice(7)) ? a.slice(7) : a);
 
-/** Encodes a header; `authority` (the SNI) is sent as a PP2_TYPE_AUTHORITY TLV in v2. */
-export function encodeProxyHeader(version: ProxyVersion, a: ProxyAddresses, authority?: string): Buffer {
+/**
+ * Encodes a header; `authority` (the SNI) is sent as a PP2_TYPE_AUTHORITY TLV in v2. `udp` writes
+ * the DGRAM transport (v2 only: v1 has no UDP form).
+ */
+export function encodeProxyHeader(version: ProxyVersion, a: ProxyAddresses, authority?: string, udp = false): Buffer {
   let src = unmap(a.sourceAddress);
   let dst = unmap(a.destAddress);
   const v4 = isIPv4(src) && isIPv4(dst);
@@ -39,7 +42,7 @@ export function encodeProxyHeader(version: ProxyVersion, a: ProxyAddresses, auth
   const out = Buffer.alloc(16 + addrLen + tlvLen);
   V2_SIGNATURE.copy(out, 0);
   out[12] = 0x21; // version 2, PROXY command
-  out[13] = v4 ? 0x11 : 0x21; // TCP over IPv4 / IPv6
+  out[13] = (v4 ? 0x10 : 0x20) | (udp ? 0x02 : 0x01); // AF_INET/AF_INET6, STREAM/DGRAM
   out.writeUInt16BE(addrLen + tlvLen, 14);
   let off = 16;
   off = writeAddr(out, off, src, v4);

@@ -67,10 +67,11 @@ export function relayOptionsFromConfig(raw: unknown): RelayOptions {
   const pools = Object.entries(raw.pools).map(([name, p]) => pool(name, p, `relay.pools.${name}`));
   if (!Array.isArray(raw.listeners) || raw.listeners.length === 0) return fail('relay.listeners', 'expected a non-empty list');
   const listeners = raw.listeners.map((l, i) => listener(l, defaults, `relay.listeners[${i}]`));
-  const names = new Set(pools.map((p) => p.name));
+  const byName = new Map(pools.map((p) => [p.name, p]));
   for (const l of listeners) {
     for (const p of [...l.routes.map((r) => r.pool), ...(l.defaultPool ? [l.defaultPool] : [])]) {
-      if (!names.has(p)) fail(`relay.listeners(${l.name})`, `unknown pool "${p}"`);
+      const pool = byName.get(p) ?? fail(`relay.listeners(${l.name})`, `unknown pool "${p}"`);
+      if (l.protocol === 'udp' && pool.proxyProtocol === 'v1') fail(`relay.pools.${p}.proxy_protocol`, `v1 has no UDP form; listener ${l.name} is udp (use v2)`);
     }
   }
   return {
@@ -85,19 +86,24 @@ export function relayOptionsFromConfig(raw: unknown): RelayOptions {
 
 function listener(raw: unknown, defaults: Obj, path: string): ListenerOptions {
   if (!isObj(raw)) return fail(path, 'expected a mapping');
-  known(raw, path, ['name', 'listen', 'peek', 'routes', 'default', ...LISTENER_SETTINGS]);
+  known(raw, path, ['name', 'listen', 'protocol', 'peek', 'routes', 'default', ...LISTENER_SETTINGS]);
+  const protocol = raw.protocol ?? 'tcp';
+  if (protocol !== 'tcp' && protocol !== 'udp') return fail(`${path}.protocol`, 'expected tcp or udp');
   const v = (k: (typeof LISTENER_SETTINGS)[number]): unknown => raw[k] ?? defaults[k];
   if (typeof raw.listen !== 'string' && typeof raw.listen !== 'number') return fail(`${path}.listen`, 'expected HOST:PORT');
   const { host, port } = parseHostPort(typeof raw.listen === 'number' ? `:${raw.listen}` : raw.listen, `${path}.listen`);
   const routes = raw.routes === undefined ? [] : raw.routes;
   if (!Array.isArray(routes)) return fail(`${path}.routes`, 'expected a list');
-  const peek = raw.peek === undefined ? 'tls' : raw.peek;
-  if (peek !== 'tls' && peek !== 'none' && peek !== true && peek !== false) return fail(`${path}.peek`, 'expected tls or none');
+  const peek = raw.peek === undefined ? (protocol === 'udp' ? 'quic' : 'tls') : raw.peek;
+  const peekOk = protocol === 'udp' ? ['quic', 'none', true, false] : ['tls', 'none', true, false];
+  if (!peekOk.includes(peek as string)) return fail(`${path}.peek`, `expected ${protocol === 'udp' ? 'quic' : 'tls'} or none`);
+  if (protocol === 'udp' && v('accept_proxy_from') !== undefined) fail(`${path}.accept_proxy_from`, 'not supported on udp listeners');
   return {
     name: typeof raw.name === 'string' ? raw.name : host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
+    protocol,
     host,
     port,
-    peek: peek === 'tls' || peek === true,
+    peek: peek !== 'none' && peek !== false,
     routes: routes.map((r, i) => route(r, `${path}.routes[${i}]`)),
     defaultPool: raw.default === undefined ? undefined : String(raw.default),
     clientHelloTimeoutMs: dur(v('client_hello_timeout'), `${path}.client_hello_timeout`, DEFAULTS.clientHelloTimeoutMs),
@@ -108,7 +114,7 @@ function listener(raw: unknown, defaults: Obj, path: string): ListenerOptions {
     maxConnections: num(v('max_connections'), `${path}.max_connections`, 0),
     maxConnectionsPerClient: num(v('max_connections_per_client'), `${path}.max_connections_per_client`, 0),
     connectionRatePerClient: num(v('connection_rate_per_client'), `${path}.connection_rate_per_client`, 0),
-    idleTimeoutMs: dur(v('idle_timeout'), `${path}.idle_timeout`, DEFAULTS.idleTimeoutMs),
+    idleTimeoutMs: dur(v('idle_timeout'), `${path}.idle_timeout`, protocol === 'udp' ? DEFAULTS.udpIdleTimeoutMs : DEFAULTS.idleTimeoutMs),
     totalTimeoutMs: dur(v('total_timeout'), `${path}.total_timeout`, DEFAULTS.totalTimeoutMs),
     backlog: num(v('backlog'), `${path}.backlog`, DEFAULTS.backlog, 1),
   };
@@ -184,6 +190,8 @@ export interface QuickRelayArgs {
   readonly default?: string | undefined;
   readonly proxyProtocol?: string | undefined;
   readonly healthListen?: string | undefined;
+  /** Also relay UDP on the same address (QUIC routed by SNI, the rest to the default). */
+  readonly udp?: boolean | undefined;
 }
 
 /** Builds the same `relay:` section the YAML form would hold, then converts it. */
@@ -199,8 +207,9 @@ export function relayOptionsFromQuick(q: QuickRelayArgs): RelayOptions {
     routes.push({ sni: r.slice(0, eq), pool: name });
   }
   if (q.default) pools.default = { servers: q.default.split(','), ...(pp ? { proxy_protocol: pp } : {}) };
+  const listener = { name: 'main', listen: q.listen, routes, ...(q.default ? { default: 'default' } : {}) };
   return relayOptionsFromConfig({
-    listeners: [{ name: 'main', listen: q.listen, routes, ...(q.default ? { default: 'default' } : {}) }],
+    listeners: [listener, ...(q.udp ? [{ ...listener, name: 'main-udp', protocol: 'udp' }] : [])],
     pools,
     ...(q.healthListen ? { health_listen: q.healthListen } : {}),
   });

@@ -6,21 +6,23 @@ import { healthChannel } from './channels.js';
 import type { HealthEvent } from './channels.js';
 import { RelayError, RelayErrorCode } from './errors.js';
 import { HealthChecker } from './health-check.js';
-import { RelayListener } from './listener.js';
-import type { ListenerHost } from './listener.js';
+import { TcpListener } from './listener.js';
+import type { Listener, ListenerHost } from './listener-base.js';
+import { UdpListener } from './udp-listener.js';
 import type { ListenerOptions, RelayOptions } from './options.js';
 import { Pool } from './pool.js';
 import type { RelayHealth, RelayStats } from './relay-stats.js';
 import { StatusServer } from './status-server.js';
 import type { Upstream } from './upstream.js';
 
-const listenerKey = (l: ListenerOptions): string => (l.port === 0 ? `name:${l.name}` : `${l.host}:${l.port}`);
+const listenerKey = (l: ListenerOptions): string => `${l.protocol} ${l.port === 0 ? `name:${l.name}` : `${l.host}:${l.port}`}`;
+const makeListener = (l: ListenerOptions, host: ListenerHost): Listener => (l.protocol === 'udp' ? new UdpListener(l, host) : new TcpListener(l, host));
 
 export class RelayServer implements ListenerHost {
   private opts: RelayOptions;
   private pools = new Map<string, Pool>();
   private checkers: HealthChecker[] = [];
-  private readonly listeners = new Map<string, RelayListener>();
+  private readonly listeners = new Map<string, Listener>();
   private status: StatusServer | undefined;
   private draining = false;
   private readonly startedAt = new Date();
@@ -40,7 +42,7 @@ export class RelayServer implements ListenerHost {
   async start(): Promise<void> {
     try {
       for (const l of this.opts.listeners) {
-        const listener = new RelayListener(l, this);
+        const listener = makeListener(l, this);
         this.listeners.set(listenerKey(l), listener);
         await listener.listen();
       }
@@ -84,15 +86,18 @@ export class RelayServer implements ListenerHost {
   async reload(next: RelayOptions): Promise<void> {
     if (this.draining) throw new RelayError(RelayErrorCode.closed, 'relay is draining');
     const pools = this.buildPools(next, this.pools);
-    const keep = new Map<string, RelayListener>();
-    const fresh: RelayListener[] = [];
+    const keep = new Map<string, Listener>();
+    const fresh: Listener[] = [];
     for (const l of next.listeners) {
       const old = this.listeners.get(listenerKey(l));
       if (old) keep.set(listenerKey(l), old);
-      else fresh.push(new RelayListener(l, this));
+      else fresh.push(makeListener(l, this));
     }
     for (const l of fresh) await l.listen().catch(async (err: unknown) => {
-      for (const f of fresh) f.stopAccepting();
+      for (const f of fresh) {
+        f.stopAccepting();
+        f.destroyAll('reload-failed');
+      }
       throw err;
     });
     for (const l of next.listeners) keep.get(listenerKey(l))?.update(l);
@@ -117,8 +122,8 @@ export class RelayServer implements ListenerHost {
   }
 
   /** A removed listener's connections get the drain timeout, then are cut. */
-  private retire(l: RelayListener): void {
-    if (l.connections.size === 0) return;
+  private retire(l: Listener): void {
+    if (l.openCount === 0) return l.destroyAll('listener-removed');
     setTimeout(() => l.destroyAll('listener-removed'), this.opts.drainTimeoutMs).unref();
   }
 
@@ -176,7 +181,7 @@ export class RelayServer implements ListenerHost {
     const all = [...this.listeners.values()];
     for (const l of all) l.stopAccepting();
     const deadline = Date.now() + (o?.drainTimeoutMs ?? this.opts.drainTimeoutMs);
-    while (all.some((l) => l.connections.size > 0) && Date.now() < deadline) {
+    while (all.some((l) => l.openCount > 0) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
     }
     for (const l of all) l.destroyAll('shutdown');

@@ -1,5 +1,5 @@
 /** The shapes `RelayServer.stats()` and `health()` return (served by the status listener). */
-import type { ListenerStats } from './listener.js';
+import type { ListenerStats } from './listener-base.js';
 import type { PoolStats } from './pool.js';
 
 export interface RelayStats {

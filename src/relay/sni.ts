@@ -66,6 +66,20 @@ export function peekClientHello(buf: Uint8Array, maxBytes = MAX_CLIENT_HELLO): P
   return reassemble(buf, maxBytes);
 }
 
+/**
+ * Peeks at raw TLS handshake bytes (no record layer), as QUIC carries them in CRYPTO frames:
+ * a ClientHello once complete, `need-more` before.
+ */
+export function peekHandshakeHello(hs: Uint8Array, maxBytes = MAX_CLIENT_HELLO): PeekResult {
+  if (hs.length === 0) return NEED_MORE;
+  if (hs[0] !== HANDSHAKE_CLIENT_HELLO) return invalid('not a ClientHello');
+  if (hs.length < 4) return NEED_MORE;
+  const need = 4 + u24(hs, 1);
+  if (need > maxBytes) return TOO_LARGE;
+  if (hs.length < need) return NEED_MORE;
+  return parseHelloBody(hs.subarray(4, need), need);
+}
+
 /** Joins the handshake fragments of consecutive records until the ClientHello is complete. */
 function reassemble(buf: Uint8Array, maxBytes: number): PeekResult {
   const parts: Uint8Array[] = [];

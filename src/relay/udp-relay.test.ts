@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { sleep } from '../../test/fixtures/relay/backends.js';
+import { makeCert } from '../../test/fixtures/relay/hello.js';
+import { encodeProxyHeader } from './proxy-protocol.js';
+import { relayOptionsFromConfig } from './relay-config.js';
+import { RelayServer } from './relay-server.js';
+
+const haveNgtcp2 = spawnSync('sh', ['-c', 'command -v gtlsclient && command -v gtlsserver'], { timeout: 5000 }).status === 0;
+
+async function freeUdpPort(): Promise<number> {
+  const s = createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+  const p = s.address().port;
+  s.close();
+  return p;
+}
+
+/** UDP backend that records datagrams and answers `NAME:` + payload. */
+async function udpBackend(name: string): Promise<{ port: number; got: Buffer[]; sock: Socket }> {
+  const sock = createSocket('udp4');
+  const got: Buffer[] = [];
+  sock.on('message', (m, r) => {
+    got.push(m);
+    sock.send(Buffer.concat([Buffer.from(`${name}:`), m.subarray(m.length - 5)]), r.port, r.address);
+  });
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  return { port: sock.address().port, got, sock };
+}
+
+function udpAsk(port: number, msg: Buffer): Promise<string> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp4');
+    const t = setTimeout(() => (s.close(), resolve('timeout')), 2000);
+    s.on('message', (m) => (clearTimeout(t), s.close(), resolve(m.toString())));
+    s.send(msg, port, '127.0.0.1');
+  });
+}
+
+describe('UDP relay: sessions, QUIC SNI routing, PROXY v2 over UDP', { timeout: 40_000 }, () => {
+  const relays: RelayServer[] = [];
+  const children: ChildProcess[] = [];
+  let dir = '';
+  after(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    await Promise.all(relays.map((r) => r.close({ drainTimeoutMs: 0 })));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gdns-relay-udp-'));
+  });
+
+  it('routes real QUIC handshakes (ngtcp2) by SNI to two servers', { skip: haveNgtcp2 ? false : 'ngtcp2-client/ngtcp2-server not installed' }, async () => {
+    const cred = makeCert(['localhost', 'vm']);
+    writeFileSync(join(dir, 'key.pem'), cred.key);
+    writeFileSync(join(dir, 'cert.pem'), cred.cert);
+    mkdirSync(join(dir, 'www'));
+    writeFileSync(join(dir, 'www', 'index.html'), 'hello\n');
+    const servers: { port: number; out: string[] }[] = [];
+    for (let i = 0; i < 2; i++) {
+      const port = await freeUdpPort();
+      const out: string[] = [];
+      const c = spawn('gtlsserver', ['-d', join(dir, 'www'), '--timeout=5s', '127.0.0.1', String(port), join(dir, 'key.pem'), join(dir, 'cert.pem')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      c.stdout!.on('data', (d: Buffer) => out.push(d.toString()));
+      c.stderr!.on('data', (d: Buffer) => out.push(d.toString()));
+      children.push(c);
+      servers.push({ port, out });
+    }
+    await sleep(300);
+    const r = new RelayServer(relayOptionsFromConfig({
+      listeners: [{ name: 'q', protocol: 'udp', listen: '127.0.0.1:0', routes: [{ sni: 'localhost', pool: 'a' }, { sni: 'vm', pool: 'b' }] }],
+      pools: { a: { servers: [`127.0.0.1:${servers[0]!.port}`] }, b: { servers: [`127.0.0.1:${servers[1]!.port}`] } },
+    }));
+    relays.push(r);
+    await r.start();
+    const port = r.ports().q!;
+    const client = (host: string): number | null =>
+      spawnSync('gtlsclient', ['-q', '--exit-on-first-stream-close', '--timeout=3s', host, String(port), `https://${host}/index.html`], { timeout: 10_000 }).status;
+    const seen = (i: number): boolean => servers[i]!.out.join('').includes('pkt rx');
+    assert.equal(client('localhost'), 0, 'handshake and request through the relay');
+    await sleep(100);
+    assert.equal(seen(0), true);
+    assert.equal(seen(1), false, 'server B saw nothing of the localhost connection');
+    assert.equal(client('vm'), 0);
+    await sleep(100);
+    assert.equal(seen(1), true);
+    const ups = r.stats().pools.map((p) => p.upstreams[0]!.connections);
+    assert.deepEqual(ups, [1, 1], 'one session pinned to each server');
+    const st = r.stats().listeners[0]!;
+    assert.equal(st.routes.localhost!.connections, 1);
+    assert.equal(st.routes.vm!.connections, 1);
+  });
+
+  it('sends non-QUIC datagrams to the default with a PROXY v2 (DGRAM) header, pins sessions and expires them', async () => {
+    const d = await udpBackend('D');
+    try {
+      const r = new RelayServer(relayOptionsFromConfig({
+        listeners: [{ name: 'u', protocol: 'udp', listen: '127.0.0.1:0', idle_timeout: '400ms', routes: [{ sni: 'x.test', pool: 'd' }], default: 'd' }],
+        pools: { d: { proxy_protocol: 'v2', servers: [`127.0.0.1:${d.port}`] } },
+      }));
+      relays.push(r);
+      await r.start();
+      const port = r.ports().u!;
+      assert.equal(await udpAsk(port, Buffer.from('wireguard-ish hello')), 'D:hello');
+      const got = d.got[0]!;
+      const hdr = encodeProxyHeader('v2', { sourceAddress: '127.0.0.1', sourcePort: 0, destAddress: '127.0.0.1', destPort: port }, undefined, true);
+      assert.deepEqual(got.subarray(0, 13), hdr.subarray(0, 13));
+      assert.equal(got[13], 0x12, 'AF_INET + DGRAM');
+      assert.deepEqual(got.subarray(16, 24), hdr.subarray(16, 24));
+      assert.equal(got.readUInt16BE(26), port);
+      assert.equal(got.subarray(hdr.length).toString(), 'wireguard-ish hello');
+      assert.equal(r.stats().listeners[0]!.counters.active, 1, 'the session lives until idle_timeout');
+      await sleep(900);
+      assert.equal(r.stats().listeners[0]!.counters.active, 0, 'expired after idle_timeout');
+      assert.equal(r.stats().listeners[0]!.routes.default!.connections, 1);
+    } finally {
+      d.sock.close();
+    }
+  });
+});
