@@ -6,12 +6,26 @@
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { RouteCounters } from './counters.js';
+import type { ListenerCounters, RouteCounters } from './counters.js';
+import type { ListenerOptions } from './options.js';
 import type { Pool } from './pool.js';
 import { encodeProxyHeader } from './proxy-protocol.js';
 import { QuicHelloCollector } from './quic-initial.js';
+import type { Router } from './router.js';
 import type { Upstream } from './upstream.js';
-import type { UdpListener } from './udp-listener.js';
+
+/** What a session needs from its UDP listener. */
+export interface UdpSessionHost {
+  readonly opts: ListenerOptions;
+  readonly router: Router;
+  readonly counters: ListenerCounters;
+  routeCounters(rule: string): RouteCounters;
+  pool(name: string): Pool | undefined;
+  passiveFailure(pool: Pool, upstream: Upstream, reason: string): void;
+  localAddress(): { address: string; port: number };
+  reply(msg: Buffer, port: number, address: string): void;
+  sessionClosed(s: UdpSession): void;
+}
 
 const MAX_PENDING = 16;
 
@@ -35,7 +49,7 @@ export class UdpSession {
   ending: string | undefined;
 
   constructor(
-    private readonly listener: UdpListener,
+    private readonly listener: UdpSessionHost,
     readonly client: string,
     readonly clientPort: number,
   ) {
