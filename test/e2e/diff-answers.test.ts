@@ -8,16 +8,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadCorpus } from './lib/diff-corpus.js';
+import { loadCorpus, serversFor } from './lib/diff-corpus.js';
 import type { CorpusQuery } from './lib/diff-corpus.js';
 import { diffAnswers, judge } from './lib/diff-compare.js';
 import { PYTHON, runQueries } from './lib/diff-query.js';
 import type { Answer, QueryResults, WireQuery } from './lib/diff-query.js';
-import { startGeodesic, startKnot, startNsd } from './lib/diff-servers.js';
-import { ipv6Loopback } from './lib/free-port.js';
+import { startDiffServers } from './lib/diff-setup.js';
 import { compareTransfers, kdigTransfer } from './lib/kdig-transfer.js';
 import type { RunningServer } from './lib/server-process.js';
-import { canSign, prepareZones } from './lib/sign-zones.js';
+import { canSign } from './lib/sign-zones.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/diff');
 const corpus = loadCorpus(join(FIXTURES, 'queries.txt'));
@@ -32,10 +31,17 @@ const PIPELINE: WireQuery[] = [
   return { name: `${name}.`, type, opts: { tcp: true, dnssec: i % 2 === 0 } };
 });
 
+/** The first tool that cannot be run at all (ENOENT; exit codes do not matter: pdns_server --version exits 99). */
 function missingTools(): string | false {
-  const tools = [['nsd', '-v'], ['knotd', '--version'], ['kdig', '--version'], [PYTHON, '-c', 'import dns.message']];
+  const tools = [['nsd', '-v'], ['knotd', '--version'], ['pdns_server', '--version'], ['kdig', '--version'],
+    [PYTHON, '-c', 'import dns.message']];
   for (const [cmd = '', ...args] of tools) {
-    try { execFileSync(cmd, args, { stdio: 'ignore', timeout: 5000 }); } catch { return `${cmd} is not usable`; }
+    try {
+      execFileSync(cmd, args, { stdio: 'ignore', timeout: 5000 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return `${cmd} is not installed`;
+      if (cmd === PYTHON) return `${PYTHON} cannot import dnspython`;
+    }
   }
   return canSign() ? false : 'dnssec-signzone (bind9-utils) is not installed';
 }
@@ -46,22 +52,14 @@ describe('geodesic answers like NSD and Knot', { skip, timeout: 90_000 }, () => 
   let work = '';
   let servers: RunningServer[] = [];
   let results: QueryResults | undefined;
-  let zones: string[] = [];
   let hasV6 = false;
 
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'geodesic-diff-'));
-    const zoneDir = join(work, 'zones');
-    zones = prepareZones(FIXTURES, join(FIXTURES, 'signed'), zoneDir, join(work, 'keys'));
-    hasV6 = await ipv6Loopback();
-    const hosts = hasV6 ? ['127.0.0.1', '::1'] : ['127.0.0.1'];
-    const started = await Promise.allSettled([startNsd, startKnot, startGeodesic].map((f) => f(work, zoneDir, zones, hosts)));
-    servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const failed = started.flatMap((s) => (s.status === 'rejected' ? [(s.reason as Error).message] : []));
-    if (failed.length > 0) throw new Error(failed.join('\n'));
+    ({ servers, hasV6 } = await startDiffServers(work, FIXTURES));
     results = await runQueries({
       servers: Object.fromEntries(servers.map((s) => [s.name, { hosts: s.hosts, port: s.port }])),
-      queries: corpus.map((q) => ({ name: q.name, type: q.type, opts: q.opts })),
+      queries: corpus.map((q) => ({ name: q.name, type: q.type, opts: q.opts, servers: serversFor(q) })),
       pipelines: [PIPELINE],
     }, 60_000);
   }, { timeout: 80_000 });

@@ -5,7 +5,7 @@ import type { Answer } from './diff-query.js';
 type Part = (typeof PARTS)[number];
 
 function partOf(a: Answer, part: Part): unknown {
-  if (a.drop || a.error || a.unparsed) return undefined;
+  if (a.skipped || a.drop || a.error || a.unparsed) return undefined;
   return a[part];
 }
 
@@ -15,6 +15,7 @@ function show(v: unknown): string {
 }
 
 function status(a: Answer): string | null {
+  if (a.skipped) return 'not asked';
   if (a.drop) return 'no answer';
   if (a.error) return `error: ${a.error}`;
   if (a.unparsed) return `unparseable answer (${a.unparsed}) rcode ${a.rcode} flags ${a.flags?.join(' ')}`;

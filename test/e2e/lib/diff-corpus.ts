@@ -10,7 +10,7 @@ export interface QueryOpts {
 /** What a corpus line expects where the peers are not (both) the reference. */
 export interface Expectation {
   /** Compare with this peer only; 'any': Geodesic must equal at least one of them. */
-  peer?: 'nsd' | 'knot' | 'none' | 'any';
+  peer?: 'nsd' | 'knot' | 'pdns' | 'none' | 'any';
   ignore: string[];
   drop?: boolean;
   /** Acceptable rcodes ("DROP": no answer is acceptable too). */
@@ -64,7 +64,7 @@ function parseExpect(tokens: string[], where: string): Expectation {
   for (const tok of tokens) {
     const [key = '', value = ''] = tok.split('=', 2);
     if (key === 'drop' && value === '') e.drop = true;
-    else if (key === 'peer' && (value === 'nsd' || value === 'knot' || value === 'none' || value === 'any')) e.peer = value;
+    else if (key === 'peer' && ['nsd', 'knot', 'pdns', 'none', 'any'].includes(value)) e.peer = value as Expectation['peer'];
     else if (key === 'ignore') e.ignore.push(...value.split(','));
     else if (key === 'rcode' && value) e.rcode = value.toUpperCase().split('|');
     else if (key === 'addnames') e.addnames = value === '' ? [] : value.split(',').map((n) => n.toLowerCase().replace(/\.$/, '')).sort();
@@ -104,4 +104,11 @@ export function parseCorpus(text: string, file = 'queries.txt'): CorpusQuery[] {
 
 export function loadCorpus(path: string): CorpusQuery[] {
   return parseCorpus(readFileSync(path, 'utf8'), path);
+}
+
+/** Who must be asked for q: Geodesic and the peers its expectations compare with. */
+export function serversFor(q: CorpusQuery): string[] {
+  if (q.expect.peer === 'pdns') return ['geodesic', 'pdns'];
+  if (q.expect.peer === 'none') return ['geodesic'];
+  return ['geodesic', 'nsd', 'knot'];
 }

@@ -8,6 +8,7 @@ export const PYTHON = '/usr/bin/python3';
 /** One normalised response as printed by diff_query.py (or {drop} / {error} / {unparsed}). */
 export interface Answer {
   drop?: boolean;
+  skipped?: boolean;
   error?: string;
   unparsed?: string;
   id?: number;
@@ -22,7 +23,13 @@ export interface Answer {
   size?: number;
 }
 
-export interface WireQuery { name: string; type: string; opts: QueryOpts }
+export interface WireQuery {
+  name: string;
+  type: string;
+  opts: QueryOpts;
+  /** Servers to ask (default: all). */
+  servers?: string[];
+}
 
 export interface QueryJob {
   servers: Record<string, { hosts: readonly string[]; port: number }>;

@@ -3,13 +3,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadCorpus } from './diff-corpus.js';
+import { loadCorpus, serversFor } from './diff-corpus.js';
 import { diffAnswers, judge } from './diff-compare.js';
 import { runQueries } from './diff-query.js';
-import { startGeodesic, startKnot, startNsd } from './diff-servers.js';
+import { startDiffServers } from './diff-setup.js';
 import type { RunningServer } from './server-process.js';
-import { prepareZones } from './sign-zones.js';
-import { ipv6Loopback } from './free-port.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../../fixtures/diff');
 
@@ -21,14 +19,9 @@ async function main(argv: string[]): Promise<number> {
   const work = mkdtempSync(join(tmpdir(), 'geodesic-diff-report-'));
   const servers: RunningServer[] = [];
   try {
-    const zoneDir = join(work, 'zones');
-    const zones = prepareZones(FIXTURES, join(FIXTURES, 'signed'), zoneDir, join(work, 'keys'));
-    const hosts = (await ipv6Loopback()) ? ['127.0.0.1', '::1'] : ['127.0.0.1'];
-    for (const start of peersOnly ? [startNsd, startKnot] : [startNsd, startKnot, startGeodesic]) {
-      servers.push(await start(work, zoneDir, zones, hosts));
-    }
+    servers.push(...(await startDiffServers(work, FIXTURES, { geodesic: !peersOnly })).servers);
     const res = await runQueries({ servers: Object.fromEntries(servers.map((s) => [s.name, { hosts: s.hosts, port: s.port }])),
-      queries: corpus.map((q) => ({ name: q.name, type: q.type, opts: q.opts })) }, 120_000);
+      queries: corpus.map((q) => ({ name: q.name, type: q.type, opts: q.opts, servers: serversFor(q) })) }, 120_000);
     if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ corpus, answers: res.answers }, null, 1));
     let bad = 0;
     corpus.forEach((q, i) => {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from './free-port.js';
-import { knotConfig, nsdConfig } from './peer-configs.js';
+import { knotConfig, nsdConfig, pdnsConfig, pdnsNamedConf } from './peer-configs.js';
 import { startServer } from './server-process.js';
 import type { RunningServer } from './server-process.js';
 
@@ -25,6 +25,16 @@ export async function startKnot(workDir: string, zoneDir: string, zones: string[
   const conf = join(dir, 'knot.conf');
   writeFileSync(conf, knotConfig(dir, zoneDir, hosts, port, zones));
   return startServer({ name: 'knot', command: 'knotd', args: ['-c', conf], hosts, port, zones });
+}
+
+/** Starts PowerDNS (`pdns_server`, bind backend) on the zones in zoneDir; its config lives in workDir. */
+export async function startPdns(workDir: string, zoneDir: string, zones: string[], hosts: string[]): Promise<RunningServer> {
+  const dir = join(workDir, 'pdns');
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort(hosts);
+  writeFileSync(join(dir, 'pdns.conf'), pdnsConfig(dir, hosts, port));
+  writeFileSync(join(dir, 'named.conf'), pdnsNamedConf(zones.map((z) => [z, join(zoneDir, `${z}.zone`)])));
+  return startServer({ name: 'pdns', command: 'pdns_server', args: [`--config-dir=${dir}`], hosts, port, zones });
 }
 
 /** Starts `geodesic serve --zones zoneDir` from the source tree (via tsx), RRL off, AXFR allowed to loopback. */

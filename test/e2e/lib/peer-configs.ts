@@ -50,3 +50,23 @@ template:
 zone:
 ${zones.map((z) => `  - domain: ${z}\n    acl: xfr\n`).join('')}`;
 }
+
+/** PowerDNS (bind backend) for the zones given as [name, file] pairs; LUA records and ALIAS expansion off. */
+export function pdnsConfig(dir: string, hosts: string[], port: number): string {
+  return `launch=bind
+bind-config=${dir}/named.conf
+local-address=${hosts.join(', ')}
+local-port=${port}
+socket-dir=${dir}
+daemon=no
+guardian=no
+disable-syslog=yes
+loglevel=3
+enable-lua-records=no
+expand-alias=no
+`;
+}
+
+export function pdnsNamedConf(zones: [string, string][]): string {
+  return zones.map(([name, file]) => `zone "${name}" { type master; file "${file}"; };\n`).join('');
+}

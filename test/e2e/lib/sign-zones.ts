@@ -4,6 +4,14 @@ import { join } from 'node:path';
 
 const ZONE_SUFFIX = '.zone';
 
+/** Copies the NAME.zone files of `fromDir` into `outDir`; returns their zone names. */
+export function copyZones(fromDir: string, outDir: string): string[] {
+  mkdirSync(outDir, { recursive: true });
+  const names = zoneNames(fromDir);
+  for (const z of names) copyFileSync(join(fromDir, z + ZONE_SUFFIX), join(outDir, z + ZONE_SUFFIX));
+  return names;
+}
+
 /** Zone names of the NAME.zone files in a folder. */
 export function zoneNames(dir: string): string[] {
   return readdirSync(dir).filter((f) => f.endsWith(ZONE_SUFFIX)).map((f) => f.slice(0, -ZONE_SUFFIX.length)).sort();
@@ -39,9 +47,8 @@ export function canSign(): boolean {
  * all zones in outDir.
  */
 export function prepareZones(plainDir: string, signedSrcDir: string, outDir: string, keyDir: string): string[] {
-  mkdirSync(outDir, { recursive: true });
   mkdirSync(keyDir, { recursive: true });
-  for (const z of zoneNames(plainDir)) copyFileSync(join(plainDir, z + ZONE_SUFFIX), join(outDir, z + ZONE_SUFFIX));
+  copyZones(plainDir, outDir);
   writeFileSync(join(outDir, `bulk.test${ZONE_SUFFIX}`), bulkZone('bulk.test', 3000));
   for (const z of zoneNames(signedSrcDir)) {
     const run = (cmd: string, args: string[]): void => {

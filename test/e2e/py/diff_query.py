@@ -2,7 +2,8 @@
 """Sends a corpus of DNS queries to several servers and prints their normalised answers as JSON.
 
 Input (stdin, JSON): {"servers": {"nsd": {"hosts": ["127.0.0.1", "::1"], "port": 5301}, ...},
-                      "queries": [{"name": "www.example.com.", "type": "A", "opts": {...}}, ...],
+                      "queries": [{"name": "www.example.com.", "type": "A", "opts": {...},
+                                   "servers": ["geodesic", "nsd", "knot"]  (optional: default all)}, ...],
                       "pipelines": [[query, query, ...], ...]}
 Output (stdout, JSON): {"answers": {server: [answer, ...]}, "pipelines": {server: [[answer, ...], ...]}}
 where each answer is {"drop": true}, {"error": "..."} or the normalised response (see normalise()).
@@ -212,7 +213,8 @@ def ask(server, q, qid):
 
 
 def run_server(name, server, queries, pipelines, result):
-    answers = [ask(server, q, 0x1000 + i) for i, q in enumerate(queries)]
+    answers = [ask(server, q, 0x1000 + i) if name in q.get('servers', [name]) else {'skipped': True}
+               for i, q in enumerate(queries)]
     addr = (server['hosts'][0], server['port'])
     piped = []
     for group in pipelines:
