@@ -16,4 +16,4 @@ export { printZone } from './print.js';
 export { nsec3Hash, nsec3HashText, base32hexLower, base32hex } from './nsec3-hash.js';
 export { parseTtl } from './ttl.js';
 export { canonicalSortKey } from './canonical-key.js';
-export { keyOf } from './name-key.js';
+export { keyOf, keyToName } from './name-key.js';

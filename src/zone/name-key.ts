@@ -72,3 +72,10 @@ export function isBelowKey(key: string, ancestorKey: string): boolean {
   for (let p = 0; p < cut; p += key.charCodeAt(p) + 1) if (p + key.charCodeAt(p) + 1 === cut) return true;
   return cut === 0;
 }
+
+/** Latin1 map key (lower-cased wire bytes) back to the wire name. */
+export function keyToName(key: string): Name {
+  const out = new Uint8Array(key.length);
+  for (let i = 0; i < key.length; i++) out[i] = key.charCodeAt(i);
+  return out;
+}

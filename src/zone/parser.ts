@@ -8,8 +8,7 @@ import { ZoneFileError, type Diagnostic } from './errors.js';
 import { ZoneLexer, type ZoneEntry, type ZoneToken } from './lexer.js';
 import { parseTtl } from './ttl.js';
 import { generateTokens, parseGenerateRange } from './generate.js';
-import { PlainKeyMaker, isBelowKey, keyOf } from './name-key.js';
-import { keyToName } from './zone-node.js';
+import { PlainKeyMaker, isBelowKey, keyOf, keyToName } from './name-key.js';
 
 export interface ParseOptions {
   origin: Name;            // the zone's origin: records outside it are refused

@@ -1,4 +1,5 @@
 import type { Name } from '../wire/index.js';
+import { keyToName } from './name-key.js';
 
 /** One RRset of a zone: lower-cased owner, uncompressed wire rdata in canonical order, deduplicated. */
 export interface RRset {
@@ -9,7 +10,7 @@ export interface RRset {
 }
 
 /** What an RRset needs of its node: the owner name (made lazily by ZoneNode). */
-export interface RRsetOwner { readonly name: Name }
+export interface RRsetOwner { readonly name: Name; readonly key: string; peekName(): Name | null }
 
 /**
  * An RRset whose rdata live in the zone's shared slab as `[u16 length][bytes]...`. The Uint8Array
@@ -39,6 +40,16 @@ export class SlabRRset implements RRset {
 
   get rdata(): readonly Uint8Array[] {
     return this.views ??= this.materialize();
+  }
+
+  /**
+   * This RRset for one pass (AXFR, printing): the cached views if any, else a plain object whose views
+   * are not kept, so walking a whole zone does not leave a view per record behind.
+   */
+  transient(): RRset {
+    if (this.views !== null) return this;
+    const name = this.node.peekName() ?? keyToName(this.node.key);
+    return { name, type: this.type, ttl: this.ttl, rdata: this.materialize() };
   }
 
   private materialize(): Uint8Array[] {

@@ -1,8 +1,8 @@
 import { RRType, nameToText, rdataCanonical, rrsigTypeCovered, typeToText } from '../wire/index.js';
-import { isBelowKey, keyOf } from './name-key.js';
+import { isBelowKey, keyOf, keyToName } from './name-key.js';
 import type { Name } from '../wire/index.js';
 import { ZoneCheckError, type Diagnostic } from './errors.js';
-import { ZoneNode, keyToName } from './zone-node.js';
+import { ZoneNode } from './zone-node.js';
 import { SlabRRset } from './rrset.js';
 import { ByteSlab, compareBytes, grow } from './bytes.js';
 import { Zone } from './zone.js';

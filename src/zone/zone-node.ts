@@ -1,15 +1,9 @@
 import { RRType } from '../wire/index.js';
 import type { Name } from '../wire/index.js';
 import type { RRset, SlabRRset } from './rrset.js';
+import { keyToName } from './name-key.js';
 
 const NO_SETS: readonly SlabRRset[] = Object.freeze([]);
-
-/** Latin1 map key (lower-cased wire bytes) back to the wire name. */
-export function keyToName(key: string): Name {
-  const out = new Uint8Array(key.length);
-  for (let i = 0; i < key.length; i++) out[i] = key.charCodeAt(i);
-  return out;
-}
 
 /**
  * One owner name of a zone (or an empty non-terminal). Built by ZoneBuilder, then read-only.
@@ -33,6 +27,11 @@ export class ZoneNode {
 
   get name(): Name {
     return this.nameCache ??= keyToName(this.key);
+  }
+
+  /** The name if it was already made (no allocation). */
+  peekName(): Name | null {
+    return this.nameCache;
   }
 
   /** The RRsets other than RRSIG, by type. */

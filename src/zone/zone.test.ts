@@ -98,6 +98,12 @@ test('records() and printZone: SOA first, canonical order; print round-trips', (
   const owners = [...z.records()].map((s) => `${nameToText(s.name)}/${s.type}`);
   assert.deepEqual(owners, ['example.com./6', 'example.com./2', 'a.example.com./1', '*.a.example.com./16',
     'z.a.example.com./1', 'b.example.com./1', 'ns.example.com./1']);
+  const bNode = z.node('\x01b' + z.originKey)!;
+  const walked = [...z.records()].find((s) => s.name[1] === 98)!;
+  assert.notEqual(walked, bNode.get(RRType.A), 'a full walk hands out one-pass copies');
+  const served = bNode.get(RRType.A)!;
+  assert.equal(served.rdata, served.rdata, 'served views are kept');
+  assert.equal([...z.records()].find((s) => s.name[1] === 98), served);
   const text = printZone(z);
   assert.match(text, /^\$ORIGIN example\.com\.\nexample\.com\.\t300\tIN\tSOA\t/);
   assert.equal(printZone(buildZone(origin, parseZoneText(text, { origin }))), text);

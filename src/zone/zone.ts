@@ -92,11 +92,15 @@ export class Zone {
     return this.sorted('all').nodes;
   }
 
-  /** Every RRset in canonical name order, the apex SOA first (AXFR, printing). */
+  /**
+   * Every RRset in canonical name order, the apex SOA first (AXFR, printing). RRsets not yet served
+   * come as one-pass copies (their views are not kept), so a full walk does not grow the zone.
+   */
   *records(): Iterable<RRset> {
     yield this.soa;
     for (const node of this.canonicalNodes()) {
-      for (const s of node.rrsets()) if (!(node === this.apex && s.type === RRType.SOA)) yield s;
+      for (const s of node.sets) if (!(node === this.apex && s.type === RRType.SOA)) yield s.transient();
+      if (node.sigSets) for (const s of node.sigSets) yield s.transient();
     }
   }
 
