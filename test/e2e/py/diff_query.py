@@ -207,6 +207,8 @@ def ask(server, q, qid):
             data = got[0] if got else None
         else:
             data = ask_udp(addr, wire, qid, timeout)
+            if data is None and timeout >= 1.5:  # one retry, unless a short timeout says no answer is due
+                data = ask_udp(addr, wire, qid, timeout)
     except OSError as err:
         return {'error': f'{type(err).__name__}: {err}'}
     return {'drop': True} if data is None else normalise(data)
