@@ -26,6 +26,8 @@ export interface ConnectionContext {
   routeCounters(rule: string): RouteCounters;
   pool(name: string): Pool | undefined;
   /** Admission by address (after any PROXY header); false = refused (counted, published). */
+  /** False when no address list or per-client limit applies (admission needs no peer address). */
+  readonly checksAddresses: boolean;
   admit(client: string): boolean;
   release(client: string): void;
   passiveFailure(pool: Pool, upstream: Upstream, reason: string): void;
@@ -60,8 +62,9 @@ export class Connection {
   private bytesUp = 0;
   private bytesDown = 0;
   private readonly startedAt = Date.now();
-  private client: string;
-  private clientPort: number;
+  /** The visitor's address: from the inbound PROXY header, else the peer (read lazily: a syscall). */
+  private clientAddr: string | undefined;
+  private clientPortNum: number | undefined;
   private inbound: ProxyAddresses | undefined;
 
   constructor(
@@ -69,8 +72,6 @@ export class Connection {
     private readonly sock: Socket,
     trustedProxy: boolean,
   ) {
-    this.client = sock.remoteAddress ?? '';
-    this.clientPort = sock.remotePort ?? 0;
     if (ctx.noDelay) sock.setNoDelay(true);
     if (ctx.keepAliveMs > 0) sock.setKeepAlive(true, ctx.keepAliveMs);
     sock.on('error', this.onClientError);
@@ -89,7 +90,16 @@ export class Connection {
     this.timer = setTimeout(this.onHelloTimeout, ctx.opts.clientHelloTimeoutMs);
   }
 
+  private get client(): string {
+    return (this.clientAddr ??= this.sock.remoteAddress ?? '');
+  }
+  private get clientPort(): number {
+    return (this.clientPortNum ??= this.sock.remotePort ?? 0);
+  }
+  private readonly clientKey = (): string => this.client;
+
   private admitClient(): boolean {
+    if (!this.ctx.checksAddresses) return true;
     if (!this.ctx.admit(this.client)) {
       this.ending = 'rejected';
       this.sock.destroy();
@@ -139,8 +149,8 @@ export class Connection {
     }
     if (p.addresses) {
       this.inbound = p.addresses;
-      this.client = p.addresses.sourceAddress;
-      this.clientPort = p.addresses.sourcePort;
+      this.clientAddr = p.addresses.sourceAddress;
+      this.clientPortNum = p.addresses.sourcePort;
     }
     const rest = all.subarray(p.length);
     this.chunks = rest.length ? [rest] : [];
@@ -195,7 +205,7 @@ export class Connection {
   private connectNext(): void {
     const pool = this.pool as Pool;
     const tries = this.tried?.size ?? 0;
-    const u = tries < pool.opts.tries ? pool.pick(this.client, this.tried, Date.now()) : undefined;
+    const u = tries < pool.opts.tries ? pool.pick(this.clientKey, this.tried, Date.now()) : undefined;
     if (!u) {
       if (this.route) this.route.errors++;
       return this.abort(tries === 0 ? 'no-upstream' : 'upstream-failed');

@@ -78,7 +78,11 @@ export abstract class ListenerBase {
     this.trusted = networkList(opts.acceptProxyFrom, `listener ${opts.name} accept_proxy_from`);
     this.allow = networkList(opts.allow, `listener ${opts.name} allow`);
     this.deny = networkList(opts.deny, `listener ${opts.name} deny`);
+    this.checksAddresses = !this.allow.empty || !this.deny.empty || opts.maxConnectionsPerClient > 0 || opts.connectionRatePerClient > 0;
   }
+
+  /** False when no address list or per-client limit applies (admission needs no peer address). */
+  checksAddresses = true;
 
   /** Admission by address; false = refused (counted and published). */
   admit(client: string): boolean {

@@ -91,6 +91,6 @@ export const DEFAULTS = {
   maxFails: 1,
   failTimeoutMs: 10_000,
   drainTimeoutMs: 30_000,
-  keepAliveMs: 60_000,
+  keepAliveMs: 0,
   backlog: 4096,
 } as const;

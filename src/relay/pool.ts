@@ -31,8 +31,8 @@ export class Pool {
     });
   }
 
-  /** Picks an upstream for a client, skipping `tried`; undefined when none is available. */
-  pick(client: string, tried: ReadonlySet<Upstream> | undefined, now: number): Upstream | undefined {
+  /** Picks an upstream for a client (its address, read only for hashing), skipping `tried`. */
+  pick(client: string | (() => string), tried: ReadonlySet<Upstream> | undefined, now: number): Upstream | undefined {
     const ok = (u: Upstream, backup: boolean): boolean => u.opts.backup === backup && u.available(now) && !tried?.has(u);
     let cands = this.upstreams.filter((u) => ok(u, false));
     if (cands.length === 0) cands = this.upstreams.filter((u) => ok(u, true));
@@ -43,7 +43,7 @@ export class Pool {
       case 'least-conn':
         return this.leastConn(cands);
       case 'hash':
-        return rendezvous(cands, client);
+        return rendezvous(cands, typeof client === 'string' ? client : client());
       default:
         return smoothWeighted(cands);
     }
