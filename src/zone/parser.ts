@@ -38,6 +38,7 @@ class ZoneParser {
   private readonly zoneKey: string;
   private readonly keys = new PlainKeyMaker();
   private keyOrigin = '';
+  private readonly types = new Map<string, number>();
 
   constructor(private readonly opts: ParseOptions, private readonly sink: RecordSink,
     private readonly warn: (d: Diagnostic) => void) {
@@ -165,7 +166,7 @@ class ZoneParser {
     let klass: number | undefined;
     for (let k = 0; k < 2; k++) {
       const t = tokens[i];
-      if (t === undefined || t.quoted) break;
+      if (t === undefined || t.quoted || this.types.has(t.text)) break;
       if (ttl === undefined && (t.text.charCodeAt(0) - 48) >>> 0 < 10) {
         ttl = this.ttl(t, file);
         if (ttl === undefined) this.fail(file, t, `"${t.text}" is not a TTL`);
@@ -178,13 +179,7 @@ class ZoneParser {
     }
     const tt = tokens[i];
     if (tt === undefined) this.fail(file, tokens[tokens.length - 1]!, 'record has no type');
-    let type: number;
-    try {
-      if (tt.quoted) throw new WireError('GDNS_ERR_WIRE_SYNTAX', `"${tt.text}" is not a type`);
-      type = typeFromText(tt.text);
-    } catch (err) {
-      this.fail(file, tt, `unknown type "${tt.text}"`, err);
-    }
+    const type = this.type(tt, file);
     const rtoks = tokens.slice(i + 1);
     let rdata: Uint8Array;
     try {
@@ -194,6 +189,20 @@ class ZoneParser {
       throw err;
     }
     this.sink(key, owner, type, this.recordTtl(ttl, type, rdata, file, tt), rdata, file, tt.line);
+  }
+
+  /** The type of a token; mnemonics seen before come from a small per-parser cache. */
+  private type(tt: ZoneToken, file: string): number {
+    const known = tt.quoted ? undefined : this.types.get(tt.text);
+    if (known !== undefined) return known;
+    try {
+      if (tt.quoted) throw new WireError('GDNS_ERR_WIRE_SYNTAX', `"${tt.text}" is not a type`);
+      const type = typeFromText(tt.text);
+      if (this.types.size < 256) this.types.set(tt.text, type);
+      return type;
+    } catch (err) {
+      this.fail(file, tt, `unknown type "${tt.text}"`, err);
+    }
   }
 
   /** Reads the owner token into st.lastKey / st.lastOwner (the name only when the sink wants names). */
