@@ -34,7 +34,8 @@ export interface WireQuery {
 export interface QueryJob {
   servers: Record<string, { hosts: readonly string[]; port: number }>;
   queries: WireQuery[];
-  pipelines?: WireQuery[][];
+  /** Each pipeline's queries go out on one TCP connection, in one write or in `chunk`-octet writes. */
+  pipelines?: { queries: WireQuery[]; chunk?: number }[];
 }
 
 export interface QueryResults {

@@ -4,7 +4,9 @@
 Input (stdin, JSON): {"servers": {"nsd": {"hosts": ["127.0.0.1", "::1"], "port": 5301}, ...},
                       "queries": [{"name": "www.example.com.", "type": "A", "opts": {...},
                                    "servers": ["geodesic", "nsd", "knot"]  (optional: default all)}, ...],
-                      "pipelines": [[query, query, ...], ...]}
+                      "pipelines": [{"queries": [query, ...], "chunk": 0}, ...]}
+(a pipeline's queries go out on one TCP connection: in one write, or with "chunk": N in N-octet writes
+5 ms apart, so that messages and their length prefixes are split across segments)
 Output (stdout, JSON): {"answers": {server: [answer, ...]}, "pipelines": {server: [[answer, ...], ...]}}
 where each answer is {"drop": true}, {"error": "..."} or the normalised response (see normalise()).
 Raw packets are built with dnspython so that malformed queries (QDCOUNT 0/2, QR set, unknown opcode,
@@ -172,14 +174,22 @@ def ask_udp(addr, wire, qid, timeout):
                 return data
 
 
-def ask_tcp(addr, wires, timeout):
-    """Sends all wires on one connection in one write and returns the responses as they arrive."""
+def ask_tcp(addr, wires, timeout, chunk=0):
+    """Sends all wires on one connection (in one write, or in `chunk`-octet writes) and returns the
+    responses as they arrive."""
     family = socket.AF_INET6 if ':' in addr[0] else socket.AF_INET
     out = []
     with socket.socket(family, socket.SOCK_STREAM) as s:
         s.settimeout(timeout)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         s.connect(tuple(addr))
-        s.sendall(b''.join(struct.pack('!H', len(w)) + w for w in wires))
+        data = b''.join(struct.pack('!H', len(w)) + w for w in wires)
+        if chunk <= 0:
+            s.sendall(data)
+        else:
+            for i in range(0, len(data), chunk):
+                s.sendall(data[i:i + chunk])
+                time.sleep(0.005)
         deadline = time.monotonic() + timeout
         try:
             while len(out) < len(wires):
@@ -220,9 +230,9 @@ def run_server(name, server, queries, pipelines, result):
     addr = (server['hosts'][0], server['port'])
     piped = []
     for group in pipelines:
-        wires = [build_query(q, 0x2000 + i) for i, q in enumerate(group)]
+        wires = [build_query(q, 0x2000 + i) for i, q in enumerate(group['queries'])]
         try:
-            piped.append([normalise(d) for d in ask_tcp(addr, wires, DEFAULT_TIMEOUT * 2)])
+            piped.append([normalise(d) for d in ask_tcp(addr, wires, DEFAULT_TIMEOUT * 2, int(group.get('chunk', 0)))])
         except OSError as err:
             piped.append([{'error': f'{type(err).__name__}: {err}'}])
     result[name] = (answers, piped)
