@@ -35,13 +35,20 @@ function answering(cache: AnswerCache, seen: number[], puts: boolean[]) {
 
 const status = nativeStatus();
 
+/** A cached endpoint answering with `answering`, and one client. */
+async function cachedServer(slots: number, fallback = false) {
+  const cache = createAnswerCache({ slots });
+  const seen: number[] = [];
+  const puts: boolean[] = [];
+  const ep = await openUdp({ host: '127.0.0.1', port: 0, cache, fallback }, answering(cache, seen, puts));
+  const c = await testClient('127.0.0.1', ep.port);
+  const close = async (): Promise<void> => { await c.close(); await ep.close(); };
+  return { cache, seen, puts, ep, c, close };
+}
+
 describe('answer cache in the native batch loop', { skip: status.available ? false : `addon unavailable: ${status.reason}`, timeout: 20_000 }, () => {
   it('answers a repeated question in C with the new ID and letter case', async () => {
-    const cache = createAnswerCache({ slots: 1024 });
-    const seen: number[] = [];
-    const puts: boolean[] = [];
-    const ep = await openUdp({ host: '127.0.0.1', port: 0, cache }, answering(cache, seen, puts));
-    const c = await testClient('127.0.0.1', ep.port);
+    const { cache, seen, puts, c, close } = await cachedServer(1024);
     try {
       c.send(q({ id: 1, name: 'www.example.com', edns: {} }));
       await c.waitFor(1, 2000);
@@ -56,15 +63,11 @@ describe('answer cache in the native batch loop', { skip: status.available ? fal
       assert.equal(r2[2], 0x85);
       assert.equal(r2.at(-1), 0xa5);
       assert.deepEqual(cache.stats(), { entries: 1, hits: 1, misses: 1, puts: 1 });
-    } finally { await c.close(); await ep.close(); }
+    } finally { await close(); }
   });
 
   it('keys on type, DO, EDNS presence and size; never caches queries with EDNS options', async () => {
-    const cache = createAnswerCache({ slots: 1024 });
-    const seen: number[] = [];
-    const puts: boolean[] = [];
-    const ep = await openUdp({ host: '127.0.0.1', port: 0, cache }, answering(cache, seen, puts));
-    const c = await testClient('127.0.0.1', ep.port);
+    const { cache, seen, puts, c, close } = await cachedServer(1024);
     const ecs = [0, 8, 0, 7, 0, 1, 24, 0, 192, 0, 2];
     const variants: Q[] = [
       { id: 10, name: 'a.example' }, { id: 11, name: 'a.example', type: 28 }, { id: 12, name: 'a.example', edns: {} },
@@ -79,7 +82,7 @@ describe('answer cache in the native batch loop', { skip: status.available ? fal
       assert.deepEqual(seen, [10, 11, 12, 13, 14, 15, 115]);
       assert.deepEqual(puts, [true, true, true, true, true, false, false]);
       assert.equal(cache.stats().hits, 5);
-    } finally { await c.close(); await ep.close(); }
+    } finally { await close(); }
   });
 
   it('answers hits and misses of one batch to the right clients; clear() empties it', async () => {
@@ -115,16 +118,13 @@ describe('answer cache in the native batch loop', { skip: status.available ? fal
   });
 
   it('is inert on the node:dgram path', async () => {
-    const cache = createAnswerCache({ slots: 16 });
-    const seen: number[] = [];
-    const ep = await openUdp({ host: '127.0.0.1', port: 0, cache, fallback: true }, answering(cache, seen, []));
-    const c = await testClient('127.0.0.1', ep.port);
+    const { seen, c, close } = await cachedServer(16, true);
     try {
       c.send(q({ id: 1, name: 'x.example' }));
       await c.waitFor(1, 2000);
       c.send(q({ id: 2, name: 'x.example' }));
       await c.waitFor(2, 2000);
       assert.deepEqual(seen, [1, 2]);
-    } finally { await c.close(); await ep.close(); }
+    } finally { await close(); }
   });
 });

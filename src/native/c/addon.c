@@ -179,14 +179,19 @@ static napi_value Open(napi_env env, napi_callback_info info) {
   return handle;
 }
 
-static udp_t *unwrap(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+/* The first argument as the C object of an external (a UDP handle or a cache). */
+static void *external_arg(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv, const char *what) {
   void *data = NULL;
   if (napi_get_cb_info(env, info, argc, argv, NULL, NULL) != napi_ok || *argc < 1 ||
       napi_get_value_external(env, argv[0], &data) != napi_ok) {
-    napi_throw_type_error(env, "EINVAL", "expected a UDP handle");
+    napi_throw_type_error(env, "EINVAL", what);
     return NULL;
   }
-  return (udp_t *)data;
+  return data;
+}
+
+static udp_t *unwrap(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  return (udp_t *)external_arg(env, info, argc, argv, "expected a UDP handle");
 }
 
 static napi_value Port(napi_env env, napi_callback_info info) {
@@ -200,25 +205,25 @@ static napi_value Port(napi_env env, napi_callback_info info) {
   return out;
 }
 
-static void set_num(napi_env env, napi_value obj, const char *key, double v) {
-  napi_value n;
-  napi_create_double(env, v, &n);
-  napi_set_named_property(env, obj, key, n);
+/* An object of n numeric counters. */
+static napi_value counters(napi_env env, const char *const *keys, const double *values, int n) {
+  napi_value out, v;
+  napi_create_object(env, &out);
+  for (int i = 0; i < n; i++) {
+    napi_create_double(env, values[i], &v);
+    napi_set_named_property(env, out, keys[i], v);
+  }
+  return out;
 }
 
 static napi_value Stats(napi_env env, napi_callback_info info) {
   size_t argc = 1;
-  napi_value argv[1], out;
+  napi_value argv[1];
   udp_t *u = unwrap(env, info, &argc, argv);
   if (!u) return NULL;
-  napi_create_object(env, &out);
-  set_num(env, out, "batches", u->batches);
-  set_num(env, out, "rxPackets", u->rx_packets);
-  set_num(env, out, "txPackets", u->tx_packets);
-  set_num(env, out, "droppedOversize", u->dropped_oversize);
-  set_num(env, out, "sendErrors", u->send_errors);
-  set_num(env, out, "recvErrors", u->recv_errors);
-  return out;
+  static const char *const keys[] = { "batches", "rxPackets", "txPackets", "droppedOversize", "sendErrors", "recvErrors" };
+  const double values[] = { u->batches, u->rx_packets, u->tx_packets, u->dropped_oversize, u->send_errors, u->recv_errors };
+  return counters(env, keys, values, 6);
 }
 
 /* close(handle, cb): cb runs once the fd is closed (next loop turn). */
@@ -257,13 +262,7 @@ static napi_value CacheCreate(napi_env env, napi_callback_info info) {
 }
 
 static answer_cache_t *unwrap_cache(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
-  void *data = NULL;
-  if (napi_get_cb_info(env, info, argc, argv, NULL, NULL) != napi_ok || *argc < 1 ||
-      napi_get_value_external(env, argv[0], &data) != napi_ok) {
-    napi_throw_type_error(env, "EINVAL", "expected an answer cache");
-    return NULL;
-  }
-  return (answer_cache_t *)data;
+  return (answer_cache_t *)external_arg(env, info, argc, argv, "expected an answer cache");
 }
 
 static int bytes_of(napi_env env, napi_value v, uint8_t **data, size_t *len) {
@@ -302,15 +301,12 @@ static napi_value CacheClear(napi_env env, napi_callback_info info) {
 
 static napi_value CacheStats(napi_env env, napi_callback_info info) {
   size_t argc = 1;
-  napi_value argv[1], out;
+  napi_value argv[1];
   answer_cache_t *c = unwrap_cache(env, info, &argc, argv);
   if (!c) return NULL;
-  napi_create_object(env, &out);
-  set_num(env, out, "entries", c->entries);
-  set_num(env, out, "hits", c->hits);
-  set_num(env, out, "misses", c->misses);
-  set_num(env, out, "puts", c->puts);
-  return out;
+  static const char *const keys[] = { "entries", "hits", "misses", "puts" };
+  const double values[] = { c->entries, c->hits, c->misses, c->puts };
+  return counters(env, keys, values, 4);
 }
 
 static napi_value Init(napi_env env, napi_value exports) {
