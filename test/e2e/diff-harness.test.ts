@@ -10,7 +10,7 @@ import { compareTransfers } from './lib/kdig-transfer.js';
 
 const base: Answer = {
   id: 1, opcode: 0, rcode: 'NOERROR', flags: ['qr', 'aa'], question: ['www.example.com. IN A'],
-  edns: { version: 0, do: false, payload: 1232, options: [] },
+  edns: { version: 0, do: false, payload: 1232, zflags: 0, options: [] },
   answer: ['www.example.com. 3600 IN A 192.0.2.10'], authority: [], additional: [],
 };
 const one = (line: string) => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 /** Query options understood by test/e2e/py/diff_query.py. */
 export interface QueryOpts {
   tcp?: boolean; noedns?: boolean; dnssec?: boolean; rd?: boolean; cd?: boolean; adflag?: boolean; qr?: boolean;
-  bufsize?: number; opcode?: number; qdcount?: number; ednsver?: number; timeout?: number; ixfr?: number;
+  bufsize?: number; opcode?: number; qdcount?: number; ednsver?: number; timeout?: number; ixfr?: number; ednsz?: number;
   class?: string; ednsopt?: [number, string][]; v6?: boolean; raw?: string;
 }
 
@@ -37,7 +37,7 @@ export interface CorpusQuery {
 const BOOL_OPTS: Record<string, keyof QueryOpts> = {
   tcp: 'tcp', v6: 'v6', noedns: 'noedns', dnssec: 'dnssec', rd: 'rd', cd: 'cd', ad: 'adflag', qr: 'qr',
 };
-const NUM_OPTS = new Set(['bufsize', 'opcode', 'qdcount', 'ednsver', 'timeout', 'ixfr']);
+const NUM_OPTS = new Set(['bufsize', 'opcode', 'qdcount', 'ednsver', 'timeout', 'ixfr', 'ednsz']);
 export const PARTS = ['rcode', 'flags', 'question', 'edns', 'answer', 'authority', 'additional'] as const;
 
 function parseOption(tok: string, opts: QueryOpts, where: string): void {

@@ -16,7 +16,7 @@ export interface Answer {
   rcode?: string;
   flags?: string[];
   question?: string[];
-  edns?: { version: number; do: boolean; payload: number; options: number[] } | null;
+  edns?: { version: number; do: boolean; payload: number; zflags: number; options: number[] } | null;
   answer?: string[];
   authority?: string[];
   additional?: string[];

@@ -60,8 +60,8 @@ def build_query(q, qid):
         msg.flags |= dns.flags.CD
     if o.get('adflag'):
         msg.flags |= dns.flags.AD
-    if use_edns and 'ednsver' in o:
-        msg.use_edns(int(o['ednsver']), msg.ednsflags, msg.payload, options=msg.options)
+    if use_edns and ('ednsver' in o or 'ednsz' in o):
+        msg.use_edns(int(o.get('ednsver', 0)), msg.ednsflags | int(o.get('ednsz', 0)), msg.payload, options=msg.options)
     qdcount = int(o.get('qdcount', 1))
     if qdcount == 0:
         msg.question = []
@@ -130,6 +130,7 @@ def normalise(data):
     if msg.edns >= 0:
         # Extended DNS Errors (RFC 8914, option 15) are optional and informational: listed apart, not compared.
         edns = {'version': msg.edns, 'do': bool(msg.ednsflags & dns.flags.DO), 'payload': msg.payload,
+                'zflags': msg.ednsflags & 0x7FFF,
                 'options': sorted(int(opt.otype) for opt in msg.options if int(opt.otype) != 15)}
         ede = [int(opt.code) for opt in msg.options if int(opt.otype) == 15]
     return {
