@@ -30,6 +30,14 @@ describe('diff corpus parser', () => {
     assert.equal(q.comment, 'why');
   });
 
+  test('"#@ also:" repeats the later queries of a group with each variant, skipping ones already there', () => {
+    const qs = parseCorpus('## g\n#@ also: +tcp | +noedns +dnssec\na A\nb A +tcp expect: peer=knot\n## h\nc A');
+    assert.deepEqual(qs.map((q) => q.text), ['a A', 'a A +tcp', 'a A +noedns +dnssec', 'b A +tcp expect: peer=knot',
+      'b A +tcp +noedns +dnssec  expect: peer=knot', 'c A']);
+    assert.equal(qs[4]?.expect.peer, 'knot');
+    assert.deepEqual(qs[4]?.opts, { tcp: true, noedns: true, dnssec: true });
+  });
+
   test('rejects unknown options and expectations', () => {
     assert.throws(() => parseCorpus('www.example.com A +bogus'), /unknown option/);
     assert.throws(() => parseCorpus('www.example.com A expect: frob=1'), /unknown expectation/);

@@ -77,29 +77,50 @@ function parseExpect(tokens: string[], where: string): Expectation {
   return e;
 }
 
-/** Parses the corpus (format in the header of test/fixtures/diff/queries.txt). */
+/** Parses the corpus (format in the header of test/fixtures/diff/queries.txt). A `#@ also: +a | +b +c`
+ * line makes every later query of its group ("## ...") also run with those options added, once per
+ * variant (skipped where the query already has them). */
 export function parseCorpus(text: string, file = 'queries.txt'): CorpusQuery[] {
   const out: CorpusQuery[] = [];
   let group = '(no group)';
+  let variants: string[][] = [];
   text.split('\n').forEach((raw, i) => {
     const where = `${file}:${i + 1}`;
-    if (raw.startsWith('## ')) group = raw.slice(3).trim();
+    if (raw.startsWith('## ')) { group = raw.slice(3).trim(); variants = []; }
+    if (raw.startsWith('#@ also:')) {
+      variants = raw.slice(8).split('|').map((v) => v.trim().split(/\s+/).filter(Boolean));
+      for (const v of variants) for (const tok of v) parseOption(tok, {}, where);
+    }
     const hash = raw.indexOf('#');
     const body = (hash >= 0 ? raw.slice(0, hash) : raw).trim();
     if (body === '') return;
     const [query = '', expectText] = body.split(/\bexpect:/, 2) as [string, string | undefined];
     const [name, type, ...rest] = query.trim().split(/\s+/);
     if (name === undefined || type === undefined) throw new Error(`${where}: need NAME TYPE`);
-    const opts: QueryOpts = {};
-    for (const tok of rest) {
-      if (!tok.startsWith('+')) throw new Error(`${where}: options start with +: ${tok}`);
-      parseOption(tok, opts, where);
-    }
     const expectTokens = expectText === undefined ? [] : expectText.trim().split(/\s+/).filter(Boolean);
-    out.push({ line: i + 1, group, text: body, name: name.endsWith('.') ? name : `${name}.`, type, opts,
-      expect: parseExpect(expectTokens, where), comment: hash >= 0 ? raw.slice(hash + 1).trim() : '' });
+    const expect = parseExpect(expectTokens, where);
+    const comment = hash >= 0 ? raw.slice(hash + 1).trim() : '';
+    const fqdn = name.endsWith('.') ? name : `${name}.`;
+    const base = { line: i + 1, group, name: fqdn, type, expect, comment };
+    out.push({ ...base, text: body, opts: parseOptions(rest, where) });
+    if (rest.some((t) => t.startsWith('+raw='))) return;
+    for (const v of variants) {
+      if (v.every((t) => rest.includes(t))) continue;
+      const extra = v.filter((t) => !rest.includes(t));
+      const text = [name, type, ...rest, ...extra].join(' ') + (expectText === undefined ? '' : `  expect:${expectText}`);
+      out.push({ ...base, text, opts: parseOptions([...rest, ...extra], where) });
+    }
   });
   return out;
+}
+
+function parseOptions(tokens: string[], where: string): QueryOpts {
+  const opts: QueryOpts = {};
+  for (const tok of tokens) {
+    if (!tok.startsWith('+')) throw new Error(`${where}: options start with +: ${tok}`);
+    parseOption(tok, opts, where);
+  }
+  return opts;
 }
 
 export function loadCorpus(path: string): CorpusQuery[] {
