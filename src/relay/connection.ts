@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import { connectionChannel } from './channels.js';
 import type { ConnectionEvent } from './channels.js';
 import type { ListenerCounters, RouteCounters } from './counters.js';
+import type { RoutePick } from './listener-base.js';
 import type { ListenerOptions } from './options.js';
 import type { Pool } from './pool.js';
 import { encodeProxyHeader, parseProxyHeader } from './proxy-protocol.js';
@@ -23,11 +24,10 @@ export interface ConnectionContext {
   readonly counters: ListenerCounters;
   readonly noDelay: boolean;
   readonly keepAliveMs: number;
-  routeCounters(rule: string): RouteCounters;
-  pool(name: string): Pool | undefined;
-  /** Admission by address (after any PROXY header); false = refused (counted, published). */
+  routeFor(sni: string | undefined, alpn: readonly string[]): RoutePick | undefined;
   /** False when no address list or per-client limit applies (admission needs no peer address). */
   readonly checksAddresses: boolean;
+  /** Admission by address (after any PROXY header); false = refused (counted, published). */
   admit(client: string): boolean;
   release(client: string): void;
   passiveFailure(pool: Pool, upstream: Upstream, reason: string): void;
@@ -183,20 +183,16 @@ export class Connection {
     this.timer = undefined;
     this.sni = sni;
     this.alpn = alpn;
-    const match = this.ctx.router.route(sni, alpn);
-    const pool = match && this.ctx.pool(match.pool);
-    if (!match || !pool) {
-      this.ctx.counters.noRoute++;
+    const pick = this.ctx.routeFor(sni, alpn);
+    if (!pick) {
       this.ending = 'no-route';
       this.phase = Phase.Ending;
       this.sock.end(() => this.sock.destroy());
       return;
     }
-    this.rule = match.rule;
-    this.route = this.ctx.routeCounters(match.rule);
-    this.route.connections++;
-    this.route.active++;
-    this.pool = pool;
+    this.rule = pick.rule;
+    this.route = pick.counters;
+    this.pool = pick.pool;
     this.phase = Phase.Connecting;
     if (this.ctx.opts.totalTimeoutMs > 0) this.timer = setTimeout(this.onTotalTimeout, this.ctx.opts.totalTimeoutMs);
     this.connectNext();

@@ -30,6 +30,13 @@ export interface ListenerStats {
   readonly routes: Readonly<Record<string, RouteCounters>>;
 }
 
+/** A routed connection or session: its rule, pool and route counters (already counted). */
+export interface RoutePick {
+  readonly rule: string;
+  readonly pool: Pool;
+  readonly counters: RouteCounters;
+}
+
 /** The surface `RelayServer` drives, for both protocols. */
 export interface Listener {
   readonly opts: ListenerOptions;
@@ -101,6 +108,20 @@ export abstract class ListenerBase {
     this.counters.rejected++;
     if (rejectChannel.hasSubscribers) rejectChannel.publish({ listener: this.opts.name, client, reason } satisfies RejectEvent);
     return false;
+  }
+
+  /** Routes by SNI/ALPN and counts the outcome (on the route, or as no-route). */
+  routeFor(sni: string | undefined, alpn: readonly string[]): RoutePick | undefined {
+    const match = this.router.route(sni, alpn);
+    const pool = match && this.host.pool(match.pool);
+    if (!match || !pool) {
+      this.counters.noRoute++;
+      return undefined;
+    }
+    const counters = this.routeCounters(match.rule);
+    counters.connections++;
+    counters.active++;
+    return { rule: match.rule, pool, counters };
   }
 
   routeCounters(rule: string): RouteCounters {

@@ -7,6 +7,7 @@ import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { ListenerCounters, RouteCounters } from './counters.js';
+import type { RoutePick } from './listener-base.js';
 import type { ListenerOptions } from './options.js';
 import type { Pool } from './pool.js';
 import { encodeProxyHeader } from './proxy-protocol.js';
@@ -19,8 +20,7 @@ export interface UdpSessionHost {
   readonly opts: ListenerOptions;
   readonly router: Router;
   readonly counters: ListenerCounters;
-  routeCounters(rule: string): RouteCounters;
-  pool(name: string): Pool | undefined;
+  routeFor(sni: string | undefined, alpn: readonly string[]): RoutePick | undefined;
   passiveFailure(pool: Pool, upstream: Upstream, reason: string): void;
   localAddress(): { address: string; port: number };
   reply(msg: Buffer, port: number, address: string): void;
@@ -87,16 +87,11 @@ export class UdpSession {
     this.collector = undefined;
     this.sni = sni;
     this.alpn = alpn;
-    const match = this.listener.router.route(sni, alpn);
-    const pool = match && this.listener.pool(match.pool);
-    if (!match || !pool) {
-      this.listener.counters.noRoute++;
-      return this.close('no-route');
-    }
-    this.rule = match.rule;
-    this.route = this.listener.routeCounters(match.rule);
-    this.route.connections++;
-    this.route.active++;
+    const pick = this.listener.routeFor(sni, alpn);
+    if (!pick) return this.close('no-route');
+    const pool = pick.pool;
+    this.rule = pick.rule;
+    this.route = pick.counters;
     this.pool = pool;
     const u = pool.pick(this.client, undefined, Date.now());
     if (!u) {
