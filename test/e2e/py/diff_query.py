@@ -12,6 +12,7 @@ where each answer is {"drop": true}, {"error": "..."} or the normalised response
 Raw packets are built with dnspython so that malformed queries (QDCOUNT 0/2, QR set, unknown opcode,
 EDNS version 1, unknown EDNS options) can be sent. Every socket operation has a timeout.
 """
+import concurrent.futures
 import json
 import socket
 import struct
@@ -29,6 +30,7 @@ import dns.rcode
 import dns.rrset
 
 DEFAULT_TIMEOUT = 2.0
+WORKERS = 6
 FLAG_NAMES = [('qr', dns.flags.QR), ('aa', dns.flags.AA), ('tc', dns.flags.TC), ('rd', dns.flags.RD),
               ('ra', dns.flags.RA), ('ad', dns.flags.AD), ('cd', dns.flags.CD)]
 
@@ -226,8 +228,12 @@ def ask(server, q, qid):
 
 
 def run_server(name, server, queries, pipelines, result):
-    answers = [ask(server, q, 0x1000 + i) if name in q.get('servers', [name]) else {'skipped': True}
-               for i, q in enumerate(queries)]
+    def one(i):
+        q = queries[i]
+        return ask(server, q, 0x1000 + i) if name in q.get('servers', [name]) else {'skipped': True}
+    # A few queries in flight per server, so that the ones waiting out a timeout do not hold up the rest.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        answers = list(pool.map(one, range(len(queries))))
     addr = (server['hosts'][0], server['port'])
     piped = []
     for group in pipelines:
