@@ -31,6 +31,8 @@ import dns.rrset
 
 DEFAULT_TIMEOUT = 2.0
 WORKERS = 6
+DEBUG_TIMES = bool(__import__("os").environ.get("DIFF_QUERY_TIMES"))
+T0 = time.monotonic()
 FLAG_NAMES = [('qr', dns.flags.QR), ('aa', dns.flags.AA), ('tc', dns.flags.TC), ('rd', dns.flags.RD),
               ('ra', dns.flags.RA), ('ad', dns.flags.AD), ('cd', dns.flags.CD)]
 
@@ -243,6 +245,8 @@ def run_server(name, server, queries, pipelines, result):
         except OSError as err:
             piped.append([{'error': f'{type(err).__name__}: {err}'}])
     result[name] = (answers, piped)
+    if DEBUG_TIMES:
+        print(f"{name}: {time.monotonic() - T0:.1f} s", file=sys.stderr)
 
 
 def main():
