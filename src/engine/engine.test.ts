@@ -268,3 +268,17 @@ test('LUA and ALIAS records load but are not served while their features are off
     assert.equal(m.authority[0]?.type, RRType.SOA);
   }
 });
+
+test('a query held in a Node Buffer keeps its case (Buffer.slice shares memory)', () => {
+  const e = new Engine({ cacheSize: 0 });
+  e.setZones(engine().zones);
+  const q = query({ name: 'MaIl.ExAmPlE.', type: 'A' });
+  const framed = Buffer.concat([Buffer.from([0, q.length]), Buffer.from(q)]).subarray(2);
+  for (const transport of ['tcp', 'udp'] as const) {
+    const n = e.answer(framed, framed.length, { ...UDP, transport });
+    const m = decodeMessage(e.output.slice(0, n));
+    assert.equal(new TextDecoder().decode(m.questions[0]!.name.subarray(1, 5)), 'MaIl');
+    assert.equal(new TextDecoder().decode(m.answers[0]!.name.subarray(1, 5)), 'MaIl');
+  }
+  assert.equal(new TextDecoder().decode(framed.subarray(13, 17)), 'MaIl', 'the query bytes are untouched');
+});

@@ -107,7 +107,9 @@ function serveConnection(socket: Socket, opts: TcpServerOptions, idle: number, s
     }
     return ok;
   };
-  socket.on('data', (chunk: Buffer) => {
+  socket.on('data', (data: Buffer) => {
+    // A plain Uint8Array view: Buffer's slice() shares memory, Uint8Array's copies; the codec expects the latter.
+    const chunk = new Uint8Array(data.buffer, data.byteOffset, data.length);
     const buf: Uint8Array = pending.length === 0 ? chunk : concat(pending, chunk);
     let off = 0;
     let progressed = false;

@@ -70,7 +70,7 @@ function readRr(buf: Uint8Array, c: Cursor, len: number): Rr {
   c.p = off + rdlen;
   const empty = rdlen === 0 && (klass === RRClass.ANY || klass === RRClass.NONE);
   const rdata = empty || type === RRType.OPT ? buf.slice(off, off + rdlen) : decodeRdata(buf, off, rdlen, type, len);
-  return { name: name.slice(), type, class: klass, ttl, rdata };
+  return { name: Uint8Array.prototype.slice.call(name), type, class: klass, ttl, rdata };
 }
 
 /** Decodes and fully validates a message. OPT and TSIG are taken out of the additional section. */
@@ -84,7 +84,7 @@ export function decodeMessage(buf: Uint8Array): Message {
   for (let i = 0; i < counts[0]; i++) {
     const { name, next } = readName(buf, c.p, len);
     if (next + 4 > len) throw truncated('question');
-    questions.push({ name: name.slice(), type: u16(buf, next), class: u16(buf, next + 2) });
+    questions.push({ name: Uint8Array.prototype.slice.call(name), type: u16(buf, next), class: u16(buf, next + 2) });
     c.p = next + 4;
   }
   const answers: Rr[] = [];
@@ -101,7 +101,7 @@ export function decodeMessage(buf: Uint8Array): Message {
       if (edns) throw new WireError('GDNS_ERR_WIRE_BAD_EDNS', 'more than one OPT record');
       if (buf[start] !== 0) throw new WireError('GDNS_ERR_WIRE_BAD_EDNS', 'OPT record not owned by the root');
       const e = readOpt(buf, start + 3, c.p);
-      e.options = e.options.map((o) => ({ code: o.code, data: o.data.slice() }));
+      e.options = e.options.map((o) => ({ code: o.code, data: Uint8Array.prototype.slice.call(o.data) }));
       edns = e;
     } else if (rr.type === RRType.TSIG) {
       if (i !== counts[3] - 1) throw new WireError('GDNS_ERR_WIRE_BAD_TSIG', 'TSIG is not the last record');

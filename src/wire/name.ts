@@ -53,7 +53,8 @@ export function nameLower(name: Name): Name {
   let i = 0;
   while (i < name.length && !(name[i]! >= 65 && name[i]! <= 90)) i++;
   if (i === name.length) return name;
-  const out = name.slice();
+  // A copy even when `name` is a Node Buffer, whose slice() is a view: never lower-case the caller's bytes.
+  const out = Uint8Array.prototype.slice.call(name);
   for (; i < out.length; i++) out[i] = lower(out[i]!);
   return out;
 }

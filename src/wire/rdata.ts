@@ -95,7 +95,7 @@ export function rdataCanonical(type: number, rdata: Uint8Array): Uint8Array {
     const n = rdata.subarray(offs[i]!, offs[i + 1]!);
     const l = nameLower(n);
     if (l === n) return;
-    if (out === rdata) out = rdata.slice();
+    if (out === rdata) out = Uint8Array.prototype.slice.call(rdata); // a copy, also of a Buffer
     out.set(l, offs[i]!);
   });
   return out;

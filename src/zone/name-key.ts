@@ -12,7 +12,7 @@ export function keyOf(name: Name): string {
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i]!;
     if (c >= 65 && c <= 90) {
-      if (bytes === name) bytes = name.slice();
+      if (bytes === name) bytes = Uint8Array.prototype.slice.call(name); // a copy, also of a Buffer
       bytes[i] = c + 32;
     } else if (c >= 0x80) high = true;
   }
