@@ -22,6 +22,8 @@ export class ZoneBuilder {
   private readonly byOrd: ZoneNode[] = [];
   private readonly files: string[] = [];
   private n = 0;
+  private lastKey = '';
+  private lastNode: ZoneNode | undefined;
   private ord = new Int32Array(1024);
   private type = new Uint16Array(1024);
   private ttl = new Uint32Array(1024);
@@ -42,7 +44,7 @@ export class ZoneBuilder {
 
   /** Adds one record by owner key (nameKey of the owner). */
   addKey(key: string, type: number, ttl: number, rdata: Uint8Array, file?: string, line = 0): void {
-    let node = this.nodes.get(key);
+    let node = key === this.lastKey ? this.lastNode : this.nodes.get(key);
     if (node === undefined) {
       if (!isBelowKey(key, this.originKey)) {
         const text = nameToText(keyToName(key));
@@ -54,6 +56,8 @@ export class ZoneBuilder {
       this.nodes.set(key, node);
       this.byOrd.push(node);
     }
+    this.lastKey = key;
+    this.lastNode = node;
     const i = this.n++;
     if (i >= this.ord.length) this.growColumns(i + 1);
     this.ord[i] = node.ord;
@@ -95,7 +99,7 @@ export class ZoneBuilder {
     for (let o = 0; o < nodeCount; o++) {
       let end = start;
       while (end < this.n && this.ord[perm[end]!] === o) end++;
-      records += this.fillNode(this.byOrd[o]!, perm.subarray(start, end), out);
+      records += this.fillNode(this.byOrd[o]!, perm, start, end, out);
       start = end;
     }
     const apex = this.addEmptyNonTerminals();
@@ -129,14 +133,14 @@ export class ZoneBuilder {
     return this.slab.buf.subarray(this.off[i]!, this.off[i]! + this.len[i]!);
   }
 
-  /** Writes the node's RRsets into `out`; returns how many records it kept. */
-  private fillNode(node: ZoneNode, ix: Int32Array, out: ByteSlab): number {
+  /** Writes the RRsets of records perm[start..end) (one owner) into `out`; returns how many it kept. */
+  private fillNode(node: ZoneNode, perm: Int32Array, start: number, end: number, out: ByteSlab): number {
     node.isApex = node.key === this.originKey;
-    if (ix.length === 1 && this.type[ix[0]!] !== RRType.RRSIG) {
-      node.data = this.writeSet(node, [ix[0]!], out);
+    if (end - start === 1 && this.type[perm[start]!] !== RRType.RRSIG) {
+      node.data = this.writeOne(node, perm[start]!, out);
       return 1;
     }
-    const groups = Array.from(ix, (i) => ({ i, g: this.groupOf(i) }));
+    const groups = Array.from(perm.subarray(start, end), (i) => ({ i, g: this.groupOf(i) }));
     if (groups.length > 1) groups.sort((a, b) => a.g - b.g || a.i - b.i);
     const sets: SlabRRset[] = [];
     const sigSets: SlabRRset[] = [];
@@ -152,6 +156,21 @@ export class ZoneBuilder {
     node.data = sets.length === 0 ? null : sets.length === 1 ? sets[0]! : sets;
     if (sigSets.length > 0) node.sigSets = sigSets;
     return kept;
+  }
+
+  /** An RRset of one record, copied from the staging slab without making views (the common case). */
+  private writeOne(node: ZoneNode, i: number, out: ByteSlab): SlabRRset {
+    const len = this.len[i]!;
+    const from = this.off[i]!;
+    const src = this.slab.buf;
+    const dst = out.buf;
+    const at = out.used;
+    dst[at] = len >> 8;
+    dst[at + 1] = len & 0xff;
+    if (len <= 32) for (let k = 0; k < len; k++) dst[at + 2 + k] = src[from + k]!;
+    else dst.set(src.subarray(from, from + len), at + 2);
+    out.used = at + 2 + len;
+    return new SlabRRset(node, this.type[i]!, this.ttl[i]!, dst, at, 1);
   }
 
   private writeSet(node: ZoneNode, ix: number[], out: ByteSlab): SlabRRset {
