@@ -19,7 +19,7 @@ export function zoneNames(dir: string): string[] {
 
 /**
  * A generated zone big enough that its AXFR needs several TCP messages (each at most 64 KiB):
- * `count` names with an A and a TXT record each.
+ * `count` names with an A and a TXT record each, and `huge` with 1100 TXT records (about 55 KB).
  */
 export function bulkZone(origin: string, count: number): string {
   const lines = [`$ORIGIN ${origin}.`, '$TTL 3600',
@@ -27,6 +27,8 @@ export function bulkZone(origin: string, count: number): string {
   for (let i = 0; i < count; i++) {
     lines.push(`host${i} IN A 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, `host${i} IN TXT "record number ${i} of ${count}"`);
   }
+  // One RRset of about 55 KB: its answer needs a TCP message close to the 64 KiB limit.
+  for (let i = 0; i < 1100; i++) lines.push(`huge IN TXT "huge-${String(i).padStart(4, '0')}-${'h'.repeat(24)}"`);
   return lines.join('\n') + '\n';
 }
 
