@@ -3,12 +3,13 @@
  * peek with a deadline, routing, upstream connect with retry on the next server, then a byte pump
  * with backpressure and half-close in both directions.
  */
-import { connect } from 'node:net';
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
+import type { SocketConstructorOpts } from 'node:net';
 import { connectionChannel } from './channels.js';
 import type { ConnectionEvent } from './channels.js';
 import type { ListenerCounters, RouteCounters } from './counters.js';
 import type { RoutePick } from './listener-base.js';
+import { SOCKET_BUFFER } from './options.js';
 import type { ListenerOptions } from './options.js';
 import type { Pool } from './pool.js';
 import { encodeProxyHeader, parseProxyHeader } from './proxy-protocol.js';
@@ -209,21 +210,16 @@ export class Connection {
     (this.tried ??= new Set()).add(u);
     this.upstream = u;
     u.active++;
-    const keepAlive = this.ctx.keepAliveMs > 0;
-    const up = connect({
-      host: u.opts.host,
-      port: u.opts.port,
-      allowHalfOpen: true,
-      noDelay: this.ctx.noDelay,
-      keepAlive,
-      keepAliveInitialDelay: this.ctx.keepAliveMs,
-    });
+    // Node passes stream options through; @types/node does not list writableHighWaterMark here.
+    const up = new Socket({ allowHalfOpen: true, writableHighWaterMark: SOCKET_BUFFER } as SocketConstructorOpts);
     this.up = up;
     up.setTimeout(pool.opts.connectTimeoutMs);
     up.once('connect', this.onUpConnect);
     up.on('timeout', this.onUpTimeout);
     up.on('error', this.onUpError);
     up.on('close', this.onUpClose);
+    const keepAlive = this.ctx.keepAliveMs > 0;
+    up.connect({ host: u.opts.host, port: u.opts.port, noDelay: this.ctx.noDelay, keepAlive, keepAliveInitialDelay: this.ctx.keepAliveMs });
   }
 
   private upFailed(reason: string): void {

@@ -6,6 +6,7 @@ import type { ConnectionContext } from './connection.js';
 import { RelayError, RelayErrorCode } from './errors.js';
 import { ListenerBase } from './listener-base.js';
 import type { Listener, ListenerHost, ListenerStats } from './listener-base.js';
+import { SOCKET_BUFFER } from './options.js';
 import type { ListenerOptions } from './options.js';
 
 export class TcpListener extends ListenerBase implements ConnectionContext, Listener {
@@ -14,7 +15,7 @@ export class TcpListener extends ListenerBase implements ConnectionContext, List
 
   constructor(opts: ListenerOptions, host: ListenerHost) {
     super(opts, host);
-    this.server = createServer({ allowHalfOpen: true }, this.onSocket);
+    this.server = createServer({ allowHalfOpen: true, highWaterMark: SOCKET_BUFFER }, this.onSocket);
   }
 
   get noDelay(): boolean {

@@ -94,3 +94,9 @@ export const DEFAULTS = {
   keepAliveMs: 0,
   backlog: 4096,
 } as const;
+
+/**
+ * Bytes a socket may queue before its peer is paused. Larger than Node's 16 KiB default so a bulk
+ * stream pauses and resumes its reader (an epoll change each) far less often.
+ */
+export const SOCKET_BUFFER = 256 * 1024;
