@@ -1,0 +1,9 @@
+import type { Kysely, Migration } from 'kysely';
+import { down0001, up0001 } from '../../sql/schema-0001.js';
+import { postgresFacts } from '../postgres-facts.js';
+
+/** 0001: the initial schema (store/sql/schema-0001.ts) with postgres column types. */
+export const m0001: Migration = {
+  up: (db: Kysely<unknown>) => up0001(db, postgresFacts),
+  down: (db: Kysely<unknown>) => down0001(db),
+};

@@ -1,0 +1,29 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { StoreDialect } from '../dialect.js';
+import type { StoreTables } from '../types.js';
+import { postgresFacts } from './postgres-facts.js';
+import { m0001 } from './migrations/0001_initial.js';
+
+/** PostgreSQL (postgres://user@host:port/db). A hot standby (pg_is_in_recovery) is read-only. */
+export function postgresDialect(url: string, location: string): StoreDialect {
+  return {
+    name: 'postgres',
+    location,
+    supportsReturning: true,
+    supportsForUpdate: true,
+    ...postgresFacts,
+    migrations: { '0001_initial': m0001 },
+    connect: () => new Kysely<StoreTables>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 }) }),
+    }),
+    async isReadOnly(db) {
+      const r = await sql<{ rec: boolean; ro: string }>`select pg_is_in_recovery() as rec, current_setting('transaction_read_only') as ro`.execute(db);
+      const row = r.rows[0];
+      return row !== undefined && (row.rec || row.ro === 'on');
+    },
+    async syncIdSequence(db, table) {
+      await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce((select max(id) from ${sql.table(table)}), 0) + 1, false)`.execute(db);
+    },
+  };
+}
