@@ -55,6 +55,7 @@ export function runQueries(job: QueryJob, timeoutMs: number): Promise<QueryResul
     child.on('error', (e) => { clearTimeout(timer); reject(e); });
     child.on('close', (code) => {
       clearTimeout(timer);
+      if (process.env.DIFF_QUERY_TIMES) process.stderr.write(err);
       if (code !== 0) { reject(new Error(`diff_query.py exited ${code}: ${err.slice(-2000)}`)); return; }
       try { resolvePromise(JSON.parse(out) as QueryResults); } catch (e) { reject(e as Error); }
     });
