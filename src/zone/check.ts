@@ -19,7 +19,7 @@ class Checker {
     this.out = [...zone.diagnostics];
     for (const n of zone.allNodes()) {
       if (n.isDelegation) this.cuts.add(n.key);
-      if (n.get(RRType.DNAME)) this.hasDname = true;
+      if (n.has(RRType.DNAME)) this.hasDname = true;
     }
   }
 
@@ -46,7 +46,7 @@ class Checker {
     const z = this.zone;
     const apex = z.apex;
     if (z.soa.rdata.length > 1) this.error(apex, RRType.SOA, `multiple RRs of singleton type SOA at the apex`);
-    if (!apex.get(RRType.NS)) this.error(apex, RRType.NS, `zone ${nameToText(z.origin)} has no NS records`);
+    if (!apex.has(RRType.NS)) this.error(apex, RRType.NS, `zone ${nameToText(z.origin)} has no NS records`);
     for (const node of z.allNodes()) this.node(node);
     return this.out;
   }
@@ -54,28 +54,28 @@ class Checker {
   private node(node: ZoneNode): void {
     if (node.isEmptyNonTerminal) return;
     const name = (): string => nameToText(node.name);  // made only when reporting (names are lazy)
-    if (!node.isApex && node.get(RRType.SOA)) this.error(node, RRType.SOA, `SOA record not at top of zone (${name()})`);
-    const cname = node.get(RRType.CNAME);
+    if (!node.isApex && node.has(RRType.SOA)) this.error(node, RRType.SOA, `SOA record not at top of zone (${name()})`);
+    const cname = node.peek(RRType.CNAME);
     if (cname) {
       if (cname.rdata.length > 1) this.error(node, RRType.CNAME, `${name()}: multiple RRs of singleton type CNAME`);
-      for (const s of node.sets) {
-        if (!BESIDE_CNAME.has(s.type)) { this.error(node, s.type, `${name()}: CNAME and other data (${typeToText(s.type)})`); break; }
+      for (const t of node.types()) {
+        if (!BESIDE_CNAME.has(t)) { this.error(node, t, `${name()}: CNAME and other data (${typeToText(t)})`); break; }
       }
     }
-    const dname = node.get(RRType.DNAME);
+    const dname = node.peek(RRType.DNAME);
     if (dname && dname.rdata.length > 1) this.error(node, RRType.DNAME, `${name()}: multiple RRs of singleton type DNAME`);
     if (!node.isApex) {
       const parent = this.hasDname ? this.zone.node(node.key.slice(node.key.charCodeAt(0) + 1)) : undefined;
-      if (parent?.get(RRType.DNAME)) this.error(node, RRType.DNAME, `${name()} is below the DNAME at ${nameToText(parent.name)} (RFC 6672 §2.3)`);
+      if (parent?.has(RRType.DNAME)) this.error(node, RRType.DNAME, `${name()} is below the DNAME at ${nameToText(parent.name)} (RFC 6672 §2.3)`);
       const cut = this.cutAbove(node.key);
       if (cut !== undefined && cut !== node.key) this.occluded(node, name());
       else if (cut === node.key) this.delegation(node, name());
     }
     if (node.isApex || node.isDelegation) {
-      for (const rd of node.get(RRType.NS)?.rdata ?? []) this.nsTarget(node, rdataNames(RRType.NS, rd)[0]!);
+      for (const rd of node.peek(RRType.NS)?.rdata ?? []) this.nsTarget(node, rdataNames(RRType.NS, rd)[0]!);
     }
     for (const t of TARGET_TYPES) {
-      const set = node.get(t);
+      const set = node.peek(t);
       if (set) for (const rd of set.rdata) this.hostTarget(node, t, rdataNames(t, rd)[0]!);
     }
   }
@@ -103,8 +103,8 @@ class Checker {
     const t = nameToText(target);
     const path = this.zone.lookup(target);
     const n = path.node;
-    if (n?.get(RRType.CNAME)) { this.error(node, RRType.NS, `NS '${t}' is a CNAME (illegal)`); return; }
-    if (n && ADDRESS.some((a) => n.get(a))) return;
+    if (n?.has(RRType.CNAME)) { this.error(node, RRType.NS, `NS '${t}' is a CNAME (illegal)`); return; }
+    if (n && ADDRESS.some((a) => n.has(a))) return;
     const cut = this.cutAbove(keyOf(target));
     if (cut !== undefined) {
       const where = nameToText(this.zone.node(cut)!.name);
@@ -118,8 +118,8 @@ class Checker {
     if (!this.inZone(target) || (target.length === 1 && target[0] === 0)) return;
     const t = nameToText(target);
     const n = this.zone.lookup(target).node;
-    if (n?.get(RRType.CNAME)) this.warn(node, type, `${typeToText(type)} '${t}' is a CNAME (illegal)`);
-    else if (!n || !ADDRESS.some((a) => n.get(a))) {
+    if (n?.has(RRType.CNAME)) this.warn(node, type, `${typeToText(type)} '${t}' is a CNAME (illegal)`);
+    else if (!n || !ADDRESS.some((a) => n.has(a))) {
       if (this.cutAbove(keyOf(target)) === undefined && !this.wildcardCovers(target)) {
         this.warn(node, type, `${typeToText(type)} '${t}' has no address records (A or AAAA)`);
       }

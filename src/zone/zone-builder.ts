@@ -2,12 +2,16 @@ import { RRType, nameToText, rdataCanonical, rrsigTypeCovered, typeToText } from
 import { isBelowKey, keyOf, keyToName } from './name-key.js';
 import type { Name } from '../wire/index.js';
 import { ZoneCheckError, type Diagnostic } from './errors.js';
-import { ZoneNode } from './zone-node.js';
+import { SET_HEADER, ZoneNode } from './zone-node.js';
 import { SlabRRset } from './rrset.js';
 import { ByteSlab, compareBytes, grow } from './bytes.js';
 import { Zone } from './zone.js';
 
 const SIG_GROUP = 0x10000;
+
+function readU32(b: Uint8Array, p: number): number {
+  return ((b[p]! << 24) >>> 0) + (b[p + 1]! << 16) + (b[p + 2]! << 8) + b[p + 3]!;
+}
 
 /**
  * Collects records (one at a time, copied into a byte slab and typed-array columns: no object per
@@ -92,7 +96,7 @@ export class ZoneBuilder {
   /** Builds the Zone. Throws ZoneCheckError when the apex has no SOA or a record was refused. */
   finish(): Zone {
     const perm = this.byOwner();
-    const out = new ByteSlab(this.slab.used + 2 * this.n + 16);
+    const out = new ByteSlab(this.slab.used + (2 + SET_HEADER) * this.n + 16); // never grows: RRsets keep out.buf
     const nodeCount = this.byOrd.length;
     let start = 0;
     let records = 0;
@@ -136,44 +140,60 @@ export class ZoneBuilder {
   /** Writes the RRsets of records perm[start..end) (one owner) into `out`; returns how many it kept. */
   private fillNode(node: ZoneNode, perm: Int32Array, start: number, end: number, out: ByteSlab): number {
     node.isApex = node.key === this.originKey;
+    node.slab = out.buf;
+    node.off = out.used;
     if (end - start === 1 && this.type[perm[start]!] !== RRType.RRSIG) {
-      node.data = this.writeOne(node, perm[start]!, out);
+      this.writeOne(perm[start]!, out);
+      node.nsets = 1;
       return 1;
     }
     const groups = Array.from(perm.subarray(start, end), (i) => ({ i, g: this.groupOf(i) }));
     if (groups.length > 1) groups.sort((a, b) => a.g - b.g || a.i - b.i);
-    const sets: SlabRRset[] = [];
     const sigSets: SlabRRset[] = [];
     let kept = 0;
     for (let s = 0; s < groups.length;) {
       let e = s + 1;
       while (e < groups.length && groups[e]!.g === groups[s]!.g) e++;
-      const set = this.writeSet(node, groups.slice(s, e).map((x) => x.i), out);
-      kept += set.count;
-      if (set.type === RRType.RRSIG) sigSets.push(set); else sets.push(set);
+      const at = out.used;
+      const count = this.writeSet(node, groups.slice(s, e).map((x) => x.i), out);
+      kept += count;
+      if (groups[s]!.g >= SIG_GROUP) {
+        sigSets.push(new SlabRRset(node, RRType.RRSIG, readU32(out.buf, at + 2), out.buf, at + SET_HEADER, count));
+      } else node.nsets++;
       s = e;
     }
-    node.data = sets.length === 0 ? null : sets.length === 1 ? sets[0]! : sets;
     if (sigSets.length > 0) node.sigSets = sigSets;
     return kept;
   }
 
+  /** Header of an RRset: type, ttl, count, rdata bytes (patched by the caller when unknown yet). */
+  private header(out: ByteSlab, type: number, ttl: number, count: number, bytes: number): void {
+    const b = out.buf;
+    let p = out.used;
+    b[p++] = type >> 8; b[p++] = type & 0xff;
+    b[p++] = ttl >>> 24; b[p++] = (ttl >> 16) & 0xff; b[p++] = (ttl >> 8) & 0xff; b[p++] = ttl & 0xff;
+    b[p++] = count >> 8; b[p++] = count & 0xff;
+    b[p++] = bytes >>> 24; b[p++] = (bytes >> 16) & 0xff; b[p++] = (bytes >> 8) & 0xff; b[p++] = bytes & 0xff;
+    out.used = p;
+  }
+
   /** An RRset of one record, copied from the staging slab without making views (the common case). */
-  private writeOne(node: ZoneNode, i: number, out: ByteSlab): SlabRRset {
+  private writeOne(i: number, out: ByteSlab): void {
     const len = this.len[i]!;
     const from = this.off[i]!;
     const src = this.slab.buf;
     const dst = out.buf;
+    this.header(out, this.type[i]!, this.ttl[i]!, 1, len + 2);
     const at = out.used;
     dst[at] = len >> 8;
     dst[at + 1] = len & 0xff;
     if (len <= 32) for (let k = 0; k < len; k++) dst[at + 2 + k] = src[from + k]!;
     else dst.set(src.subarray(from, from + len), at + 2);
     out.used = at + 2 + len;
-    return new SlabRRset(node, this.type[i]!, this.ttl[i]!, dst, at, 1);
   }
 
-  private writeSet(node: ZoneNode, ix: number[], out: ByteSlab): SlabRRset {
+  /** Writes one RRset (records `ix`, same owner and type): canonical order, duplicates dropped. */
+  private writeSet(node: ZoneNode, ix: number[], out: ByteSlab): number {
     const first = ix[0]!;
     const type = this.type[first]!;
     const ttl = this.ttl[first]!;
@@ -190,14 +210,17 @@ export class ZoneBuilder {
         return false;
       });
     }
-    const offset = out.used;
-    out.reserve(items.length * 2);
+    if (items.length > 0xffff) throw new ZoneCheckError(nameToText(node.name), [{ severity: 'error',
+      name: nameToText(node.name), type: typeToText(type), message: `more than 65535 ${typeToText(type)} records at one name` }]);
+    let bytes = 0;
+    for (const it of items) bytes += 2 + it.rd.length;
+    this.header(out, type, ttl, items.length, bytes);
     for (const it of items) {
       out.buf[out.used++] = it.rd.length >> 8;
       out.buf[out.used++] = it.rd.length & 0xff;
       out.push(it.rd);
     }
-    return new SlabRRset(node, type, ttl, out.buf, offset, items.length);
+    return items.length;
   }
 
   private warn(i: number, message: string, node: ZoneNode): void {

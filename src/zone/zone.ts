@@ -81,7 +81,7 @@ export class Zone {
       ce = n;
       if (l === 0) { node = n; break; }
       if (cut === undefined && n.isDelegation) cut = n;
-      if (n.data !== null && n.get(RRType.DNAME)) dname = n;
+      if (n.nsets > 0 && n.indexOf(RRType.DNAME) >= 0) dname = n;
     }
     if (node !== undefined && cut === undefined && node.isDelegation) cut = node;
     return { cut, node, closestEncloser: ce, dname };
@@ -99,7 +99,10 @@ export class Zone {
   *records(): Iterable<RRset> {
     yield this.soa;
     for (const node of this.canonicalNodes()) {
-      for (const s of node.sets) if (!(node === this.apex && s.type === RRType.SOA)) yield s.transient();
+      for (let i = 0; i < node.nsets; i++) {
+        const s = node.transientAt(i);
+        if (!(node === this.apex && s.type === RRType.SOA)) yield s;
+      }
       if (node.sigSets) for (const s of node.sigSets) yield s.transient();
     }
   }
