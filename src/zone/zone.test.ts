@@ -132,3 +132,25 @@ test('ZoneSet finds the longest origin', () => {
   assert.equal(smaller.with(child).get(child.originKey), child);
   assert.deepEqual([...set].length, 2);
 });
+
+test('slab layout: long rdata, several RRsets and RRSIGs at one node, peek does not keep', () => {
+  const long = 'x'.repeat(300);
+  const sig = 'A 13 2 300 20300101000000 20200101000000 1 example.com. AAAA';
+  const z = zoneOf(`t TXT "${long}"\nm TXT "${long}"\nm TXT "b"\nm A 192.0.2.9\nm RRSIG ${sig}\nm AAAA ::1\nm 60 MX 1 t\n`);
+  const t = z.node('\x01t' + z.originKey)!;
+  assert.equal(rdataToText(RRType.TXT, t.get(RRType.TXT)!.rdata[0]!), `"${'x'.repeat(255)}" "${'x'.repeat(45)}"`);
+  const m = z.node('\x01m' + z.originKey)!;
+  assert.deepEqual([...m.types()], [RRType.A, RRType.MX, RRType.TXT, RRType.AAAA]);
+  assert.equal(m.recordCount, 6);
+  assert.equal(m.rrsetCount, 5);
+  assert.equal(m.get(RRType.MX)!.ttl, 60);
+  assert.equal(m.get(RRType.TXT)!.rdata.length, 2);
+  assert.equal(m.get(RRType.NS), undefined);
+  assert.equal(m.sigs(RRType.A)!.rdata.length, 1);
+  const peeked = m.peek(RRType.AAAA)!;
+  assert.notEqual(peeked, m.peek(RRType.AAAA), 'peek hands out copies until the RRset is served');
+  assert.equal(rdataToText(RRType.AAAA, peeked.rdata[0]!), '::1');
+  const served = m.get(RRType.AAAA);
+  assert.equal(m.get(RRType.AAAA), served);
+  assert.equal(m.peek(RRType.AAAA), served);
+});
