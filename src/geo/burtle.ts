@@ -19,21 +19,14 @@ export function burtle(k: Uint8Array, initval = 0, fold = false): number {
     len -= 12;
   }
   c = (c + k.length) | 0;
-  /* eslint-disable no-fallthrough */
-  switch (len) {
-    case 11: c = (c + (at(o + 10) << 24)) | 0;
-    case 10: c = (c + (at(o + 9) << 16)) | 0;
-    case 9: c = (c + (at(o + 8) << 8)) | 0;
-    case 8: b = (b + (at(o + 7) << 24)) | 0;
-    case 7: b = (b + (at(o + 6) << 16)) | 0;
-    case 6: b = (b + (at(o + 5) << 8)) | 0;
-    case 5: b = (b + at(o + 4)) | 0;
-    case 4: a = (a + (at(o + 3) << 24)) | 0;
-    case 3: a = (a + (at(o + 2) << 16)) | 0;
-    case 2: a = (a + (at(o + 1) << 8)) | 0;
-    case 1: a = (a + at(o)) | 0;
+  // The last 0-11 octets: octets 8-10 go to c (shifted one octet up: c's low octet holds the
+  // length), 4-7 to b, 0-3 to a.
+  for (let i = len - 1; i >= 0; i--) {
+    const v = at(o + i);
+    if (i >= 8) c = (c + (v << (8 * (i - 7)))) | 0;
+    else if (i >= 4) b = (b + (v << (8 * (i - 4)))) | 0;
+    else a = (a + (v << (8 * i))) | 0;
   }
-  /* eslint-enable no-fallthrough */
   [a, b, c] = mix(a, b, c);
   return c >>> 0;
 }

@@ -5,6 +5,9 @@ import { GeoError } from './errors.js';
 import { normalizeRecord } from './geo-record.js';
 import type { GeoRecord } from './geo-record.js';
 
+/** Distinct records decoded when a file is opened (a broken data section fails the open). */
+const SAMPLED = 4096;
+
 /** The decoding half of mmdb-lib's Reader (a private method, stable across its 2.x-3.x releases). */
 interface Decoding { resolveDataPointer(pointer: number): unknown }
 
@@ -70,13 +73,15 @@ export class MmdbFile {
     const n = this.nodeCount;
     const dataSize = this.db.length - (n * this.nodeBytes + 16);
     let sampled = 0;
+    const seen = new Set<number>();
     for (let node = 0; node < n; node++) {
       for (let bit = 0; bit < 2; bit++) {
         const r = this.child(node, bit);
         if (r <= n) continue;
         if (r - n - 16 >= dataSize) throw broken(this.path, `search tree points past the data section (node ${node})`);
-        if (sampled < 64 && (node & 7) === 0) {
+        if (sampled < SAMPLED && !seen.has(r)) {
           sampled++;
+          seen.add(r);
           try {
             this.record(r);
           } catch (err) {

@@ -1,0 +1,312 @@
+import { addressFromText, addressToText, networkFromText, networkHas, truncate } from './address.js';
+import { GeoError } from './errors.js';
+import type { Evaluation } from './evaluation.js';
+import type { GeoRecord } from './geo-record.js';
+import {
+  atoi, canonicalAddress, nonEmpty, options, stringList, unitList, weightedList,
+} from './lua-args.js';
+import {
+  createForward, createForward6, createReverse, createReverse6, magicCandidates, nameText, rawLabels,
+} from './lua-names.js';
+import { addressHash, closestSet, consistentPick, randomSample, weightedAt, weightSum } from './picks.js';
+import type { Random } from './picks.js';
+import { burtle } from './burtle.js';
+
+/** What LUA records may ask of the server around them (zone data from memory, health, logs). */
+export interface LuaHost {
+  /** Code of the LUA records at an absolute name (include()). */
+  luaCodeAt(name: string): string[];
+  /** Records of a name and type as presentation text (dblookup, from memory). */
+  lookup(name: string, qtype: number): string[];
+  /** Health of a target: weight > 0 is up (ifportup, ifurlup, pickselfweighted). Default: all up. */
+  isUp?(address: string, check: { port?: number; url?: string; options: Map<string, string> }): number;
+  log(message: string, level: string): void;
+}
+
+export interface LibraryState {
+  ev: Evaluation | null;
+  host: LuaHost;
+  random: Random;
+}
+
+type Fn = (...args: unknown[]) => unknown;
+
+const fixed6 = (x: number): string => x.toFixed(6);
+
+/** The JavaScript side of the LUA record library (PowerDNS 4.x names and semantics). */
+export function makeLibrary(st: LibraryState): { fns: Record<string, Fn>; helpers: Record<string, Fn> } {
+  const ev = (): Evaluation => {
+    if (st.ev === null) throw new GeoError('GDNS_ERR_LUA_SCRIPT', 'LUA library called outside an evaluation');
+    return st.ev;
+  };
+  const pickRandom = (items: string[]): string => {
+    nonEmpty(items);
+    const pick = items[st.random(items.length)]!;
+    ev().random({ kind: 'one', items }, pick);
+    return pick;
+  };
+  const position = (r: GeoRecord): [number, number] => [r.lat, r.lon];
+  const pickclosest = (ips: string[]): string => {
+    const e = ev();
+    nonEmpty(ips, 'The IP list cannot be empty');
+    const [lat, lon] = position(e.geoRecord());
+    const items = ips.map((ip) => {
+      const text = canonicalAddress(ip);
+      const [clat, clon] = position(e.recordOf(addressFromText(text)));
+      return { item: text, lat: clat, lon: clon };
+    });
+    const ties = closestSet(lat, lon, items);
+    return ties.length === 1 ? ties[0]! : pickRandom(ties);
+  };
+  const hashOfWho = (): number => {
+    const e = ev();
+    e.readAddress();
+    return addressHash(e.bestwho);
+  };
+  const pickWeightedHashed = (items: Array<[number, string]>): string => {
+    nonEmpty(items);
+    const sum = weightSum(items);
+    if (sum === 0) throw new GeoError('GDNS_ERR_LUA_SCRIPT', 'The sum of items cannot be zero');
+    return weightedAt(items, hashOfWho() % sum);
+  };
+  const useSelector = (selector: string, candidates: string[]): string[] => {
+    if (selector === 'all') return candidates;
+    if (selector === 'pickclosest') return [pickclosest(candidates)];
+    if (selector === 'hashed') return [nonEmpty(candidates)[hashOfWho() % candidates.length]!];
+    if (selector !== 'random') st.host.log(`Lua record called with unknown selector '${selector}'`, 'warning');
+    return [pickRandom(candidates)];
+  };
+  const isUp = (address: string, check: { port?: number; url?: string; options: Map<string, string> }): number =>
+    st.host.isUp?.(address, check) ?? 1;
+  const ifUp = (units: string[][], opts: Map<string, string>, check: (a: string) => number): string[] => {
+    for (const unit of units) {
+      const available = unit.map(canonicalAddress).filter((a) => check(a) > 0);
+      if (available.length > 0) return useSelector(opts.get('selector') ?? 'random', available);
+    }
+    return useSelector(opts.get('backupSelector') ?? 'random', units.flat().map(canonicalAddress));
+  };
+  const geoField = (r: GeoRecord, attr: number): string => {
+    const v = [r.asn === null ? null : String(r.asn), r.city, r.continent, r.country, r.country, r.asnOrg, r.region,
+      r.hasLocation ? `${fixed6(r.lat)} ${fixed6(r.lon)}` : null][attr];
+    return v ?? 'unknown';
+  };
+  const compare = (want: unknown, have: string | null): boolean => {
+    const h = (have ?? 'unknown').toLowerCase();
+    return stringList(want).some((w) => w.toLowerCase() === h);
+  };
+  const code = (v: string | null): string => v ?? '--';
+
+  const fns: Record<string, Fn> = {
+    pickclosest: (ips) => pickclosest(stringList(ips)),
+    pickrandom: (ips) => pickRandom(stringList(ips)),
+    pickrandomsample: (n, ips) => {
+      const items = nonEmpty(stringList(ips));
+      const count = atoi(String(n));
+      const pick = randomSample(count, items, st.random);
+      ev().random({ kind: 'sample', n: count, items }, pick);
+      return pick;
+    },
+    pickhashed: (ips) => {
+      const items = nonEmpty(stringList(ips));
+      return items[hashOfWho() % items.length];
+    },
+    pickwrandom: (ips) => {
+      const items = nonEmpty(weightedList(ips));
+      const sum = weightSum(items);
+      if (sum === 0) throw new GeoError('GDNS_ERR_LUA_SCRIPT', 'The sum of items cannot be zero');
+      const pick = weightedAt(items, st.random(sum));
+      ev().random({ kind: 'weighted', items }, pick);
+      return pick;
+    },
+    pickwhashed: (ips) => pickWeightedHashed(weightedList(ips)),
+    picknamehashed: (ips) => {
+      const items = nonEmpty(weightedList(ips));
+      const sum = weightSum(items);
+      if (sum === 0) throw new GeoError('GDNS_ERR_LUA_SCRIPT', 'The sum of items cannot be zero');
+      return weightedAt(items, burtle(ev().inputs.qname, 0, true) % sum);
+    },
+    pickchashed: (ips) => consistentPick(nonEmpty(weightedList(ips)), hashOfWho()),
+    pickselfweighted: (url, ips, opts) => {
+      const o = options(opts);
+      const items = stringList(ips).map(canonicalAddress)
+        .map((a): [number, string] => [isUp(a, { url: String(url), options: o }), a]);
+      if (items.some(([w]) => w > 0)) return pickWeightedHashed(items);
+      const sum = weightSum(items);
+      if (sum === 0) throw new GeoError('GDNS_ERR_LUA_SCRIPT', 'The sum of items cannot be zero');
+      return weightedAt(items, st.random(sum));
+    },
+    all: (ips) => nonEmpty(stringList(ips), 'The IP list cannot be empty'),
+    country: (v) => compare(v, ev().geoRecord().country),
+    countryCode: () => code(ev().geoRecord().country),
+    continent: (v) => compare(v, ev().geoRecord().continent),
+    continentCode: () => code(ev().geoRecord().continent),
+    region: (v) => compare(v, ev().geoRecord().region),
+    regionCode: () => code(ev().geoRecord().region),
+    asnum: (v) => {
+      const asn = ev().geoRecord().asn;
+      return compare(v, asn === null ? null : String(asn));
+    },
+    netmask: (masks) => stringList(masks).some((m) => ev().inNetwork(networkFromText(m))),
+    view: (rules) => {
+      for (const rule of Array.isArray(rules) ? rules : Object.values(rules as object)) {
+        const [masks, dests] = Array.isArray(rule) ? rule : Object.values(rule as object);
+        for (const m of stringList(masks)) {
+          const net = networkFromText(m);
+          if (ev().inNetwork(net)) {
+            const d = stringList(dests);
+            if (d.length === 0) throw new GeoError('GDNS_ERR_LUA_SCRIPT', `The IP list cannot be empty (for netmask ${m})`);
+            return pickRandom(d);
+          }
+        }
+      }
+      return '';
+    },
+    latlon: () => {
+      const r = ev().geoRecord();
+      return `${fixed6(r.lat)} ${fixed6(r.lon)}`;
+    },
+    latlonloc: () => {
+      const r = ev().geoRecord();
+      return r.hasLocation ? locText(r.lat, r.lon) : '';
+    },
+    closestMagic: () => pickclosest(magicCandidates(ev().inputs.qname)),
+    latlonMagic: () => {
+      const l = rawLabels(ev().inputs.qname);
+      if (l.length < 4) return 'unknown';
+      const r = ev().recordOf(addressFromText(`${l[3]}.${l[2]}.${l[1]}.${l[0]}`));
+      return `${fixed6(r.lat)} ${fixed6(r.lon)}`;
+    },
+    geoiplookup: (address, attr) => geoField(ev().recordOf(addressFromText(String(address))), Number(attr)),
+    createReverse: (format, exceptions) => createReverse(ev().inputs.qname, String(format), options(exceptions)),
+    createReverse6: (format, exceptions) => createReverse6(ev().inputs.qname, String(format), options(exceptions)),
+    createForward: () => createForward(ev().inputs.qname, ev().inputs.recordOwner),
+    createForward6: () => createForward6(ev().inputs.qname, ev().inputs.recordOwner),
+    ifportup: (port, ips, opts) => {
+      const o = options(opts);
+      const p = Math.min(Math.max(atoi(String(port)), 0), 65535);
+      return ifUp(unitList(ips), o, (a) => isUp(a, { port: p, options: o }));
+    },
+    ifurlup: (url, ips, opts) => {
+      const o = options(opts);
+      return ifUp(unitList(ips), o, (a) => isUp(a, { url: String(url), options: o }));
+    },
+    ifurlextup: (ipurls, opts) => {
+      const o = options(opts);
+      const units = (Array.isArray(ipurls) ? ipurls : Object.values(ipurls as object)).map((u) => options(u));
+      const all: string[] = [];
+      for (const unit of units) {
+        const available: string[] = [];
+        for (const [ip, url] of unit) {
+          const a = canonicalAddress(ip);
+          all.push(a);
+          if (isUp('', { url, options: o }) > 0) available.push(a);
+        }
+        if (available.length > 0) return useSelector(o.get('selector') ?? 'random', available);
+      }
+      return useSelector(o.get('backupSelector') ?? 'random', all);
+    },
+    dblookup: (name, qtype) => st.host.lookup(absolute(String(name)), Number(qtype)),
+    pdnslog: (msg, level) => st.host.log(String(msg), level === undefined || level === null ? 'warning' : String(level)),
+    pdnsrandom: (max) => {
+      ev().reads.uncacheable = true;
+      const n = max === undefined || max === null ? 0x100000000 : Number(max);
+      return st.random(n);
+    },
+  };
+
+  const addr = (k: unknown): Uint8Array => {
+    const e = ev();
+    if (k === 'localwho') {
+      e.reads.uncacheable = true;
+      return e.inputs.localwho ?? new Uint8Array(4);
+    }
+    e.readAddress();
+    if (k === 'who') return e.inputs.who;
+    return e.bestwho;
+  };
+  const helpers: Record<string, Fn> = {
+    fns: () => fns,
+    pdnslog: fns.pdnslog!,
+    addrText: (k) => (k === 'ecswho' ? ecsText(ev()) : addressToText(addr(k))),
+    addrTextPort: (k) => {
+      const a = addressToText(addr(k));
+      const port = k === 'who' ? ev().inputs.whoPort : 0;
+      return a.includes(':') ? `[${a}]:${port}` : `${a}:${port}`;
+    },
+    addrFamily: (k) => (addr(k).length === 4 ? 4 : 6),
+    addrBits: (k) => (k === 'ecswho' ? (ev().readAddress(), ev().inputs.ecs?.sourcePrefix ?? 0) : addr(k).length * 8),
+    addrNetwork: (k) => {
+      const e = ev();
+      e.readAddress();
+      const ecs = e.inputs.ecs;
+      return k === 'ecswho' && ecs !== null ? addressToText(truncate(ecs.address, ecs.sourcePrefix)) : addressToText(addr(k));
+    },
+    addrMatch: (k, other) => {
+      const a = addr(k);
+      const net = networkFromText(String(other));
+      return networkHas(net, a);
+    },
+    nameText: (k) => nameText(k === 'zone' ? ev().inputs.zone : ev().inputs.qname),
+    nameLabels: (k) => rawLabels(k === 'zone' ? ev().inputs.zone : ev().inputs.qname),
+    nameWireLength: (k) => (k === 'zone' ? ev().inputs.zone : ev().inputs.qname).length,
+    namePartOf: (k, other) => {
+      const mine = nameText(k === 'zone' ? ev().inputs.zone : ev().inputs.qname).toLowerCase();
+      const parent = absolute(String(other)).toLowerCase();
+      return parent === '.' || mine === parent || mine.endsWith(`.${parent}`);
+    },
+    absolute: (s) => absolute(String(s)),
+    header: (f) => {
+      const e = ev();
+      e.reads.uncacheable = true;
+      const fl = e.inputs.flags;
+      const bits: Record<string, number> = {
+        getID: e.inputs.id, getQR: (fl >> 15) & 1, getOPCODE: (fl >> 11) & 15, getAA: (fl >> 10) & 1, getTC: (fl >> 9) & 1,
+        getRD: (fl >> 8) & 1, getRA: (fl >> 7) & 1, getAD: (fl >> 5) & 1, getCD: (fl >> 4) & 1, getRCODE: fl & 15,
+      };
+      const v = bits[String(f)] ?? 0;
+      return String(f) === 'getID' || String(f) === 'getOPCODE' || String(f) === 'getRCODE' ? v : v === 1;
+    },
+    nmgMatch: (masks, address) => stringList(masks).some((m) => networkHas(networkFromText(m), addressFromText(String(address)))),
+    filterForward: (address, masks, fallback) => {
+      const a = String(address);
+      const bytes = addressFromText(a);
+      if (stringList(masks).some((m) => networkHas(networkFromText(m), bytes))) return [a];
+      if (fallback !== undefined && fallback !== null) return String(fallback) === '' ? [] : [String(fallback)];
+      return [bytes.length === 4 ? '0.0.0.0' : '::'];
+    },
+    newCA: (a) => canonicalAddress(String(a)),
+    includeCodes: (name) => st.host.luaCodeAt(joinZone(String(name), nameText(ev().inputs.zone))),
+  };
+  return { fns, helpers };
+}
+
+function ecsText(e: Evaluation): string {
+  e.readAddress();
+  const ecs = e.inputs.ecs;
+  return ecs === null ? '' : `${addressToText(ecs.address)}/${ecs.sourcePrefix}`;
+}
+
+function absolute(name: string): string {
+  return name.endsWith('.') ? name : `${name}.`;
+}
+
+/** include('config') in zone example.com. → config.example.com. (PowerDNS: DNSName(record) + zone). */
+function joinZone(rel: string, zone: string): string {
+  const r = rel.replace(/\.$/, '');
+  return zone === '.' ? `${r}.` : `${r}.${zone}`;
+}
+
+/** RFC 1876 presentation as PowerDNS latlonloc prints it (seconds truncated, fixed size fields). */
+function locText(latIn: number, lonIn: number): string {
+  const part = (v: number): [number, number, number] => {
+    const deg = Math.trunc(v);
+    const min = Math.trunc((v - deg) * 60);
+    const sec = ((v - deg) * 60 - min) * 60;
+    return [deg, min, sec];
+  };
+  const latHem = latIn > 0 ? 'N' : 'S';
+  const lonHem = lonIn > 0 ? 'E' : 'W';
+  const [ld, lm, ls] = part(Math.abs(latIn));
+  const [od, om, os] = part(Math.abs(lonIn));
+  return `${ld} ${lm} ${Math.trunc(ls)} ${latHem} ${od} ${om} ${Math.trunc(os)} ${lonHem} 0.00m 1.00m 10000.00m 10.00m`;
+}
