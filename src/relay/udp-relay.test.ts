@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sleep } from '../../test/fixtures/relay/backends.js';
-import { makeCert } from '../../test/fixtures/relay/hello.js';
+import { alpnExt, buildHello, makeCert, sniExt } from '../../test/fixtures/relay/hello.js';
+import { cryptoFrame, initialPacket } from '../../test/fixtures/relay/quic.js';
 import { encodeProxyHeader } from './proxy-protocol.js';
 import { relayOptionsFromConfig } from './relay-config.js';
 import { RelayServer } from './relay-server.js';
@@ -121,6 +122,46 @@ describe('UDP relay: sessions, QUIC SNI routing, PROXY v2 over UDP', { timeout: 
       assert.equal(r.stats().listeners[0]!.counters.active, 0, 'expired after idle_timeout');
       assert.equal(r.stats().listeners[0]!.routes.default!.connections, 1);
     } finally {
+      d.sock.close();
+    }
+  });
+
+  it('holds split QUIC Initials until the SNI is known, forwards them in order, and caps sessions per client', async () => {
+    const [a, d] = await Promise.all([udpBackend('A'), udpBackend('D')]);
+    try {
+      const r = new RelayServer(relayOptionsFromConfig({
+        listeners: [{ name: 'u', protocol: 'udp', listen: '127.0.0.1:0', max_connections_per_client: 1, routes: [{ sni: 'h3.example', pool: 'a' }], default: 'd' }],
+        pools: { a: { servers: [`127.0.0.1:${a.port}`] }, d: { servers: [`127.0.0.1:${d.port}`] } },
+      }));
+      relays.push(r);
+      await r.start();
+      const port = r.ports().u!;
+      const dcid = Buffer.from('0011223344556677', 'hex');
+      const hs = buildHello([sniExt('h3.example'), alpnExt(['h3'])]).subarray(5);
+      const p1 = initialPacket(1, dcid, 0, cryptoFrame(0, hs.subarray(0, 50)));
+      const p2 = initialPacket(1, dcid, 1, cryptoFrame(50, hs.subarray(50)));
+      const client = createSocket('udp4');
+      await new Promise<void>((res) => client.bind(0, '127.0.0.1', () => res()));
+      const replies: string[] = [];
+      client.on('message', (m) => replies.push(m.toString()));
+      client.send(p1, port, '127.0.0.1');
+      await sleep(100);
+      assert.equal(a.got.length + d.got.length, 0, 'first Initial held: the SNI is not complete yet');
+      client.send(p2, port, '127.0.0.1');
+      for (let i = 0; i < 20 && a.got.length < 2; i++) await sleep(50);
+      assert.deepEqual(a.got, [p1, p2], 'both Initials, in order, to the SNI route');
+      assert.equal(d.got.length, 0);
+      assert.equal(replies.length, 2, 'replies come back through the relay');
+      const second = createSocket('udp4');
+      await new Promise<void>((res) => second.bind(0, '127.0.0.1', () => res()));
+      second.send(Buffer.from('another session'), port, '127.0.0.1');
+      await sleep(200);
+      second.close();
+      client.close();
+      assert.equal(d.got.length, 0, 'a second session from the same address is refused');
+      assert.equal(r.stats().listeners[0]!.counters.rejected, 1);
+    } finally {
+      a.sock.close();
       d.sock.close();
     }
   });
