@@ -125,8 +125,9 @@ describe('geodesic answers like NSD and Knot', { skip, timeout: 90_000 }, () => 
     });
   }
 
-  const TRANSFERS = [['AXFR', 'example.com'], ['AXFR', 'example.net'], ['AXFR', 'nsec.test'], ['AXFR', 'nsec3.test'],
-    ['AXFR', 'bulk.test'], ['IXFR=2024010100', 'example.com']] as const;
+  const TRANSFERS = [['AXFR', 'example.com'], ['AXFR', 'example.net'], ['AXFR', 'hosted.example.com'], ['AXFR', 'wildapex.test'],
+    ['AXFR', 'nsec.test'], ['AXFR', 'nsec3.test'], ['AXFR', 'nsec3-optout.test'], ['AXFR', 'bulk.test'],
+    ['IXFR=2024010100', 'example.com']] as const;
   for (const [kind, zone] of TRANSFERS) {
     const unsignable = SIGNED.includes(zone) && !canSign() ? 'dnssec-signzone (bind9-utils) is not installed' : false;
     test(`kdig ${kind} ${zone} gives the same records as Knot's AXFR`, { skip: unsignable }, async () => {
