@@ -128,7 +128,10 @@ export class Zone {
   }
 
   private sorted(which: 'all' | 'nsec' | 'nsec3'): Sorted {
-    if (which === 'all') return this.sortedAll ??= sortNodes([...this.nodes.values()], (n) => canonicalSortKey(n.key));
+    if (which === 'all') {
+      // the sort keys are dropped once sorted: a big zone keeps only the node order
+      return this.sortedAll ??= { keys: [], nodes: sortNodes([...this.nodes.values()], (n) => canonicalSortKey(n.key)).nodes };
+    }
     if (which === 'nsec') {
       return this.sortedNsec ??= sortNodes([...this.nodes.values()].filter((n) => n.get(RRType.NSEC)),
         (n) => canonicalSortKey(n.key));
