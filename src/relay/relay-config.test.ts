@@ -46,5 +46,9 @@ describe('relayOptionsFromConfig', () => {
     assert.equal(o.pools[0]!.servers.length, 2);
     assert.equal(o.pools[0]!.proxyProtocol, 'v1');
     assert.equal(o.listeners[0]!.defaultPool, 'default');
+    assert.equal(o.pools[0]!.healthCheck, undefined);
+    const h = relayOptionsFromQuick({ listen: ':443', routes: [], default: '10.0.0.1:443', healthListen: '127.0.0.1:9180', udp: true });
+    assert.equal(h.pools[0]!.healthCheck?.type, 'tcp', 'a health listener turns on TCP checks');
+    assert.deepEqual(h.listeners.map((l) => l.protocol), ['tcp', 'udp']);
   });
 });

@@ -199,14 +199,16 @@ export function relayOptionsFromQuick(q: QuickRelayArgs): RelayOptions {
   const pools: Obj = {};
   const routes: Obj[] = [];
   const pp = q.proxyProtocol;
+  // With a health listener, check upstreams actively so /health says whether they are reachable.
+  const check = q.healthListen ? { health_check: { type: 'tcp', interval: '5s', timeout: '2s', rise: 2, fall: 2 } } : {};
   for (const [i, r] of q.routes.entries()) {
     const eq = r.indexOf('=');
     if (eq <= 0) fail(`--route ${r}`, 'expected NAME=HOST:PORT[,HOST:PORT...]');
     const name = `route${i + 1}`;
-    pools[name] = { servers: r.slice(eq + 1).split(','), ...(pp ? { proxy_protocol: pp } : {}) };
+    pools[name] = { servers: r.slice(eq + 1).split(','), ...(pp ? { proxy_protocol: pp } : {}), ...check };
     routes.push({ sni: r.slice(0, eq), pool: name });
   }
-  if (q.default) pools.default = { servers: q.default.split(','), ...(pp ? { proxy_protocol: pp } : {}) };
+  if (q.default) pools.default = { servers: q.default.split(','), ...(pp ? { proxy_protocol: pp } : {}), ...check };
   const listener = { name: 'main', listen: q.listen, routes, ...(q.default ? { default: 'default' } : {}) };
   return relayOptionsFromConfig({
     listeners: [listener, ...(q.udp ? [{ ...listener, name: 'main-udp', protocol: 'udp' }] : [])],
