@@ -74,6 +74,7 @@ describe('geodesic answers like NSD and Knot', { skip, timeout: 90_000 }, () => 
       servers: Object.fromEntries(servers.map((s) => [s.name, { hosts: s.hosts, port: s.port }])),
       queries: corpus.map((q) => ({ name: q.name, type: q.type, opts: q.opts, servers: serversFor(q) })),
       pipelines: [{ queries: PIPELINE }, { queries: PIPELINE, chunk: 7 }],
+      repeat: ['geodesic'],
     }, 60_000);
   }, { timeout: 80_000 });
 
@@ -124,6 +125,20 @@ describe('geodesic answers like NSD and Knot', { skip, timeout: 90_000 }, () => 
       assert.equal(problems.length, 0, problems.join('\n'));
     });
   }
+
+  test('the corpus asked again (answer cache warm) gets the same answers as the first time', () => {
+    assert.ok(results, 'no results');
+    const first = results.answers.geodesic ?? [];
+    const again = results.again.geodesic ?? [];
+    assert.equal(again.length, corpus.length, 'the second pass is missing');
+    const problems = corpus.flatMap((q, i) => {
+      const [a, b] = [first[i], again[i]];
+      if (a === undefined || b === undefined || cannotRun(q, hasV6)) return [];
+      const d = diffAnswers(b, 'second', a, 'first', q.expect.ignore);
+      return d.length > 0 ? [`${q.text} (queries.txt:${q.line}):\n  ${d.join('\n  ')}`] : [];
+    });
+    assert.equal(problems.length, 0, problems.join('\n'));
+  });
 
   const TRANSFERS = [['AXFR', 'example.com'], ['AXFR', 'example.net'], ['AXFR', 'hosted.example.com'], ['AXFR', 'wildapex.test'],
     ['AXFR', 'nsec.test'], ['AXFR', 'nsec3.test'], ['AXFR', 'nsec3-optout.test'], ['AXFR', 'bulk.test'],

@@ -36,11 +36,14 @@ export interface QueryJob {
   queries: WireQuery[];
   /** Each pipeline's queries go out on one TCP connection, in one write or in `chunk`-octet writes. */
   pipelines?: { queries: WireQuery[]; chunk?: number }[];
+  /** Servers asked the whole corpus a second time (answers in QueryResults.again). */
+  repeat?: string[];
 }
 
 export interface QueryResults {
   answers: Record<string, Answer[]>;
   pipelines: Record<string, Answer[][]>;
+  again: Record<string, Answer[]>;
 }
 
 /** Runs diff_query.py once for the whole job (one python process), bounded by timeoutMs. */

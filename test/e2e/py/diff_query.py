@@ -7,7 +7,9 @@ Input (stdin, JSON): {"servers": {"nsd": {"hosts": ["127.0.0.1", "::1"], "port":
                       "pipelines": [{"queries": [query, ...], "chunk": 0}, ...]}
 (a pipeline's queries go out on one TCP connection: in one write, or with "chunk": N in N-octet writes
 5 ms apart, so that messages and their length prefixes are split across segments)
-Output (stdout, JSON): {"answers": {server: [answer, ...]}, "pipelines": {server: [[answer, ...], ...]}}
+Output (stdout, JSON): {"answers": {server: [answer, ...]}, "pipelines": {server: [[answer, ...], ...]},
+                        "again": {server: [answer, ...]}}  (servers listed in the job's "repeat": the corpus
+                        asked a second time, to compare cached answers with fresh ones)
 where each answer is {"drop": true}, {"error": "..."} or the normalised response (see normalise()).
 Raw packets are built with dnspython so that malformed queries (QDCOUNT 0/2, QR set, unknown opcode,
 EDNS version 1, unknown EDNS options) can be sent. Every socket operation has a timeout.
@@ -229,13 +231,15 @@ def ask(server, q, qid):
     return {'drop': True} if data is None else normalise(data)
 
 
-def run_server(name, server, queries, pipelines, result):
-    def one(i):
+def run_server(name, server, queries, pipelines, repeat, result):
+    def one(i, id_base):
         q = queries[i]
-        return ask(server, q, 0x1000 + i) if name in q.get('servers', [name]) else {'skipped': True}
+        return ask(server, q, id_base + i) if name in q.get('servers', [name]) else {'skipped': True}
     # A few queries in flight per server, so that the ones waiting out a timeout do not hold up the rest.
     with concurrent.futures.ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        answers = list(pool.map(one, range(len(queries))))
+        answers = list(pool.map(lambda i: one(i, 0x1000), range(len(queries))))
+        # The same corpus once more (other IDs): now answered from whatever the server cached.
+        again = list(pool.map(lambda i: one(i, 0x5000), range(len(queries)))) if repeat else None
     addr = (server['hosts'][0], server['port'])
     piped = []
     for group in pipelines:
@@ -244,7 +248,7 @@ def run_server(name, server, queries, pipelines, result):
             piped.append([normalise(d) for d in ask_tcp(addr, wires, DEFAULT_TIMEOUT * 2, int(group.get('chunk', 0)))])
         except OSError as err:
             piped.append([{'error': f'{type(err).__name__}: {err}'}])
-    result[name] = (answers, piped)
+    result[name] = (answers, piped, again)
     if DEBUG_TIMES:
         print(f"{name}: {time.monotonic() - T0:.1f} s", file=sys.stderr)
 
@@ -253,14 +257,16 @@ def main():
     job = json.load(sys.stdin)
     result = {}
     threads = [threading.Thread(target=run_server,
-                                args=(name, server, job.get('queries', []), job.get('pipelines', []), result))
+                                args=(name, server, job.get('queries', []), job.get('pipelines', []),
+                                      name in job.get('repeat', []), result))
                for name, server in job['servers'].items()]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     json.dump({'answers': {n: r[0] for n, r in result.items()},
-               'pipelines': {n: r[1] for n, r in result.items()}}, sys.stdout)
+               'pipelines': {n: r[1] for n, r in result.items()},
+               'again': {n: r[2] for n, r in result.items() if r[2] is not None}}, sys.stdout)
 
 
 if __name__ == '__main__':
