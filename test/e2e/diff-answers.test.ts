@@ -126,6 +126,10 @@ describe('geodesic answers like NSD and Knot', { skip, timeout: 90_000 }, () => 
     });
   }
 
+  test('every server is still running after the corpus', () => {
+    for (const s of servers) assert.ok(s.running(), `${s.name} exited during the test; its output:\n${s.output().slice(-3000)}`);
+  });
+
   test('the corpus asked again (answer cache warm) gets the same answers as the first time', () => {
     assert.ok(results, 'no results');
     const first = results.answers.geodesic ?? [];

@@ -12,6 +12,8 @@ export interface RunningServer {
   readonly port: number;
   /** Everything it printed so far (stdout and stderr), for failure messages. */
   output(): string;
+  /** False once the process has exited. */
+  running(): boolean;
   /** Stops the server's whole process group (SIGTERM, then SIGKILL after 2 s). */
   stop(): Promise<void>;
 }
@@ -46,6 +48,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const server: RunningServer = {
     name: opts.name, host: opts.hosts[0] ?? '127.0.0.1', hosts: opts.hosts, port: opts.port,
     output: () => out,
+    running: () => child.exitCode === null && child.signalCode === null,
     stop: () => stopGroup(child, exited),
   };
   let alive = true;
