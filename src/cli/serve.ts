@@ -2,7 +2,7 @@ import { writeFileSync, rmSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { Engine } from '../engine/index.js';
 import { listenTcp, listenUdp, ResponseRateLimiter, parseCidr, bindError } from '../net/index.js';
-import type { TcpEndpoint } from '../net/index.js';
+import type { TcpEndpoint, UdpListener } from '../net/index.js';
 import { nativeStatus } from '../native/index.js';
 import type { UdpEndpoint } from '../native/index.js';
 import type { ServerConfig } from '../config/index.js';
@@ -48,6 +48,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   if (!forceDgram && !status.available) {
     log.warn({ event: 'native-unavailable', reason: status.reason }, `native UDP path unavailable (${status.reason}); using node:dgram`);
   }
+  const udpListeners: UdpListener[] = [];
   const udp: UdpEndpoint[] = [];
   const tcp: TcpEndpoint[] = [];
   const close = async (): Promise<void> => {
@@ -57,10 +58,13 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   try {
     for (const l of config.listen) {
       try {
-        udp.push(await listenUdp({ host: l.host, port: l.port, engine, rrl, forceDgram }));
+        const listener = await listenUdp({ host: l.host, port: l.port, engine, rrl, forceDgram });
+        udpListeners.push(listener);
+        udp.push(listener.endpoint);
       } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        throw e.code !== undefined ? bindError(e, l.host, l.port) : err;
+        // The UDP bind error carries the errno name as syscallCode (EADDRINUSE, EACCES...).
+        const code = (err as { syscallCode?: string }).syscallCode;
+        throw code !== undefined ? bindError(Object.assign(new Error((err as Error).message), { code }), l.host, l.port) : err;
       }
       const port = l.port === 0 ? udp.at(-1)!.port : l.port;
       tcp.push(await listenTcp({
@@ -84,6 +88,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       const r = await loadZones(zoneSpecs(config), engine.zones);
       for (const e of r.errors) log.error({ event: 'zone-load-failed' }, `${e} (the previous version keeps serving)`);
       engine.setZones(r.zones);
+      for (const l of udpListeners) l.cache?.clear();
       log.info({ event: 'reloaded', zones: r.zones.size, failed: r.errors.length }, `reloaded ${r.loaded} zone(s)`);
     })().finally(() => { reloading = null; });
     return reloading;

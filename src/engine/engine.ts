@@ -40,6 +40,9 @@ export class Engine {
   private zoneSet: ZoneSet = new ZoneSet([]);
   /** Response rate limiting token of the last answer: answers with equal tokens share an RRL bucket. */
   rrlToken = 0;
+  /** The last answer depends only on the question and the zones (a static answer that may be cached,
+   * also outside the engine: the native UDP path keeps such answers too). */
+  lastCacheable = false;
 
   constructor(options: EngineOptions = {}) {
     this.opts = {
@@ -82,6 +85,7 @@ export class Engine {
    * path answers straight into its send batch, so a cached answer is copied once.
    */
   answerInto(req: Uint8Array, len: number, client: ClientInfo, out: Uint8Array, at: number, room: number): number {
+    this.lastCacheable = false;
     if (len < 12 || (req[2]! & 0x80) !== 0) return 0;
     let q: Query;
     try {
@@ -99,6 +103,7 @@ export class Engine {
       const n = this.cache!.lookup(req, 12, qlen, q.qtype, variant, out, at, room);
       if (n > 0) {
         this.rrlToken = this.cache!.lastToken;
+        this.lastCacheable = true;
         return n;
       }
     }
@@ -112,7 +117,10 @@ export class Engine {
     if (verdict === Verdict.Handoff) return HANDOFF;
     const bytes = assemble(ctx, this.writer, q.qdcount === 1);
     this.rrlToken = rrlToken(ctx, req, qlen);
-    if (cacheable && ctx.cacheable) this.cache!.store(req, 12, qlen, q.qtype, variant, bytes, this.rrlToken);
+    if (cacheable && ctx.cacheable) {
+      this.cache!.store(req, 12, qlen, q.qtype, variant, bytes, this.rrlToken);
+      this.lastCacheable = true;
+    }
     publishQuery(ctx, bytes.length);
     return this.emit(bytes.length, out, at, room);
   }

@@ -1,5 +1,5 @@
 import {
-  RRType, Rcode, nameKey, nameLabelCount, soaMinimum,
+  RRType, Rcode, nameKey, nameLabelCount, nameParent, soaMinimum,
 } from '../wire/index.js';
 import type { Name } from '../wire/index.js';
 import type { Zone, ZoneNode, RRset } from '../zone/index.js';
@@ -16,9 +16,13 @@ const MAX_CHAIN = 12;
 export interface ServeOptions {
   serveLua: boolean;
   serveAlias: boolean;
+  /** Answers from a node's LUA RRset (engine/geo-stage.ts); undefined: the static records answer. */
+  lua?: LuaHook;
 }
 
-type Step = { follow: Name } | null;
+export type Step = { follow: Name } | null;
+
+export type LuaHook = (ctx: QueryContext, zone: Zone, node: ZoneNode, owner: Name, qtype: number, lua: RRset) => Step | undefined;
 
 /**
  * RFC 1034 §4.3.2 for one question: referral, DNAME, exact match, CNAME, wildcard (RFC 4592), NODATA and
@@ -57,8 +61,11 @@ function resolveIn(ctx: QueryContext, zone: Zone, qname: Name, qtype: number, fi
     return null;
   }
   const node = path.node;
-  if (node !== undefined) return answerNode(ctx, zone, node, qname, qtype, opts);
-  const ce = path.closestEncloser;
+  let ce = path.closestEncloser;
+  if (node !== undefined) {
+    if (!invisible(zone, node, opts)) return answerNode(ctx, zone, node, qname, qtype, opts);
+    ce = zone.node(nameKey(nameParent(node.name))) ?? zone.apex;
+  }
   const wildcard = zone.node('\x01*' + ce.key);
   if (wildcard !== undefined) {
     const answered = ctx.answer.length;
@@ -72,6 +79,19 @@ function resolveIn(ctx: QueryContext, zone: Zone, qname: Name, qtype: number, fi
   return null;
 }
 
+/** A name whose only records are never answered does not exist for queries: an NSEC3 owner name (RFC 5155
+ * §7.2.8; NSD and Knot answer NXDOMAIN), or a name holding only LUA records while they are off (PowerDNS
+ * answers NXDOMAIN there; an ALIAS-only name exists for it). */
+function invisible(zone: Zone, node: ZoneNode, opts: ServeOptions): boolean {
+  if (node.isEmptyNonTerminal) return false;
+  for (const t of node.types()) {
+    if (t === RRType.NSEC3 && zone.nsec3 !== null) continue;
+    if (t === RRType.LUA && !opts.serveLua) continue;
+    return false;
+  }
+  return true;
+}
+
 function servable(type: number, opts: ServeOptions): boolean {
   if (type === RRType.LUA) return opts.serveLua;
   if (type === RRType.ALIAS) return opts.serveAlias;
@@ -82,6 +102,7 @@ function servable(type: number, opts: ServeOptions): boolean {
 function answerNode(ctx: QueryContext, zone: Zone, node: ZoneNode, owner: Name, qtype: number,
   opts: ServeOptions): Step {
   if (qtype === RRType.ANY) return answerAny(ctx, zone, node, owner, opts);
+  if (qtype === RRType.RRSIG) return answerRrsig(ctx, zone, node, owner);
   const set = servable(qtype, opts) ? node.get(qtype) : undefined;
   if (set !== undefined) {
     push(ctx, ctx.answer, owner, set, node);
@@ -112,6 +133,18 @@ function answerAny(ctx: QueryContext, zone: Zone, node: ZoneNode, owner: Name, o
     return null;
   }
   push(ctx, ctx.answer, owner, best, node);
+  return null;
+}
+
+/** A query for RRSIG gets every signature at the name, as NSD and Knot answer it. */
+function answerRrsig(ctx: QueryContext, zone: Zone, node: ZoneNode, owner: Name): Step {
+  for (const set of node.rrsets()) {
+    if (set.type === RRType.RRSIG) ctx.answer.push({ owner, set, sigs: undefined });
+  }
+  if (ctx.answer.length === 0) {
+    addNegativeSoa(ctx, zone);
+    if (ctx.dnssecOk) addDenial(ctx, zone, node.name, RRType.RRSIG);
+  }
   return null;
 }
 

@@ -91,8 +91,8 @@ const RCVBUF = 4 << 20;
 export async function openDgram(family: 4 | 6, host: string, port: number, slot: number, batch: number,
   handler: UdpBatchHandler): Promise<UdpEndpoint> {
   const sock = createSocket(family === 6
-    ? { type: 'udp6', reuseAddr: true, ipv6Only: true, recvBufferSize: RCVBUF }
-    : { type: 'udp4', reuseAddr: true, recvBufferSize: RCVBUF });
+    ? { type: 'udp6', reuseAddr: false, ipv6Only: true, recvBufferSize: RCVBUF }
+    : { type: 'udp4', reuseAddr: false, recvBufferSize: RCVBUF });
   await new Promise<void>((resolve, reject) => {
     sock.once('error', reject);
     sock.bind({ address: host, port, exclusive: true }, () => {

@@ -1,5 +1,5 @@
 export { listenUdp } from './udp-server.js';
-export type { UdpServerOptions } from './udp-server.js';
+export type { UdpServerOptions, UdpListener } from './udp-server.js';
 export { listenTcp, bindError } from './tcp-server.js';
 export type { TcpServerOptions, TcpEndpoint, HandoffHandler, HandoffReply } from './tcp-server.js';
 export { ResponseRateLimiter, DEFAULT_RRL, RrlAction, parseCidr, inCidr, parseAddress } from './rrl.js';

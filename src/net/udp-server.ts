@@ -1,5 +1,5 @@
-import { openUdp } from '../native/index.js';
-import type { UdpBatch, UdpEndpoint } from '../native/index.js';
+import { createAnswerCache, openUdp } from '../native/index.js';
+import type { AnswerCache, UdpBatch, UdpEndpoint } from '../native/index.js';
 import { HANDOFF } from '../engine/index.js';
 import type { ClientInfo, Engine } from '../engine/index.js';
 import { RrlAction } from './rrl.js';
@@ -14,6 +14,13 @@ export interface UdpServerOptions {
   forceDgram?: boolean;
 }
 
+/** A UDP listener and the answers its native path repeats without calling JavaScript. */
+export interface UdpListener {
+  endpoint: UdpEndpoint;
+  /** Cleared whenever the zones change; null when answers always pass through the engine. */
+  cache: AnswerCache | null;
+}
+
 /** Bytes per packet slot in the shared batch buffers: the largest query we read and answer we send. */
 const SLOT = 4096;
 
@@ -21,8 +28,11 @@ const SLOT = 4096;
  * A UDP listener: packets arrive in batches (recvmmsg through the native addon, or node:dgram), each is
  * answered synchronously by the engine and the answers leave in one batch (sendmmsg).
  */
-export async function listenUdp(opts: UdpServerOptions): Promise<UdpEndpoint> {
+export async function listenUdp(opts: UdpServerOptions): Promise<UdpListener> {
   const { engine, rrl } = opts;
+  // Static answers are repeated by the native batch loop itself when nothing else needs to see each
+  // query: with rate limiting on, every answer passes the limiter here instead.
+  const cache = rrl === null && !opts.forceDgram ? createAnswerCache() : null;
   const v4: ClientInfo = { transport: 'udp', address: new Uint8Array(4), port: 0 };
   const v6: ClientInfo = { transport: 'udp', address: new Uint8Array(16), port: 0 };
   const handler = (b: UdpBatch): void => {
@@ -41,10 +51,13 @@ export async function listenUdp(opts: UdpServerOptions): Promise<UdpEndpoint> {
         if (action === RrlAction.Drop) n = 0;
         else if (action === RrlAction.Slip) n = truncate(b.tx, base, n);
       }
+      if (n > 0 && cache !== null && engine.lastCacheable) cache.put(req, b.tx.subarray(base, base + n));
       b.txLen[i] = n;
     }
   };
-  return openUdp({ host: opts.host, port: opts.port, slot: SLOT, fallback: opts.forceDgram ?? false }, handler);
+  const endpoint = await openUdp({ host: opts.host, port: opts.port, slot: SLOT, fallback: opts.forceDgram ?? false,
+    ...(cache !== null ? { cache } : {}) }, handler);
+  return { endpoint, cache: endpoint.native ? cache : null };
 }
 
 /** Turns the response in out[at, at + n) into its header and question with TC set and no records (RRL

@@ -1,4 +1,5 @@
-/* Opening the socket: numeric address only (the JS side resolves names), SO_REUSEADDR, IPV6_V6ONLY. */
+/* Opening the socket: numeric address only (the JS side resolves names), IPV6_V6ONLY. No SO_REUSEADDR:
+ * on Linux it would let a second server bind the same UDP port and silently share its traffic. */
 #include "udp.h"
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,7 +34,6 @@ int udp_socket_open(int family, const char *host, int port, const char **syscall
   int fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return fail(-1, "socket", syscall);
   int one = 1;
-  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) return fail(fd, "setsockopt", syscall);
   if (family == 6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) != 0)
     return fail(fd, "setsockopt", syscall);
   int rcvbuf = 4 << 20; /* best effort; the kernel caps it at net.core.rmem_max */
