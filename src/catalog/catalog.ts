@@ -1,0 +1,265 @@
+import { nameFromText } from '../wire/index.js';
+import type { Rr } from '../wire/index.js';
+import { ZoneBuilder, ZoneSet, keyOf } from '../zone/index.js';
+import type { Zone } from '../zone/index.js';
+import type { CommentRow, JournalEntry, NewRecord, RecordRow, Store, StoreStatus, ZoneRow } from '../store/index.js';
+import { CatalogError } from './errors.js';
+import { applyChange } from './apply-change.js';
+import type { ApplyResult } from './apply-change.js';
+import type { ChangeSet } from './change-set.js';
+import { checkSpec, specRecords, wireRecords, zoneName } from './zone-spec.js';
+import type { ZoneSpec } from './zone-spec.js';
+import { checkedZone, loadStoredZone, zoneSerial } from './zone-image.js';
+import { storePollErrorChannel, zoneChangedChannel } from './events.js';
+import type { ZoneChangedEvent } from './events.js';
+import { journalChain } from './journal-chain.js';
+
+export interface CatalogOptions {
+  /** How often to look for writes made by other nodes (ms). Default 1000 (they show within 2 s). */
+  pollMs?: number;
+  /** Clock for serials and journal times (tests). */
+  now?: () => number;
+  /** Called after every swap with the new set and what changed (`engine.setZones(zones)`). */
+  onChange?: (zones: ZoneSet, changes: readonly ZoneChangedEvent[]) => void;
+}
+
+export interface CatalogStatus extends StoreStatus {
+  zones: number;
+  changeCounter: number;
+  lastPollAt: number | null;
+  lastPollError: string | null;
+}
+
+/** A zone's stored content for the API: every record (disabled ones too) and the comments. */
+export interface StoredZone { zone: ZoneRow; records: RecordRow[]; comments: CommentRow[] }
+
+/**
+ * The store-backed zone source. Holds one immutable Zone per stored zone (queries never touch the
+ * database), applies writes as single transactions (RRsets + SOA serial + journal) and swaps the
+ * changed snapshot, and polls the store's change counter to pick up other nodes' writes, reloading only
+ * the zones whose change seq moved.
+ */
+export class Catalog {
+  private set = new ZoneSet([]);
+  private readonly seqs = new Map<string, number>();
+  private counter = -1;
+  private timer: NodeJS.Timeout | null = null;
+  private polling: Promise<readonly ZoneChangedEvent[]> | null = null;
+  private lastPollAt: number | null = null;
+  private lastPollError: string | null = null;
+  private readonly now: () => number;
+
+  private constructor(readonly store: Store, private readonly opts: CatalogOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Loads every zone of the store, then polls every `pollMs` (pollMs 0: no timer, call poll()). */
+  static async open(store: Store, opts: CatalogOptions = {}): Promise<Catalog> {
+    const c = new Catalog(store, opts);
+    await c.poll();
+    const ms = opts.pollMs ?? 1000;
+    if (ms > 0) {
+      c.timer = setInterval(() => { void c.poll().catch(() => undefined); }, ms);
+      c.timer.unref();
+    }
+    return c;
+  }
+
+  /** The zones served now (give this to `engine.setZones`). */
+  get zones(): ZoneSet {
+    return this.set;
+  }
+
+  get readOnly(): boolean {
+    return this.store.readOnly;
+  }
+
+  zone(name: string): Zone | undefined {
+    return this.set.get(this.keyOfName(zoneName(name)));
+  }
+
+  status(): CatalogStatus {
+    return { ...this.store.status(), zones: this.set.size, changeCounter: this.counter, lastPollAt: this.lastPollAt, lastPollError: this.lastPollError };
+  }
+
+  listZones(): Promise<ZoneRow[]> {
+    return this.store.q.listZones();
+  }
+
+  /** Everything stored for one zone (API GET), from one snapshot of the store. */
+  async stored(name: string): Promise<StoredZone> {
+    return this.store.snapshot(async (q) => {
+      const zone = await q.zoneByName(zoneName(name));
+      if (zone === undefined) throw new CatalogError('GDNS_ERR_ZONE_NOT_FOUND', `no zone ${zoneName(name)}`);
+      const records: RecordRow[] = [];
+      for (let after = 0; ;) {
+        const page = await q.recordsPage(zone.id, after, 10_000, false);
+        records.push(...page);
+        if (page.length < 10_000) break;
+        after = page.at(-1)!.id;
+      }
+      return { zone, records, comments: await q.comments(zone.id) };
+    });
+  }
+
+  /** Creates a zone from presentation-form records (API POST). */
+  createZone(spec: ZoneSpec, author: string): Promise<ApplyResult> {
+    const s = checkSpec(spec);
+    return this.insertZone(spec, specRecords(spec, s.origin), author);
+  }
+
+  /** Creates a zone from wire records (zone file import, inbound transfer). */
+  importZone(spec: Omit<ZoneSpec, 'records'>, rrs: Iterable<Rr>, author: string): Promise<ApplyResult> {
+    return this.insertZone(spec, wireRecords(rrs), author);
+  }
+
+  /** Applies a change set to a zone in one transaction and swaps its snapshot. */
+  async apply(name: string, changes: ChangeSet, author: string): Promise<ApplyResult> {
+    const zname = zoneName(name);
+    const current = this.set.get(this.keyOfName(zname));
+    const seq = this.seqs.get(zname);
+    const out = await this.store.write((q) => applyChange(q, {
+      name: zname, changes, author, now: this.now(), current: current && seq !== undefined ? { zone: current, seq } : undefined,
+    }));
+    this.install([[zname, out.zone, out.result.seq]], 'local');
+    return out.result;
+  }
+
+  async deleteZone(name: string, _author: string): Promise<void> {
+    const zname = zoneName(name);
+    const seq = await this.store.write(async (q) => {
+      const seq = await q.bumpCounter();
+      const row = await q.zoneByName(zname, true);
+      if (row === undefined) throw new CatalogError('GDNS_ERR_ZONE_NOT_FOUND', `no zone ${zname}`);
+      await q.deleteZone(row.id);
+      return seq;
+    });
+    this.install([[zname, null, seq]], 'local');
+  }
+
+  /**
+   * The journal entries leading from `fromSerial` to the zone's current serial (IXFR), oldest first;
+   * null when the journal does not reach back that far (the caller falls back to AXFR).
+   */
+  async journal(name: string, fromSerial: number): Promise<JournalEntry[] | null> {
+    const row = await this.store.q.zoneByName(zoneName(name));
+    if (row === undefined) throw new CatalogError('GDNS_ERR_ZONE_NOT_FOUND', `no zone ${zoneName(name)}`);
+    return journalChain(await this.store.q.journal(row.id), fromSerial);
+  }
+
+  /** The last `limit` journal entries of a zone, newest last (audit log). */
+  async history(name: string, limit = 100): Promise<JournalEntry[]> {
+    const row = await this.store.q.zoneByName(zoneName(name));
+    if (row === undefined) throw new CatalogError('GDNS_ERR_ZONE_NOT_FOUND', `no zone ${zoneName(name)}`);
+    return (await this.store.q.journal(row.id)).slice(-limit);
+  }
+
+  /**
+   * Looks at the change counter; when it moved, reloads the zones whose change seq differs from the
+   * snapshot's and drops removed ones. Concurrent calls share one run.
+   */
+  poll(): Promise<readonly ZoneChangedEvent[]> {
+    this.polling ??= this.pollOnce().finally(() => { this.polling = null; });
+    return this.polling;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.polling?.catch(() => undefined);
+    await this.store.close();
+  }
+
+  private async pollOnce(): Promise<readonly ZoneChangedEvent[]> {
+    try {
+      const counter = await this.store.q.counter();
+      if (this.lastPollAt === null || this.lastPollAt + 10_000 < this.now()) await this.store.refreshReadOnly();
+      this.lastPollAt = this.now();
+      this.lastPollError = null;
+      if (counter === this.counter) return [];
+      const rows = await this.store.q.listZones();
+      const updates: [string, Zone | null, number][] = [];
+      for (const row of rows) {
+        if (this.seqs.get(row.name) === row.changeSeq) continue;
+        const loaded = await this.store.snapshot(async (q) => {
+          const fresh = await q.zoneByName(row.name);
+          if (fresh === undefined) return null;
+          const zone = await loadStoredZone(q, fresh);
+          return { seq: fresh.changeSeq, zone: checkedZone(() => zone, fresh.name) };
+        }).catch((err: Error) => { this.report(err); return undefined; });
+        if (loaded === undefined) continue;
+        updates.push([row.name, loaded?.zone ?? null, loaded?.seq ?? counter]);
+      }
+      const live = new Set(rows.map((r) => r.name));
+      for (const name of this.seqs.keys()) if (!live.has(name)) updates.push([name, null, counter]);
+      this.counter = counter;
+      return this.install(updates, 'remote');
+    } catch (err) {
+      this.report(err as Error);
+      throw err;
+    }
+  }
+
+  private report(error: Error): void {
+    this.lastPollError = error.message;
+    if (storePollErrorChannel.hasSubscribers) storePollErrorChannel.publish({ error });
+  }
+
+  /** Swaps changed zones into a new set (skipping anything older than what is served) and tells everyone. */
+  private install(updates: readonly [string, Zone | null, number][], origin: ZoneChangedEvent['origin']): ZoneChangedEvent[] {
+    const events: ZoneChangedEvent[] = [];
+    let set = this.set;
+    for (const [name, zone, seq] of updates) {
+      const known = this.seqs.get(name);
+      if (known !== undefined && known >= seq && origin === 'local') continue;
+      if (known !== undefined && known > seq) continue;
+      const key = this.keyOfName(name);
+      if (zone === null) {
+        if (known === undefined) continue;
+        set = set.without(key);
+        this.seqs.delete(name);
+      } else {
+        set = set.with(zone);
+        this.seqs.set(name, seq);
+      }
+      events.push({ zone: name, serial: zone === null ? null : zoneSerial(zone), origin, seq });
+    }
+    if (events.length === 0) return events;
+    this.set = set;
+    if (zoneChangedChannel.hasSubscribers) for (const e of events) zoneChangedChannel.publish(e);
+    this.opts.onChange?.(set, events);
+    return events;
+  }
+
+  private async insertZone(spec: ZoneSpec | Omit<ZoneSpec, 'records'>, records: Iterable<NewRecord>, author: string): Promise<ApplyResult> {
+    const s = checkSpec(spec);
+    const now = this.now();
+    const out = await this.store.write(async (q) => {
+      const seq = await q.bumpCounter();
+      if (await q.zoneByName(s.name) !== undefined) throw new CatalogError('GDNS_ERR_ZONE_EXISTS', `zone ${s.name} exists`);
+      const id = await q.insertZone({ name: s.name, kind: s.kind, account: s.account, primaries: s.primaries, serialPolicy: s.policy, changeSeq: seq, createdAt: now });
+      const b = new ZoneBuilder(s.origin, null);
+      let last = '';
+      let owner = s.origin;
+      await q.insertRecords(id, (function* () {
+        for (const r of records) {
+          if (!r.disabled) {
+            if (r.name !== last) { last = r.name; owner = nameFromText(r.name); }
+            b.add(owner, r.type, r.ttl, r.wire);
+          }
+          yield r;
+        }
+      })());
+      const zone = checkedZone(() => b.finish(), s.name);
+      const serial = zoneSerial(zone);
+      const journalId = await q.appendJournal({ zoneId: id, seq, serialFrom: 0, serialTo: serial, author, createdAt: now, changes: [] });
+      return { zone, result: { zone: s.name, serialBefore: 0, serialAfter: serial, journalId, seq } };
+    });
+    this.install([[s.name, out.zone, out.result.seq]], 'local');
+    return out.result;
+  }
+
+  private keyOfName(name: string): string {
+    return keyOf(nameFromText(name));
+  }
+}

@@ -1,0 +1,68 @@
+import { RRType, nameFromText, nameToText, soaSerial } from '../wire/index.js';
+import type { Name } from '../wire/index.js';
+import { ZoneBuilder, ZoneCheckError, checkZone, keyOf } from '../zone/index.js';
+import type { Zone } from '../zone/index.js';
+import type { StoreQueries, ZoneRow } from '../store/index.js';
+import { CatalogError } from './errors.js';
+
+const PAGE = 20_000;
+
+/** An RRset as it will be served (enabled records only, wire rdata); no records: the RRset is gone. */
+export interface ServedRRset { owner: Name; type: number; ttl: number; rdata: readonly Uint8Array[] }
+
+/**
+ * Loads a zone's enabled records from the store into an immutable Zone, a page at a time (a 1M-record
+ * zone never sits in memory as row objects).
+ */
+export async function loadStoredZone(q: StoreQueries, row: ZoneRow): Promise<Zone> {
+  const origin = nameFromText(row.name);
+  const b = new ZoneBuilder(origin, null);
+  let lastText = '';
+  let lastName: Name = origin;
+  for (let after = 0; ;) {
+    const page = await q.recordsPage(row.id, after, PAGE, true);
+    for (const r of page) {
+      if (r.name !== lastText) { lastText = r.name; lastName = nameFromText(r.name); }
+      b.add(lastName, r.type, r.ttl, r.wire);
+    }
+    if (page.length < PAGE) break;
+    after = page.at(-1)!.id;
+  }
+  return b.finish();
+}
+
+/** A new Zone: `old` with the given RRsets replaced (or removed when empty). */
+export function patchZone(old: Zone, sets: readonly ServedRRset[]): Zone {
+  const replaced = new Set(sets.map((s) => `${keyOf(s.owner)}/${s.type}`));
+  const b = new ZoneBuilder(old.origin, old.file);
+  for (const s of old.records()) {
+    if (s.type !== RRType.RRSIG && replaced.has(`${keyOf(s.name)}/${s.type}`)) continue;
+    for (const rd of s.rdata) b.add(s.name, s.type, s.ttl, rd);
+  }
+  for (const s of sets) for (const rd of s.rdata) b.add(s.owner, s.type, s.ttl, rd);
+  return b.finish();
+}
+
+/** Throws GDNS_ERR_ZONE_CHECK when the zone has errors (missing SOA, CNAME and other data, ...). */
+export function checkedZone(build: () => Zone, name: string): Zone {
+  let zone: Zone;
+  try {
+    zone = build();
+  } catch (err) {
+    if (err instanceof ZoneCheckError) throw new CatalogError('GDNS_ERR_ZONE_CHECK', `${name}: ${err.message}`, { cause: err });
+    throw err;
+  }
+  const errors = checkZone(zone).filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    throw new CatalogError('GDNS_ERR_ZONE_CHECK', `${name}: ${errors.map((d) => `${d.name ?? ''} ${d.type ?? ''}: ${d.message}`).join('; ')}`);
+  }
+  return zone;
+}
+
+export function zoneSerial(zone: Zone): number {
+  return soaSerial(zone.soa.rdata[0]!);
+}
+
+export function originText(zone: Zone): string {
+  return nameToText(zone.origin).toLowerCase();
+}
