@@ -11,8 +11,8 @@ export function zoneCheckCommand(file: string, opts: { origin?: string }, io: Zo
   const c = compileZoneFile(file, opts.origin, io);
   if (typeof c === 'number') return c;
   const { origin, result } = c;
-  for (const d of result.diagnostics) io.out(formatDiagnostic(d) + '\n');
   const name = nameToText(origin);
+  for (const d of result.diagnostics) io.out((d.file === undefined ? `zone ${name}: ` : '') + formatDiagnostic(d) + '\n');
   if (result.zone === null || result.diagnostics.some((d) => d.severity === 'error')) {
     io.out(`zone ${name}: not loaded due to errors.\n`);
     return 1;
