@@ -222,7 +222,7 @@ export class Catalog {
         set = set.with(zone);
         this.seqs.set(name, seq);
       }
-      events.push({ zone: name, serial: zone === null ? null : zoneSerial(zone), origin, seq });
+      events.push({ zone: name, serial: zone === null ? null : zoneSerial(zone), origin, seq, store: this.store.dialect.location });
     }
     if (events.length === 0) return events;
     this.set = set;

@@ -8,6 +8,8 @@ export interface ZoneChangedEvent {
   /** local: written through this node; remote: seen by polling the store. */
   origin: 'local' | 'remote';
   seq: number;
+  /** The store the zone came from (several catalogs may run in one process). */
+  store: string;
 }
 
 export const zoneChangedChannel = channel('gdns:zone:changed');
