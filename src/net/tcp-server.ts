@@ -83,6 +83,9 @@ export function listenTcp(opts: TcpServerOptions): Promise<TcpEndpoint> {
   });
 }
 
+/** Where the answers of one read are gathered before one write (shared: a read is handled synchronously). */
+const scratch = new Uint8Array(4 * 65537);
+
 function serveConnection(socket: Socket, opts: TcpServerOptions, idle: number, stall: number): void {
   const client: ClientInfo = {
     transport: 'tcp',
@@ -107,6 +110,17 @@ function serveConnection(socket: Socket, opts: TcpServerOptions, idle: number, s
     }
     return ok;
   };
+  // Answers to the queries of one read are gathered and written at once (one syscall for a pipeline).
+  let out = 0;
+  const flush = (): void => {
+    if (out === 0) return;
+    const ok = socket.write(scratch.slice(0, out));
+    out = 0;
+    if (!ok) {
+      socket.pause();
+      socket.once('drain', () => socket.resume());
+    }
+  };
   socket.on('data', (data: Buffer) => {
     // A plain Uint8Array view: Buffer's slice() shares memory, Uint8Array's copies; the codec expects the latter.
     const chunk = new Uint8Array(data.buffer, data.byteOffset, data.length);
@@ -119,8 +133,14 @@ function serveConnection(socket: Socket, opts: TcpServerOptions, idle: number, s
       const msg = buf.subarray(off + 2, off + 2 + len);
       off += 2 + len;
       progressed = true;
-      const n = opts.engine.answer(msg, len, client);
-      if (n === HANDOFF && opts.handoff !== undefined) {
+      if (scratch.length - out < 65537) flush();
+      const n = opts.engine.answerInto(msg, len, client, scratch, out + 2, 65535);
+      if (n > 0) {
+        scratch[out] = n >> 8;
+        scratch[out + 1] = n & 0xff;
+        out += n + 2;
+      } else if (n === HANDOFF && opts.handoff !== undefined) {
+        flush();
         busy++;
         let finished = false;
         opts.handoff(msg.slice(), client, {
@@ -132,13 +152,12 @@ function serveConnection(socket: Socket, opts: TcpServerOptions, idle: number, s
           done: () => { if (!finished) { finished = true; busy--; } },
           get closed() { return socket.destroyed; },
         });
-      } else if (n > 0) {
-        send(opts.engine.output.subarray(0, n));
       } else if (len < 12) {
         socket.destroy();
         return;
       }
     }
+    flush();
     pending = off === buf.length ? new Uint8Array(0) : buf.slice(off);
     // A started message must complete within `stall` of its first byte; trickling bytes do not extend it.
     if (stallTimer !== null && (progressed || pending.length === 0)) { clearTimeout(stallTimer); stallTimer = null; }
