@@ -89,6 +89,9 @@ describe('diff judge', () => {
     const any = one('x A expect: peer=any');
     assert.deepEqual(judge(any, { geodesic: base, nsd: { ...base, rcode: 'FORMERR' }, knot: base }), []);
     assert.notDeepEqual(judge(any, { geodesic: { ...base, flags: [] }, nsd: { ...base, rcode: 'FORMERR' }, knot: base }), []);
+    const opts = one('x A expect: peer=none options=8');
+    assert.deepEqual(judge(opts, { geodesic: { ...base, edns: { ...base.edns!, options: [8] } }, nsd: base, knot: base }), []);
+    assert.notDeepEqual(judge(opts, { geodesic: base, nsd: base, knot: base }), []);
     const names = one('x MX expect: peer=none addnames=mail.example.com');
     const withAdd = { ...base, additional: ['mail.example.com. 3600 IN A 192.0.2.25'] };
     assert.deepEqual(judge(names, { geodesic: withAdd, nsd: base, knot: base }), []);

@@ -52,6 +52,9 @@ export function checkExpectations(q: CorpusQuery, g: Answer): string[] {
   if (e.flags !== undefined && JSON.stringify([...(g.flags ?? [])].sort()) !== JSON.stringify(e.flags)) {
     out.push(`flags: expected ${e.flags.join(',')}, got ${(g.flags ?? []).join(',')}`);
   }
+  if (e.options !== undefined && JSON.stringify(g.edns?.options ?? null) !== JSON.stringify(e.options)) {
+    out.push(`EDNS options: expected [${e.options.join(',')}], got ${g.edns ? `[${g.edns.options.join(',')}]` : 'no OPT'}`);
+  }
   if (e.addnames !== undefined) {
     const names = [...new Set((g.additional ?? []).filter((rr) => rr.split(' ')[3] !== 'RRSIG')
       .map((rr) => (rr.split(' ')[0] ?? '').toLowerCase().replace(/\.$/, '')))].sort();

@@ -15,6 +15,8 @@ export interface Expectation {
   drop?: boolean;
   /** Acceptable rcodes ("DROP": no answer is acceptable too). */
   rcode?: string[];
+  /** EDNS option codes the response must carry, exactly (EDE excepted). */
+  options?: number[];
   /** Owner names (lowercase) of the non-RRSIG records the additional section must hold, exactly. */
   addnames?: string[];
   flags?: string[];
@@ -67,6 +69,7 @@ function parseExpect(tokens: string[], where: string): Expectation {
     else if (key === 'peer' && ['nsd', 'knot', 'pdns', 'none', 'any'].includes(value)) e.peer = value as Expectation['peer'];
     else if (key === 'ignore') e.ignore.push(...value.split(','));
     else if (key === 'rcode' && value) e.rcode = value.toUpperCase().split('|');
+    else if (key === 'options' && /^(\d+(,\d+)*)?$/.test(value)) e.options = value === '' ? [] : value.split(',').map(Number).sort((a, b) => a - b);
     else if (key === 'addnames') e.addnames = value === '' ? [] : value.split(',').map((n) => n.toLowerCase().replace(/\.$/, '')).sort();
     else if (key === 'flags') e.flags = value === '' ? [] : value.split(',').sort();
     else if ((key === 'answer' || key === 'authority' || key === 'additional') && /^\d+(\|\d+)*$/.test(value)) {
