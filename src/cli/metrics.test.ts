@@ -1,0 +1,89 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { get } from 'node:http';
+import { attachOps } from './ops-attach.js';
+import type { AttachedOps } from './ops-attach.js';
+import { opsOptions, needsEveryQuery } from './ops-options.js';
+import { dig, startTestServer } from './ops-test-server.js';
+import type { TestServer } from './ops-test-server.js';
+
+const ZONE = `$TTL 300
+@ SOA ns1 hostmaster 1 3600 600 86400 60
+@ NS ns1
+ns1 A 192.0.2.1
+www A 192.0.2.10
+`;
+
+let server: TestServer;
+let ops: AttachedOps;
+before(async () => {
+  server = await startTestServer({ 'example.test.': ZONE });
+  ops = await attachOps(server.engine, opsOptions({ metrics: { listen: '127.0.0.1:0' } }), {
+    zones: () => server.engine.zones.size,
+    udp: () => [server.udp.endpoint],
+    rrl: () => ({ dropped: 7, slipped: 3 }),
+    answerCaches: () => [{ stats: () => ({ entries: 1, hits: 3, misses: 1, puts: 1 }) }],
+  });
+});
+after(async () => {
+  await ops?.close();
+  await server?.close();
+});
+
+function scrape(port: number, path = '/metrics'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = get({ host: '127.0.0.1', port, path, timeout: 3000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('scrape timed out')));
+    req.on('error', reject);
+  });
+}
+
+function value(body: string, series: string): number | undefined {
+  for (const line of body.split('\n')) {
+    if (line.startsWith(`${series} `)) return Number(line.slice(series.length + 1));
+  }
+  return undefined;
+}
+
+test('metrics: per-query options need every query', () => {
+  assert.equal(needsEveryQuery(opsOptions({ metrics: { listen: '127.0.0.1:9153' } })), true);
+  assert.equal(needsEveryQuery(opsOptions({ metrics: { listen: '127.0.0.1:9153', perQuery: false } })), false);
+  assert.equal(needsEveryQuery(opsOptions({}, { queryLog: '-' })), true);
+  assert.equal(needsEveryQuery(opsOptions()), false);
+  assert.throws(() => opsOptions({}, { queryLog: '-', queryLogSample: '2' }), /--query-log-sample/);
+});
+
+test('metrics: /metrics counts known traffic by type, rcode, proto and zone', async () => {
+  const port = server.port;
+  for (let i = 0; i < 3; i++) assert.match(await dig(port, '+short', 'www.example.test', 'A'), /192\.0\.2\.10/);
+  assert.match(await dig(port, 'nope.example.test', 'A'), /NXDOMAIN/);
+  assert.match(await dig(port, '+tcp', 'www.example.test', 'AAAA'), /NOERROR/);
+  assert.match(await dig(port, 'example.org', 'MX'), /REFUSED/);
+  const { status, body } = await scrape(ops.metricsServer!.port);
+  assert.equal(status, 200);
+  const q = 'geodesic_dns_queries_total';
+  assert.equal(value(body, `${q}{type="A",rcode="NOERROR",proto="udp",zone="example.test."}`), 3);
+  assert.equal(value(body, `${q}{type="A",rcode="NXDOMAIN",proto="udp",zone="example.test."}`), 1);
+  assert.equal(value(body, `${q}{type="AAAA",rcode="NOERROR",proto="tcp",zone="example.test."}`), 1);
+  assert.equal(value(body, `${q}{type="MX",rcode="REFUSED",proto="udp",zone=""}`), 1);
+  assert.equal(value(body, 'geodesic_dns_query_duration_seconds_count{proto="udp"}'), 5);
+  assert.equal(value(body, 'geodesic_dns_query_duration_seconds_count{proto="tcp"}'), 1);
+  assert.equal(value(body, 'geodesic_dns_query_duration_seconds_bucket{le="+Inf",proto="udp"}'), 5);
+  assert.ok(value(body, 'geodesic_dns_query_duration_seconds_sum{proto="udp"}')! > 0);
+  assert.equal(value(body, 'geodesic_zones'), 1);
+  assert.equal(value(body, 'geodesic_dns_udp_received_packets_total'), 5);
+  assert.equal(value(body, 'geodesic_dns_rrl_dropped_total'), 7);
+  assert.equal(value(body, 'geodesic_dns_rrl_slipped_total'), 3);
+  assert.equal(value(body, 'geodesic_dns_answer_cache_hit_ratio'), 0.75);
+  assert.match(body, /# TYPE geodesic_dns_queries_total counter/);
+  assert.match(body, /process_cpu_seconds_total/);
+  // A second scrape does not double the counts.
+  const again = await scrape(ops.metricsServer!.port);
+  assert.equal(value(again.body, `${q}{type="A",rcode="NOERROR",proto="udp",zone="example.test."}`), 3);
+  assert.equal((await scrape(ops.metricsServer!.port, '/other')).status, 404);
+});
