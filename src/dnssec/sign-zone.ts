@@ -1,0 +1,150 @@
+import { RRType, nameToText, soaMinimum } from '../wire/index.js';
+import { ZoneBuilder, keyToName } from '../zone/index.js';
+import type { Zone, ZoneNode } from '../zone/index.js';
+import { nsecChain, nsec3Chain, nsec3ParamRdata } from './denial-chain.js';
+import type { ChainEntry, ChainRecord, Nsec3Options } from './denial-chain.js';
+import { DnssecError } from './errors.js';
+import { dnskeyRdata, isSep } from './key.js';
+import type { DnssecKey } from './key.js';
+import { signRRset } from './rrsig.js';
+import type { RRsetToSign, SignWindow } from './rrsig.js';
+
+export interface SignOptions {
+  /** Signing time, seconds since the epoch (default: the clock). */
+  now?: number;
+  /** Inception is backdated by this many seconds (default 3600: clock skew of validators). */
+  inceptionOffset?: number;
+  /** Signatures expire this many seconds after `now` (default 14 days). */
+  validity?: number;
+  /** Denial of existence: NSEC3 (default; RFC 9276 parameters) or NSEC. */
+  denial?: 'nsec3' | 'nsec';
+  nsec3?: Nsec3Options;
+  /** TTL of the DNSKEY RRset (default 3600). */
+  dnskeyTtl?: number;
+}
+
+export const DEFAULT_VALIDITY = 14 * 86400;
+export const DEFAULT_INCEPTION_OFFSET = 3600;
+
+/** Types the signer makes itself: a pre-signed zone's are dropped and made again. */
+const MADE = new Set<number>([RRType.RRSIG, RRType.NSEC, RRType.NSEC3, RRType.NSEC3PARAM, RRType.DNSKEY]);
+
+interface Signers { zsk: DnssecKey[]; ksk: DnssecKey[]; published: DnssecKey[] }
+
+function signersOf(keys: readonly DnssecKey[], zoneText: string): Signers {
+  const active = keys.filter((k) => k.active);
+  if (active.length === 0) throw new DnssecError('GDNS_ERR_DNSSEC_NO_KEY', `no active DNSSEC key for ${zoneText}`);
+  const zsk = active.filter((k) => !isSep(k));
+  const ksk = active.filter((k) => isSep(k));
+  return { zsk: zsk.length > 0 ? zsk : ksk, ksk: ksk.length > 0 ? ksk : zsk, published: keys.filter((k) => k.published || k.active) };
+}
+
+/** Child key of `parentKey`? (node keys are lower-cased wire names as latin1) */
+function isBelow(key: string, parentKey: string): boolean {
+  if (key.length <= parentKey.length || !key.endsWith(parentKey)) return false;
+  const cut = key.length - parentKey.length;
+  let p = 0;
+  while (p < cut) p += key.charCodeAt(p) + 1;
+  return p === cut;
+}
+
+/**
+ * Signs a zone snapshot: DNSKEY at the apex, an RRSIG for every authoritative RRset (at a delegation
+ * only DS; nothing below a cut), and an NSEC3 chain (RFC 9276 defaults, opt-out optional) or an NSEC
+ * chain. Signatures, NSEC/NSEC3, NSEC3PARAM and DNSKEY already in `zone` are dropped and made again.
+ * Returns a new Zone; the engine serves it as it serves any pre-signed zone.
+ */
+export function signZone(zone: Zone, keys: readonly DnssecKey[], opts: SignOptions = {}): Zone {
+  const originKey = zone.originKey;
+  const origin = keyToName(originKey);
+  const signers = signersOf(keys, nameToText(zone.origin));
+  const now = opts.now ?? Math.floor(Date.now() / 1000);
+  const win: SignWindow = {
+    inception: (now - (opts.inceptionOffset ?? DEFAULT_INCEPTION_OFFSET)) >>> 0,
+    expiration: (now + (opts.validity ?? DEFAULT_VALIDITY)) >>> 0,
+  };
+  const nsec3 = (opts.denial ?? 'nsec3') === 'nsec3';
+  const n3opts = opts.nsec3 ?? {};
+  const denialTtl = Math.min(zone.soa.ttl, soaMinimum(zone.soa.rdata[0]!));
+  const out = new ZoneBuilder(zone.origin, zone.file);
+  const sign = (set: RRsetToSign, key: string, by: readonly DnssecKey[]): void => {
+    for (const k of by) out.addKey(key, RRType.RRSIG, set.ttl, signRRset(set, origin, k, win));
+  };
+  const add = (key: string, set: RRsetToSign): void => {
+    for (const rd of set.rdata) out.addKey(key, set.type, set.ttl, rd);
+  };
+
+  const entries: ChainEntry[] = [];
+  let cutKey: string | null = null;
+  for (const node of zone.canonicalNodes()) {
+    const occluded = cutKey !== null && isBelow(node.key, cutKey);
+    if (!occluded) cutKey = node.isDelegation ? node.key : null;
+    const entry = copyNode(node, occluded, add, sign, signers.zsk);
+    if (entry !== null && !(nsec3 && n3opts.optOut && entry.insecure)) {
+      if (!nsec3 && entry.types.length === 0) continue; // NSEC: empty non-terminals have no record
+      entries.push({ name: node.name, key: node.key, types: entry.types });
+    }
+  }
+
+  const apex = entries.find((e) => e.key === originKey);
+  if (apex === undefined) throw new DnssecError('GDNS_ERR_DNSSEC_ZONE', 'the apex is missing from the denial chain');
+  const dnskey: RRsetToSign = { name: origin, type: RRType.DNSKEY, ttl: opts.dnskeyTtl ?? 3600, rdata: canonicalOrder(signers.published.map(dnskeyRdata)) };
+  add(originKey, dnskey);
+  sign(dnskey, originKey, signers.ksk);
+  apex.types.push(RRType.DNSKEY);
+  let chain: ChainRecord[];
+  if (nsec3) {
+    const param: RRsetToSign = { name: origin, type: RRType.NSEC3PARAM, ttl: 0, rdata: [nsec3ParamRdata(n3opts)] };
+    add(originKey, param);
+    sign(param, originKey, signers.zsk);
+    apex.types.push(RRType.NSEC3PARAM);
+    chain = nsec3Chain(entries, origin, originKey, n3opts);
+  } else {
+    chain = nsecChain(entries);
+  }
+  const type = nsec3 ? RRType.NSEC3 : RRType.NSEC;
+  for (const r of chain) {
+    const set: RRsetToSign = { name: r.name, type, ttl: denialTtl, rdata: [r.rdata] };
+    add(r.key, set);
+    sign(set, r.key, signers.zsk);
+  }
+  return out.finish();
+}
+
+function canonicalOrder(rdata: Uint8Array[]): Uint8Array[] {
+  return rdata.sort((a, b) => {
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+    return a.length - b.length;
+  });
+}
+
+/**
+ * Copies one node's records into the new zone and signs what is authoritative there. Returns the
+ * chain entry's types (RRSIG included when something was signed; `insecure` for a delegation
+ * without DS), or null when the node does not belong in the chain (below a cut, or left empty).
+ */
+function copyNode(
+  node: ZoneNode, occluded: boolean,
+  add: (key: string, set: RRsetToSign) => void,
+  sign: (set: RRsetToSign, key: string, by: readonly DnssecKey[]) => void,
+  zsk: readonly DnssecKey[],
+): { types: number[]; insecure: boolean } | null {
+  const types: number[] = [];
+  let signed = false;
+  const deleg = node.isDelegation;
+  for (let i = 0; i < node.nsets; i++) {
+    const set = node.transientAt(i);
+    if (MADE.has(set.type)) continue;
+    add(node.key, set);
+    // at a cut only NS and DS are the parent's (RFC 4035 §2.3): glue there stays out of the bitmap
+    if (!deleg || set.type === RRType.NS || set.type === RRType.DS) types.push(set.type);
+    if (occluded || (deleg && set.type !== RRType.DS)) continue;
+    sign({ name: node.name, type: set.type, ttl: set.ttl, rdata: set.rdata }, node.key, zsk);
+    signed = true;
+  }
+  if (occluded) return null;
+  if (types.length === 0 && !node.isEmptyNonTerminal && !node.isApex) return null;
+  if (signed) types.push(RRType.RRSIG);
+  return { types, insecure: deleg && !types.includes(RRType.DS) };
+}
