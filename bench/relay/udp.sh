@@ -19,6 +19,7 @@ relay:
     quic: { servers: ["127.0.0.1:$QS"] }
 YAML
 taskset -c 0 node "$ROOT/bench/relay/.build/bench/relay/relay-main.js" relay --config "$WORK/relay.yaml" --no-access-log --log-level warn >"$WORK/relay.log" 2>&1 & GP=$!
+sleep 1; kill -0 $GP 2>/dev/null || { echo "relay did not start:" >&2; cat "$WORK/relay.log" >&2; exit 1; }
 cat > "$WORK/nginx.conf" <<NGX
 load_module /usr/lib/nginx/modules/ngx_stream_module.so;
 worker_processes 1; pid $WORK/nginx.pid; error_log $WORK/nginx-error.log warn;
@@ -26,7 +27,8 @@ events { worker_connections 4096; }
 stream { server { listen 127.0.0.1:$N udp; proxy_pass 127.0.0.1:$B; proxy_responses 1; proxy_timeout 10s; } }
 NGX
 taskset -c 0 nginx -p "$WORK" -c "$WORK/nginx.conf"; sleep 1; NP=$(cat "$WORK/nginx.pid")
-trap 'kill $GP 2>/dev/null; kill $NP 2>/dev/null; kill ${SP:-} 2>/dev/null; true' EXIT
+cleanup() { for p in ${GP:-} ${NP:-} ${SP:-}; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
 echo "geodesic: $(taskset -c 1 node "$ROOT/bench/relay/udp-pps.mjs" --port $G --pid $GP --backend-port $B --seconds "$SECS")"
 echo "nginx:    $(taskset -c 1 node "$ROOT/bench/relay/udp-pps.mjs" --port $N --pid $(pgrep -P "$NP" | head -1) --backend-port $B --seconds "$SECS")"
 if command -v gtlsserver >/dev/null; then

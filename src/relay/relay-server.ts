@@ -181,7 +181,8 @@ export class RelayServer implements ListenerHost {
     const all = [...this.listeners.values()];
     for (const l of all) l.stopAccepting();
     const deadline = Date.now() + (o?.drainTimeoutMs ?? this.opts.drainTimeoutMs);
-    while (all.some((l) => l.openCount > 0) && Date.now() < deadline) {
+    // UDP sessions have no FIN to wait for: only TCP connections are drained.
+    while (all.some((l) => l.opts.protocol === 'tcp' && l.openCount > 0) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
     }
     for (const l of all) l.destroyAll('shutdown');
