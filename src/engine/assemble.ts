@@ -1,9 +1,13 @@
 import type { MessageWriter } from '../wire/index.js';
 import type { QueryContext, Section } from './context.js';
 import { responseFlags } from './classify.js';
+import { EcsOption } from './ecs-option.js';
 
 /** Size of the OPT record we add: root owner, type, class, TTL, RDLENGTH (no options). */
 const OPT_SIZE = 11;
+
+/** The ECS option of the response being assembled (synchronous: one response at a time). */
+const ecsOption = new EcsOption();
 
 /** The EDNS buffer size we announce (RFC 9715). */
 export const ANNOUNCED_UDP_SIZE = 1232;
@@ -14,10 +18,11 @@ export const ANNOUNCED_UDP_SIZE = 1232;
  */
 export function assemble(ctx: QueryContext, w: MessageWriter, withQuestion: boolean): Uint8Array {
   const q = ctx.query;
+  const options = ecsOption.of(ctx);
   w.reset(ctx.maxSize);
   w.header(q.id, 0);
   if (withQuestion) w.question(q.qname, q.qtype, q.qclass);
-  if (ctx.edns) w.reserve(OPT_SIZE);
+  if (ctx.edns) w.reserve(OPT_SIZE + (options === undefined ? 0 : 4 + options[0]!.data.length));
   if (writeSection(w, 1, ctx.answer, ctx.answer.length) && writeSection(w, 2, ctx.authority, ctx.authority.length)) {
     if (!writeSection(w, 3, ctx.additional, ctx.requiredGlue)) ctx.tc = true;
   } else {
@@ -25,7 +30,7 @@ export function assemble(ctx: QueryContext, w: MessageWriter, withQuestion: bool
   }
   w.setFlags(responseFlags(ctx));
   if (ctx.edns) {
-    w.opt({ udpSize: ANNOUNCED_UDP_SIZE, extRcode: ctx.rcode >> 4, version: 0, do: ctx.dnssecOk });
+    w.opt({ udpSize: ANNOUNCED_UDP_SIZE, extRcode: ctx.rcode >> 4, version: 0, do: ctx.dnssecOk, options });
   }
   return w.finish();
 }

@@ -43,11 +43,14 @@ export interface QueryContext {
   requiredGlue: number;
   /** The answer depends only on the question and the zone data: it may be reused from the cache. */
   cacheable: boolean;
+  /** ECS scope prefix of the response (RFC 7871): the prefix that decided the answer (0: not tailored). */
+  ecsScope: number;
 }
 
 export function newContext(query: Query, client: ClientInfo, zones: ZoneSet): QueryContext {
   return {
     query, client, zones, aa: false, tc: false, rcode: 0, edns: false, dnssecOk: false, maxSize: 512,
     zone: undefined, answer: [], authority: [], additional: [], requiredGlue: 0, cacheable: true,
+    ecsScope: 0,
   };
 }

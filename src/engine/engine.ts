@@ -9,6 +9,7 @@ import type { ClientInfo, QueryContext } from './context.js';
 import { runPipeline } from './pipeline.js';
 import type { PipelineOptions } from './pipeline.js';
 import { publishQuery } from './events.js';
+import type { GeoStage } from './geo-stage.js';
 
 export interface EngineOptions {
   /** Largest UDP response, whatever the client offers. Default 1232. */
@@ -23,6 +24,8 @@ export interface EngineOptions {
   transfers?: boolean;
   /** Encoded answers kept (default 100,000; 0 turns the cache off). */
   cacheSize?: number;
+  /** GeoIP and LUA records (GeoStage.create); LUA records are answered when it has them enabled. */
+  geo?: GeoStage;
 }
 
 /** `answer()` returned this: the message goes to a registered handler (see EngineOptions). */
@@ -38,6 +41,7 @@ export class Engine {
   private readonly opts: PipelineOptions;
   private readonly cache: AnswerCache | null;
   private zoneSet: ZoneSet = new ZoneSet([]);
+  private readonly geo: GeoStage | null;
   /** Response rate limiting token of the last answer: answers with equal tokens share an RRL bucket. */
   rrlToken = 0;
   /** The last answer depends only on the question and the zones (a static answer that may be cached,
@@ -53,6 +57,15 @@ export class Engine {
       },
       serve: { serveLua: options.serveLua ?? false, serveAlias: options.serveAlias ?? false },
     };
+    const geo = options.geo;
+    this.geo = geo ?? null;
+    if (geo !== undefined) {
+      geo.attach(() => this.zoneSet);
+      if (geo.luaEnabled) {
+        this.opts.serve.serveLua = true;
+        this.opts.serve.lua = (ctx, zone, node, owner, qtype, set) => geo.answer(ctx, zone, node, owner, qtype, set);
+      }
+    }
     const size = options.cacheSize ?? 100_000;
     this.cache = size > 0 ? new AnswerCache(size) : null;
   }
@@ -70,6 +83,7 @@ export class Engine {
   setZones(zones: ZoneSet): void {
     this.zoneSet = zones;
     this.cache?.clear();
+    this.geo?.clear();
   }
 
   /**

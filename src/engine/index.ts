@@ -4,3 +4,5 @@ export type { ClientInfo, QueryContext } from './context.js';
 export { queryChannel } from './events.js';
 export type { QueryEvent } from './events.js';
 export { transferMessages } from './transfer.js';
+export { GeoStage, luaErrorChannel } from './geo-stage.js';
+export type { GeoStageOptions, LuaErrorEvent } from './geo-stage.js';

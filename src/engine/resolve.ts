@@ -103,6 +103,11 @@ function answerNode(ctx: QueryContext, zone: Zone, node: ZoneNode, owner: Name, 
   opts: ServeOptions): Step {
   if (qtype === RRType.ANY) return answerAny(ctx, zone, node, owner, opts);
   if (qtype === RRType.RRSIG) return answerRrsig(ctx, zone, node, owner);
+  const lua = opts.lua !== undefined && qtype !== RRType.LUA ? node.get(RRType.LUA) : undefined;
+  if (lua !== undefined) {
+    const step = opts.lua!(ctx, zone, node, owner, qtype, lua);
+    if (step !== undefined) return step;
+  }
   const set = servable(qtype, opts) ? node.get(qtype) : undefined;
   if (set !== undefined) {
     push(ctx, ctx.answer, owner, set, node);
