@@ -24,10 +24,13 @@ export class ByteSlab {
     this.buf = next;
   }
   push(b: Uint8Array): number {
-    this.reserve(b.length);
+    const n = b.length;
+    this.reserve(n);
     const off = this.used;
-    this.buf.set(b, off);
-    this.used += b.length;
+    const buf = this.buf;
+    if (n <= 32) for (let i = 0; i < n; i++) buf[off + i] = b[i]!; // cheaper than set() for short rdata
+    else buf.set(b, off);
+    this.used = off + n;
     return off;
   }
 }
