@@ -17,6 +17,9 @@ async function main(argv: string[]): Promise<number> {
   const jsonOut = argv.includes('--json') ? argv[argv.indexOf('--json') + 1] : undefined;
   const corpus = loadCorpus(join(FIXTURES, 'queries.txt')).filter((q) => !argv.includes('--grep') || q.text.includes(grep ?? ''));
   const work = mkdtempSync(join(tmpdir(), 'geodesic-diff-report-'));
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGPIPE'] as const) {
+    process.once(sig, () => { rmSync(work, { recursive: true, force: true }); process.exit(130); });
+  }
   const servers: RunningServer[] = [];
   try {
     servers.push(...(await startDiffServers(work, FIXTURES, { geodesic: !peersOnly })).servers);
