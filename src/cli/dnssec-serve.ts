@@ -1,0 +1,32 @@
+import { nameToText } from '../wire/index.js';
+import type { Zone } from '../zone/index.js';
+import { DEFAULT_VALIDITY, keysOf, readZoneKeys, signOptionsOf, signZone } from '../dnssec/index.js';
+
+/** What `geodesic serve` needs to sign zones from a keys folder (config `dnssec.keys`). */
+export interface DnssecServeOptions {
+  /** The keys folder (`geodesic dnssec enable ZONE --keys DIR` writes it). */
+  keysDir: string;
+  /** Injected clock, seconds since the epoch (tests). */
+  now?: () => number;
+}
+
+/**
+ * The zone as Geodesic serves it: signed with the keys folder's keys when its key file is enabled,
+ * else unchanged. Call after each load or reload, before the snapshot is swapped in.
+ */
+export function signLoadedZone(zone: Zone, opts: DnssecServeOptions): Zone {
+  const file = readZoneKeys(opts.keysDir, nameToText(zone.origin));
+  if (file === null || !file.enabled || file.keys.length === 0) return zone;
+  return signZone(zone, keysOf(file), signOptionsOf(file, opts.now?.()));
+}
+
+/**
+ * Milliseconds until a zone signed now should be signed again: when a quarter of the validity is left
+ * (a 14-day validity is refreshed after 10.5 days), at most 2^31-1 ms (setTimeout's limit).
+ */
+export function resignDelayMs(zone: Zone, opts: DnssecServeOptions): number | null {
+  const file = readZoneKeys(opts.keysDir, nameToText(zone.origin));
+  if (file === null || !file.enabled) return null;
+  const validity = file.validity ?? DEFAULT_VALIDITY;
+  return Math.min(2 ** 31 - 1, Math.floor(validity * 0.75) * 1000);
+}
