@@ -10,7 +10,7 @@ import type { Backend } from '../fixtures/relay/backends.js';
 import { rawBackend, sleep, tlsBackend, tlsGreeting } from '../fixtures/relay/backends.js';
 import { makeCert } from '../fixtures/relay/hello.js';
 
-const CLI = ['--import', 'tsx', join(import.meta.dirname, '../fixtures/relay/cli.ts')];
+const CLI = ['--import', 'tsx', join(import.meta.dirname, '../../src/cli/main.ts')];
 
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
