@@ -121,6 +121,13 @@ export class Engine {
         return n;
       }
     }
+    if (this.geo !== null && q.qdcount === 1 && q.ancount === 0 && q.nscount === 0 && q.qclass === 1 && q.tsigOffset < 0) {
+      const n = this.geo.lookupEncoded(req, q, client, variant, out, at, room);
+      if (n > 0) {
+        this.rrlToken = questionHash(req, 12, qlen, q.qtype, 0);
+        return n;
+      }
+    }
     const ctx = newContext(q, client, this.zoneSet);
     let verdict: Verdict;
     try {
@@ -131,6 +138,7 @@ export class Engine {
     if (verdict === Verdict.Handoff) return HANDOFF;
     const bytes = assemble(ctx, this.writer, q.qdcount === 1);
     this.rrlToken = rrlToken(ctx, req, qlen);
+    if (this.geo !== null && q.tsigOffset < 0) this.geo.storeEncoded(ctx, req, variant, bytes);
     if (cacheable && ctx.cacheable) {
       this.cache!.store(req, 12, qlen, q.qtype, variant, bytes, this.rrlToken);
       this.lastCacheable = true;

@@ -76,6 +76,12 @@ test('pickclosest from ECS; scope = the GeoIP network, capped at the source pref
     assert.deepEqual(answers(m), ['www.example. 300 IN A 81.2.69.160']);
     assert.equal(scope(m), 27);
   }
+  // From the encoded answer: the ECS option carries this query's address.
+  const other = ask(e, 'www.example.', 'A', ['81.2.69.170', 32]);
+  assert.deepEqual(answers(other), ['www.example. 300 IN A 81.2.69.160']);
+  const o = other.edns!.options.find((x) => x.code === EdnsOptionCode.CLIENT_SUBNET)!;
+  assert.deepEqual([...decodeClientSubnet(o.data).address], [81, 2, 69, 170]);
+  assert.equal(other.id, 7);
   const se = ask(e, 'www.example.', 'A', ['89.160.20.112', 32]);
   assert.deepEqual(answers(se), ['www.example. 300 IN A 89.160.20.112']);
   assert.equal(scope(se), 28);

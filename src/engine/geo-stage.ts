@@ -4,9 +4,11 @@ import type { Choice, GeoIpOptions, LuaHost, LuaInputs, LuaOutcome, Random } fro
 import {
   RRType, Rcode, ROOT, nameFromText, rdataFromText, rdataToText, tokenize, typeToText, nameToText,
 } from '../wire/index.js';
-import type { Name } from '../wire/index.js';
+import type { Name, Query } from '../wire/index.js';
 import type { RRset, Zone, ZoneNode, ZoneSet } from '../zone/index.js';
-import type { QueryContext } from './context.js';
+import type { ClientInfo, QueryContext } from './context.js';
+import { GeoQuestions, geoVariant, patchInto } from './geo-answers.js';
+import type { EncodedAnswers } from './geo-answers.js';
 
 /** Published when a LUA record fails (script error, budget, bad content); its name answers SERVFAIL. */
 export const luaErrorChannel = channel('gdns:geo:lua-error');
@@ -42,6 +44,17 @@ interface GeoValue {
   /** pickrandomsample: how many of sample's records each answer gets (0: not a sample). */
   sampleN: number;
   error: boolean;
+  /** Encoded responses, once assembled (not for samples, chains or errors). */
+  encoded: EncodedAnswers | null;
+}
+
+/** The geo answer of the query being resolved, for storeEncoded. */
+interface LastAnswer {
+  ctx: QueryContext;
+  record: object;
+  type: number;
+  value: GeoValue;
+  alt: number;
 }
 
 type Step = { follow: Name } | null;
@@ -59,6 +72,10 @@ export class GeoStage {
   private readonly zoneIds = new WeakMap<Zone, number>();
   private zoneCount = 0;
   private readonly contentCache = new Map<string, Uint8Array>();
+  private readonly questions = new GeoQuestions();
+  private last: LastAnswer | null = null;
+  /** A pick already drawn by lookupEncoded for the query the pipeline now answers (-1: none). */
+  private forced = -1;
   private zones: () => ZoneSet = () => { throw new Error('GeoStage not attached to an engine'); };
 
   private constructor(geoip: GeoIp, private readonly vm: LuaVm | null, cacheSize: number,
@@ -96,6 +113,7 @@ export class GeoStage {
   /** Zones or GeoIP files changed: every cached answer goes. */
   clear(): void {
     this.cache.clear();
+    this.questions.clear();
   }
 
   close(): void {
@@ -123,6 +141,7 @@ export class GeoStage {
     const sourcePrefix = ecs !== null ? ecs.sourcePrefix : address.length * 8;
     let value = this.cache.lookup(lua, owner, type, address, sourcePrefix);
     if (value === undefined) {
+      this.forced = -1;
       const codes: string[] = [];
       for (const r of lua.rdata) if (this.parse(r).type === type) codes.push(this.parse(r).code);
       const outcome = evaluateLua(this.vm, codes, this.inputs(ctx, zone, node, owner, type), this.geoip);
@@ -138,11 +157,65 @@ export class GeoStage {
     }
     const set = this.pick(value);
     ctx.answer.push({ owner, set, sigs: undefined });
+    this.last = { ctx, record: lua, type, value, alt: value.sampleN > 0 || type !== qtype ? -1 : value.sets.indexOf(set) };
     if (type === RRType.CNAME && qtype !== RRType.CNAME) {
       const target = set.rdata[0];
       return target === undefined ? null : { follow: target };
     }
     return null;
+  }
+
+  /**
+   * Answers a query whose question was answered by one LUA RRset alone before, from the encoded
+   * response of the same geo value (same GeoIP record, rule outcomes...). Returns the length written
+   * to out[at...], or 0 (then the pipeline answers).
+   */
+  lookupEncoded(req: Uint8Array, q: Query, client: ClientInfo, variant: number, out: Uint8Array, at: number,
+    room: number): number {
+    this.forced = -1;
+    const gv = geoVariant(variant, q);
+    const question = this.questions.find(req, q, gv);
+    if (question === undefined) return 0;
+    const ecs = q.ecs;
+    const address = ecs !== null ? ecs.address : client.address;
+    const value = this.cache.lookup(question.record, q.qname, question.type, address,
+      ecs !== null ? ecs.sourcePrefix : address.length * 8);
+    const list = value?.encoded?.get(gv);
+    if (list === undefined) return 0;
+    const alt = list.length === 1 ? 0 : this.pickIndex(value!);
+    const b = list[alt];
+    if (b !== undefined) return patchInto(b, req, q, this.cache.scope, out, at, room);
+    this.forced = alt; // the pipeline answers with this pick, and stores it
+    return 0;
+  }
+
+  /** After assembly: keeps the encoded response when the query's geo answer was the whole response. */
+  storeEncoded(ctx: QueryContext, req: Uint8Array, variant: number, bytes: Uint8Array): void {
+    const last = this.last;
+    this.last = null;
+    if (last === null || last.ctx !== ctx || last.alt < 0 || ctx.rcode !== Rcode.NOERROR || ctx.tc ||
+      ctx.answer.length !== 1 || ctx.authority.length !== 0 || ctx.additional.length !== 0) return;
+    const q = ctx.query;
+    if (q.ecs !== null && !ctx.edns) return;
+    const gv = geoVariant(variant, q);
+    const v = last.value;
+    v.encoded ??= new Map();
+    let list = v.encoded.get(gv);
+    if (list === undefined) {
+      list = new Array<Uint8Array | undefined>(v.sets.length);
+      v.encoded.set(gv, list);
+    }
+    list[last.alt] = bytes.slice();
+    this.questions.add(req, q, gv, last.record, last.type);
+  }
+
+  private pickIndex(v: GeoValue): number {
+    const cum = v.cumulative;
+    if (cum === null) return this.random(v.sets.length);
+    const r = this.random(cum[cum.length - 1]!);
+    let i = 0;
+    while (r >= cum[i]!) i++;
+    return i;
   }
 
   private pick(v: GeoValue): Pick<RRset, 'type' | 'ttl' | 'rdata'> {
@@ -155,13 +228,10 @@ export class GeoStage {
       }
       return { type: sets[0]!.type, ttl: sets[0]!.ttl, rdata: all.slice(0, v.sampleN) };
     }
+    const forced = this.forced;
+    this.forced = -1;
     if (sets.length === 1) return sets[0]!;
-    const cum = v.cumulative;
-    if (cum === null) return sets[this.random(sets.length)]!;
-    const r = this.random(cum[cum.length - 1]!);
-    let i = 0;
-    while (r >= cum[i]!) i++;
-    return sets[i]!;
+    return sets[forced >= 0 && forced < sets.length ? forced : this.pickIndex(v)]!;
   }
 
   private inputs(ctx: QueryContext, zone: Zone, node: ZoneNode, owner: Name, type: number): LuaInputs {
@@ -183,18 +253,18 @@ export class GeoStage {
       if (luaErrorChannel.hasSubscribers) {
         luaErrorChannel.publish({ qname: nameToText(owner), qtype: typeToText(type), records: codes, code, message } satisfies LuaErrorEvent);
       }
-      return { sets: [], cumulative: null, sampleN: 0, error: true };
+      return { sets: [], cumulative: null, sampleN: 0, error: true, encoded: null };
     };
     if (o.error !== null) return fail(o.error.code, o.error.message);
     try {
       const set = (contents: string[]): Pick<RRset, 'type' | 'ttl' | 'rdata'> => ({ type, ttl, rdata: contents.map((c) => this.rdata(type, c)) });
       const c: Choice | null = o.choice;
-      if (c === null) return { sets: [set(o.contents)], cumulative: null, sampleN: 0, error: false };
-      if (c.kind === 'sample') return { sets: [set(c.items)], cumulative: null, sampleN: Math.min(c.n, c.items.length), error: false };
-      if (c.kind === 'one') return { sets: c.items.map((i) => set([i])), cumulative: null, sampleN: 0, error: false };
+      if (c === null) return { sets: [set(o.contents)], cumulative: null, sampleN: 0, error: false, encoded: null };
+      if (c.kind === 'sample') return { sets: [set(c.items)], cumulative: null, sampleN: Math.min(c.n, c.items.length), error: false, encoded: null };
+      if (c.kind === 'one') return { sets: c.items.map((i) => set([i])), cumulative: null, sampleN: 0, error: false, encoded: null };
       let sum = 0;
       const cumulative = c.items.map(([w]) => (sum += w));
-      return { sets: c.items.map(([, i]) => set([i])), cumulative, sampleN: 0, error: false };
+      return { sets: c.items.map(([, i]) => set([i])), cumulative, sampleN: 0, error: false, encoded: null };
     } catch (err) {
       return fail('GDNS_ERR_LUA_RESULT', (err as Error).message);
     }
