@@ -12,7 +12,7 @@ import type { Zone } from './zone.js';
 /** Parses master-file text into records (tests, imports). For big files use parseZone (streaming). */
 export function parseZoneText(text: string, opts: ParseOptions): Rr[] {
   const out: Rr[] = [];
-  parseZone(text, { ...opts, keysOnly: false }, (_key, name, type, ttl, rdata) => out.push({ name: name!, type, class: RRClass.IN, ttl, rdata }));
+  parseZone(text, { ...opts, keysOnly: false }, (_owner, name, type, ttl, rdata) => out.push({ name: name!, type, class: RRClass.IN, ttl, rdata }));
   return out;
 }
 
@@ -32,7 +32,7 @@ export interface CompileResult { zone: Zone | null; diagnostics: Diagnostic[] }
 export function compileZoneText(text: string, opts: ParseOptions): CompileResult {
   const b = new ZoneBuilder(opts.origin, opts.file ?? null);
   try {
-    parseZone(text, { ...opts, keysOnly: true }, (key, _name, type, ttl, rdata, file, line) => b.addKey(key, type, ttl, rdata, file, line),
+    parseZone(text, { ...opts, keysOnly: true }, (owner, _name, type, ttl, rdata, file, line) => b.addOwner(owner, type, ttl, rdata, file, line),
       (d) => b.diagnostics.push(d));
   } catch (err) {
     if (!(err instanceof ZoneFileError)) throw err;
@@ -66,7 +66,7 @@ export function loadZoneFile(path: string, opts: { origin?: Name; defaultTtl?: n
   const origin = opts.origin ?? originOfFile(path, text);
   const b = new ZoneBuilder(origin, path);
   parseZone(text, { origin, file: path, defaultTtl: opts.defaultTtl, keysOnly: true },
-    (key, _name, type, ttl, rdata, file, line) => b.addKey(key, type, ttl, rdata, file, line), (d) => b.diagnostics.push(d));
+    (owner, _name, type, ttl, rdata, file, line) => b.addOwner(owner, type, ttl, rdata, file, line), (d) => b.diagnostics.push(d));
   const zone = b.finish();
   const diags = checkZone(zone);
   if (diags.some((d) => d.severity === 'error')) throw new ZoneCheckError(nameToText(origin), diags);

@@ -36,8 +36,20 @@ export class PlainKeyMaker {
 
   /** The key, or null when the text needs the full name parser. */
   key(text: string): string | null {
+    const n = this.write(text);
+    return n < 0 ? null : ascii.decode(this.buf.subarray(0, n));
+  }
+
+  /** The key as bytes (a fresh copy), or null when the text needs the full name parser. */
+  bytes(text: string): Uint8Array | null {
+    const n = this.write(text);
+    return n < 0 ? null : this.buf.slice(0, n);
+  }
+
+  /** Writes the key bytes into the scratch buffer; returns their length, -1 if the text is not plain. */
+  private write(text: string): number {
     const n = text.length;
-    if (n === 0 || n > 254) return null;
+    if (n === 0 || n > 254) return -1;
     const buf = this.buf;
     let w = 0;
     let lenAt = 0;
@@ -46,22 +58,22 @@ export class PlainKeyMaker {
       let c = text.charCodeAt(i);
       if (c === 46) {
         const len = w - lenAt - 1;
-        if (len === 0 || len > 63) return null;
+        if (len === 0 || len > 63) return -1;
         buf[lenAt] = len;
         lenAt = w++;
-        if (i === n - 1) { buf[lenAt] = 0; return ascii.decode(buf.subarray(0, w)); }
+        if (i === n - 1) { buf[lenAt] = 0; return w; }
         continue;
       }
-      if (c <= 32 || c >= 127 || c === 92 || c === 64 || c === 40 || c === 41 || c === 59 || c === 34) return null;
+      if (c <= 32 || c >= 127 || c === 92 || c === 64 || c === 40 || c === 41 || c === 59 || c === 34) return -1;
       if (c >= 65 && c <= 90) c += 32;
-      if (w >= 255) return null;
+      if (w >= 255) return -1;
       buf[w++] = c;
     }
     const len = w - lenAt - 1;
-    if (len === 0 || len > 63 || w + this.origin.length > 255) return null;
+    if (len === 0 || len > 63 || w + this.origin.length > 255) return -1;
     buf[lenAt] = len;
     buf.set(this.origin, w);
-    return ascii.decode(buf.subarray(0, w + this.origin.length));
+    return w + this.origin.length;
   }
 }
 
@@ -78,4 +90,15 @@ export function keyToName(key: string): Name {
   const out = new Uint8Array(key.length);
   for (let i = 0; i < key.length; i++) out[i] = key.charCodeAt(i);
   return out;
+}
+
+/** `name` (lower-cased wire bytes) is `ancestor` (same form) or below it. */
+export function isBelowBytes(name: Uint8Array, ancestor: Uint8Array): boolean {
+  const diff = name.length - ancestor.length;
+  if (diff < 0) return false;
+  let p = 0;
+  while (p < diff) p += name[p]! + 1;
+  if (p !== diff) return false;
+  for (let i = 0; i < ancestor.length; i++) if (name[diff + i] !== ancestor[i]) return false;
+  return true;
 }

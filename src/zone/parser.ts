@@ -1,14 +1,14 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import {
-  RRClass, RRType, WireError, classFromText, classToText, isClassText, nameFromText, nameToText, rdataFromText, soaMinimum, typeFromText,
+  RRClass, RRType, WireError, classFromText, classToText, isClassText, nameFromText, nameLower, nameToText, rdataFromText, soaMinimum, typeFromText,
 } from '../wire/index.js';
 import type { Name } from '../wire/index.js';
 import { ZoneFileError, type Diagnostic } from './errors.js';
 import { ZoneLexer, type ZoneEntry, type ZoneToken } from './lexer.js';
 import { parseTtl } from './ttl.js';
 import { generateTokens, parseGenerateRange } from './generate.js';
-import { PlainKeyMaker, isBelowKey, keyOf, keyToName } from './name-key.js';
+import { PlainKeyMaker, isBelowBytes, keyOf } from './name-key.js';
 
 export interface ParseOptions {
   origin: Name;            // the zone's origin: records outside it are refused
@@ -19,15 +19,15 @@ export interface ParseOptions {
 }
 
 /**
- * Receives each record as parsed: the owner's key (nameKey: lower-cased wire bytes) and, unless
- * `keysOnly`, the owner as written. Called once per record, in file order.
+ * Receives each record as parsed: the owner as lower-cased wire bytes (nameKey as bytes; do not keep
+ * or change it) and, unless `keysOnly`, the owner as written. Called once per record, in file order.
  */
-export type RecordSink = (key: string, name: Name | null, type: number, ttl: number, rdata: Uint8Array,
+export type RecordSink = (owner: Uint8Array, name: Name | null, type: number, ttl: number, rdata: Uint8Array,
   file: string, line: number) => void;
 
 const MAX_INCLUDE_DEPTH = 16;
 
-interface State { origin: Name; originKey: string; lastKey: string | null; lastOwner: Name | null; lastOwnerText: string }
+interface State { origin: Name; originKey: string; lastKey: Uint8Array | null; lastOwner: Name | null; lastOwnerText: string }
 
 /** Streaming master-file parser: state of one file and its $INCLUDEs. */
 class ZoneParser {
@@ -35,7 +35,7 @@ class ZoneParser {
   private lastTtl: number | undefined;
   private readonly includeRoot: string | undefined;
   private readonly keysOnly: boolean;
-  private readonly zoneKey: string;
+  private readonly zoneBytes: Uint8Array;
   private readonly keys = new PlainKeyMaker();
   private keyOrigin = '';
   private readonly types = new Map<string, number>();
@@ -44,7 +44,7 @@ class ZoneParser {
     private readonly warn: (d: Diagnostic) => void) {
     this.defaultTtl = opts.defaultTtl;
     this.keysOnly = opts.keysOnly === true;
-    this.zoneKey = keyOf(opts.origin);
+    this.zoneBytes = nameLower(opts.origin);
     this.includeRoot = opts.includeRoot ?? (opts.file !== undefined ? dirname(resolve(opts.file)) : undefined);
   }
 
@@ -208,14 +208,14 @@ class ZoneParser {
   /** Reads the owner token into st.lastKey / st.lastOwner (the name only when the sink wants names). */
   private owner(t: ZoneToken, st: State, file: string): void {
     if (this.keyOrigin !== st.originKey) { this.keys.setOrigin(st.originKey); this.keyOrigin = st.originKey; }
-    let key = this.keysOnly && !t.quoted ? this.keys.key(t.text) : null;
+    let key = this.keysOnly && !t.quoted ? this.keys.bytes(t.text) : null;
     let name: Name | null = null;
     if (key === null) {
       name = this.name(t, st.origin, file);
-      key = keyOf(name);
+      key = nameLower(name);
     }
-    if (!isBelowKey(key, this.zoneKey)) {
-      this.fail(file, t, `${nameToText(name ?? keyToName(key))} is outside the zone ${nameToText(this.opts.origin)}`);
+    if (!isBelowBytes(key, this.zoneBytes)) {
+      this.fail(file, t, `${nameToText(key)} is outside the zone ${nameToText(this.opts.origin)}`);
     }
     st.lastKey = key;
     st.lastOwner = this.keysOnly ? null : name;

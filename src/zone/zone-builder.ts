@@ -1,4 +1,4 @@
-import { RRType, nameToText, rdataCanonical, rrsigTypeCovered, typeToText } from '../wire/index.js';
+import { RRType, nameLower, nameToText, rdataCanonical, rrsigTypeCovered, typeToText } from '../wire/index.js';
 import { isBelowKey, keyOf, keyToName } from './name-key.js';
 import type { Name } from '../wire/index.js';
 import { ZoneCheckError, type Diagnostic } from './errors.js';
@@ -26,8 +26,12 @@ export class ZoneBuilder {
   private readonly byOrd: ZoneNode[] = [];
   private readonly files: string[] = [];
   private n = 0;
-  private lastKey = '';
-  private lastNode: ZoneNode | undefined;
+  /** Owners are staged as bytes, one run per change of owner; nodes and the Map are made in finish(). */
+  private readonly owners = new ByteSlab();
+  private runs = 0;
+  private runStart = new Uint32Array(1024);
+  private runLen = new Uint16Array(1024);
+  private runFirst = new Int32Array(1024);
   private ord = new Int32Array(1024);
   private type = new Uint16Array(1024);
   private ttl = new Uint32Array(1024);
@@ -41,36 +45,76 @@ export class ZoneBuilder {
     this.originKey = keyOf(origin);
   }
 
-  /** Adds one record. Owners outside the origin are refused (error diagnostic, record dropped). */
+  /** Adds one record. Owners outside the origin are refused when finishing (ZoneCheckError). */
   add(name: Name, type: number, ttl: number, rdata: Uint8Array, file?: string, line = 0): void {
-    this.addKey(keyOf(name), type, ttl, rdata, file, line);
+    this.addOwner(nameLower(name), type, ttl, rdata, file, line);
   }
 
   /** Adds one record by owner key (nameKey of the owner). */
   addKey(key: string, type: number, ttl: number, rdata: Uint8Array, file?: string, line = 0): void {
-    let node = key === this.lastKey ? this.lastNode : this.nodes.get(key);
-    if (node === undefined) {
-      if (!isBelowKey(key, this.originKey)) {
-        const text = nameToText(keyToName(key));
-        this.diagnostics.push({ severity: 'error', file, line, name: text, type: typeToText(type),
-          message: `${text} is outside the zone ${nameToText(this.origin)}` });
-        return;
-      }
-      node = new ZoneNode(key, this.byOrd.length);
-      this.nodes.set(key, node);
-      this.byOrd.push(node);
-    }
-    this.lastKey = key;
-    this.lastNode = node;
+    this.addOwner(keyToName(key), type, ttl, rdata, file, line);
+  }
+
+  /**
+   * Adds one record by owner bytes: the owner's lower-cased wire form (copied, so a scratch buffer may
+   * be passed). The fast path of loading: no string and no Map operation per record.
+   */
+  addOwner(owner: Uint8Array, type: number, ttl: number, rdata: Uint8Array, file?: string, line = 0): void {
     const i = this.n++;
     if (i >= this.ord.length) this.growColumns(i + 1);
-    this.ord[i] = node.ord;
+    if (!this.sameOwner(owner)) this.newRun(owner, i);
+    this.ord[i] = this.runs - 1;
     this.type[i] = type;
     this.ttl[i] = ttl;
     this.off[i] = this.slab.push(rdata);
     this.len[i] = rdata.length;
     this.line[i] = line;
     this.fileIx[i] = this.fileIndex(file);
+  }
+
+  private sameOwner(owner: Uint8Array): boolean {
+    const r = this.runs - 1;
+    if (r < 0 || this.runLen[r] !== owner.length) return false;
+    const b = this.owners.buf;
+    const start = this.runStart[r]!;
+    for (let k = 0; k < owner.length; k++) if (b[start + k] !== owner[k]) return false;
+    return true;
+  }
+
+  private newRun(owner: Uint8Array, first: number): void {
+    const r = this.runs++;
+    if (r >= this.runStart.length) {
+      this.runStart = grow(this.runStart, r + 1); this.runLen = grow(this.runLen, r + 1); this.runFirst = grow(this.runFirst, r + 1);
+    }
+    this.runStart[r] = this.owners.push(owner);
+    this.runLen[r] = owner.length;
+    this.runFirst[r] = first;
+  }
+
+  /** Turns owner runs into nodes (one Map pass, after parsing) and run numbers into node orders. */
+  private makeNodes(): void {
+    const runOrd = new Int32Array(this.runs);
+    const b = this.owners.buf;
+    for (let r = 0; r < this.runs; r++) {
+      const key = keyOf(b.subarray(this.runStart[r]!, this.runStart[r]! + this.runLen[r]!));
+      let node = this.nodes.get(key);
+      if (node === undefined) {
+        if (!isBelowKey(key, this.originKey)) {
+          const i = this.runFirst[r]!;
+          const text = nameToText(keyToName(key));
+          const fi = this.fileIx[i]!;
+          this.diagnostics.push({ severity: 'error', file: fi === 0xffff ? undefined : this.files[fi], line: this.line[i] || undefined,
+            name: text, type: typeToText(this.type[i]!), message: `${text} is outside the zone ${nameToText(this.origin)}` });
+          continue;
+        }
+        node = new ZoneNode(key, this.byOrd.length);
+        this.nodes.set(key, node);
+        this.byOrd.push(node);
+      }
+      runOrd[r] = node.ord;
+    }
+    if (this.diagnostics.some((d) => d.severity === 'error')) throw new ZoneCheckError(nameToText(this.origin), this.diagnostics);
+    for (let i = 0; i < this.n; i++) this.ord[i] = runOrd[this.ord[i]!]!;
   }
 
   private fileIndex(file: string | undefined): number {
@@ -95,6 +139,7 @@ export class ZoneBuilder {
 
   /** Builds the Zone. Throws ZoneCheckError when the apex has no SOA or a record was refused. */
   finish(): Zone {
+    this.makeNodes();
     const perm = this.byOwner();
     const out = new ByteSlab(this.slab.used + (2 + SET_HEADER) * this.n + 16); // never grows: RRsets keep out.buf
     const nodeCount = this.byOrd.length;
