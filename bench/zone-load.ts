@@ -37,6 +37,14 @@ async function generate(path: string, records: number): Promise<void> {
   await new Promise<void>((res) => out.end(() => res()));
 }
 
+/** Two full collections with turns of the event loop between (ArrayBuffer memory is freed after GC). */
+async function settle(gc: () => void): Promise<void> {
+  for (let i = 0; i < 2; i++) {
+    gc();
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 /** Child mode: load once, report JSON. */
 async function child(file: string): Promise<void> {
   const { loadZoneFile } = await import('../src/zone/index.js');
@@ -44,30 +52,44 @@ async function child(file: string): Promise<void> {
   gc();
   const base = process.memoryUsage();
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const zone = loadZoneFile(file);
   const ms = performance.now() - t0;
-  gc();
+  const c1 = process.cpuUsage(c0);
+  const cpuMs = (c1.user + c1.system) / 1000;
+  await settle(gc);
   const after = process.memoryUsage();
   let touched = 0;
   for (const s of zone.records()) touched += s.rdata.length + s.name.length; // a full walk, as AXFR does
-  gc();
+  await settle(gc);
   const warm = process.memoryUsage();
-  process.stdout.write(JSON.stringify({ ms, records: zone.recordCount, names: zone.nodeCount, touched,
+  process.stdout.write(JSON.stringify({ ms, cpuMs, records: zone.recordCount, names: zone.nodeCount, touched,
     heapMB: (after.heapUsed - base.heapUsed + after.arrayBuffers - base.arrayBuffers) / 2 ** 20,
     rssMB: after.rss / 2 ** 20, warmHeapMB: (warm.heapUsed - base.heapUsed + warm.arrayBuffers - base.arrayBuffers) / 2 ** 20,
     warmRssMB: warm.rss / 2 ** 20, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
 }
 
-function timed(cmd: string, args: string[]): { ms: number; maxRssMB: number; ok: boolean; out: string } {
+function timed(cmd: string, args: string[]): { ms: number; cpuMs: number; maxRssMB: number; ok: boolean; out: string } {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS=%M', cmd, ...args], { encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync('/usr/bin/time', ['-f', 'MAXRSS=%M CPU=%U+%S', cmd, ...args], { encoding: 'utf8', timeout: 600_000 });
   const ms = performance.now() - t0;
-  const m = /MAXRSS=(\d+)/.exec(r.stderr ?? '');
-  return { ms, maxRssMB: m ? Number(m[1]) / 1024 : NaN, ok: r.status === 0, out: (r.stdout ?? '') + (r.stderr ?? '') };
+  const m = /MAXRSS=(\d+) CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? '');
+  return { ms, cpuMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : NaN, maxRssMB: m ? Number(m[1]) / 1024 : NaN,
+    ok: r.status === 0, out: (r.stdout ?? '') + (r.stderr ?? '') };
+}
+
+/** utime + stime of a running process, from /proc (clock ticks of 10 ms). */
+function procCpuMs(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 /** knotd with a temporary config; time until the zone is loaded, RSS read from /proc then. */
-async function knot(file: string): Promise<{ ms: number; rssMB: number; ok: boolean }> {
+async function knot(file: string): Promise<{ ms: number; cpuMs: number; rssMB: number; ok: boolean }> {
   const kd = join(DIR, 'knot');
   rmSync(kd, { recursive: true, force: true });
   mkdirSync(kd, { recursive: true });
@@ -83,10 +105,11 @@ async function knot(file: string): Promise<{ ms: number; rssMB: number; ok: bool
     const done = (ok: boolean): void => {
       const ms = performance.now() - t0;
       let rssMB = NaN;
+      const cpuMs = procCpuMs(p.pid);
       try { rssMB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.pid}/status`, 'utf8'))![1]) / 1024; } catch { /* gone */ }
       clearTimeout(timer);
       p.kill('SIGTERM');
-      resolve({ ms, rssMB, ok });
+      resolve({ ms, cpuMs, rssMB, ok });
     };
     const timer = setTimeout(() => done(false), 300_000);
     p.stderr.on('data', (d: Buffer) => {
@@ -113,19 +136,20 @@ async function main(): Promise<void> {
   if (r.status !== 0) throw new Error(`geodesic load failed: ${r.stderr}`);
   const g = JSON.parse(r.stdout) as Record<string, number>;
   const named = timed('/usr/bin/named-checkzone', ['-i', 'none', '-k', 'ignore', '-n', 'ignore', ORIGIN, FILE]);
-  const k = existsSync('/usr/sbin/knotd') ? await knot(FILE) : { ms: NaN, rssMB: NaN, ok: false };
-  const rows: [string, number, number, string][] = [
-    ['geodesic loadZoneFile', g.ms!, g.maxRssMB!, `heap+buffers ${g.heapMB!.toFixed(0)} MB after load (${(g.heapMB! * 2 ** 20 / g.records!).toFixed(0)} B/record), ${g.warmHeapMB!.toFixed(0)} MB after a full records() walk (AXFR); RSS ${g.rssMB!.toFixed(0)} MB`],
-    ['named-checkzone', named.ms, named.maxRssMB, named.ok ? 'OK' : `FAILED ${named.out.slice(0, 200)}`],
-    ['knotd (load to "loaded")', k.ms, k.rssMB, k.ok ? 'RSS when loaded' : 'FAILED'],
-    ['Knot reference (issue 2)', 1300, 243, ''],
+  const k = existsSync('/usr/sbin/knotd') ? await knot(FILE) : { ms: NaN, cpuMs: NaN, rssMB: NaN, ok: false };
+  const rows: [string, number, number, number, string][] = [
+    ['geodesic loadZoneFile', g.ms!, g.cpuMs!, g.maxRssMB!, `heap+buffers ${g.heapMB!.toFixed(0)} MB after load (${(g.heapMB! * 2 ** 20 / g.records!).toFixed(0)} B/record), ${g.warmHeapMB!.toFixed(0)} MB after a full records() walk (AXFR); RSS ${g.rssMB!.toFixed(0)} MB`],
+    ['named-checkzone', named.ms, named.cpuMs, named.maxRssMB, named.ok ? 'OK' : `FAILED ${named.out.slice(0, 200)}`],
+    ['knotd (load to "loaded")', k.ms, k.cpuMs, k.rssMB, k.ok ? 'RSS when loaded' : 'FAILED'],
+    ['Knot reference (issue 2)', 1300, NaN, 243, ''],
   ];
   console.log(`records ${g.records}, nodes ${g.names}; ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} ` +
     '(timings scale with load: compare the ratio to knotd measured in the same run)');
-  console.log('| loader | seconds | max RSS MB | time vs geodesic | notes |');
-  console.log('|---|---|---|---|---|');
-  for (const [name, ms, mb, note] of rows) {
-    console.log(`| ${name} | ${(ms / 1000).toFixed(2)} | ${mb.toFixed(0)} | ${(ms / g.ms!).toFixed(2)}x | ${note} |`);
+  console.log('| loader | wall s | CPU s | max RSS MB | CPU vs geodesic | notes |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [name, ms, cpu, mb, note] of rows) {
+    console.log(`| ${name} | ${(ms / 1000).toFixed(2)} | ${(cpu / 1000).toFixed(2)} | ${mb.toFixed(0)} | ` +
+      `${(cpu / g.cpuMs!).toFixed(2)}x | ${note} |`);
   }
 }
 
