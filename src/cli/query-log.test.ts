@@ -9,7 +9,10 @@ import type { AttachedOps } from './ops-attach.js';
 import { opsOptions } from './ops-options.js';
 import { dig, startTestServer } from './ops-test-server.js';
 import type { TestServer } from './ops-test-server.js';
+import { QueryRecorder } from './query-record.js';
 import type { QueryRecord } from './query-record.js';
+import { queryChannel } from '../engine/index.js';
+import type { QueryEvent } from '../engine/index.js';
 
 const ZONE = `$TTL 300
 @ SOA ns1 hostmaster 1 3600 600 86400 60
@@ -95,4 +98,29 @@ test('query log: detached after close', async () => {
   await withLog(file, 1, async () => { await dig(server.port, '+short', 'www.example.test', 'A'); });
   await dig(server.port, '+short', 'www.example.test', 'A');
   assert.equal(lines(file).length, 1);
+});
+
+test('query log: the fast line is the JSON of the record', async () => {
+  const recorder = new QueryRecorder();
+  const seen: Array<[string, QueryRecord]> = [];
+  const onQuery = (m: unknown): void => {
+    const e = m as QueryEvent;
+    (e as QueryEvent & { elapsedNs?: number }).elapsedNs = 1234;
+    seen.push([recorder.line(e), recorder.record(e)]);
+  };
+  queryChannel.subscribe(onQuery);
+  try {
+    await dig(server.port, 'www.example.test', 'A', '+subnet=2001:db8::/48');
+    await dig(server.port, 'example.org', 'A');
+  } finally {
+    queryChannel.unsubscribe(onQuery);
+  }
+  assert.equal(seen.length, 2);
+  for (const [line, rec] of seen) {
+    assert.ok(line.endsWith('}\n'));
+    const parsed = JSON.parse(line) as QueryRecord;
+    assert.deepEqual({ ...parsed, time: '' }, { ...rec, time: '' });
+  }
+  assert.equal(seen[0]![1].ecs, '2001:db8::/48');
+  assert.equal(seen[0]![1].latencyMs, 0.001234);
 });

@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { QueryEvent } from '../engine/index.js';
-import { queryRecord } from './query-record.js';
+import { QueryRecorder } from './query-record.js';
 
 export interface QueryLogOptions {
   /** A file path (appended to), or `-` for standard output. */
@@ -25,6 +25,7 @@ export class QueryLog {
   private scheduled = false;
   private credit = 0;
   private readonly sample: number;
+  private readonly recorder = new QueryRecorder();
   /** Lines written and lines dropped because the output could not keep up. */
   written = 0;
   dropped = 0;
@@ -48,7 +49,7 @@ export class QueryLog {
       this.dropped++;
       return;
     }
-    const line = `${JSON.stringify(queryRecord(event))}\n`;
+    const line = this.recorder.line(event);
     this.pending.push(line);
     this.pendingBytes += line.length;
     if (!this.scheduled) {
