@@ -13,7 +13,8 @@ export interface GeoIpOptions {
   files?: readonly string[];
   /** Networks whose location or country is corrected (also for private networks). */
   overrides?: readonly OverrideEntry[];
-  /** Use a country's representative position when no file gives a location (default true). */
+  /** Use a country's representative position when no file gives a location (default: when no City
+   * database is configured; with one, an unlocated address is at 0,0 as in PowerDNS). */
   countryPositions?: boolean;
 }
 
@@ -56,7 +57,7 @@ export class GeoIp {
     this.files = paths.map((p) => new MmdbFile(p));
     this.stamps = paths.map(stamp);
     this.overrides = parseOverrides(options.overrides ?? []);
-    this.countryPositions = options.countryPositions ?? true;
+    this.countryPositions = options.countryPositions ?? !this.files.some((f) => /city/i.test(f.databaseType));
   }
 
   get paths(): string[] {

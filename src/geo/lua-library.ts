@@ -8,7 +8,9 @@ import {
 import {
   createForward, createForward6, createReverse, createReverse6, magicCandidates, nameText, rawLabels,
 } from './lua-names.js';
-import { addressHash, closestSet, consistentPick, randomSample, weightedAt, weightSum } from './picks.js';
+import {
+  addressHash, closestSet, consistentPick, randomSample, unorderedMapOrder, weightedAt, weightSum,
+} from './picks.js';
 import type { Random } from './picks.js';
 import { burtle } from './burtle.js';
 
@@ -32,6 +34,12 @@ export interface LibraryState {
 type Fn = (...args: unknown[]) => unknown;
 
 const fixed6 = (x: number): string => x.toFixed(6);
+
+/** `{ {w, item}, ... }` in the order PowerDNS walks it (a std::unordered_map<int, ...>). */
+function pdnsWeighted(t: unknown): Array<[number, string]> {
+  const items = weightedList(t);
+  return unorderedMapOrder(items.length).map((i) => items[i]!);
+}
 
 /** The JavaScript side of the LUA record library (PowerDNS 4.x names and semantics). */
 export function makeLibrary(st: LibraryState): { fns: Record<string, Fn>; helpers: Record<string, Fn> } {
@@ -94,7 +102,8 @@ export function makeLibrary(st: LibraryState): { fns: Record<string, Fn>; helper
     const h = (have ?? 'unknown').toLowerCase();
     return stringList(want).some((w) => w.toLowerCase() === h);
   };
-  const code = (v: string | null): string => v ?? '--';
+  /** PowerDNS's geoip backend hands out codes in lower case ("gb", "eu"). */
+  const code = (v: string | null): string => (v === null ? '--' : v.toLowerCase());
 
   const fns: Record<string, Fn> = {
     pickclosest: (ips) => pickclosest(stringList(ips)),
@@ -111,21 +120,21 @@ export function makeLibrary(st: LibraryState): { fns: Record<string, Fn>; helper
       return items[hashOfWho() % items.length];
     },
     pickwrandom: (ips) => {
-      const items = nonEmpty(weightedList(ips));
+      const items = nonEmpty(pdnsWeighted(ips));
       const sum = weightSum(items);
       if (sum === 0) throw new GeoError('GDNS_ERR_LUA_SCRIPT', 'The sum of items cannot be zero');
       const pick = weightedAt(items, st.random(sum));
       ev().random({ kind: 'weighted', items }, pick);
       return pick;
     },
-    pickwhashed: (ips) => pickWeightedHashed(weightedList(ips)),
+    pickwhashed: (ips) => pickWeightedHashed(pdnsWeighted(ips)),
     picknamehashed: (ips) => {
-      const items = nonEmpty(weightedList(ips));
+      const items = nonEmpty(pdnsWeighted(ips));
       const sum = weightSum(items);
       if (sum === 0) throw new GeoError('GDNS_ERR_LUA_SCRIPT', 'The sum of items cannot be zero');
       return weightedAt(items, burtle(ev().inputs.qname, 0, true) % sum);
     },
-    pickchashed: (ips) => consistentPick(nonEmpty(weightedList(ips)), hashOfWho()),
+    pickchashed: (ips) => consistentPick(nonEmpty(pdnsWeighted(ips)), hashOfWho()),
     pickselfweighted: (url, ips, opts) => {
       const o = options(opts);
       const items = stringList(ips).map(canonicalAddress)
@@ -167,7 +176,7 @@ export function makeLibrary(st: LibraryState): { fns: Record<string, Fn>; helper
     },
     latlonloc: () => {
       const r = ev().geoRecord();
-      return r.hasLocation ? locText(r.lat, r.lon) : '';
+      return locText(r.lat, r.lon); // 0 0 -0 S ... when unknown, as PowerDNS
     },
     closestMagic: () => pickclosest(magicCandidates(ev().inputs.qname)),
     latlonMagic: () => {
@@ -179,8 +188,8 @@ export function makeLibrary(st: LibraryState): { fns: Record<string, Fn>; helper
     geoiplookup: (address, attr) => geoField(ev().recordOf(addressFromText(String(address))), Number(attr)),
     createReverse: (format, exceptions) => createReverse(ev().inputs.qname, String(format), options(exceptions)),
     createReverse6: (format, exceptions) => createReverse6(ev().inputs.qname, String(format), options(exceptions)),
-    createForward: () => createForward(ev().inputs.qname, ev().inputs.recordOwner),
-    createForward6: () => createForward6(ev().inputs.qname, ev().inputs.recordOwner),
+    createForward: () => createForward(ev().inputs.qname, ev().inputs.zone),
+    createForward6: () => createForward6(ev().inputs.qname, ev().inputs.zone),
     ifportup: (port, ips, opts) => {
       const o = options(opts);
       const p = Math.min(Math.max(atoi(String(port)), 0), 65535);
@@ -296,17 +305,17 @@ function joinZone(rel: string, zone: string): string {
   return zone === '.' ? `${r}.` : `${r}.${zone}`;
 }
 
-/** RFC 1876 presentation as PowerDNS latlonloc prints it (seconds truncated, fixed size fields). */
+/** RFC 1876 presentation as PowerDNS latlonloc prints it: whole degrees and minutes, seconds as an
+ * ostream prints a double (6 significant digits; -0 for 0 in the southern/western branch). */
 function locText(latIn: number, lonIn: number): string {
-  const part = (v: number): [number, number, number] => {
-    const deg = Math.trunc(v);
-    const min = Math.trunc((v - deg) * 60);
+  const g6 = (x: number): string => (Object.is(x, -0) ? '-0' : String(Number(x.toPrecision(6))));
+  const part = (v: number): string => {
+    const deg = Math.trunc(v) | 0; // C int conversions: -0.0 becomes 0
+    const min = Math.trunc((v - deg) * 60) | 0;
     const sec = ((v - deg) * 60 - min) * 60;
-    return [deg, min, sec];
+    return `${deg} ${min} ${g6(sec)}`;
   };
-  const latHem = latIn > 0 ? 'N' : 'S';
-  const lonHem = lonIn > 0 ? 'E' : 'W';
-  const [ld, lm, ls] = part(Math.abs(latIn));
-  const [od, om, os] = part(Math.abs(lonIn));
-  return `${ld} ${lm} ${Math.trunc(ls)} ${latHem} ${od} ${om} ${Math.trunc(os)} ${lonHem} 0.00m 1.00m 10000.00m 10.00m`;
+  const lat = latIn > 0 ? latIn : -latIn;
+  const lon = lonIn > 0 ? lonIn : -lonIn;
+  return `${part(lat)} ${latIn > 0 ? 'N' : 'S'} ${part(lon)} ${lonIn > 0 ? 'E' : 'W'} 0.00m 1.00m 10000.00m 10.00m`;
 }

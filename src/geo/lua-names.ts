@@ -58,67 +58,49 @@ export function createReverse6(qname: Name, format: string, exceptions: Map<stri
   return boostFormat(format, args);
 }
 
-/** Labels of qname below the wildcard's parent, or null when the record is not a wildcard. */
-function relativeLabels(qname: Name, recordOwner: Name): string[] | null {
-  const owner = rawLabels(recordOwner);
-  if (owner[0] !== '*') return null;
+/** Labels of qname relative to the zone (PowerDNS 4.7 makeRelative(zone)). */
+function relativeLabels(qname: Name, zone: Name): string[] {
   const q = rawLabels(qname);
-  return q.slice(0, q.length - (owner.length - 1));
+  return q.slice(0, q.length - rawLabels(zone).length);
 }
 
-/** createForward: 1.2.3.4.example / 1-2-3-4.example / ip-01020304.example → 1.2.3.4. */
-export function createForward(qname: Name, recordOwner: Name): string {
+/** createForward as PowerDNS 4.7: 1.2.3.4.zone (the first four labels), 1-2-3-4.zone or
+ * ip-1-2-3-4.zone (the last four dash parts of the first label), ip01020304.zone (two characters
+ * and eight hex digits); else 0.0.0.0. */
+export function createForward(qname: Name, zone: Name): string {
   const zero = '0.0.0.0';
-  const parts = relativeLabels(qname, recordOwner);
-  if (parts === null) return zero;
-  try {
-    if (parts.length >= 4) return addressToText(addressFromText(parts.slice(0, 4).join('.')));
-    if (parts.length === 0) return zero;
-    let input = parts[0]!;
-    const prefix = /^[^0-9a-fA-F]*/.exec(input)![0].length;
-    if (prefix > 0) input = input.slice(prefix);
-    const ip = input.split('-').filter((p) => p !== '');
-    if (ip.length >= 4) {
-      const octets = ip.slice(-4);
-      for (const o of octets) {
-        const v = Number.parseInt(o, 10);
-        if (!/^[+-]?\d/.test(o) || v < 0 || v > 255) return zero;
-      }
-      return octets.join('.');
-    }
-    if (input.length >= 8) {
-      const last8 = input.slice(-8);
-      if (/^[0-9a-fA-F]{8}$/.test(last8)) {
-        return [0, 2, 4, 6].map((i) => Number.parseInt(last8.slice(i, i + 2), 16)).join('.');
-      }
-    }
-    return zero;
-  } catch {
-    return zero;
+  const parts = relativeLabels(qname, zone);
+  if (parts.length >= 4) {
+    const a = tryAddress(parts.slice(0, 4).join('.'));
+    return a === null ? zero : addressToText(a);
   }
+  if (parts.length === 0) return zero;
+  const first = parts[0]!;
+  const ip = first.split('-').filter((p) => p !== '');
+  if (ip.length >= 4) {
+    const octets = ip.slice(-4);
+    for (const o of octets) {
+      const m = /^\s*[+-]?\d+/.exec(o);
+      if (m === null) return zero;
+      const v = Number(m[0]);
+      if (v < 0 || v > 255) return zero;
+    }
+    return octets.join('.');
+  }
+  if (first.length === 10) {
+    const hex = first.slice(2);
+    if (/^[0-9a-fA-F]{8}$/.test(hex)) return [0, 2, 4, 6].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join('.');
+  }
+  return zero;
 }
 
-/** createForward6: eight labels of hex groups, one label with dashes, or 32 hex digits. */
-export function createForward6(qname: Name, recordOwner: Name): string {
-  const zero = '::';
-  const parts = relativeLabels(qname, recordOwner);
-  if (parts === null) return zero;
-  try {
-    if (parts.length === 8) return addressToText(addressFromText(parts.join(':')));
-    if (parts.length === 1) {
-      const p = parts[0]!;
-      if (p.includes('-')) return addressToText(addressFromText(p.replaceAll('-', ':')));
-      if (p.length >= 32) {
-        const h = p.slice(-32);
-        const groups: string[] = [];
-        for (let i = 0; i < 32; i += 4) groups.push(h.slice(i, i + 4));
-        return addressToText(addressFromText(groups.join(':')));
-      }
-    }
-    return zero;
-  } catch {
-    return zero;
-  }
+/** createForward6 as PowerDNS 4.7: eight labels of hex groups, or one label with dashes for colons
+ * (relative to the zone); else ::. A label that is no address is an error. */
+export function createForward6(qname: Name, zone: Name): string {
+  const parts = relativeLabels(qname, zone);
+  if (parts.length === 8) return addressToText(addressFromText(parts.join(':')));
+  if (parts.length === 1) return addressToText(addressFromText(parts[0]!.replaceAll('-', ':')));
+  return '::';
 }
 
 /** closestMagic's candidates: leading labels like 192-0-2-1, up to the first that is no address. */

@@ -89,3 +89,35 @@ export function consistentPick(items: readonly (readonly [number, string])[], qh
   }
   return ret ?? first ?? '';
 }
+
+/** libstdc++'s bucket counts as an unordered_map<int, ...> grows one element at a time from empty. */
+const GROWTH: ReadonlyArray<readonly [number, number]> = [
+  [1, 13], [14, 29], [30, 59], [60, 127], [128, 257], [258, 541], [542, 1109], [1110, 2357], [2358, 5087],
+];
+
+/**
+ * The order in which PowerDNS (libstdc++) iterates a Lua table read into std::unordered_map<int, ...>
+ * with keys 1..n inserted in order: pickwhashed, pickwrandom and picknamehashed walk their items so,
+ * and the weighted ranges (hence the picks) follow it. Returns 0-based indices. A node goes to the start
+ * of its bucket's run, or to the front of the list when its bucket is empty; a rehash relinks the same way.
+ */
+export function unorderedMapOrder(n: number): number[] {
+  let buckets = 1;
+  let list: number[] = [];
+  const place = (out: number[], key: number, b: number): void => {
+    const at = out.findIndex((k) => k % b === key % b);
+    if (at < 0) out.unshift(key);
+    else out.splice(at, 0, key);
+  };
+  for (let key = 1; key <= n; key++) {
+    const g = GROWTH.find(([k]) => k === key);
+    if (g !== undefined) {
+      buckets = g[1];
+      const old = list;
+      list = [];
+      for (const k of old) place(list, k, buckets);
+    }
+    place(list, key, buckets);
+  }
+  return list.map((k) => k - 1);
+}
