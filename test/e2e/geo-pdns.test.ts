@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  EdnsOptionCode, Flag, decodeMessage, encodeClientSubnet, encodeMessage, nameFromText, rrToText, typeFromText,
+  EdnsOptionCode, decodeMessage, encodeClientSubnet, encodeMessage, nameFromText, rrToText, typeFromText,
 } from '../../src/wire/index.js';
 import type { Message } from '../../src/wire/index.js';
 import { ZoneSet, buildZone, parseZoneText } from '../../src/zone/index.js';
