@@ -1,0 +1,46 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Engine, GeoStage } from '../engine/index.js';
+import { listenUdp } from '../net/index.js';
+import type { UdpListener } from '../net/index.js';
+import { nameFromText } from '../wire/index.js';
+import { ZoneSet, buildZone, parseZoneText } from '../zone/index.js';
+import { formatWhatif, whatif } from './geo-whatif.js';
+import { VANTAGES, vantageOf } from './geo-vantage.js';
+
+const T = new URL('../../../shared/testdata/geoip/', import.meta.url).pathname;
+let stage: GeoStage;
+let udp: UdpListener;
+
+before(async () => {
+  stage = await GeoStage.create({ geoip: { files: [`${T}GeoIP2-City-Test.mmdb`] }, enableLua: true });
+  const engine = new Engine({ geo: stage });
+  const origin = nameFromText('example.');
+  engine.setZones(new ZoneSet([buildZone(origin, parseZoneText(`$TTL 60
+@ SOA ns1 hostmaster 1 7200 900 1209600 300
+@ NS ns1
+ns1 A 192.0.2.1
+www LUA A "pickclosest({'81.2.69.142','89.160.20.112','216.160.83.56'})"
+`, { origin }))]));
+  udp = await listenUdp({ host: '127.0.0.1', port: 0, engine, rrl: null, forceDgram: true });
+});
+after(async () => {
+  await udp.endpoint.close();
+  stage.close();
+});
+
+test('whatif asks with each vantage network as ECS and reports answers and scopes', { timeout: 10_000 }, async () => {
+  const rows = await whatif({ host: '127.0.0.1', port: udp.endpoint.port }, 'www.example', 'A',
+    ['81.2.69.142', '89.160.20.112/28', '216.160.83.56'].map((f) => vantageOf(f)!));
+  assert.deepEqual(rows.map((r) => r.answers), [['A 81.2.69.142'], ['A 89.160.20.112'], ['A 216.160.83.56']]);
+  assert.deepEqual(rows.map((r) => r.scope), [31, 28, 29]);
+  assert.match(formatWhatif(rows), /89\.160\.20\.112\/28 +A 89\.160\.20\.112 +\/28/);
+});
+
+test('--from takes addresses, networks and cities; the default list spans the world', () => {
+  assert.equal(vantageOf('london')?.network, '81.2.69.0/24');
+  assert.equal(vantageOf('2001:db8::1')?.network, '2001:db8::1/128');
+  assert.equal(vantageOf('Atlantis'), undefined);
+  assert.ok(VANTAGES.length >= 20);
+  assert.equal(new Set(VANTAGES.map((v) => v.name.slice(-2))).size, VANTAGES.length - 1);
+});
