@@ -34,9 +34,37 @@ export interface ServerConfig {
     /** `auto` uses the native batched path where it was built; `dgram` forces node:dgram. */
     io: 'auto' | 'native' | 'dgram';
   };
+  geo: GeoConfig;
   /** Where the running server writes its process ID (for `geodesic reload`). */
   pidFile: string | null;
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' };
+}
+
+/** GeoIP and LUA records (docs/geo.md). */
+export interface GeoConfig {
+  /** MMDB files in order (PowerDNS geoip-database-files); empty: the bundled CC0 country database. */
+  databases: string[];
+  /** How often the files are checked for replacement (geoipupdate); 0 turns the check off. */
+  reloadIntervalMs: number;
+  /** Corrections: networks whose country or position is set here. */
+  overrides: GeoOverrideConfig[];
+  /** Evaluate PowerDNS LUA records (enable-lua-records). Off by default. */
+  luaRecords: boolean;
+  /** Lua instructions one evaluation may run (lua-records-exec-limit). */
+  luaExecLimit: number;
+  /** Geo answers kept in memory. */
+  cacheSize: number;
+}
+
+export interface GeoOverrideConfig {
+  network: string;
+  country?: string;
+  continent?: string;
+  region?: string;
+  city?: string;
+  lat?: number;
+  lon?: number;
+  asn?: number;
 }
 
 export interface ListenAddress {
@@ -62,6 +90,7 @@ export function defaultConfig(): ServerConfig {
     rrl: { enabled: true, rate: 200, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: ['127.0.0.0/8', '::1/128'] },
     tcp: { idleTimeoutMs: 10_000, maxConnections: 1_000, maxConnectionsPerClient: 32 },
     udp: { maxSize: 1232, io: 'auto' },
+    geo: { databases: [], reloadIntervalMs: 10_000, overrides: [], luaRecords: false, luaExecLimit: 1000, cacheSize: 100_000 },
     pidFile: null,
     log: { level: 'info' },
   };

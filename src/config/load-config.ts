@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { defaultConfig } from './config.js';
-import type { ServerConfig, TsigKeyConfig } from './config.js';
+import type { GeoOverrideConfig, ServerConfig, TsigKeyConfig } from './config.js';
 import { ConfigError, parseDuration, parseListen } from './parse-values.js';
 
 type Obj = Record<string, unknown>;
@@ -39,7 +39,7 @@ export function loadConfig(path: string): { config: ServerConfig; raw: Obj } {
 export function configFromObject(raw: Obj, file: string, base: string): ServerConfig {
   const c = defaultConfig();
   const at = (key: string): string => `${file}: ${key}`;
-  known(raw, ['listen', 'zones', 'transfer', 'keys', 'rrl', 'tcp', 'udp', 'pid-file', 'log', ...FOREIGN_SECTIONS], file, '');
+  known(raw, ['listen', 'zones', 'transfer', 'keys', 'rrl', 'tcp', 'udp', 'geo', 'pid-file', 'log', ...FOREIGN_SECTIONS], file, '');
   if (raw.listen !== undefined) {
     c.listen = list(raw.listen, at('listen')).map((v, i) => parseListen(str(v, at(`listen[${i}]`)), at(`listen[${i}]`)));
   }
@@ -81,6 +81,18 @@ export function configFromObject(raw: Obj, file: string, base: string): ServerCo
   known(udp, ['max-size', 'io'], file, 'udp.');
   if (udp['max-size'] !== undefined) c.udp.maxSize = int(udp['max-size'], at('udp.max-size'), 512, 4096);
   if (udp.io !== undefined) c.udp.io = oneOf(udp.io, ['auto', 'native', 'dgram'] as const, at('udp.io'));
+  const geo = section(raw, 'geo', file);
+  known(geo, ['databases', 'reload-interval', 'overrides', 'lua-records', 'lua-exec-limit', 'cache-size'], file, 'geo.');
+  if (geo.databases !== undefined) {
+    c.geo.databases = list(geo.databases, at('geo.databases')).map((v, i) => resolve(base, str(v, at(`geo.databases[${i}]`))));
+  }
+  if (geo['reload-interval'] !== undefined) c.geo.reloadIntervalMs = parseDuration(geo['reload-interval'], at('geo.reload-interval'));
+  if (geo.overrides !== undefined) {
+    c.geo.overrides = list(geo.overrides, at('geo.overrides')).map((v, i) => geoOverride(v, file, `geo.overrides[${i}]`));
+  }
+  if (geo['lua-records'] !== undefined) c.geo.luaRecords = bool(geo['lua-records'], at('geo.lua-records'));
+  if (geo['lua-exec-limit'] !== undefined) c.geo.luaExecLimit = int(geo['lua-exec-limit'], at('geo.lua-exec-limit'), 0, 1e9);
+  if (geo['cache-size'] !== undefined) c.geo.cacheSize = int(geo['cache-size'], at('geo.cache-size'), 0, 1e8);
   if (raw['pid-file'] !== undefined) c.pidFile = resolve(base, str(raw['pid-file'], at('pid-file')));
   const log = section(raw, 'log', file);
   known(log, ['level'], file, 'log.');
@@ -98,6 +110,20 @@ function tsigKey(v: unknown, file: string, k: string): TsigKeyConfig {
     algorithm: oneOf(v.algorithm ?? 'hmac-sha256', ['hmac-sha256', 'hmac-sha384', 'hmac-sha512'] as const, `${file}: ${k}.algorithm`),
     secret,
   };
+}
+
+function geoOverride(v: unknown, file: string, k: string): GeoOverrideConfig {
+  if (!isObj(v)) throw new ConfigError(`${file}: ${k}: expected { network, country?, lat?, lon?, ... }`);
+  known(v, ['network', 'country', 'continent', 'region', 'city', 'lat', 'lon', 'asn'], file, `${k}.`);
+  const o: GeoOverrideConfig = { network: str(v.network, `${file}: ${k}.network`) };
+  for (const f of ['country', 'continent', 'region', 'city'] as const) if (v[f] !== undefined) o[f] = str(v[f], `${file}: ${k}.${f}`);
+  for (const f of ['lat', 'lon'] as const) {
+    if (v[f] === undefined) continue;
+    if (typeof v[f] !== 'number' || Math.abs(v[f]) > (f === 'lat' ? 90 : 180)) throw new ConfigError(`${file}: ${k}.${f}: expected degrees`);
+    o[f] = v[f];
+  }
+  if (v.asn !== undefined) o.asn = int(v.asn, `${file}: ${k}.asn`, 0, 4294967295);
+  return o;
 }
 
 function isObj(v: unknown): v is Obj {
