@@ -9,6 +9,9 @@ export type NewRecord = Omit<RecordRow, 'id'>;
 export type NewZone = Omit<ZoneRow, 'id'>;
 const BATCH = 1000;
 
+/** Lets timers and I/O run between batches (better-sqlite3 is synchronous: a long import would starve them). */
+export const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
 /** Every query of the store, dialect-agnostic; bound to the database or to one transaction. */
 export class StoreQueries {
   constructor(readonly db: Db, private readonly facts: Facts) {}
@@ -64,7 +67,9 @@ export class StoreQueries {
   async recordsPage(zoneId: number, afterId: number, limit: number, enabledOnly: boolean): Promise<RecordRow[]> {
     let q = this.db.selectFrom('records').selectAll().where('zone_id', '=', zoneId).where('id', '>', afterId);
     if (enabledOnly) q = q.where('disabled', '=', 0);
-    return (await q.orderBy('id').limit(limit).execute()).map(recordFromRow);
+    const rows = (await q.orderBy('id').limit(limit).execute()).map(recordFromRow);
+    await yieldToLoop();
+    return rows;
   }
 
   async rrset(zoneId: number, name: string, type: number): Promise<RecordRow[]> {
@@ -84,6 +89,7 @@ export class StoreQueries {
       if (batch.length > 0) await this.db.insertInto('records').values(batch).execute();
       n += batch.length;
       batch = [];
+      await yieldToLoop();
     };
     for (const r of rows) {
       batch.push({ zone_id: zoneId, name: r.name, type: r.type, ttl: r.ttl, content: r.content, wire: r.wire, disabled: r.disabled ? 1 : 0 });
