@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # DNS benchmark: Geodesic (native UDP path and node:dgram path) against PowerDNS 4.7 (bind backend)
 # and Knot, in the same run, on ../shared/bench/dns (w1 static, w2 NXDOMAIN/NODATA, w4 TCP, w5 DO=1
-# on the signed zone). Every server is pinned to CPU 0, dnsperf to CPU 1 (shared run.sh --pid), runs
+# on the signed zone; w3 GeoDNS: the LUA pickclosest record with ECS from 10,000 networks, Geodesic's geo
+# server against PowerDNS's LUA record on the same MMDB). Every server is pinned to CPU 0, dnsperf to CPU 1 (shared run.sh --pid), runs
 # interleaved across servers. Prints QPS per server core with ratios to PowerDNS, mean latency at
 # saturation and p99 latency at a fixed rate (bench/dns/p99.sh).
 #
-#   npm run bench:dns -- [--seconds 5] [--rounds 1] [--workloads "w1 w2 w4 w5"]
+#   npm run bench:dns -- [--seconds 5] [--rounds 1] [--workloads "w1 w2 w3 w4 w5"]
 #                        [--servers "geodesic geodesic-dgram pdns-bind knot"] [--p99-qps 20000] [--no-p99] [--no-build]
 #
 # Data: ../shared/bench/dns/data copied to $BENCH_DATA (default .bench-data/dns, gitignored); the
@@ -16,7 +17,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=$(cd "$ROOT/../shared/bench/dns" && pwd)
 HERE=$ROOT/bench/dns
 . "$HERE/lib.sh"
-SECS=5; ROUNDS=1; WORKLOADS="w1 w2 w4 w5"; SERVERS="geodesic geodesic-dgram pdns-bind knot"
+SECS=5; ROUNDS=1; WORKLOADS="w1 w2 w3 w4 w5"; SERVERS="geodesic geodesic-dgram pdns-bind knot"
 P99_QPS=20000; P99=1; BUILD=1
 while [ $# -gt 0 ]; do case $1 in
   --seconds) SECS=$2; shift 2;; --rounds) ROUNDS=$2; shift 2;; --workloads) WORKLOADS=$2; shift 2;;
@@ -56,7 +57,8 @@ ANCHOR=$SHARED/anchors/anchor.sh
 # pdns-bind through the shared anchor needs the geoip backend and its database; else bench/dns/pdns-bind.sh
 if [ -f /usr/lib/x86_64-linux-gnu/pdns/libgeoipbackend.so ] && [ -f "${GEO_MMDB:-/tmp/bench-dns/geo/city-ipv4-geoip2.mmdb}" ]; then
   PDNS=anchor; else PDNS=local; fi
-port() { case $1 in geodesic) echo 5310;; geodesic-dgram) echo 5311;; pdns-bind) echo 5301;; knot) echo 5303;; esac; }
+port() { case $1 in geodesic) echo 5310;; geodesic-dgram) echo 5311;; geodesic-geo) echo 5312;; pdns-bind) echo 5301;; knot) echo 5303;; esac; }
+GEO_MMDB=${GEO_MMDB:-/tmp/bench-dns/geo/city-ipv4-geoip2.mmdb}
 start() { # NAME SIGNED(0|1)
   local z=$ZPLAIN sflag=(); [ "$2" = 1 ] && { z=$ZSIGNED; sflag=(--signed); }
   if port_busy "$(port "$1")"; then
@@ -64,6 +66,7 @@ start() { # NAME SIGNED(0|1)
   case $1 in
     geodesic) "$HERE/geodesic.sh" start geodesic "$(port geodesic)" "$z";;
     geodesic-dgram) "$HERE/geodesic.sh" start geodesic-dgram "$(port geodesic-dgram)" "$z" GEODESIC_UDP=dgram;;
+    geodesic-geo) "$HERE/geo.sh" start geodesic-geo "$(port geodesic-geo)" "$BENCH_DATA/example.com.lua.zone" "$GEO_MMDB";;
     pdns-bind) if [ $PDNS = anchor ]; then "$ANCHOR" start pdns-bind "${sflag[@]}"; else "$HERE/pdns-bind.sh" start "${sflag[@]}"; fi;;
     knot) "$ANCHOR" start knot "${sflag[@]}";;
     *) echo "unknown server $1" >&2; return 1;;
@@ -71,10 +74,12 @@ start() { # NAME SIGNED(0|1)
 }
 stop() { case $1 in
   geodesic|geodesic-dgram) "$HERE/geodesic.sh" stop "$1";;
+  geodesic-geo) "$HERE/geo.sh" stop "$1";;
   pdns-bind) if [ $PDNS = anchor ]; then "$ANCHOR" stop pdns-bind; else "$HERE/pdns-bind.sh" stop; fi;;
   *) "$ANCHOR" stop "$1";; esac; }
 pids() { case $1 in
   geodesic|geodesic-dgram) "$HERE/geodesic.sh" pids "$1";;
+  geodesic-geo) "$HERE/geo.sh" pids "$1";;
   pdns-bind) if [ $PDNS = anchor ]; then "$ANCHOR" pids pdns-bind; else "$HERE/pdns-bind.sh" pids; fi;;
   *) "$ANCHOR" pids "$1";; esac; }
 RUNNING=""
@@ -107,9 +112,18 @@ phase() { # SIGNED WORKLOADS...
 }
 
 log "bench:dns $(date -u +%FT%TZ) seconds=$SECS rounds=$ROUNDS servers=[$SERVERS] workloads=[$WORKLOADS] pdns=$PDNS load=$(cut -d' ' -f1-3 /proc/loadavg)"
-PLAIN=(); for wl in $WORKLOADS; do case $wl in w1|w2|w4) PLAIN+=("$wl");; w5) ;; *) echo "workload $wl not supported here" >&2; exit 2;; esac; done
+PLAIN=(); for wl in $WORKLOADS; do case $wl in w1|w2|w4) PLAIN+=("$wl");; w3|w5) ;; *) echo "workload $wl not supported here" >&2; exit 2;; esac; done
 phase 0 "${PLAIN[@]}"
 case " $WORKLOADS " in *" w5 "*) phase 1 w5;; esac
+case " $WORKLOADS " in *" w3 "*)
+  # w3 needs the GeoIP DB of the shared harness (gen/build.sh) and PowerDNS's geoip backend
+  if [ ! -f "$GEO_MMDB" ] || [ $PDNS != anchor ]; then log "SKIP w3: needs $GEO_MMDB (shared gen/build.sh) and pdns-backend-geoip"
+  else
+    GEO_SERVERS="geodesic-geo"; case " $SERVERS " in *" pdns-bind "*) GEO_SERVERS="$GEO_SERVERS pdns-bind";; esac
+    SAVED=$SERVERS; SERVERS=$GEO_SERVERS; P99_SAVED=$P99; P99=0
+    phase 0 w3
+    SERVERS=$SAVED; P99=$P99_SAVED
+  fi;; esac
 echo
 echo "Results: $RESULTS   (servers on CPU 0, dnsperf on CPU 1; QPS/core = QPS / server CPU share)"
 [ $PDNS = local ] && echo "pdns-bind: bench/dns/pdns-bind.sh (bind backend only: pdns-backend-geoip or its GeoIP DB is missing here)"
