@@ -52,10 +52,12 @@ function value(body: string, series: string): number | undefined {
 
 test('metrics: per-query options need every query', () => {
   assert.equal(needsEveryQuery(opsOptions({ metrics: { listen: '127.0.0.1:9153' } })), true);
-  assert.equal(needsEveryQuery(opsOptions({ metrics: { listen: '127.0.0.1:9153', perQuery: false } })), false);
+  assert.equal(needsEveryQuery(opsOptions({ metrics: { listen: '127.0.0.1:9153', 'per-query': false } })), false);
   assert.equal(needsEveryQuery(opsOptions({}, { queryLog: '-' })), true);
   assert.equal(needsEveryQuery(opsOptions()), false);
   assert.throws(() => opsOptions({}, { queryLog: '-', queryLogSample: '2' }), /--query-log-sample/);
+  assert.throws(() => opsOptions({ metrics: { listen: '127.0.0.1:9153', perquery: true } as never }), /metrics.perquery: unknown key/);
+  assert.deepEqual(opsOptions({ 'query-log': { file: '/var/log/geodesic/queries.log', sample: 0.5 } }).queryLog, { file: '/var/log/geodesic/queries.log', sample: 0.5 });
 });
 
 test('metrics: /metrics counts known traffic by type, rcode, proto and zone', async () => {

@@ -37,24 +37,42 @@ export function addOpsOptions(cmd: Command): Command {
     .option('--query-log-sample <fraction>', 'log only this fraction of queries, e.g. 0.1 (default 1)');
 }
 
-/** The `metrics:` and `queryLog:` sections of the YAML configuration (docs/operations.md). */
+/** The `metrics:` and `query-log:` sections of the YAML configuration (docs/metrics.md, docs/operations.md). */
 export interface OpsConfigSection {
-  metrics?: { listen?: string; perQuery?: boolean };
-  queryLog?: { file?: string; sample?: number };
+  metrics?: { listen?: string; 'per-query'?: boolean };
+  'query-log'?: { file?: string; sample?: number };
 }
 
-/** Options from a configuration section, then the command line on top. Throws with the bad value named. */
-export function opsOptions(section: OpsConfigSection = {}, flags: OpsFlags = {}): OpsOptions {
-  const out: OpsOptions = { metrics: null, queryLog: null };
-  const listen = flags.metricsListen ?? section.metrics?.listen;
-  if (listen !== undefined) {
-    out.metrics = { listen: parseListen(listen, flags.metricsListen !== undefined ? '--metrics-listen' : 'metrics.listen'), perQuery: section.metrics?.perQuery ?? true };
+function checkKeys(section: unknown, where: string, keys: string[]): Record<string, unknown> {
+  if (section === undefined || section === null) return {};
+  if (typeof section !== 'object' || Array.isArray(section)) throw new Error(`${where}: expected a mapping`);
+  for (const k of Object.keys(section)) {
+    if (!keys.includes(k)) throw new Error(`${where}.${k}: unknown key (known: ${keys.join(', ')})`);
   }
-  const file = flags.queryLog ?? section.queryLog?.file;
+  return section as Record<string, unknown>;
+}
+
+/**
+ * Options from the configuration's `metrics:` and `query-log:` sections (pass the parsed YAML's top level,
+ * or just those two keys), then the command line on top. Throws with the bad key or value named.
+ */
+export function opsOptions(config: OpsConfigSection = {}, flags: OpsFlags = {}): OpsOptions {
+  const out: OpsOptions = { metrics: null, queryLog: null };
+  const m = checkKeys(config.metrics, 'metrics', ['listen', 'per-query']);
+  const q = checkKeys(config['query-log'], 'query-log', ['file', 'sample']);
+  const listen = flags.metricsListen ?? m['listen'];
+  if (listen !== undefined) {
+    if (typeof listen !== 'string') throw new Error('metrics.listen: expected ADDR:PORT');
+    const perQuery = m['per-query'] ?? true;
+    if (typeof perQuery !== 'boolean') throw new Error('metrics.per-query: expected true or false');
+    out.metrics = { listen: parseListen(listen, flags.metricsListen !== undefined ? '--metrics-listen' : 'metrics.listen'), perQuery };
+  }
+  const file = flags.queryLog ?? q['file'];
   if (file !== undefined) {
-    const sample = flags.queryLogSample !== undefined ? Number(flags.queryLogSample) : section.queryLog?.sample ?? 1;
-    if (!(sample > 0 && sample <= 1)) {
-      throw new Error(`${flags.queryLogSample !== undefined ? '--query-log-sample' : 'queryLog.sample'}: expected a fraction above 0 and at most 1, got ${String(sample)}`);
+    if (typeof file !== 'string' || file === '') throw new Error('query-log.file: expected a path or -');
+    const sample = flags.queryLogSample !== undefined ? Number(flags.queryLogSample) : q['sample'] ?? 1;
+    if (typeof sample !== 'number' || !(sample > 0 && sample <= 1)) {
+      throw new Error(`${flags.queryLogSample !== undefined ? '--query-log-sample' : 'query-log.sample'}: expected a fraction above 0 and at most 1, got ${String(sample)}`);
     }
     out.queryLog = { file, sample };
   }

@@ -34,7 +34,7 @@ const lines = (file: string): QueryRecord[] =>
   readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as QueryRecord);
 
 async function withLog(file: string, sample: number, run: (ops: AttachedOps) => Promise<void>): Promise<void> {
-  const ops = await attachOps(server.engine, opsOptions({ queryLog: { file, sample } }));
+  const ops = await attachOps(server.engine, opsOptions({ 'query-log': { file, sample } }));
   try {
     await run(ops);
   } finally {
