@@ -64,12 +64,12 @@ export function nsec3Chain(entries: readonly ChainEntry[], origin: Name, originK
     rdata[head.length] = next.length;
     rdata.set(next, head.length + 1);
     rdata.set(bitmap, head.length + 1 + next.length);
-    const ownerLabel = Uint8Array.from(h.label, (c) => c.charCodeAt(0));
-    const name = new Uint8Array(1 + ownerLabel.length + origin.length);
-    name[0] = ownerLabel.length;
-    name.set(ownerLabel, 1);
-    name.set(origin, 1 + ownerLabel.length);
-    out.push({ key: String.fromCharCode(ownerLabel.length) + h.label + originKey, name, rdata });
+    const len = h.label.length;
+    const name = new Uint8Array(1 + len + origin.length);
+    name[0] = len;
+    for (let c = 0; c < len; c++) name[1 + c] = h.label.charCodeAt(c);
+    name.set(origin, 1 + len);
+    out.push({ key: String.fromCharCode(len) + h.label + originKey, name, rdata });
   }
   return out;
 }

@@ -123,3 +123,19 @@ test('type bitmaps: windows only as long as needed', () => {
   assert.deepEqual([...typeBitmap([])], []);
   assert.deepEqual([...typeBitmap([256 + 1])], [1, 1, 0x40]);
 });
+
+test('with the previous snapshot, unchanged RRsets keep their signatures; changed or expiring ones are signed again', () => {
+  const sigOf = (z: Zone, owner: string, type: number): string => {
+    const set = sets(z, RRType.RRSIG).find((s) => nameText(s.name) === owner && rrsigTypeCovered(s.rdata[0]!) === type);
+    return Buffer.from(set!.rdata[0]!).toString('hex');
+  };
+  const first = signZone(z0, [key], { now: 1_800_000_000 });
+  const changed = zone(TEXT.replace('www A 192.0.2.2', 'www A 192.0.2.99'));
+  const again = signZone(changed, [key], { now: 1_800_000_100, previous: first });
+  assert.equal(sigOf(again, 'ns.example.', RRType.A), sigOf(first, 'ns.example.', RRType.A), 'ECDSA is randomized: equal bytes mean kept');
+  assert.notEqual(sigOf(again, 'www.example.', RRType.A), sigOf(first, 'www.example.', RRType.A));
+  const late = signZone(changed, [key], { now: 1_800_000_000 + 12 * 86400, previous: again });
+  assert.notEqual(sigOf(late, 'ns.example.', RRType.A), sigOf(again, 'ns.example.', RRType.A), 'less than a quarter of the validity left');
+  const otherKey = signZone(changed, [generateKey(13)], { now: 1_800_000_100, previous: again });
+  assert.notEqual(sigOf(otherKey, 'ns.example.', RRType.A), sigOf(again, 'ns.example.', RRType.A));
+});

@@ -7,6 +7,7 @@ import { DnssecError } from './errors.js';
 import { dnskeyRdata, isSep } from './key.js';
 import type { DnssecKey } from './key.js';
 import { signRRset } from './rrsig.js';
+import { reusableSigs } from './reuse.js';
 import type { RRsetToSign, SignWindow } from './rrsig.js';
 
 export interface SignOptions {
@@ -21,6 +22,13 @@ export interface SignOptions {
   nsec3?: Nsec3Options;
   /** TTL of the DNSKEY RRset (default 3600). */
   dnskeyTtl?: number;
+  /**
+   * The previous signed snapshot of this zone: its signatures are kept for RRsets that did not change
+   * and have more than `refresh` seconds left, so a reload re-signs only what changed.
+   */
+  previous?: Zone;
+  /** Signatures with less than this many seconds left are made again (default a quarter of `validity`). */
+  refresh?: number;
 }
 
 export const DEFAULT_VALIDITY = 14 * 86400;
@@ -67,8 +75,12 @@ export function signZone(zone: Zone, keys: readonly DnssecKey[], opts: SignOptio
   const n3opts = opts.nsec3 ?? {};
   const denialTtl = Math.min(zone.soa.ttl, soaMinimum(zone.soa.rdata[0]!));
   const out = new ZoneBuilder(zone.origin, zone.file);
+  const prev = opts.previous;
+  const refresh = opts.refresh ?? Math.floor((opts.validity ?? DEFAULT_VALIDITY) / 4);
   const sign = (set: RRsetToSign, key: string, by: readonly DnssecKey[]): void => {
-    for (const k of by) out.addKey(key, RRType.RRSIG, set.ttl, signRRset(set, origin, k, win));
+    const kept = prev === undefined ? null : reusableSigs(prev, key, set, by, now, refresh);
+    if (kept !== null) for (const rd of kept) out.addKey(key, RRType.RRSIG, set.ttl, rd);
+    else for (const k of by) out.addKey(key, RRType.RRSIG, set.ttl, signRRset(set, origin, k, win));
   };
   const add = (key: string, set: RRsetToSign): void => {
     for (const rd of set.rdata) out.addKey(key, set.type, set.ttl, rd);
