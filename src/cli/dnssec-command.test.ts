@@ -52,6 +52,8 @@ test('sign prints the zone signed; serve helpers sign only enabled zones', () =>
   const zone = loadZoneFile(zoneFile);
   const signed = signLoadedZone(zone, { keysDir: keys });
   assert.ok(signed.apex.get(RRType.DNSKEY));
+  const sig = (z: typeof zone): string => Buffer.from(z.apex.sigs(RRType.SOA)!.rdata[0]!).toString('hex');
+  assert.equal(sig(signLoadedZone(signed, { keysDir: keys }, signed)), sig(signed), 'the refresh keeps fresh signatures');
   assert.equal(resignDelayMs(zone, { keysDir: keys }), Math.floor(14 * 86400 * 0.75) * 1000);
   assert.equal(dnssecDisable('example.test', { keys }, io().io), 0);
   assert.equal(signLoadedZone(zone, { keysDir: keys }), zone);

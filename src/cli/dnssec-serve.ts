@@ -12,17 +12,22 @@ export interface DnssecServeOptions {
 
 /**
  * The zone as Geodesic serves it: signed with the keys folder's keys when its key file is enabled,
- * else unchanged. Call after each load or reload, before the snapshot is swapped in.
+ * else unchanged. Call after each load or reload, before the snapshot is swapped in; pass the snapshot
+ * being replaced as `previous` so unchanged RRsets keep their signatures (a reload then signs only
+ * what changed). Also the periodic refresh: `signLoadedZone(current, opts, current)` re-makes only
+ * signatures with less than a quarter of their validity left. Throws DnssecError for an unreadable
+ * key file (keep the old snapshot then: serving the zone unsigned would make it bogus).
  */
-export function signLoadedZone(zone: Zone, opts: DnssecServeOptions): Zone {
+export function signLoadedZone(zone: Zone, opts: DnssecServeOptions, previous?: Zone): Zone {
   const file = readZoneKeys(opts.keysDir, nameToText(zone.origin));
   if (file === null || !file.enabled || file.keys.length === 0) return zone;
-  return signZone(zone, keysOf(file), signOptionsOf(file, opts.now?.()));
+  return signZone(zone, keysOf(file), { ...signOptionsOf(file, opts.now?.()), previous });
 }
 
 /**
  * Milliseconds until a zone signed now should be signed again: when a quarter of the validity is left
- * (a 14-day validity is refreshed after 10.5 days), at most 2^31-1 ms (setTimeout's limit).
+ * (a 14-day validity is refreshed after 10.5 days), at most 2^31-1 ms (setTimeout's limit). Null when
+ * the zone is not signed.
  */
 export function resignDelayMs(zone: Zone, opts: DnssecServeOptions): number | null {
   const file = readZoneKeys(opts.keysDir, nameToText(zone.origin));
