@@ -51,18 +51,21 @@ before(async () => {
   const now = Math.floor(Date.now() / 1000);
   const childDs = serveSigned('secure.signable.test.', fixture('secure.signable.test'), child, { now });
   writeFileSync(join(dir, 'insecure.signable.test.zone'), fixture('insecure.signable.test'));
+  writeFileSync(join(dir, 'insecure.optout.test.zone'), fixture('insecure.signable.test').replaceAll('signable.test', 'optout.test'));
   const parentText = fixture('signable.test') + childDs.replace('secure.signable.test.', 'secure') + '\n';
   anchors = [
     serveSigned('signable.test.', parentText, parent, { now }),
     serveSigned('nsecsigned.test.', parentText.replaceAll('signable.test', 'nsecsigned.test'), nsecKey,
       { now, denial: 'nsec' }),
+    serveSigned('optout.test.', parentText.replaceAll('signable.test', 'optout.test'), generateKey(8),
+      { now, nsec3: { optOut: true } }),
     serveSigned('bogus.test.', fixture('signable.test').replaceAll('signable.test', 'bogus.test'), generateKey(13),
       { now }, 'tampered.bogus.test.'),
   ];
   geodesic = await startServe(['--zones', dir, '--listen', '127.0.0.1:0', '--no-rrl', '--axfr-allow', '127.0.0.1',
     '--pid-file', join(dir, 'geodesic.pid')]);
   unboundPort = await freePort();
-  const stubs = ['signable.test', 'secure.signable.test', 'insecure.signable.test', 'nsecsigned.test', 'bogus.test']
+  const stubs = ['signable.test', 'secure.signable.test', 'insecure.signable.test', 'nsecsigned.test', 'bogus.test', 'optout.test', 'insecure.optout.test']
     .map((z) => `stub-zone:\n  name: "${z}."\n  stub-addr: 127.0.0.1@${geodesic.port}\n`).join('');
   writeFileSync(join(dir, 'unbound.conf'), `server:
   interface: 127.0.0.1
@@ -158,6 +161,17 @@ test('a tampered signature is bogus (SERVFAIL); the rest of that zone still vali
   assert.deepEqual([mail.status, mail.ad], ['NOERROR', true]);
 });
 
+test('NSEC3 opt-out (RSA/SHA-256): answers validate; the insecure delegation is proven insecure', async () => {
+  const www = await resolve('www.optout.test', 'A');
+  assert.deepEqual([www.status, www.ad, www.answer], ['NOERROR', true, ['www.optout.test. IN A 192.0.2.80']]);
+  const nodata = await resolve('www.optout.test', 'TXT');
+  assert.deepEqual([nodata.status, nodata.ad], ['NOERROR', true]);
+  const child = await resolve('www.insecure.optout.test', 'A');
+  assert.deepEqual([child.status, child.ad, child.answer], ['NOERROR', false, ['www.insecure.optout.test. IN A 192.0.2.154']]);
+  const nx = await resolve('nope.optout.test', 'A');
+  assert.equal(nx.status, 'NXDOMAIN');
+});
+
 test('a secure delegation validates into the child (ECDSA P-384); an insecure one answers without AD', async () => {
   const secure = await resolve('www.secure.signable.test', 'A');
   assert.deepEqual([secure.status, secure.ad, secure.answer], ['NOERROR', true, ['www.secure.signable.test. IN A 192.0.2.153']]);
@@ -195,7 +209,7 @@ async function verifyAxfr(zone: string): Promise<{ code: number; out: string }> 
 }
 
 test('ldns-verify-zone accepts an AXFR of each signed zone and rejects the tampered one', async () => {
-  for (const zone of ['signable.test', 'nsecsigned.test', 'secure.signable.test']) {
+  for (const zone of ['signable.test', 'nsecsigned.test', 'secure.signable.test', 'optout.test']) {
     const v = await verifyAxfr(zone);
     assert.equal(v.code, 0, `${zone}: ${v.out}`);
     assert.match(v.out, /Zone is verified and complete/);
