@@ -120,11 +120,30 @@ export class MmdbFile {
       this.prefix = 0;
       return 0;
     }
+    const db = this.db;
     let node = bits === 32 ? this.ipv4Start : 0;
     let depth = 0;
-    while (depth < bits && node < n) {
-      node = this.child(node, (address[depth >> 3]! >> (7 - (depth & 7))) & 1);
-      depth++;
+    // One loop per record size: the hot path of every geo answer.
+    if (this.recordSize === 24) {
+      while (depth < bits && node < n) {
+        const o = node * 6 + ((address[depth >> 3]! >> (7 - (depth & 7))) & 1) * 3;
+        node = (db[o]! << 16) | (db[o + 1]! << 8) | db[o + 2]!;
+        depth++;
+      }
+    } else if (this.recordSize === 28) {
+      while (depth < bits && node < n) {
+        const off = node * 7;
+        node = ((address[depth >> 3]! >> (7 - (depth & 7))) & 1) === 0
+          ? (((db[off + 3]! & 0xf0) << 20) | (db[off]! << 16) | (db[off + 1]! << 8) | db[off + 2]!) >>> 0
+          : (((db[off + 3]! & 0x0f) << 24) | (db[off + 4]! << 16) | (db[off + 5]! << 8) | db[off + 6]!) >>> 0;
+        depth++;
+      }
+    } else {
+      while (depth < bits && node < n) {
+        const o = node * 8 + ((address[depth >> 3]! >> (7 - (depth & 7))) & 1) * 4;
+        node = ((db[o]! << 24) | (db[o + 1]! << 16) | (db[o + 2]! << 8) | db[o + 3]!) >>> 0;
+        depth++;
+      }
     }
     this.prefix = depth;
     return node > n ? node : 0;
