@@ -12,6 +12,8 @@ export { typeBitmap } from './type-bitmap.js';
 export type { Nsec3Options } from './denial-chain.js';
 export { signZone, DEFAULT_VALIDITY, DEFAULT_INCEPTION_OFFSET } from './sign-zone.js';
 export type { SignOptions } from './sign-zone.js';
+export { cdsSets } from './cds.js';
+export type { CdsMode } from './cds.js';
 export {
   readZoneKeys, writeZoneKeys, zoneKeyPath, newZoneKeyFile, keyRecord, keysOf, signOptionsOf, saltText,
 } from './key-file.js';

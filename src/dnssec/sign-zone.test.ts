@@ -139,3 +139,19 @@ test('with the previous snapshot, unchanged RRsets keep their signatures; change
   const otherKey = signZone(changed, [generateKey(13)], { now: 1_800_000_100, previous: again });
   assert.notEqual(sigOf(otherKey, 'ns.example.', RRType.A), sigOf(again, 'ns.example.', RRType.A));
 });
+
+test('CDS/CDNSKEY: the SEP keys published and signed by the KSK, or the RFC 8078 delete request', () => {
+  const ksk = generateKey(13, { flags: SEP_FLAGS });
+  const zsk = generateKey(13, { flags: ZSK_FLAGS });
+  const s = signZone(z0, [ksk, zsk], { cds: 'publish' });
+  assert.equal(sets(s, RRType.CDS)[0]!.rdata.length, 1);
+  assert.equal((sets(s, RRType.CDS)[0]!.rdata[0]![0]! << 8) | sets(s, RRType.CDS)[0]!.rdata[0]![1]!, ksk.keyTag);
+  assert.equal(sets(s, RRType.CDNSKEY)[0]!.rdata[0]![1], 1, 'flags 257');
+  const cdsSig = s.apex.sigs(RRType.CDS)!.rdata[0]!;
+  assert.equal((cdsSig[16]! << 8) | cdsSig[17]!, ksk.keyTag);
+  const apexTypes = nsec3Types(sets(s, RRType.NSEC3).map((x) => x.rdata[0]!).find((rd) => nsec3Types(rd).includes(RRType.SOA))!);
+  assert.ok(apexTypes.includes(RRType.CDS) && apexTypes.includes(RRType.CDNSKEY));
+  const del = signZone(s, [ksk, zsk], { cds: 'delete' });
+  assert.deepEqual([...sets(del, RRType.CDS)[0]!.rdata[0]!], [0, 0, 0, 0, 0]);
+  assert.deepEqual([...sets(del, RRType.CDNSKEY)[0]!.rdata[0]!], [0, 0, 3, 0, 0]);
+});

@@ -8,6 +8,8 @@ import { dnskeyRdata, isSep } from './key.js';
 import type { DnssecKey } from './key.js';
 import { signRRset } from './rrsig.js';
 import { reusableSigs } from './reuse.js';
+import { cdsSets, sortBytes } from './cds.js';
+import type { CdsMode } from './cds.js';
 import type { RRsetToSign, SignWindow } from './rrsig.js';
 
 export interface SignOptions {
@@ -29,6 +31,8 @@ export interface SignOptions {
   previous?: Zone;
   /** Signatures with less than this many seconds left are made again (default a quarter of `validity`). */
   refresh?: number;
+  /** CDS/CDNSKEY at the apex (replacing any in the zone): the SEP keys' ('publish') or the delete request. */
+  cds?: CdsMode;
 }
 
 export const DEFAULT_VALIDITY = 14 * 86400;
@@ -36,6 +40,7 @@ export const DEFAULT_INCEPTION_OFFSET = 3600;
 
 /** Types the signer makes itself: a pre-signed zone's are dropped and made again. */
 const MADE = new Set<number>([RRType.RRSIG, RRType.NSEC, RRType.NSEC3, RRType.NSEC3PARAM, RRType.DNSKEY]);
+const MADE_WITH_CDS = new Set<number>([...MADE, RRType.CDS, RRType.CDNSKEY]);
 
 interface Signers { zsk: DnssecKey[]; ksk: DnssecKey[]; published: DnssecKey[] }
 
@@ -91,7 +96,7 @@ export function signZone(zone: Zone, keys: readonly DnssecKey[], opts: SignOptio
   for (const node of zone.canonicalNodes()) {
     const occluded = cutKey !== null && isBelow(node.key, cutKey);
     if (!occluded) cutKey = node.isDelegation ? node.key : null;
-    const entry = copyNode(node, occluded, add, sign, signers.zsk);
+    const entry = copyNode(node, occluded, opts.cds ? MADE_WITH_CDS : MADE, add, sign, signers.zsk);
     if (entry !== null && !(nsec3 && n3opts.optOut && entry.insecure)) {
       if (!nsec3 && entry.types.length === 0) continue; // NSEC: empty non-terminals have no record
       entries.push({ name: node.name, key: node.key, types: entry.types });
@@ -100,10 +105,15 @@ export function signZone(zone: Zone, keys: readonly DnssecKey[], opts: SignOptio
 
   const apex = entries.find((e) => e.key === originKey);
   if (apex === undefined) throw new DnssecError('GDNS_ERR_DNSSEC_ZONE', 'the apex is missing from the denial chain');
-  const dnskey: RRsetToSign = { name: origin, type: RRType.DNSKEY, ttl: opts.dnskeyTtl ?? 3600, rdata: canonicalOrder(signers.published.map(dnskeyRdata)) };
+  const dnskey: RRsetToSign = { name: origin, type: RRType.DNSKEY, ttl: opts.dnskeyTtl ?? 3600, rdata: sortBytes(signers.published.map(dnskeyRdata)) };
   add(originKey, dnskey);
   sign(dnskey, originKey, signers.ksk);
   apex.types.push(RRType.DNSKEY);
+  for (const set of opts.cds ? cdsSets(origin, signers.published, opts.cds, dnskey.ttl) : []) {
+    add(originKey, set);
+    sign(set, originKey, signers.ksk);
+    apex.types.push(set.type);
+  }
   let chain: ChainRecord[];
   if (nsec3) {
     const param: RRsetToSign = { name: origin, type: RRType.NSEC3PARAM, ttl: 0, rdata: [nsec3ParamRdata(n3opts)] };
@@ -123,21 +133,13 @@ export function signZone(zone: Zone, keys: readonly DnssecKey[], opts: SignOptio
   return out.finish();
 }
 
-function canonicalOrder(rdata: Uint8Array[]): Uint8Array[] {
-  return rdata.sort((a, b) => {
-    const n = Math.min(a.length, b.length);
-    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-    return a.length - b.length;
-  });
-}
-
 /**
  * Copies one node's records into the new zone and signs what is authoritative there. Returns the
  * chain entry's types (RRSIG included when something was signed; `insecure` for a delegation
  * without DS), or null when the node does not belong in the chain (below a cut, or left empty).
  */
 function copyNode(
-  node: ZoneNode, occluded: boolean,
+  node: ZoneNode, occluded: boolean, made: ReadonlySet<number>,
   add: (key: string, set: RRsetToSign) => void,
   sign: (set: RRsetToSign, key: string, by: readonly DnssecKey[]) => void,
   zsk: readonly DnssecKey[],
@@ -147,7 +149,7 @@ function copyNode(
   const deleg = node.isDelegation;
   for (let i = 0; i < node.nsets; i++) {
     const set = node.transientAt(i);
-    if (MADE.has(set.type)) continue;
+    if (made.has(set.type)) continue;
     add(node.key, set);
     // at a cut only NS and DS are the parent's (RFC 4035 §2.3): glue there stays out of the bitmap
     if (!deleg || set.type === RRType.NS || set.type === RRType.DS) types.push(set.type);
