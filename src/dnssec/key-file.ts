@@ -7,6 +7,7 @@ import { DnssecError } from './errors.js';
 import { makeKey } from './key.js';
 import type { DnssecKey } from './key.js';
 import type { SignOptions } from './sign-zone.js';
+import type { CdsMode } from './cds.js';
 
 /** One key as a key file holds it. */
 export interface KeyRecord {
@@ -30,6 +31,8 @@ export interface ZoneKeyFile {
   nsec3: { iterations: number; salt: string; optOut: boolean };
   /** Signature validity in seconds (default 14 days). */
   validity?: number;
+  /** CDS/CDNSKEY at the apex: 'publish' (the SEP keys) or 'delete' (RFC 8078); absent: none. */
+  cds?: CdsMode;
   keys: KeyRecord[];
 }
 
@@ -84,7 +87,7 @@ export function keysOf(file: ZoneKeyFile): DnssecKey[] {
 /** signZone options from a key file's settings. */
 export function signOptionsOf(file: ZoneKeyFile, now?: number): SignOptions {
   return {
-    now, denial: file.denial, validity: file.validity,
+    now, denial: file.denial, validity: file.validity, cds: file.cds,
     nsec3: { iterations: file.nsec3.iterations, salt: hexDecode(file.nsec3.salt, 'NSEC3 salt'), optOut: file.nsec3.optOut },
   };
 }
