@@ -4,6 +4,10 @@ import { registerServeCommands } from './serve-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerRelayCommand } from './relay.js';
 import { registerZoneCommands } from './zone-check.js';
+import { registerDnssecCommands } from './dnssec-command.js';
+import { registerGeoCommands } from './geo-whatif.js';
+import { registerOpsCommands } from './ops-commands.js';
+import { registerStoreCommands } from './store-backup.js';
 import { VERSION } from './version.js';
 
 const program = new Command();
@@ -23,6 +27,10 @@ Every command has --help. Documentation: docs/ in the package (configuration, op
 
 registerServeCommands(program);
 registerZoneCommands(program);
+registerDnssecCommands(program);
+registerGeoCommands(program);
+registerStoreCommands(program);
+registerOpsCommands(program);
 registerDemoCommand(program);
 registerRelayCommand(program);
 
