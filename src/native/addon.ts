@@ -25,10 +25,18 @@ export interface NativeAddon {
   port(handle: object): number;
   stats(handle: object): UdpStats;
   close(handle: object, onClosed: () => void): void;
+  sendTo(handle: object, data: Uint8Array, addr: Uint8Array): boolean;
   cacheCreate(slots: number, maxAnswer: number): object;
   cachePut(cache: object, query: Uint8Array, answer: Uint8Array): boolean;
   cacheClear(cache: object): void;
   cacheStats(cache: object): { entries: number; hits: number; misses: number; puts: number };
+  /** dup()s both fds; onDone(end, code, bytesUp, bytesDown) once both duplicates are closed */
+  pumpStart(clientFd: number, upstreamFd: number, idleMs: number, headUp: Uint8Array | undefined,
+    headDown: Uint8Array | undefined, onDone: (end: number, code: string | undefined, up: number, down: number) => void,
+    resource: object): object;
+  pumpClose(handle: object): void;
+  pumpStats(handle: object): { bytesUp: number; bytesDown: number; pipes: number };
+  spliceInfo(): { pumps: number; sparePipes: number; pipeBytes: number };
 }
 
 const FILE = 'geodesic_native.node';

@@ -11,3 +11,5 @@ export { peerAddress, peerPort } from './udp-address.js';
 export { UdpBindError } from './errors.js';
 export { createAnswerCache } from './answer-cache.js';
 export type { AnswerCache, AnswerCacheStats } from './answer-cache.js';
+export { startSplicePump, spliceStatus, spliceInfo } from './splice-pump.js';
+export type { SplicePump, SplicePumpOptions, SpliceResult, SpliceEnd } from './splice-pump.js';

@@ -2,6 +2,7 @@
  * cache: cacheCreate, cachePut, cacheClear, cacheStats.
  * Plain node_api.h (no node-addon-api). Errors thrown carry `code` (EADDRINUSE...) and `syscall`. */
 #include "udp.h"
+#include "splice-pump.h"
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -238,6 +239,41 @@ static napi_value Close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static int bytes_of(napi_env env, napi_value v, uint8_t **data, size_t *len) {
+  napi_typedarray_type type;
+  napi_value ab;
+  size_t off;
+  bool is_ta = false;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return 0;
+  if (napi_get_typedarray_info(env, v, &type, len, (void **)data, &ab, &off) != napi_ok) return 0;
+  return type == napi_uint8_array;
+}
+
+/* sendTo(handle, data: Uint8Array, addr: Uint8Array of UDP_ADDR_BYTES) -> boolean: one datagram
+ * now (MSG_DONTWAIT). false when it could not go (socket full, closed, refused): counted in sendErrors. */
+static napi_value SendTo(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3], out;
+  udp_t *u = unwrap(env, info, &argc, argv);
+  uint8_t *data, *a;
+  size_t len, alen;
+  if (!u) return NULL;
+  if (argc < 3 || !bytes_of(env, argv[1], &data, &len) || !bytes_of(env, argv[2], &a, &alen) ||
+      alen < UDP_ADDR_BYTES || (a[0] != 4 && a[0] != 6)) {
+    napi_throw_type_error(env, "EINVAL", "sendTo: data and a 20-byte address record (Uint8Arrays) expected");
+    return NULL;
+  }
+  struct sockaddr_storage ss;
+  socklen_t sl = udp_record_sockaddr(a, &ss);
+  ssize_t n = -1;
+  if (!u->closing && !u->closed) {
+    do n = sendto(u->fd, data, len, MSG_DONTWAIT, (struct sockaddr *)&ss, sl); while (n < 0 && errno == EINTR);
+  }
+  if (n < 0) u->send_errors++; else u->tx_packets++;
+  napi_get_boolean(env, n >= 0, &out);
+  return out;
+}
+
 static void finalize_cache(napi_env env, void *data, void *hint) {
   (void)env; (void)hint;
   cache_free((answer_cache_t *)data);
@@ -265,15 +301,6 @@ static answer_cache_t *unwrap_cache(napi_env env, napi_callback_info info, size_
   return (answer_cache_t *)external_arg(env, info, argc, argv, "expected an answer cache");
 }
 
-static int bytes_of(napi_env env, napi_value v, uint8_t **data, size_t *len) {
-  napi_typedarray_type type;
-  napi_value ab;
-  size_t off;
-  bool is_ta = false;
-  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return 0;
-  if (napi_get_typedarray_info(env, v, &type, len, (void **)data, &ab, &off) != napi_ok) return 0;
-  return type == napi_uint8_array;
-}
 
 /* cachePut(cache, query: Uint8Array, answer: Uint8Array) -> boolean */
 static napi_value CachePut(napi_env env, napi_callback_info info) {
@@ -314,6 +341,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     { "open", NULL, Open, NULL, NULL, NULL, napi_default, NULL },
     { "port", NULL, Port, NULL, NULL, NULL, napi_default, NULL },
     { "stats", NULL, Stats, NULL, NULL, NULL, napi_default, NULL },
+    { "sendTo", NULL, SendTo, NULL, NULL, NULL, napi_default, NULL },
     { "close", NULL, Close, NULL, NULL, NULL, napi_default, NULL },
     { "cacheCreate", NULL, CacheCreate, NULL, NULL, NULL, napi_default, NULL },
     { "cachePut", NULL, CachePut, NULL, NULL, NULL, napi_default, NULL },
@@ -321,6 +349,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     { "cacheStats", NULL, CacheStats, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  splice_register(env, exports);
   return exports;
 }
 

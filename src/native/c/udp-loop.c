@@ -25,6 +25,22 @@ static void write_addr(uint8_t *out, const struct sockaddr_storage *ss) {
   }
 }
 
+socklen_t udp_record_sockaddr(const uint8_t *rec, struct sockaddr_storage *ss) {
+  memset(ss, 0, sizeof *ss);
+  if (rec[0] == 6) {
+    struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+    a->sin6_family = AF_INET6;
+    memcpy(&a->sin6_port, rec + 2, 2);
+    memcpy(&a->sin6_addr, rec + 4, 16);
+    return sizeof *a;
+  }
+  struct sockaddr_in *a = (struct sockaddr_in *)ss;
+  a->sin_family = AF_INET;
+  memcpy(&a->sin_port, rec + 2, 2);
+  memcpy(&a->sin_addr, rec + 4, 4);
+  return sizeof *a;
+}
+
 /* Receives one batch; returns packets kept (oversized ones dropped), 0 when nothing is waiting. */
 static uint32_t recv_batch(udp_t *u, int *more) {
   int n;

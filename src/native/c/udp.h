@@ -52,6 +52,7 @@ int udp_socket_open(int family, const char *host, int port, const char **syscall
 int udp_socket_port(int fd);
 
 /* udp-loop.c */
+socklen_t udp_record_sockaddr(const uint8_t *rec, struct sockaddr_storage *ss); /* 20-byte record -> sockaddr */
 int udp_loop_start(udp_t *u);          /* 0 or uv error */
 void udp_loop_close(udp_t *u);         /* stop polling, close fd after uv_close; frees when allowed */
 void udp_maybe_free(udp_t *u);
