@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaultConfig, loadConfig, parseListen } from '../config/index.js';
 import type { ServerConfig } from '../config/index.js';
@@ -13,6 +14,8 @@ interface ServeFlags {
   rrl: boolean;
   pidFile?: string;
   logLevel?: string;
+  geoipDb?: string[];
+  enableLuaRecords?: boolean;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -26,6 +29,8 @@ export function registerServeCommands(program: Command): void {
     .option('-l, --listen <addr:port>', 'answer on this address, UDP and TCP; repeatable (default 127.0.0.1:5300 and [::1]:5300)', collect)
     .option('--axfr-allow <ip|cidr>', 'allow zone transfers (AXFR/IXFR over TCP) to this client or network; repeatable', collect)
     .option('--no-rrl', 'turn off response rate limiting (on by default: 200 answers/s per /24 or /56, loopback exempt)')
+    .option('--geoip-db <file>', 'a GeoIP database (MMDB: MaxMind City/Country/ASN or ip-location-db); repeatable, in order (default: the bundled CC0 country database)', collect)
+    .option('--enable-lua-records', 'answer PowerDNS LUA records (pickclosest, ifurlup, ...); off by default, as in PowerDNS')
     .option('--pid-file <file>', `write the process ID here, for "geodesic reload" (default ${defaultPidFile()})`)
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace (default info)')
     .addHelpText('after', `
@@ -82,6 +87,8 @@ function buildConfig(flags: ServeFlags): ServerConfig {
     if (flags.listen !== undefined) config.listen = flags.listen.map((l) => parseListen(l, '--listen'));
     if (flags.axfrAllow !== undefined) config.transfer.allow = [...config.transfer.allow, ...flags.axfrAllow];
     if (!flags.rrl) config.rrl.enabled = false;
+    if (flags.geoipDb !== undefined) config.geo.databases = [...config.geo.databases, ...flags.geoipDb.map((f) => resolve(f))];
+    if (flags.enableLuaRecords === true) config.geo.luaRecords = true;
     if (flags.logLevel !== undefined) config.log.level = flags.logLevel as ServerConfig['log']['level'];
     config.pidFile = flags.pidFile ?? config.pidFile ?? defaultPidFile();
     if (config.zones.directory === null && config.zones.files.length === 0) {

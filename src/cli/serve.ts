@@ -8,6 +8,7 @@ import type { UdpEndpoint } from '../native/index.js';
 import type { ServerConfig } from '../config/index.js';
 import { loadZones, zoneSpecs } from './zone-loader.js';
 import { transferHandler } from './transfer-handler.js';
+import { startGeo } from './geo-serve.js';
 
 export interface RunningServer {
   engine: Engine;
@@ -22,10 +23,11 @@ export interface RunningServer {
  * address). A zone that fails to load is reported and left out (or, on reload, keeps its old version).
  */
 export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+  const geo = await startGeo(config.geo, log);
   const engine = new Engine({
     maxUdpSize: config.udp.maxSize,
-    serveLua: false,
     transfers: true,
+    geo,
   });
   const specs = zoneSpecs(config);
   const first = await loadZones(specs, null);
@@ -53,6 +55,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const tcp: TcpEndpoint[] = [];
   const close = async (): Promise<void> => {
     await Promise.all([...udp.map((u) => u.close()), ...tcp.map((t) => t.close())]);
+    await geo.close();
     if (config.pidFile !== null) rmSync(config.pidFile, { force: true });
   };
   try {
