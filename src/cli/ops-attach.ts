@@ -54,23 +54,25 @@ export async function attachOps(engine: Engine, opts: OpsOptions, sources: Metri
     queryLog?.observe(event);
   };
   if (clock !== null) queryChannel.subscribe(onQuery);
-  const reopen = (): void => { try { queryLog?.reopen(); } catch (err) { process.emitWarning(`query log: ${(err as Error).message}`); } };
+  const reopen = (): void => { queryLog?.reopen(); };
   if (queryLog !== null) process.on('SIGUSR1', reopen);
   let metricsServer: MetricsServer | null = null;
   try {
     if (metrics !== null) metricsServer = await startMetricsServer(metrics, opts.metrics!.listen.host, opts.metrics!.listen.port);
   } catch (err) {
-    detach();
+    await detach();
     throw err;
   }
-  function detach(): void {
+  function detach(): Promise<void> {
     if (clock !== null) { queryChannel.unsubscribe(onQuery); clock.stop(); }
-    if (queryLog !== null) { process.off('SIGUSR1', reopen); queryLog.close(); }
+    if (queryLog === null) return Promise.resolve();
+    process.off('SIGUSR1', reopen);
+    return queryLog.close();
   }
   return {
     metrics, metricsServer, queryLog,
     close: async () => {
-      detach();
+      await detach();
       await metricsServer?.close();
     },
   };

@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setImmediate as tick } from 'node:timers/promises';
 import { attachOps } from './ops-attach.js';
 import type { AttachedOps } from './ops-attach.js';
 import { opsOptions } from './ops-options.js';
 import { dig, startTestServer } from './ops-test-server.js';
 import type { TestServer } from './ops-test-server.js';
 import { QueryRecorder } from './query-record.js';
+import { RecordWriter, readRecords } from './query-log-codec.js';
 import type { QueryRecord } from './query-record.js';
 import { queryChannel } from '../engine/index.js';
 import type { QueryEvent } from '../engine/index.js';
@@ -81,12 +81,12 @@ test('query log: reopen after a rename (logrotate) writes to a new file', async 
   const file = join(dir, 'rot.log');
   await withLog(file, 1, async (ops) => {
     await dig(server.port, '+short', 'www.example.test', 'A');
-    await tick();
+    await ops.queryLog!.drain();
     renameSync(file, `${file}.1`);
     process.kill(process.pid, 'SIGUSR1');
     await new Promise((r) => setTimeout(r, 50));
     await dig(server.port, '+short', 'ns1.example.test', 'A');
-    await tick();
+    await ops.queryLog!.drain();
     assert.equal(ops.queryLog!.written, 2);
   });
   assert.deepEqual(lines(`${file}.1`).map((r) => r.name), ['www.example.test.']);
@@ -100,27 +100,31 @@ test('query log: detached after close', async () => {
   assert.equal(lines(file).length, 1);
 });
 
-test('query log: the fast line is the JSON of the record', async () => {
+test('query log: the binary records read back as the records of the events', async () => {
   const recorder = new QueryRecorder();
-  const seen: Array<[string, QueryRecord]> = [];
+  const writer = new RecordWriter(new ArrayBuffer(64 * 1024));
+  const want: QueryRecord[] = [];
   const onQuery = (m: unknown): void => {
     const e = m as QueryEvent;
     (e as QueryEvent & { elapsedNs?: number }).elapsedNs = 1234;
-    seen.push([recorder.line(e), recorder.record(e)]);
+    assert.ok(writer.put(e));
+    want.push(recorder.record(e));
   };
   queryChannel.subscribe(onQuery);
   try {
     await dig(server.port, 'www.example.test', 'A', '+subnet=2001:db8::/48');
+    await dig(server.port, '+tcp', 'example.test', 'SOA');
     await dig(server.port, 'example.org', 'A');
+    await dig(server.port, '.', 'NS');
   } finally {
     queryChannel.unsubscribe(onQuery);
   }
-  assert.equal(seen.length, 2);
-  for (const [line, rec] of seen) {
-    assert.ok(line.endsWith('}\n'));
-    const parsed = JSON.parse(line) as QueryRecord;
-    assert.deepEqual({ ...parsed, time: '' }, { ...rec, time: '' });
-  }
-  assert.equal(seen[0]![1].ecs, '2001:db8::/48');
-  assert.equal(seen[0]![1].latencyMs, 0.001234);
+  const got: QueryRecord[] = [];
+  readRecords(writer.buf, writer.off, (r) => got.push(r));
+  assert.equal(got.length, 4);
+  assert.deepEqual(got.map((r) => ({ ...r, time: '' })), want.map((r) => ({ ...r, time: '' })));
+  for (let i = 0; i < 4; i++) assert.ok(Math.abs(Date.parse(got[i]!.time) - Date.parse(want[i]!.time)) < 1000);
+  assert.equal(got[0]!.ecs, '2001:db8::/48');
+  assert.equal(got[0]!.latencyMs, 0.001234);
+  assert.deepEqual([got[3]!.name, got[3]!.rcode], ['.', 'REFUSED']);
 });

@@ -1,6 +1,8 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import type { QueryEvent } from '../engine/index.js';
-import { QueryRecorder } from './query-record.js';
+import { RecordWriter } from './query-log-codec.js';
+import type { FromWorker, ToWorker } from './query-log-worker.js';
 
 export interface QueryLogOptions {
   /** A file path (appended to), or `-` for standard output. */
@@ -9,33 +11,43 @@ export interface QueryLogOptions {
   sample?: number;
 }
 
-/** Lines waiting for the disk beyond this are dropped (and counted) rather than held in memory. */
-const MAX_PENDING = 8 * 1024 * 1024;
+/** Bytes per batch handed to the worker, and batches on their way at most (beyond: lines are dropped). */
+const BATCH = 256 * 1024;
+const MAX_IN_FLIGHT = 32;
 
 /**
  * The query log (PowerDNS's `log-dns-queries`): one JSON line per query (or per sampled query) with
- * time, client, ECS, name, type, rcode, answer summary, geo decision and latency. Lines are gathered and
- * written once per event-loop turn; `reopen()` (SIGUSR1) reopens the file after logrotate moved it.
+ * time, client, ECS, name, type, rcode, answer summary, geo decision and latency. The answering thread
+ * only copies each query's raw bytes into a batch (query-log-codec.ts); once per event-loop turn the batch
+ * goes to a worker thread that writes the lines. `reopen()` (SIGUSR1) reopens the file after logrotate.
  */
 export class QueryLog {
-  private fd: number;
-  private readonly owned: boolean;
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  private readonly worker: Worker;
+  private batch: RecordWriter;
+  private records = 0;
+  private readonly spare: ArrayBuffer[] = [];
+  private inFlight = 0;
   private scheduled = false;
   private credit = 0;
   private readonly sample: number;
-  private readonly recorder = new QueryRecorder();
-  /** Lines written and lines dropped because the output could not keep up. */
+  private idle: Array<() => void> = [];
+  private closed: Promise<void> | null = null;
+  private dead = false;
+  /** Lines written, and lines dropped because the output could not keep up or failed. */
   written = 0;
   dropped = 0;
 
-  constructor(private readonly opts: QueryLogOptions) {
+  constructor(opts: QueryLogOptions) {
     const s = opts.sample ?? 1;
     if (!(s > 0 && s <= 1)) throw new RangeError(`query log sample must be in (0, 1], got ${s}`);
     this.sample = s;
-    this.owned = opts.file !== '-';
-    this.fd = this.owned ? openSync(opts.file, 'a', 0o640) : 1;
+    if (opts.file !== '-') closeSync(openSync(opts.file, 'a', 0o640)); // fail here, not in the worker
+    this.worker = startWorker(opts.file);
+    this.worker.unref();
+    this.worker.on('message', (m: FromWorker) => this.onMessage(m));
+    this.worker.on('error', (err) => process.emitWarning(`query log: ${err.message}`));
+    this.worker.on('exit', () => this.stopped());
+    this.batch = new RecordWriter(new ArrayBuffer(BATCH));
   }
 
   /** Takes one published query (subscribe this to the engine's `gdns:query:done`). */
@@ -45,46 +57,98 @@ export class QueryLog {
       if (this.credit < 1) return;
       this.credit -= 1;
     }
-    if (this.pendingBytes > MAX_PENDING) {
+    if (this.closed !== null || this.dead || this.inFlight >= MAX_IN_FLIGHT) {
       this.dropped++;
       return;
     }
-    const line = this.recorder.line(event);
-    this.pending.push(line);
-    this.pendingBytes += line.length;
+    if (!this.batch.put(event)) {
+      this.flush();
+      if (!this.batch.put(event)) { this.dropped++; return; }
+    }
+    this.records++;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
   }
 
-  /** Writes what is pending now. */
+  /** Hands what is gathered to the worker now. */
   flush(): void {
     this.scheduled = false;
-    if (this.pending.length === 0) return;
-    const text = this.pending.join('');
-    const n = this.pending.length;
-    this.pending = [];
-    this.pendingBytes = 0;
-    try {
-      writeSync(this.fd, text);
-      this.written += n;
-    } catch {
-      this.dropped += n; // a full disk or a closed pipe must not stop answering
-    }
+    if (this.records === 0 || this.dead) return;
+    const b = this.batch;
+    this.post({ kind: 'batch', buf: b.buf.buffer as ArrayBuffer, len: b.off, records: this.records }, [b.buf.buffer as ArrayBuffer]);
+    this.inFlight++;
+    this.records = 0;
+    this.batch = new RecordWriter(this.spare.pop() ?? new ArrayBuffer(BATCH));
+  }
+
+  /** Resolves when every line gathered so far is written. */
+  drain(): Promise<void> {
+    this.flush();
+    if (this.inFlight === 0) return Promise.resolve();
+    this.worker.ref(); // keep the process alive until the lines are written
+    return new Promise((resolve) => this.idle.push(resolve));
   }
 
   /** Reopens the file under its name (after logrotate renamed it); standard output is left alone. */
   reopen(): void {
     this.flush();
-    if (!this.owned) return;
-    const old = this.fd;
-    this.fd = openSync(this.opts.file, 'a', 0o640);
-    closeSync(old);
+    this.post({ kind: 'reopen' });
   }
 
-  close(): void {
-    this.flush();
-    if (this.owned) closeSync(this.fd);
+  /** Writes what is left, closes the file and stops the worker. */
+  close(): Promise<void> {
+    this.closed ??= this.drain().then(() => new Promise<void>((resolve) => {
+      if (this.dead) { resolve(); return; }
+      this.worker.ref();
+      this.worker.once('exit', () => resolve());
+      this.post({ kind: 'close' });
+    }));
+    return this.closed;
   }
+
+  /** The worker is gone (closed, or it failed): nothing more is written; waiters are released. */
+  private stopped(): void {
+    this.dead = true;
+    this.dropped += this.records;
+    this.records = 0;
+    this.inFlight = 0;
+    const waiting = this.idle;
+    this.idle = [];
+    for (const w of waiting) w();
+  }
+
+  private post(m: ToWorker, transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(m, transfer);
+  }
+
+  private onMessage(m: FromWorker): void {
+    if (m.kind === 'done') {
+      this.written += m.written;
+      this.dropped += m.failed;
+      if (this.spare.length < 4) this.spare.push(m.buf);
+      if (--this.inFlight === 0) {
+        if (this.closed === null) this.worker.unref();
+        const waiting = this.idle;
+        this.idle = [];
+        for (const w of waiting) w();
+      }
+    } else if (m.kind === 'reopened' && m.error !== null) {
+      process.emitWarning(`query log: reopening failed (${m.error}); still writing to the old file`);
+    }
+  }
+}
+
+/**
+ * The worker runs query-log-worker.js beside this file; run from the sources (tsx: tests, development)
+ * it is the .ts file, loaded through tsx's loader registered inside the worker.
+ */
+function startWorker(file: string): Worker {
+  const workerData = { file };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./query-log-worker.js', import.meta.url), { workerData });
+  const entry = new URL('./query-log-worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(code, { eval: true, workerData });
 }

@@ -1,0 +1,138 @@
+import { nameToText, rdataToText, typeToText } from '../wire/index.js';
+import type { QueryEvent } from '../engine/index.js';
+import { addressText, eventLatencyMs, rcodeText } from './query-record.js';
+import type { QueryRecord } from './query-record.js';
+
+/**
+ * The query log's records travel from the answering thread to the log's worker thread as compact
+ * binary (a few dozen bytes: the raw name, addresses and answer rdata), so the answering thread only
+ * copies bytes; the worker turns them into JSON lines. Layout of one record (big-endian):
+ *   u16 length of the rest | u8 flags (1 tcp, 2 has ECS, 4 has zone, 8 error, 16 tailored, 32 geo,
+ *   64 no question)
+ *   f64 time (ms) | f64 latency (ms, NaN: unknown) | u16 size | u16 qtype | u8 rcode | u8 ECS scope
+ *   u8 n + client address | [u8 source prefix, u8 n + ECS address] | u8 n + qname | [u8 n + zone origin]
+ *   u16 answer records in all | u8 records copied (≤ MAX), each: u16 type, u16 n + rdata | [u16 n + error text]
+ */
+export const MAX_ANSWERS = 8;
+const FLAG_TCP = 1, FLAG_ECS = 2, FLAG_ZONE = 4, FLAG_ERROR = 8, FLAG_TAILORED = 16, FLAG_GEO = 32, FLAG_NO_QUESTION = 64;
+
+export class RecordWriter {
+  buf: Uint8Array;
+  view: DataView;
+  off = 0;
+
+  constructor(buffer: ArrayBuffer) {
+    this.buf = new Uint8Array(buffer);
+    this.view = new DataView(buffer);
+  }
+
+  /** Appends the record of `event`; false (nothing written) when it does not fit. */
+  put(event: QueryEvent): boolean {
+    const ctx = event.ctx;
+    const q = ctx.query;
+    const b = this.buf;
+    const v = this.view;
+    const start = this.off;
+    let o = start + 2;
+    // Worst case before the answers: header 25, client 17, ECS 18, names 2 × 256, counts 3.
+    if (o + 600 > b.length) return false;
+    const tailored = !ctx.cacheable && ctx.zone !== undefined && ctx.rcode === 0;
+    const flags = (ctx.client.transport === 'tcp' ? FLAG_TCP : 0) | (q.ecs !== null ? FLAG_ECS : 0) |
+      (ctx.zone !== undefined ? FLAG_ZONE : 0) | (event.error !== undefined ? FLAG_ERROR : 0) |
+      (tailored ? FLAG_TAILORED : 0) | (tailored || ctx.ecsScope > 0 ? FLAG_GEO : 0) | (q.qdcount === 0 ? FLAG_NO_QUESTION : 0);
+    b[o++] = flags;
+    v.setFloat64(o, Date.now()); o += 8;
+    v.setFloat64(o, eventLatencyMs(event) ?? NaN); o += 8;
+    v.setUint16(o, Math.min(event.size, 65535)); o += 2;
+    v.setUint16(o, q.qtype); o += 2;
+    b[o++] = ctx.rcode & 255;
+    b[o++] = ctx.ecsScope;
+    o = bytes8(b, o, ctx.client.address);
+    if (q.ecs !== null) { b[o++] = q.ecs.sourcePrefix; o = bytes8(b, o, q.ecs.address); }
+    o = bytes8(b, o, q.qdcount > 0 ? q.qname : EMPTY);
+    if (ctx.zone !== undefined) o = bytes8(b, o, ctx.zone.origin);
+    let total = 0;
+    for (const e of ctx.answer) total += e.set.rdata.length;
+    v.setUint16(o, Math.min(total, 65535)); o += 2;
+    const countAt = o++;
+    let copied = 0;
+    for (const e of ctx.answer) {
+      for (const rd of e.set.rdata) {
+        if (copied === MAX_ANSWERS) break;
+        if (o + 4 + rd.length + 260 > b.length) break; // keep room for the error text
+        v.setUint16(o, e.set.type); v.setUint16(o + 2, rd.length); o += 4;
+        b.set(rd, o); o += rd.length;
+        copied++;
+      }
+    }
+    b[countAt] = copied;
+    if (event.error !== undefined) {
+      const text = (event.error instanceof Error ? event.error.message : String(event.error)).slice(0, 200);
+      const n = ENCODER.encodeInto(text, b.subarray(o + 2, o + 2 + 800)).written;
+      if (o + 2 + n > b.length) return false;
+      v.setUint16(o, n); o += 2 + n;
+    }
+    v.setUint16(start, o - start - 2);
+    this.off = o;
+    return true;
+  }
+}
+
+const EMPTY = new Uint8Array(1);
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
+
+function bytes8(b: Uint8Array, o: number, src: Uint8Array): number {
+  b[o] = src.length;
+  b.set(src, o + 1);
+  return o + 1 + src.length;
+}
+
+function safeRdata(type: number, rdata: Uint8Array): string {
+  try {
+    return rdataToText(type, rdata);
+  } catch {
+    return `\\# ${rdata.length}`;
+  }
+}
+
+/** Reads every record in buf[0, len), calling `each` with the record as the query log writes it. */
+export function readRecords(buf: Uint8Array, len: number, each: (r: QueryRecord) => void): void {
+  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let o = 0;
+  while (o + 2 <= len) {
+    const end = o + 2 + v.getUint16(o);
+    o += 2;
+    const flags = buf[o++]!;
+    const time = v.getFloat64(o); o += 8;
+    const latency = v.getFloat64(o); o += 8;
+    const size = v.getUint16(o); o += 2;
+    const qtype = v.getUint16(o); o += 2;
+    const rcode = buf[o++]!;
+    const scope = buf[o++]!;
+    const take = (): Uint8Array => { const n = buf[o]!; const s = buf.subarray(o + 1, o + 1 + n); o += 1 + n; return s; };
+    const client = addressText(take());
+    let ecs: string | null = null;
+    if ((flags & FLAG_ECS) !== 0) { const prefix = buf[o++]!; ecs = `${addressText(take())}/${prefix}`; }
+    const qname = take();
+    const zone = (flags & FLAG_ZONE) !== 0 ? nameToText(take()) : null;
+    const total = v.getUint16(o); o += 2;
+    const copied = buf[o++]!;
+    const answer: string[] = [];
+    for (let i = 0; i < copied; i++) {
+      const type = v.getUint16(o); const n = v.getUint16(o + 2); o += 4;
+      answer.push(`${typeToText(type)} ${safeRdata(type, buf.subarray(o, o + n))}`);
+      o += n;
+    }
+    if (total > copied && total > MAX_ANSWERS) answer.push(`+${total - MAX_ANSWERS} more`);
+    const tailored = (flags & FLAG_TAILORED) !== 0;
+    const rec: QueryRecord = {
+      time: new Date(time).toISOString(), client, proto: (flags & FLAG_TCP) !== 0 ? 'tcp' : 'udp', ecs,
+      name: (flags & FLAG_NO_QUESTION) === 0 ? nameToText(qname) : '', type: typeToText(qtype), rcode: rcodeText(rcode), zone,
+      answer, geo: (flags & FLAG_GEO) !== 0 ? { tailored, scope } : null, latencyMs: Number.isNaN(latency) ? null : latency, size,
+    };
+    if ((flags & FLAG_ERROR) !== 0) { const n = v.getUint16(o); rec.error = DECODER.decode(buf.subarray(o + 2, o + 2 + n)); }
+    each(rec);
+    o = end;
+  }
+}
