@@ -1,6 +1,6 @@
 import { nameToText } from '../wire/index.js';
 import type { Zone } from '../zone/index.js';
-import { DEFAULT_VALIDITY, keysOf, readZoneKeys, signOptionsOf, signZone } from '../dnssec/index.js';
+import { DEFAULT_VALIDITY, keysOf, readZoneKeys, signOptionsOf, signZoneAsync } from '../dnssec/index.js';
 
 /** What `geodesic serve` needs to sign zones from a keys folder (config `dnssec.keys`). */
 export interface DnssecServeOptions {
@@ -15,13 +15,14 @@ export interface DnssecServeOptions {
  * else unchanged. Call after each load or reload, before the snapshot is swapped in; pass the snapshot
  * being replaced as `previous` so unchanged RRsets keep their signatures (a reload then signs only
  * what changed). Also the periodic refresh: `signLoadedZone(current, opts, current)` re-makes only
- * signatures with less than a quarter of their validity left. Throws DnssecError for an unreadable
+ * signatures with less than a quarter of their validity left. Signing runs in slices of about 10 ms
+ * (signZoneAsync), so queries keep being answered meanwhile. Rejects with DnssecError for an unreadable
  * key file (keep the old snapshot then: serving the zone unsigned would make it bogus).
  */
-export function signLoadedZone(zone: Zone, opts: DnssecServeOptions, previous?: Zone): Zone {
+export async function signLoadedZone(zone: Zone, opts: DnssecServeOptions, previous?: Zone): Promise<Zone> {
   const file = readZoneKeys(opts.keysDir, nameToText(zone.origin));
   if (file === null || !file.enabled || file.keys.length === 0) return zone;
-  return signZone(zone, keysOf(file), { ...signOptionsOf(file, opts.now?.()), previous });
+  return signZoneAsync(zone, keysOf(file), { ...signOptionsOf(file, opts.now?.()), previous });
 }
 
 /**

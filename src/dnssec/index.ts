@@ -10,7 +10,7 @@ export { signRRset } from './rrsig.js';
 export type { SignWindow, RRsetToSign } from './rrsig.js';
 export { typeBitmap } from './type-bitmap.js';
 export type { Nsec3Options } from './denial-chain.js';
-export { signZone, DEFAULT_VALIDITY, DEFAULT_INCEPTION_OFFSET } from './sign-zone.js';
+export { signZone, signZoneAsync, DEFAULT_VALIDITY, DEFAULT_INCEPTION_OFFSET } from './sign-zone.js';
 export type { SignOptions } from './sign-zone.js';
 export { cdsSets } from './cds.js';
 export type { CdsMode } from './cds.js';

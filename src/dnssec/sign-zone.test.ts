@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RRType, nameFromText, nsec3Types, nsecTypes, rrsigTypeCovered } from '../wire/index.js';
-import { buildZone, parseZoneText } from '../zone/index.js';
+import { buildZone, parseZoneText, printZone } from '../zone/index.js';
 import type { RRset, Zone } from '../zone/index.js';
 import { generateKey, ZSK_FLAGS, SEP_FLAGS } from './key.js';
-import { signZone } from './sign-zone.js';
+import { signZone, signZoneAsync } from './sign-zone.js';
 import { typeBitmap } from './type-bitmap.js';
 
 const TEXT = `$ORIGIN example.
@@ -154,4 +154,16 @@ test('CDS/CDNSKEY: the SEP keys published and signed by the KSK, or the RFC 8078
   const del = signZone(s, [ksk, zsk], { cds: 'delete' });
   assert.deepEqual([...sets(del, RRType.CDS)[0]!.rdata[0]!], [0, 0, 0, 0, 0]);
   assert.deepEqual([...sets(del, RRType.CDNSKEY)[0]!.rdata[0]!], [0, 0, 3, 0, 0]);
+});
+
+test('signZoneAsync gives the same zone as signZone (Ed25519 is deterministic) and lets timers run', async () => {
+  const ed = generateKey(15);
+  const big = zone(TEXT + Array.from({ length: 400 }, (_, i) => `h${i} A 10.0.${i >> 8}.${i & 255}`).join('\n') + '\n');
+  let ticks = 0;
+  const timer = setInterval(() => { ticks++; }, 0);
+  const a = await signZoneAsync(big, [ed], { now: 1_800_000_000 }, 1);
+  clearInterval(timer);
+  const b = signZone(big, [ed], { now: 1_800_000_000 });
+  assert.equal(printZone(a), printZone(b));
+  assert.ok(ticks > 0, 'the event loop ran while signing');
 });

@@ -1,7 +1,7 @@
 import { RRType, nameToText, soaMinimum } from '../wire/index.js';
 import { ZoneBuilder, keyToName } from '../zone/index.js';
 import type { Zone, ZoneNode } from '../zone/index.js';
-import { nsecChain, nsec3Chain, nsec3ParamRdata } from './denial-chain.js';
+import { hashEntries, nsecChain, nsec3Chain, nsec3ParamRdata } from './denial-chain.js';
 import type { ChainEntry, ChainRecord, Nsec3Options } from './denial-chain.js';
 import { DnssecError } from './errors.js';
 import { dnskeyRdata, isSep } from './key.js';
@@ -68,6 +68,34 @@ function isBelow(key: string, parentKey: string): boolean {
  * Returns a new Zone; the engine serves it as it serves any pre-signed zone.
  */
 export function signZone(zone: Zone, keys: readonly DnssecKey[], opts: SignOptions = {}): Zone {
+  const steps = signSteps(zone, keys, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * signZone in slices of at most about `sliceMs` of work, giving the event loop a turn between them, so a
+ * server signing a big zone keeps answering queries meanwhile (same result as signZone).
+ */
+export async function signZoneAsync(zone: Zone, keys: readonly DnssecKey[], opts: SignOptions = {}, sliceMs = 10): Promise<Zone> {
+  const steps = signSteps(zone, keys, opts);
+  let start = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - start >= sliceMs) {
+      await new Promise<void>((ok) => setImmediate(ok));
+      start = performance.now();
+    }
+  }
+}
+
+/** Work between two yields (nodes or chain records). */
+const STEP = 32;
+
+function* signSteps(zone: Zone, keys: readonly DnssecKey[], opts: SignOptions): Generator<void, Zone> {
   const originKey = zone.originKey;
   const origin = keyToName(originKey);
   const signers = signersOf(keys, nameToText(zone.origin));
@@ -93,7 +121,9 @@ export function signZone(zone: Zone, keys: readonly DnssecKey[], opts: SignOptio
 
   const entries: ChainEntry[] = [];
   let cutKey: string | null = null;
+  let n = 0;
   for (const node of zone.canonicalNodes()) {
+    if (++n % STEP === 0) yield;
     const occluded = cutKey !== null && isBelow(node.key, cutKey);
     if (!occluded) cutKey = node.isDelegation ? node.key : null;
     const entry = copyNode(node, occluded, opts.cds ? MADE_WITH_CDS : MADE, add, sign, signers.zsk);
@@ -120,16 +150,20 @@ export function signZone(zone: Zone, keys: readonly DnssecKey[], opts: SignOptio
     add(originKey, param);
     sign(param, originKey, signers.zsk);
     apex.types.push(RRType.NSEC3PARAM);
-    chain = nsec3Chain(entries, origin, originKey, n3opts);
+    const hashed = yield* hashEntries(entries, n3opts);
+    chain = nsec3Chain(hashed, origin, originKey, n3opts);
+    yield;
   } else {
     chain = nsecChain(entries);
   }
   const type = nsec3 ? RRType.NSEC3 : RRType.NSEC;
   for (const r of chain) {
+    if (++n % STEP === 0) yield;
     const set: RRsetToSign = { name: r.name, type, ttl: denialTtl, rdata: [r.rdata] };
     add(r.key, set);
     sign(set, r.key, signers.zsk);
   }
+  yield;
   return out.finish();
 }
 
