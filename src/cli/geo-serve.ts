@@ -28,10 +28,19 @@ export async function startGeo(config: GeoConfig, log: Logger): Promise<GeoStage
       }
     }, config.reloadIntervalMs);
   }
+  // A failing record fails on every query: log it once a minute per name and type, with the count.
+  const lastLogged = new Map<string, { at: number; suppressed: number }>();
   subscribe(luaErrorChannel.name, (m) => {
     const e = m as LuaErrorEvent;
-    if (e.code.startsWith('log:')) log.info({ event: 'lua-log', level: e.code.slice(4) }, e.message);
-    else log.warn({ event: 'lua-record-failed', qname: e.qname, qtype: e.qtype, records: e.records, code: e.code }, `LUA record ${e.qname} ${e.qtype} failed: ${e.message}`);
+    if (e.code.startsWith('log:')) { log.info({ event: 'lua-log', level: e.code.slice(4) }, e.message); return; }
+    const key = `${e.qname} ${e.qtype}`;
+    const now = Date.now();
+    const seen = lastLogged.get(key);
+    if (seen !== undefined && now - seen.at < 60_000) { seen.suppressed++; return; }
+    if (lastLogged.size > 10_000) lastLogged.clear();
+    lastLogged.set(key, { at: now, suppressed: 0 });
+    const more = seen !== undefined && seen.suppressed > 0 ? ` (and ${seen.suppressed} more failures in the last minute)` : '';
+    log.warn({ event: 'lua-record-failed', qname: e.qname, qtype: e.qtype, records: e.records, code: e.code }, `LUA record ${e.qname} ${e.qtype} failed: ${e.message}${more}`);
   });
   return stage;
 }
