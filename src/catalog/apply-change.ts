@@ -1,11 +1,9 @@
 import { RRType, nameFromText } from '../wire/index.js';
-import type { Zone } from '../zone/index.js';
 import type { RRsetChange, StoreQueries, ZoneRow } from '../store/index.js';
 import { CatalogError } from './errors.js';
 import { parseChangeSet, parseContent, stateOf } from './change-set.js';
 import type { ChangeSet } from './change-set.js';
 import { nextSerial, parseSerialPolicy, serialLess } from './serial-policy.js';
-import { checkedZone, loadStoredZone, patchZone } from './zone-image.js';
 import type { ServedRRset } from './zone-image.js';
 
 export interface ApplyResult {
@@ -22,8 +20,6 @@ export interface ApplyInput {
   changes: ChangeSet;
   author: string;
   now: number;
-  /** The snapshot this node serves and the change seq it was built from (reused when still current). */
-  current: { zone: Zone; seq: number } | undefined;
 }
 
 /** SOA content with another serial (content is in normalised presentation form). */
@@ -33,18 +29,36 @@ function withSerial(content: string, serial: number): string {
   return t.join(' ');
 }
 
+/** Types that may stand beside a CNAME (RFC 2181 §10.1, RFC 4035 §2.5). */
+const BESIDE_CNAME = new Set<number>([RRType.CNAME, RRType.RRSIG, RRType.NSEC]);
+
+/**
+ * The checks a write needs at the names it touched (the whole-zone check runs on zone import): one
+ * CNAME and nothing else at a name (DNSSEC records aside), no CNAME at the apex.
+ */
+async function checkOwner(q: StoreQueries, row: ZoneRow, owner: string): Promise<void> {
+  const types = await q.typesAt(row.id, owner);
+  if (!types.includes(RRType.CNAME)) return;
+  if ((await q.rrset(row.id, owner, RRType.CNAME)).filter((r) => !r.disabled).length > 1) {
+    throw new CatalogError('GDNS_ERR_ZONE_CHECK', `${owner}: more than one CNAME record`);
+  }
+  const other = types.filter((t) => !BESIDE_CNAME.has(t));
+  if (owner === row.name || other.length > 0) {
+    throw new CatalogError('GDNS_ERR_ZONE_CHECK', `${owner}: a CNAME cannot stand beside other data${owner === row.name ? ' (the apex has SOA and NS)' : ''}`);
+  }
+}
+
 /**
  * One write, inside the caller's transaction: bumps the change counter (which serializes writers on
  * every database), writes the RRsets, bumps the SOA serial by the zone's policy unless the change set
- * itself raised it, checks the resulting zone, and appends the journal entry. Returns the new snapshot.
+ * itself raised it, checks the names it touched, and appends the journal entry. Returns the RRsets to serve.
  */
-export async function applyChange(q: StoreQueries, input: ApplyInput): Promise<{ result: ApplyResult; zone: Zone; row: ZoneRow }> {
+export async function applyChange(q: StoreQueries, input: ApplyInput): Promise<{ result: ApplyResult; served: ServedRRset[]; row: ZoneRow }> {
   const seq = await q.bumpCounter();
   const row = await q.zoneByName(input.name, true);
   if (row === undefined) throw new CatalogError('GDNS_ERR_ZONE_NOT_FOUND', `no zone ${input.name}`);
   const origin = nameFromText(row.name);
   const edits = parseChangeSet(input.changes, origin);
-  const base = input.current !== undefined && input.current.seq === row.changeSeq ? input.current.zone : await loadStoredZone(q, row);
 
   const soaBefore = await q.rrset(row.id, row.name, RRType.SOA);
   if (soaBefore.length !== 1) throw new CatalogError('GDNS_ERR_ZONE_CHECK', `${row.name} has no SOA record in the store`);
@@ -87,10 +101,10 @@ export async function applyChange(q: StoreQueries, input: ApplyInput): Promise<{
     else served.push(set);
   }
 
-  const zone = checkedZone(() => patchZone(base, served), row.name);
+  for (const owner of new Set(edits.map((e) => e.name))) await checkOwner(q, row, owner);
   await q.updateZone(row.id, { changeSeq: seq });
   const journalId = await q.appendJournal({
     zoneId: row.id, seq, serialFrom: serialBefore, serialTo: serialAfter, author: input.author, createdAt: input.now, changes,
   });
-  return { result: { zone: row.name, serialBefore, serialAfter, journalId, seq }, zone, row: { ...row, changeSeq: seq } };
+  return { result: { zone: row.name, serialBefore, serialAfter, journalId, seq }, served, row: { ...row, changeSeq: seq } };
 }

@@ -60,6 +60,7 @@ for (const dialect of SCRATCH_DIALECTS) {
           { name: 'mail.a.test.', type: 'MX', changetype: 'REPLACE', ttl: 60, records: [{ content: '10 mx.example.net.' }] },
         ] }, 'alice');
         assert.deepEqual([r.serialBefore, r.serialAfter], [100, 101]);
+        await cat.settled();
         assert.deepEqual(events.map((e) => [e.zone, e.serial, e.origin]), [['a.test.', 101, 'local']]);
       } finally {
         unsubscribe('gdns:zone:changed', onEvent);
@@ -91,14 +92,18 @@ for (const dialect of SCRATCH_DIALECTS) {
       await assert.rejects(cat.apply('a.test.', { rrsets: [{ name: 'www.b.test.', type: 'A', changetype: 'DELETE' }] }, 'x'), { code: 'GDNS_ERR_RECORD_INVALID' });
       await assert.rejects(cat.apply('nope.test.', { rrsets: [] }, 'x'), { code: 'GDNS_ERR_ZONE_NOT_FOUND' });
       assert.equal(await cat.store.q.counter(), counter);
+      await cat.settled();
       assert.equal(cat.zone('a.test.')!.serial, 101);
       assert.deepEqual((await cat.stored('a.test.')).records.filter((x) => x.type === RRType.CNAME), []);
+      await assert.rejects(cat.apply('a.test.', { rrsets: [{ name: 'a.test.', type: 'CNAME', changetype: 'REPLACE', records: [{ content: 'x.example.' }] }] }, 'x'),
+        { code: 'GDNS_ERR_ZONE_CHECK' });
     });
 
     it('follows the zone policy (date), keeps an explicitly newer serial, deletes RRsets', async () => {
       await cat.createZone(spec('d.test.', 'DEFAULT'), 'tester');
       const r1 = await cat.apply('d.test.', { rrsets: [{ name: 'www.d.test.', type: 'A', changetype: 'DELETE' }] }, 'x');
       assert.equal(r1.serialAfter, 2026113001);
+      await cat.settled();
       assert.deepEqual(served(cat, 'd.test.', 'www.d.test.', RRType.A), []);
       const r2 = await cat.apply('d.test.', { rrsets: [{ name: 'd.test.', type: 'SOA', changetype: 'REPLACE', ttl: 3600,
         records: [{ content: 'ns1.d.test. hostmaster.d.test. 2027000000 7200 3600 1209600 300' }] }] }, 'x');
@@ -112,6 +117,7 @@ for (const dialect of SCRATCH_DIALECTS) {
       try {
         assert.equal(other.zone('a.test.')!.serial, 101);
         await cat.apply('a.test.', { rrsets: [{ name: 'new.a.test.', type: 'TXT', changetype: 'REPLACE', ttl: 5, records: [{ content: '"hello"' }] }] }, 'x');
+        await cat.settled();
         const events = await other.poll();
         assert.deepEqual(events.map((e) => [e.zone, e.serial, e.origin]), [['a.test.', 102, 'remote']]);
         assert.deepEqual(served(other, 'a.test.', 'new.a.test.', RRType.TXT), ['"hello"']);

@@ -9,10 +9,12 @@ import type { ApplyResult } from './apply-change.js';
 import type { ChangeSet } from './change-set.js';
 import { checkSpec, specRecords, wireRecords, zoneName } from './zone-spec.js';
 import type { ZoneSpec } from './zone-spec.js';
-import { checkedZone, loadStoredZone, zoneSerial } from './zone-image.js';
+import { checkedZone, loadStoredZone, patchZone, zoneSerial } from './zone-image.js';
+import type { ServedRRset } from './zone-image.js';
+import { PatchQueue } from './patch-queue.js';
 import { storePollErrorChannel, zoneChangedChannel } from './events.js';
 import type { ZoneChangedEvent } from './events.js';
-import { journalChain } from './journal-chain.js';
+import { entriesToSets, journalChain } from './journal-chain.js';
 
 export interface CatalogOptions {
   /** How often to look for writes made by other nodes (ms). Default 1000 (they show within 2 s). */
@@ -48,6 +50,9 @@ export class Catalog {
   private lastPollAt: number | null = null;
   private lastPollError: string | null = null;
   private readonly now: () => number;
+  /** Change seq of this node's last commit per zone (polling skips zones it wrote itself). */
+  private readonly committed = new Map<string, number>();
+  private readonly queue = new PatchQueue((zone, sets, seq) => this.patch(zone, sets, seq, 'local'));
 
   private constructor(readonly store: Store, private readonly opts: CatalogOptions) {
     this.now = opts.now ?? Date.now;
@@ -113,16 +118,21 @@ export class Catalog {
     return this.insertZone(spec, wireRecords(rrs), author);
   }
 
-  /** Applies a change set to a zone in one transaction and swaps its snapshot. */
+  /** Applies a change set to a zone in one transaction; the changed snapshot is swapped in next (see settled). */
   async apply(name: string, changes: ChangeSet, author: string): Promise<ApplyResult> {
     const zname = zoneName(name);
-    const current = this.set.get(this.keyOfName(zname));
-    const seq = this.seqs.get(zname);
-    const out = await this.store.write((q) => applyChange(q, {
-      name: zname, changes, author, now: this.now(), current: current && seq !== undefined ? { zone: current, seq } : undefined,
-    }));
-    this.install([[zname, out.zone, out.result.seq]], 'local');
+    const out = await this.store.write((q) => applyChange(q, { name: zname, changes, author, now: this.now() }));
+    this.committed.set(zname, Math.max(out.result.seq, this.committed.get(zname) ?? 0));
+    this.queue.add(zname, out.served, out.result.seq);
     return out.result;
+  }
+
+  /**
+   * Resolves when every write applied so far is served (apply resolves at commit; the snapshot swap
+   * follows at once for small zones, batched for big ones).
+   */
+  settled(): Promise<void> {
+    return this.queue.settled();
   }
 
   async deleteZone(name: string, _author: string): Promise<void> {
@@ -134,6 +144,8 @@ export class Catalog {
       await q.deleteZone(row.id);
       return seq;
     });
+    this.queue.forget(zname);
+    this.committed.delete(zname);
     this.install([[zname, null, seq]], 'local');
   }
 
@@ -166,6 +178,7 @@ export class Catalog {
   async close(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    this.queue.close();
     await this.polling?.catch(() => undefined);
     await this.store.close();
   }
@@ -179,8 +192,12 @@ export class Catalog {
       if (counter === this.counter) return [];
       const rows = await this.store.q.listZones();
       const updates: [string, Zone | null, number][] = [];
+      const events: ZoneChangedEvent[] = [];
       for (const row of rows) {
-        if (this.seqs.get(row.name) === row.changeSeq) continue;
+        if (this.seqs.get(row.name) === row.changeSeq || (this.committed.get(row.name) ?? -1) >= row.changeSeq) continue;
+        const followed = await this.followJournal(row);
+        if (followed !== null) { events.push(...followed); continue; }
+        this.queue.forget(row.name);
         const loaded = await this.store.snapshot(async (q) => {
           const fresh = await q.zoneByName(row.name);
           if (fresh === undefined) return null;
@@ -193,10 +210,35 @@ export class Catalog {
       const live = new Set(rows.map((r) => r.name));
       for (const name of this.seqs.keys()) if (!live.has(name)) updates.push([name, null, counter]);
       this.counter = counter;
-      return this.install(updates, 'remote');
+      return [...events, ...this.install(updates, 'remote')];
     } catch (err) {
       this.report(err as Error);
       throw err;
+    }
+  }
+
+  /** Brings a served zone up to `row` from the journal (no reload); false when that is not possible. */
+  private async followJournal(row: ZoneRow): Promise<ZoneChangedEvent[] | null> {
+    const known = this.seqs.get(row.name);
+    const current = this.set.get(this.keyOfName(row.name));
+    if (known === undefined || current === undefined) return null;
+    const entries = await this.store.q.journalAfterSeq(row.id, known);
+    if (entries.length === 0 || entries.at(-1)!.seq !== row.changeSeq) return null;
+    const sets = entriesToSets(entries, current.serial);
+    return sets === null ? null : this.patch(row.name, sets, row.changeSeq, 'remote');
+  }
+
+  /** Swaps in the served zone with `sets` replaced; null when it cannot (then a reload follows). */
+  private patch(zone: string, sets: readonly ServedRRset[], seq: number, origin: ZoneChangedEvent['origin']): ZoneChangedEvent[] | null {
+    const current = this.set.get(this.keyOfName(zone));
+    if (current === undefined) return null;
+    try {
+      return this.install([[zone, patchZone(current, sets), seq]], origin);
+    } catch (err) {
+      this.report(err as Error);
+      this.seqs.delete(zone);
+      this.committed.delete(zone);
+      return null;
     }
   }
 

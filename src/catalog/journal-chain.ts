@@ -1,6 +1,7 @@
 import { RRClass, RRType, nameFromText, rdataFromText, tokenize } from '../wire/index.js';
 import type { Rr } from '../wire/index.js';
 import type { JournalEntry, RRsetState } from '../store/index.js';
+import type { ServedRRset } from './zone-image.js';
 
 /**
  * The entries taking a zone from `fromSerial` to its newest serial, oldest first; null when the
@@ -54,4 +55,23 @@ export function entryDiff(entry: JournalEntry): { removed: Rr[]; added: Rr[] } {
     for (const [k, rr] of after) if (ttlChanged || !before.has(k)) put(added, rr);
   }
   return { removed, added };
+}
+
+/**
+ * The RRsets to serve after `entries` (each RRset's last state, enabled records only), or null when
+ * the entries do not continue `fromSerial` without a gap (then the zone is reloaded whole).
+ */
+export function entriesToSets(entries: readonly JournalEntry[], fromSerial: number): ServedRRset[] | null {
+  let serial = fromSerial;
+  const sets = new Map<string, ServedRRset>();
+  for (const e of entries) {
+    if (e.serialFrom !== serial || (e.serialFrom === 0 && e.changes.length === 0)) return null;
+    serial = e.serialTo;
+    for (const c of e.changes) {
+      const owner = nameFromText(c.name);
+      const rdata = [...enabled(c.name, c.type, c.after).values()].map((rr) => rr.rdata);
+      sets.set(`${c.name}/${c.type}`, { owner, type: c.type, ttl: c.after?.ttl ?? 0, rdata });
+    }
+  }
+  return [...sets.values()];
 }

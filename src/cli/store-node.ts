@@ -22,7 +22,11 @@ process.stdout.write(`${JSON.stringify({ ready: true, port: udp.endpoint.port, s
 
 const run = async (c: Command): Promise<unknown> => {
   if (c.op === 'create') return catalog.createZone(c.spec, 'store-node');
-  if (c.op === 'apply') return catalog.apply(c.zone, c.changes, 'store-node');
+  if (c.op === 'apply') {
+    const r = await catalog.apply(c.zone, c.changes, 'store-node');
+    await catalog.settled();
+    return r;
+  }
   return catalog.status();
 };
 createInterface({ input: process.stdin }).on('line', (line) => {

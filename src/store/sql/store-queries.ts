@@ -78,6 +78,13 @@ export class StoreQueries {
     return rows.map(recordFromRow);
   }
 
+  /** The types with enabled records at one owner. */
+  async typesAt(zoneId: number, name: string): Promise<number[]> {
+    const rows = await this.db.selectFrom('records').select('type').distinct()
+      .where('zone_id', '=', zoneId).where('name', '=', name).where('disabled', '=', 0).execute();
+    return rows.map((r) => num(r.type));
+  }
+
   async deleteRRset(zoneId: number, name: string, type: number): Promise<void> {
     await this.db.deleteFrom('records').where('zone_id', '=', zoneId).where('name', '=', name).where('type', '=', type).execute();
   }
@@ -117,6 +124,13 @@ export class StoreQueries {
       zone_id: e.zoneId, seq: e.seq, serial_from: e.serialFrom, serial_to: e.serialTo, author: e.author,
       created_at: e.createdAt, changes: JSON.stringify(e.changes),
     });
+  }
+
+  /** Journal entries of a zone written after change counter value `seq`, oldest first. */
+  async journalAfterSeq(zoneId: number, seq: number, limit = 1000): Promise<JournalEntry[]> {
+    const rows = await this.db.selectFrom('journal').selectAll().where('zone_id', '=', zoneId).where('seq', '>', seq)
+      .orderBy('id').limit(limit).execute();
+    return rows.map(journalFromRow);
   }
 
   /** Journal entries of a zone after entry `afterId`, oldest first. */
