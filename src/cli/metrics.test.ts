@@ -50,6 +50,17 @@ function value(body: string, series: string): number | undefined {
   return undefined;
 }
 
+test('metrics: the query log\'s lines are counted when both are on', async () => {
+  const both = await attachOps(server.engine, opsOptions({ metrics: { listen: '127.0.0.1:0' }, 'query-log': { file: '-', sample: 0.000001 } }));
+  try {
+    const { body } = await scrape(both.metricsServer!.port);
+    assert.equal(value(body, 'geodesic_query_log_dropped_lines_total'), 0);
+    assert.equal(value(body, 'geodesic_query_log_written_lines_total'), 0);
+  } finally {
+    await both.close();
+  }
+});
+
 test('metrics: per-query options need every query', () => {
   assert.equal(needsEveryQuery(opsOptions({ metrics: { listen: '127.0.0.1:9153' } })), true);
   assert.equal(needsEveryQuery(opsOptions({ metrics: { listen: '127.0.0.1:9153', 'per-query': false } })), false);

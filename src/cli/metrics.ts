@@ -15,6 +15,8 @@ export interface MetricSources {
   answerCaches?: () => ReadonlyArray<{ stats(): AnswerCacheStats }>;
   /** Response rate limiting: answers dropped and answers sent truncated (slipped), since start. */
   rrl?: () => { dropped: number; slipped: number };
+  /** The query log's counts (attachOps passes it when both are on). */
+  queryLog?: () => { written: number; dropped: number };
 }
 
 /** Seconds: 50 µs to 1 s (the engine answers in microseconds; the tail shows stalls). */
@@ -133,6 +135,11 @@ function registerSourceMetrics(r: Registry, s: MetricSources): void {
       name: 'geodesic_dns_answer_cache_entries', help: 'Answers held in the native answer cache', registers: [r],
       collect() { this.set(sumStats(caches(), (x) => x.entries)); },
     });
+  }
+  if (s.queryLog !== undefined) {
+    const ql = s.queryLog;
+    counterFrom('geodesic_query_log_written_lines_total', 'Query log lines written', () => ql().written);
+    counterFrom('geodesic_query_log_dropped_lines_total', 'Query log lines dropped because the output could not keep up or failed', () => ql().dropped);
   }
   if (s.rrl !== undefined) {
     const rrl = s.rrl;

@@ -43,8 +43,8 @@ export function startQueryClock(engine: Engine): { stamp(event: QueryEvent): voi
  * decide whether the server may repeat answers without the engine.
  */
 export async function attachOps(engine: Engine, opts: OpsOptions, sources: MetricSources = {}): Promise<AttachedOps> {
-  const metrics = opts.metrics !== null ? new DnsMetrics(sources) : null;
   const queryLog = opts.queryLog !== null ? new QueryLog(opts.queryLog) : null;
+  const metrics = opts.metrics !== null ? new DnsMetrics(queryLog !== null ? { ...sources, queryLog: () => queryLog } : sources) : null;
   const perQuery = metrics !== null && opts.metrics!.perQuery ? metrics : null;
   const clock = perQuery !== null || queryLog !== null ? startQueryClock(engine) : null;
   const onQuery = (message: unknown): void => {
