@@ -2,7 +2,9 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { RRType, nameFromText, rdataFromText, tokenize } from '../wire/index.js';
+import { Command } from 'commander';
 import { checkDelegation } from './check-delegation.js';
+import { registerOpsCommands } from './ops-commands.js';
 import type { DelegationReport } from './check-delegation.js';
 import { dsFromDnskey, dsText, keyTag } from './check-delegation-ds.js';
 import { startTestServer } from './ops-test-server.js';
@@ -126,4 +128,22 @@ test('check delegation: a zone the parent does not delegate, a zone Geodesic doe
   assert.deepEqual(codes(r), ['no-delegation']);
   assert.match(r.findings[0]!.message, /set the name servers of orphan\.test\. to ns1\.orphan\.test\./);
   assert.deepEqual(codes(await check('unknown.test.')), ['child-not-serving']);
+});
+
+test('check delegation: the command prints the findings and exits 1 on errors', async () => {
+  const program = new Command().exitOverride();
+  registerOpsCommands(program);
+  let out = '';
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => { out += chunk; return true; }) as typeof process.stdout.write;
+  try {
+    await program.parseAsync(['check', 'delegation', 'noglue.test', '--parent-server', `127.0.0.1:${parent.port}`,
+      '--server', `127.0.0.1:${kids.port}`], { from: 'user' });
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.equal(process.exitCode, 1);
+  process.exitCode = 0;
+  assert.match(out, /^Delegation of noglue\.test\. \(parent asked: 127\.0\.0\.1:\d+\)$/m);
+  assert.match(out, /^ERROR \[glue-missing\] /m);
 });
