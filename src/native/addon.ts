@@ -45,10 +45,12 @@ function candidates(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
   const env = process.env['GEODESIC_NATIVE_PATH']; // only this file when set (tests, packagers)
   if (env) return [env];
-  return [
-    join(here, 'build', 'Release', FILE), // src/native (tsx)
-    join(here, '..', '..', 'src', 'native', 'build', 'Release', FILE), // dist/native
-  ];
+  const out = [join(here, 'build', 'Release', FILE)]; // src/native (tsx)
+  // compiled copies (dist/native, bench/relay/.build/src/native): the source tree's build above them
+  for (let dir = dirname(dirname(here)); dirname(dir) !== dir; dir = dirname(dir)) {
+    out.push(join(dir, 'src', 'native', 'build', 'Release', FILE));
+  }
+  return out;
 }
 
 let loaded: { addon: NativeAddon | null; reason: string | null } | undefined;
@@ -61,7 +63,8 @@ export function loadAddon(): { addon: NativeAddon | null; reason: string | null 
   }
   const found = candidates().find((p) => existsSync(p));
   if (!found) {
-    loaded = { addon: null, reason: `${candidates().join(' or ')} not found (build: node scripts/build-native.mjs)` };
+    const where = process.env['GEODESIC_NATIVE_PATH'] ?? `${candidates()[0]} (or a src/native/build above it)`;
+    loaded = { addon: null, reason: `${where} not found (build: node scripts/build-native.mjs)` };
     return loaded;
   }
   try {
