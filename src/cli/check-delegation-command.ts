@@ -35,7 +35,7 @@ export function formatReport(r: DelegationReport): string {
 }
 
 /** `geodesic check delegation ZONE`. */
-export function registerCheckDelegation(check: Command): void {
+export function registerCheckDelegation(check: Command, io: { out(t: string): void; err(t: string): void }): void {
   check.command('delegation')
     .argument('<zone>', 'the zone, e.g. example.com')
     .description('compare the NS, glue and DS records the parent zone publishes with what Geodesic serves, and say what to fix at the registrar')
@@ -55,10 +55,10 @@ could not run.`)
         const zone = nameFromText(zoneText.endsWith('.') ? zoneText : `${zoneText}.`);
         const parent = flags.parentServer !== undefined ? parseServer(flags.parentServer) : await findParentServer(zone);
         const report = await checkDelegation({ zone, parent, child: parseServer(flags.server), timeoutMs: Number(flags.timeout) });
-        process.stdout.write(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+        io.out(flags.json === true ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
         process.exitCode = report.findings.some((f) => f.severity === 'error') ? 1 : 0;
       } catch (err) {
-        process.stderr.write(`geodesic check delegation: ${(err as Error).message}\n`);
+        io.err(`geodesic check delegation: ${(err as Error).message}\n`);
         process.exitCode = 2;
       }
     });

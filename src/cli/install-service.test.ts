@@ -12,17 +12,13 @@ const dir = mkdtempSync(join(tmpdir(), 'geodesic-unit-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const script = fileURLToPath(new URL('./main.ts', import.meta.url));
 
+let said = '';
+
 async function install(...args: string[]): Promise<string> {
   const program = new Command().exitOverride();
-  registerOpsCommands(program);
   let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => { out += chunk; return true; }) as typeof process.stdout.write;
-  try {
-    await program.parseAsync(['install-service', '--unit-dir', dir, '--node', process.execPath, '--script', script, ...args], { from: 'user' });
-  } finally {
-    process.stdout.write = write;
-  }
+  registerOpsCommands(program, { out: (t) => { out += t; }, err: (t) => { said += t; } });
+  await program.parseAsync(['install-service', '--unit-dir', dir, '--node', process.execPath, '--script', script, ...args], { from: 'user' });
   return out;
 }
 
@@ -57,14 +53,8 @@ test('install-service: the relay unit verifies too, and an existing unit is not 
   assert.equal(v.code, 0, v.stderr);
   assert.match(readFileSync(join(dir, 'geodesic-relay.service'), 'utf8'), / relay --config /);
   process.exitCode = 0;
-  const err = process.stderr.write.bind(process.stderr);
-  let said = '';
-  process.stderr.write = ((c: string) => { said += c; return true; }) as typeof process.stderr.write;
-  try {
-    await install('--relay');
-  } finally {
-    process.stderr.write = err;
-  }
+  said = '';
+  await install('--relay');
   assert.equal(process.exitCode, 1);
   process.exitCode = 0;
   assert.match(said, /exists \(pass --force/);

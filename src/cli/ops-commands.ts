@@ -7,10 +7,18 @@ import type { UnitOptions } from './install-service.js';
 
 interface InstallFlags { user: string; config: string; unitDir: string; relay?: boolean; print?: boolean; force?: boolean; node?: string; script?: string }
 
+/** Where the commands write (tests pass their own). */
+export interface CommandIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const STDIO: CommandIo = { out: (t) => { process.stdout.write(t); }, err: (t) => { process.stderr.write(t); } };
+
 /** Registers `geodesic check delegation` and `geodesic install-service` (call from main.ts). */
-export function registerOpsCommands(program: Command): void {
+export function registerOpsCommands(program: Command, io: CommandIo = STDIO): void {
   const check = program.command('check').description('check what others publish about your zones (delegation at the parent)');
-  registerCheckDelegation(check);
+  registerCheckDelegation(check, io);
 
   program.command('install-service')
     .description('write a hardened systemd unit for Geodesic (dedicated user, only CAP_NET_BIND_SERVICE) and explain port 53')
@@ -30,7 +38,7 @@ export function registerOpsCommands(program: Command): void {
       };
       const unit = renderUnit(o);
       if (flags.print === true) {
-        process.stdout.write(unit);
+        io.out(unit);
         return;
       }
       const path = join(flags.unitDir, unitName(o.kind));
@@ -40,10 +48,10 @@ export function registerOpsCommands(program: Command): void {
         writeFileSync(path, unit, { mode: 0o644 });
       } catch (err) {
         const e = err as NodeJS.ErrnoException;
-        process.stderr.write(`geodesic install-service: ${e.code === 'EACCES' ? `cannot write ${path}: run as root (sudo), or pass --unit-dir or --print` : e.message}\n`);
+        io.err(`geodesic install-service: ${e.code === 'EACCES' ? `cannot write ${path}: run as root (sudo), or pass --unit-dir or --print` : e.message}\n`);
         process.exitCode = 1;
         return;
       }
-      process.stdout.write(installNotes(o, path));
+      io.out(installNotes(o, path));
     });
 }
