@@ -5,7 +5,7 @@ import type { Zone } from '../zone/index.js';
 import type { StoreQueries, ZoneRow } from '../store/index.js';
 import { CatalogError } from './errors.js';
 
-const PAGE = 20_000;
+const PAGE = 50_000;
 
 /** An RRset as it will be served (enabled records only, wire rdata); no records: the RRset is gone. */
 export interface ServedRRset { owner: Name; type: number; ttl: number; rdata: readonly Uint8Array[] }
@@ -20,13 +20,13 @@ export async function loadStoredZone(q: StoreQueries, row: ZoneRow): Promise<Zon
   let lastText = '';
   let lastName: Name = origin;
   for (let after = 0; ;) {
-    const page = await q.recordsPage(row.id, after, PAGE, true);
+    const page = await q.servedPage(row.id, after, PAGE);
     for (const r of page) {
       if (r.name !== lastText) { lastText = r.name; lastName = nameFromText(r.name); }
-      b.add(lastName, r.type, r.ttl, r.wire);
+      b.add(lastName, r.type, Number(r.ttl), r.wire);
     }
     if (page.length < PAGE) break;
-    after = page.at(-1)!.id;
+    after = Number(page.at(-1)!.id);
   }
   return b.finish();
 }

@@ -5,7 +5,7 @@ export type { StoreLocation } from './open-store.js';
 export { Store } from './sql/store.js';
 export type { StoreStatus } from './sql/store.js';
 export { StoreQueries } from './sql/store-queries.js';
-export type { NewRecord, NewZone } from './sql/store-queries.js';
+export type { NewRecord, NewZone, ServedRecord } from './sql/store-queries.js';
 export { backupStore, restoreStore, BACKUP_FORMAT } from './sql/backup.js';
 export type { BackupHeader, BackupSummary } from './sql/backup.js';
 export { appliedMigrations, MIGRATION_TABLE } from './sql/migrate.js';

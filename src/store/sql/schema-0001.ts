@@ -32,6 +32,7 @@ export async function up0001(db: Kysely<unknown>, d: Facts): Promise<void> {
     .addColumn('wire', blob, (c) => c.notNull())
     .addColumn('disabled', 'smallint', (c) => c.notNull()).execute();
   await db.schema.createIndex('records_rrset').on('records').columns(['zone_id', 'name', 'type']).execute();
+  await db.schema.createIndex('records_zone').on('records').columns(['zone_id', 'id']).execute();
 
   await withId('comments')
     .addColumn('zone_id', 'integer', (c) => c.notNull())

@@ -6,6 +6,8 @@ import { commentFromRow, journalFromRow, num, recordFromRow, zoneFromRow } from 
 type Db = Kysely<StoreTables>;
 type Facts = Pick<StoreDialect, 'supportsReturning' | 'supportsForUpdate'>;
 export type NewRecord = Omit<RecordRow, 'id'>;
+/** A served record as the driver hands it out (ttl may be a string on PostgreSQL: use Number()). */
+export interface ServedRecord { id: number; name: string; type: number; ttl: number | string; wire: Uint8Array }
 export type NewZone = Omit<ZoneRow, 'id'>;
 const BATCH = 1000;
 
@@ -70,6 +72,14 @@ export class StoreQueries {
     const rows = (await q.orderBy('id').limit(limit).execute()).map(recordFromRow);
     await yieldToLoop();
     return rows;
+  }
+
+  /** What serving needs of enabled records (no presentation form), `limit` at a time after `afterId`. */
+  async servedPage(zoneId: number, afterId: number, limit: number): Promise<ServedRecord[]> {
+    const rows = await this.db.selectFrom('records').select(['id', 'name', 'type', 'ttl', 'wire'])
+      .where('zone_id', '=', zoneId).where('id', '>', afterId).where('disabled', '=', 0).orderBy('id').limit(limit).execute();
+    await yieldToLoop();
+    return rows as ServedRecord[];
   }
 
   async rrset(zoneId: number, name: string, type: number): Promise<RecordRow[]> {
