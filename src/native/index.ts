@@ -7,7 +7,7 @@ export type { OpenUdpOptions } from './open-udp.js';
 export type { UdpBatch, UdpBatchHandler } from './udp-batch.js';
 export { ADDR_BYTES } from './udp-batch.js';
 export type { UdpEndpoint, UdpStats } from './udp-endpoint.js';
-export { peerAddress, peerPort } from './udp-address.js';
+export { peerAddress, peerPort, addressRecord, recordAddress, recordPort } from './udp-address.js';
 export { UdpBindError } from './errors.js';
 export { createAnswerCache } from './answer-cache.js';
 export type { AnswerCache, AnswerCacheStats } from './answer-cache.js';

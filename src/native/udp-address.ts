@@ -5,14 +5,21 @@ import type { UdpBatch } from './udp-batch.js';
 
 /** Source port of packet i. */
 export function peerPort(batch: UdpBatch, i: number): number {
-  const o = i * ADDR_BYTES;
-  return ((batch.addr[o + 2] ?? 0) << 8) | (batch.addr[o + 3] ?? 0);
+  return recordPort(batch.addr, i * ADDR_BYTES);
 }
 
 /** Source address of packet i as text ('192.0.2.1', '2001:db8::1'); allocates, so not for the hot path. */
 export function peerAddress(batch: UdpBatch, i: number): string {
-  const o = i * ADDR_BYTES;
-  const a = batch.addr;
+  return recordAddress(batch.addr, i * ADDR_BYTES);
+}
+
+/** Port of the ADDR_BYTES record at `o`. */
+export function recordPort(a: Uint8Array, o = 0): number {
+  return ((a[o + 2] ?? 0) << 8) | (a[o + 3] ?? 0);
+}
+
+/** Address of the ADDR_BYTES record at `o` as text. */
+export function recordAddress(a: Uint8Array, o = 0): string {
   if (a[o] === 4) return `${a[o + 4]}.${a[o + 5]}.${a[o + 6]}.${a[o + 7]}`;
   const groups: string[] = [];
   for (let g = 0; g < 8; g++) groups.push((((a[o + 4 + 2 * g] ?? 0) << 8) | (a[o + 5 + 2 * g] ?? 0)).toString(16));
@@ -77,4 +84,11 @@ function writeV6(out: Uint8Array, at: number, text: string): void {
     out[at + 2 * g] = v >> 8;
     out[at + 2 * g + 1] = v & 0xff;
   }
+}
+
+/** A fresh ADDR_BYTES record for sendTo ('192.0.2.1' or an IPv6 address, and a port). */
+export function addressRecord(address: string, port: number): Uint8Array {
+  const out = new Uint8Array(ADDR_BYTES);
+  writePeer(out, 0, address, port);
+  return out;
 }

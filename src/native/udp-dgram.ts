@@ -7,9 +7,9 @@
 import { createSocket } from 'node:dgram';
 import type { RemoteInfo, Socket } from 'node:dgram';
 import type { UdpStats } from './addon.js';
-import { allocBatch } from './udp-batch.js';
+import { ADDR_BYTES, allocBatch } from './udp-batch.js';
 import type { BatchBuffers, UdpBatchHandler } from './udp-batch.js';
-import { writePeer } from './udp-address.js';
+import { recordAddress, recordPort, writePeer } from './udp-address.js';
 import type { UdpEndpoint } from './udp-endpoint.js';
 
 class DgramBatcher {
@@ -78,6 +78,16 @@ class DgramBatcher {
     }
   }
 
+  /** One datagram outside a batch (copied: the caller may reuse its buffer). */
+  sendTo(data: Uint8Array, addr: Uint8Array): boolean {
+    if (addr.length < ADDR_BYTES || (addr[0] !== 4 && addr[0] !== 6)) throw new RangeError(`sendTo: address record of ${ADDR_BYTES} bytes expected`);
+    if (this.closing) { this.stats.sendErrors++; return false; }
+    this.sock.send(Buffer.from(data), recordPort(addr), recordAddress(addr), (err) => {
+      if (err) this.stats.sendErrors++; else this.stats.txPackets++;
+    });
+    return true;
+  }
+
   /** true when the socket can close now; false when a batch is being handled (run() closes it). */
   requestClose(): boolean {
     this.closing = true;
@@ -112,6 +122,7 @@ export async function openDgram(family: 4 | 6, host: string, port: number, slot:
     address: host,
     port: sock.address().port,
     stats: () => ({ ...batcher.stats }),
+    sendTo: (data, addr) => batcher.sendTo(data, addr),
     close(): Promise<void> {
       closed ??= new Promise<void>((resolve) => {
         // a turn later: replies just handed to send() are still resolving their address (nextTick)

@@ -11,6 +11,13 @@ export interface UdpEndpoint {
   readonly port: number;
   /** counters since open: packets in/out, oversized datagrams dropped, send/recv errors */
   stats(): UdpStats;
+  /**
+   * Sends one datagram now to the address in a 20-byte record (the batch `addr` layout, e.g.
+   * `batch.addr.subarray(i * ADDR_BYTES, (i + 1) * ADDR_BYTES)` or one made by `addressRecord`),
+   * outside any batch. Native: one sendto(2), false when the socket refused it (full, closed,
+   * wrong family), counted in sendErrors. dgram: queued (copied), true.
+   */
+  sendTo(data: Uint8Array, addr: Uint8Array): boolean;
   /** stops reading; replies of a batch being handled are still sent; resolves when the socket is closed */
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /** The native path: the C addon drains the socket in batches and calls onBatch once per batch. */
 import type { NativeAddon } from './addon.js';
-import { allocBatch } from './udp-batch.js';
+import { ADDR_BYTES, allocBatch } from './udp-batch.js';
 import type { UdpBatchHandler } from './udp-batch.js';
 import type { UdpEndpoint } from './udp-endpoint.js';
 
@@ -30,6 +30,10 @@ export function openNative(addon: NativeAddon, family: 4 | 6, host: string, port
     address: host,
     port: bound,
     stats: () => addon.stats(handle),
+    sendTo: (data, addr) => {
+      if (addr.length < ADDR_BYTES) throw new RangeError(`sendTo: address record of ${ADDR_BYTES} bytes expected`);
+      return addon.sendTo(handle, data, addr);
+    },
     close(): Promise<void> {
       closed ??= new Promise<void>((resolve) => addon.close(handle, resolve));
       return closed;
