@@ -49,6 +49,7 @@ export class Catalog {
   private polling: Promise<readonly ZoneChangedEvent[]> | null = null;
   private lastPollAt: number | null = null;
   private lastPollError: string | null = null;
+  private lastReadOnlyCheck = 0;
   private readonly now: () => number;
   /** Change seq of this node's last commit per zone (polling skips zones it wrote itself). */
   private readonly committed = new Map<string, number>();
@@ -186,7 +187,10 @@ export class Catalog {
   private async pollOnce(): Promise<readonly ZoneChangedEvent[]> {
     try {
       const counter = await this.store.q.counter();
-      if (this.lastPollAt === null || this.lastPollAt + 10_000 < this.now()) await this.store.refreshReadOnly();
+      if (this.now() - this.lastReadOnlyCheck >= 10_000) {
+        await this.store.refreshReadOnly();
+        this.lastReadOnlyCheck = this.now();
+      }
       this.lastPollAt = this.now();
       this.lastPollError = null;
       if (counter === this.counter) return [];
