@@ -14,15 +14,17 @@ export interface DnssecServeOptions {
  * The zone as Geodesic serves it: signed with the keys folder's keys when its key file is enabled,
  * else unchanged. Call after each load or reload, before the snapshot is swapped in; pass the snapshot
  * being replaced as `previous` so unchanged RRsets keep their signatures (a reload then signs only
- * what changed). Also the periodic refresh: `signLoadedZone(current, opts, current)` re-makes only
- * signatures with less than a quarter of their validity left. Signing runs in slices of about 10 ms
+ * what changed). Also the periodic refresh: `signLoadedZone(current, opts, current, newSerial)` re-makes
+ * only signatures with less than a quarter of their validity left; when any were made, give the refresh
+ * a higher `soaSerial` (so secondaries transfer them) — compare the result's signatures or simply bump
+ * the serial on every refresh that is due (resignDelayMs). Signing runs in slices of about 10 ms
  * (signZoneAsync), so queries keep being answered meanwhile. Rejects with DnssecError for an unreadable
  * key file (keep the old snapshot then: serving the zone unsigned would make it bogus).
  */
-export async function signLoadedZone(zone: Zone, opts: DnssecServeOptions, previous?: Zone): Promise<Zone> {
+export async function signLoadedZone(zone: Zone, opts: DnssecServeOptions, previous?: Zone, soaSerial?: number): Promise<Zone> {
   const file = readZoneKeys(opts.keysDir, nameToText(zone.origin));
   if (file === null || !file.enabled || file.keys.length === 0) return zone;
-  return signZoneAsync(zone, keysOf(file), { ...signOptionsOf(file, opts.now?.()), previous });
+  return signZoneAsync(zone, keysOf(file), { ...signOptionsOf(file, opts.now?.()), previous, soaSerial });
 }
 
 /**

@@ -167,3 +167,10 @@ test('signZoneAsync gives the same zone as signZone (Ed25519 is deterministic) a
   assert.equal(printZone(a), printZone(b));
   assert.ok(ticks > 0, 'the event loop ran while signing');
 });
+
+test('soaSerial replaces the serial of the signed zone (and its SOA signature covers the new one)', () => {
+  const s = signZone(z0, [key], { soaSerial: 4_000_000_000 });
+  assert.equal(s.serial, 4_000_000_000);
+  assert.equal(z0.serial, 1);
+  assert.equal(signZone(z0, [key]).serial, 1);
+});

@@ -33,6 +33,11 @@ export interface SignOptions {
   refresh?: number;
   /** CDS/CDNSKEY at the apex (replacing any in the zone): the SEP keys' ('publish') or the delete request. */
   cds?: CdsMode;
+  /**
+   * SOA serial of the signed zone (default: the zone's). A refresh that only makes new signatures must
+   * raise it, or secondaries that transfer by serial keep the old signatures until they expire.
+   */
+  soaSerial?: number;
 }
 
 export const DEFAULT_VALIDITY = 14 * 86400;
@@ -126,7 +131,7 @@ function* signSteps(zone: Zone, keys: readonly DnssecKey[], opts: SignOptions): 
     if (++n % STEP === 0) yield;
     const occluded = cutKey !== null && isBelow(node.key, cutKey);
     if (!occluded) cutKey = node.isDelegation ? node.key : null;
-    const entry = copyNode(node, occluded, opts.cds ? MADE_WITH_CDS : MADE, add, sign, signers.zsk);
+    const entry = copyNode(node, occluded, opts.cds ? MADE_WITH_CDS : MADE, add, sign, signers.zsk, opts.soaSerial);
     if (entry !== null && !(nsec3 && n3opts.optOut && entry.insecure)) {
       if (!nsec3 && entry.types.length === 0) continue; // NSEC: empty non-terminals have no record
       entries.push({ name: node.name, key: node.key, types: entry.types });
@@ -167,6 +172,13 @@ function* signSteps(zone: Zone, keys: readonly DnssecKey[], opts: SignOptions): 
   return out.finish();
 }
 
+/** The SOA RRset with another serial (the serial is the first of the five u32 fields that end the rdata). */
+function withSerial(set: RRsetToSign, serial: number): RRsetToSign {
+  const rd = Uint8Array.prototype.slice.call(set.rdata[0]!);
+  new DataView(rd.buffer, rd.byteOffset, rd.length).setUint32(rd.length - 20, serial >>> 0);
+  return { name: set.name, type: set.type, ttl: set.ttl, rdata: [rd] };
+}
+
 /**
  * Copies one node's records into the new zone and signs what is authoritative there. Returns the
  * chain entry's types (RRSIG included when something was signed; `insecure` for a delegation
@@ -176,14 +188,15 @@ function copyNode(
   node: ZoneNode, occluded: boolean, made: ReadonlySet<number>,
   add: (key: string, set: RRsetToSign) => void,
   sign: (set: RRsetToSign, key: string, by: readonly DnssecKey[]) => void,
-  zsk: readonly DnssecKey[],
+  zsk: readonly DnssecKey[], soaSerial: number | undefined,
 ): { types: number[]; insecure: boolean } | null {
   const types: number[] = [];
   let signed = false;
   const deleg = node.isDelegation;
   for (let i = 0; i < node.nsets; i++) {
-    const set = node.transientAt(i);
+    let set: RRsetToSign = node.transientAt(i);
     if (made.has(set.type)) continue;
+    if (set.type === RRType.SOA && soaSerial !== undefined) set = withSerial(set, soaSerial);
     add(node.key, set);
     // at a cut only NS and DS are the parent's (RFC 4035 §2.3): glue there stays out of the bitmap
     if (!deleg || set.type === RRType.NS || set.type === RRType.DS) types.push(set.type);
