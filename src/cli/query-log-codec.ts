@@ -96,13 +96,48 @@ function safeRdata(type: number, rdata: Uint8Array): string {
   }
 }
 
-/** Reads every record in buf[0, len), calling `each` with the record as the query log writes it. */
-export function readRecords(buf: Uint8Array, len: number, each: (r: QueryRecord) => void): void {
-  const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  let o = 0;
-  while (o + 2 <= len) {
-    const end = o + 2 + v.getUint16(o);
-    o += 2;
+/** Texts the reader has made before (answers and zone names repeat): bounded, emptied when full. */
+class TextCache {
+  private readonly map = new Map<string, string>();
+  get(key: string, make: () => string): string {
+    let t = this.map.get(key);
+    if (t === undefined) {
+      if (this.map.size >= 50_000) this.map.clear();
+      this.map.set(key, t = make());
+    }
+    return t;
+  }
+}
+
+const latin1 = (b: Uint8Array): string => String.fromCharCode.apply(null, b as unknown as number[]);
+
+/**
+ * Reads binary records back (the worker, one reader per log). Keeps the texts of answers, zone names
+ * and the current millisecond, which repeat from query to query.
+ */
+export class RecordReader {
+  private readonly texts = new TextCache();
+  private lastMs = NaN;
+  private lastIso = '';
+
+  /** Calls `each` with every record in buf[0, len), as the query log writes it. */
+  read(buf: Uint8Array, len: number, each: (r: QueryRecord) => void): void {
+    const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    let o = 0;
+    while (o + 2 <= len) {
+      const end = o + 2 + v.getUint16(o);
+      const rec = this.one(buf, v, o + 2);
+      each(rec);
+      o = end;
+    }
+  }
+
+  private iso(ms: number): string {
+    if (ms !== this.lastMs) { this.lastMs = ms; this.lastIso = new Date(ms).toISOString(); }
+    return this.lastIso;
+  }
+
+  private one(buf: Uint8Array, v: DataView, o: number): QueryRecord {
     const flags = buf[o++]!;
     const time = v.getFloat64(o); o += 8;
     const latency = v.getFloat64(o); o += 8;
@@ -110,29 +145,40 @@ export function readRecords(buf: Uint8Array, len: number, each: (r: QueryRecord)
     const qtype = v.getUint16(o); o += 2;
     const rcode = buf[o++]!;
     const scope = buf[o++]!;
-    const take = (): Uint8Array => { const n = buf[o]!; const s = buf.subarray(o + 1, o + 1 + n); o += 1 + n; return s; };
-    const client = addressText(take());
+    let n = buf[o]!;
+    const client = addressText(buf.subarray(o + 1, o + 1 + n)); o += 1 + n;
     let ecs: string | null = null;
-    if ((flags & FLAG_ECS) !== 0) { const prefix = buf[o++]!; ecs = `${addressText(take())}/${prefix}`; }
-    const qname = take();
-    const zone = (flags & FLAG_ZONE) !== 0 ? nameToText(take()) : null;
+    if ((flags & FLAG_ECS) !== 0) {
+      const prefix = buf[o++]!;
+      n = buf[o]!;
+      ecs = `${addressText(buf.subarray(o + 1, o + 1 + n))}/${prefix}`; o += 1 + n;
+    }
+    n = buf[o]!;
+    const qname = buf.subarray(o + 1, o + 1 + n); o += 1 + n;
+    let zone: string | null = null;
+    if ((flags & FLAG_ZONE) !== 0) {
+      n = buf[o]!;
+      const origin = buf.subarray(o + 1, o + 1 + n); o += 1 + n;
+      zone = this.texts.get(`z${latin1(origin)}`, () => nameToText(origin));
+    }
     const total = v.getUint16(o); o += 2;
     const copied = buf[o++]!;
     const answer: string[] = [];
     for (let i = 0; i < copied; i++) {
-      const type = v.getUint16(o); const n = v.getUint16(o + 2); o += 4;
-      answer.push(`${typeToText(type)} ${safeRdata(type, buf.subarray(o, o + n))}`);
-      o += n;
+      const type = v.getUint16(o); const len = v.getUint16(o + 2); o += 4;
+      const rd = buf.subarray(o, o + len);
+      const text = (): string => `${typeToText(type)} ${safeRdata(type, rd)}`;
+      answer.push(len <= 512 ? this.texts.get(`${type}:${latin1(rd)}`, text) : text());
+      o += len;
     }
     if (total > copied && total > MAX_ANSWERS) answer.push(`+${total - MAX_ANSWERS} more`);
     const tailored = (flags & FLAG_TAILORED) !== 0;
     const rec: QueryRecord = {
-      time: new Date(time).toISOString(), client, proto: (flags & FLAG_TCP) !== 0 ? 'tcp' : 'udp', ecs,
+      time: this.iso(time), client, proto: (flags & FLAG_TCP) !== 0 ? 'tcp' : 'udp', ecs,
       name: (flags & FLAG_NO_QUESTION) === 0 ? nameToText(qname) : '', type: typeToText(qtype), rcode: rcodeText(rcode), zone,
       answer, geo: (flags & FLAG_GEO) !== 0 ? { tailored, scope } : null, latencyMs: Number.isNaN(latency) ? null : latency, size,
     };
-    if ((flags & FLAG_ERROR) !== 0) { const n = v.getUint16(o); rec.error = DECODER.decode(buf.subarray(o + 2, o + 2 + n)); }
-    each(rec);
-    o = end;
+    if ((flags & FLAG_ERROR) !== 0) { n = v.getUint16(o); rec.error = DECODER.decode(buf.subarray(o + 2, o + 2 + n)); }
+    return rec;
   }
 }

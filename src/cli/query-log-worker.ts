@@ -2,7 +2,7 @@
 // as JSON lines, reopens the file on request. Keeps formatting and disk writes off the answering thread.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { readRecords } from './query-log-codec.js';
+import { RecordReader } from './query-log-codec.js';
 
 export type ToWorker =
   | { kind: 'batch'; buf: ArrayBuffer; len: number; records: number }
@@ -17,11 +17,12 @@ const file = (workerData as { file: string }).file;
 const owned = file !== '-';
 let fd = owned ? openSync(file, 'a', 0o640) : 1;
 const port = parentPort!;
+const reader = new RecordReader();
 
 port.on('message', (m: ToWorker) => {
   if (m.kind === 'batch') {
     let text = '';
-    readRecords(new Uint8Array(m.buf), m.len, (r) => { text += `${JSON.stringify(r)}\n`; });
+    reader.read(new Uint8Array(m.buf), m.len, (r) => { text += `${JSON.stringify(r)}\n`; });
     let written = m.records, failed = 0;
     try {
       writeSync(fd, text);

@@ -9,7 +9,7 @@ import { opsOptions } from './ops-options.js';
 import { dig, startTestServer } from './ops-test-server.js';
 import type { TestServer } from './ops-test-server.js';
 import { QueryRecorder } from './query-record.js';
-import { RecordWriter, readRecords } from './query-log-codec.js';
+import { RecordReader, RecordWriter } from './query-log-codec.js';
 import type { QueryRecord } from './query-record.js';
 import { queryChannel } from '../engine/index.js';
 import type { QueryEvent } from '../engine/index.js';
@@ -120,7 +120,7 @@ test('query log: the binary records read back as the records of the events', asy
     queryChannel.unsubscribe(onQuery);
   }
   const got: QueryRecord[] = [];
-  readRecords(writer.buf, writer.off, (r) => got.push(r));
+  new RecordReader().read(writer.buf, writer.off, (r) => got.push(r));
   assert.equal(got.length, 4);
   assert.deepEqual(got.map((r) => ({ ...r, time: '' })), want.map((r) => ({ ...r, time: '' })));
   for (let i = 0; i < 4; i++) assert.ok(Math.abs(Date.parse(got[i]!.time) - Date.parse(want[i]!.time)) < 1000);

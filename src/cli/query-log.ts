@@ -14,12 +14,14 @@ export interface QueryLogOptions {
 /** Bytes per batch handed to the worker, and batches on their way at most (beyond: lines are dropped). */
 const BATCH = 256 * 1024;
 const MAX_IN_FLIGHT = 32;
+/** Batches go to the worker at most this often (or when full): each hand-over wakes a thread. */
+const FLUSH_MS = 50;
 
 /**
  * The query log (PowerDNS's `log-dns-queries`): one JSON line per query (or per sampled query) with
  * time, client, ECS, name, type, rcode, answer summary, geo decision and latency. The answering thread
- * only copies each query's raw bytes into a batch (query-log-codec.ts); once per event-loop turn the batch
- * goes to a worker thread that writes the lines. `reopen()` (SIGUSR1) reopens the file after logrotate.
+ * only copies each query's raw bytes into a batch (query-log-codec.ts); every 50 ms (or when full) the
+ * batch goes to a worker thread that writes the lines. `reopen()` (SIGUSR1) reopens the file after logrotate.
  */
 export class QueryLog {
   private readonly worker: Worker;
@@ -68,7 +70,7 @@ export class QueryLog {
     this.records++;
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setTimeout(() => this.flush(), FLUSH_MS).unref();
     }
   }
 
