@@ -28,7 +28,7 @@ async function generate(path: string, records: number): Promise<void> {
     const host = `h${i}`;
     chunk += `${host} A 10.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}\n`;
     n++;
-    if (i % 3 === 0 && n < records) { chunk += `${host} AAAA 2001:db8::${i.toString(16)}\n`; n++; }
+    if (i % 3 === 0 && n < records) { chunk += `${host} AAAA 2001:db8::${(i >>> 16).toString(16)}:${(i & 0xffff).toString(16)}\n`; n++; }
     if (i % 5 === 0 && n < records) { chunk += `${host} TXT "record ${i}"\n`; n++; }
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
@@ -66,7 +66,7 @@ async function childServe(where: { data?: string; db?: string }): Promise<void> 
   const { attachStore } = await import('../src/cli/store-source.js');
   const modulesMs = performance.now() - t0;
   const engine = new Engine({});
-  const catalog = await attachStore(engine, where, null, 1000);
+  const catalog = await attachStore(engine, where, null);
   const udp = await listenUdp({ host: '127.0.0.1', port: 0, engine, rrl: null, forceDgram: true });
   const loadMs = performance.now() - t0 - modulesMs;
   process.stdout.write(`${JSON.stringify({ port: udp.endpoint.port, modulesMs: Math.round(modulesMs), loadMs: Math.round(loadMs) })}\n`);

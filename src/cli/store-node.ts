@@ -16,7 +16,7 @@ const { values } = parseArgs({ options: {
   data: { type: 'string' }, db: { type: 'string' }, port: { type: 'string', default: '0' }, poll: { type: 'string', default: '500' },
 } });
 const engine = new Engine({ transfers: false });
-const catalog = await attachStore(engine, { data: values.data, db: values.db }, null, Number(values.poll));
+const catalog = await attachStore(engine, { data: values.data, db: values.db }, null, { pollMs: Number(values.poll) });
 const udp = await listenUdp({ host: '127.0.0.1', port: Number(values.port), engine, rrl: null, forceDgram: true });
 process.stdout.write(`${JSON.stringify({ ready: true, port: udp.endpoint.port, status: catalog.status() })}\n`);
 
