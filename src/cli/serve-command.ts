@@ -5,8 +5,11 @@ import type { ServerConfig } from '../config/index.js';
 import { createLogger } from './logger.js';
 import { defaultPidFile, readPid } from './pid-file.js';
 import { startServer } from './serve.js';
+import { addOpsOptions, opsOptions } from './ops-options.js';
+import type { OpsFlags, OpsOptions } from './ops-options.js';
 
-interface ServeFlags {
+interface ServeFlags extends OpsFlags {
+  dnssecKeys?: string;
   config?: string;
   zones?: string;
   listen?: string[];
@@ -22,7 +25,7 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 /** `geodesic serve` and `geodesic reload`. */
 export function registerServeCommands(program: Command): void {
-  program.command('serve')
+  const serve = program.command('serve')
     .description('answer DNS for the zones in a folder or a config file (authoritative only, never recursive)')
     .option('-c, --config <file>', 'YAML configuration file (reference: docs/configuration.md)')
     .option('-z, --zones <dir>', 'serve every NAME.zone file in this folder as zone NAME')
@@ -30,6 +33,7 @@ export function registerServeCommands(program: Command): void {
     .option('--axfr-allow <ip|cidr>', 'allow zone transfers (AXFR/IXFR over TCP) to this client or network; repeatable', collect)
     .option('--no-rrl', 'turn off response rate limiting (on by default: 200 answers/s per /24 or /56, loopback exempt)')
     .option('--geoip-db <file>', 'a GeoIP database (MMDB: MaxMind City/Country/ASN or ip-location-db); repeatable, in order (default: the bundled CC0 country database)', collect)
+    .option('--dnssec-keys <dir>', 'sign zones with the keys in this folder (geodesic dnssec enable ZONE --keys DIR); docs/dnssec.md')
     .option('--enable-lua-records', 'answer PowerDNS LUA records (pickclosest, ifurlup, ...); off by default, as in PowerDNS')
     .option('--pid-file <file>', `write the process ID here, for "geodesic reload" (default ${defaultPidFile()})`)
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace (default info)')
@@ -41,12 +45,13 @@ Examples:
 
 Zones are loaded before any port opens. SIGHUP (or "geodesic reload") reloads them without dropping a
 query; a zone that fails to load keeps its previous version serving and the error names file and line.`)
-    .action(async (flags: ServeFlags) => {
-      const config = buildConfig(flags);
+  addOpsOptions(serve);
+  serve.action(async (flags: ServeFlags) => {
+      const { config, ops } = buildConfig(flags);
       const log = createLogger(config.log.level);
       let server;
       try {
-        server = await startServer(config, log);
+        server = await startServer(config, log, ops);
       } catch (err) {
         process.stderr.write(`geodesic serve: ${(err as Error).message}\n`);
         process.exit(1);
@@ -80,9 +85,11 @@ query; a zone that fails to load keeps its previous version serving and the erro
     });
 }
 
-function buildConfig(flags: ServeFlags): ServerConfig {
+function buildConfig(flags: ServeFlags): { config: ServerConfig; ops: OpsOptions } {
   try {
-    const config = flags.config !== undefined ? loadConfig(flags.config).config : defaultConfig();
+    const loaded = flags.config !== undefined ? loadConfig(flags.config) : { config: defaultConfig(), raw: {} };
+    const config = loaded.config;
+    if (flags.dnssecKeys !== undefined) config.dnssec.keys = resolve(flags.dnssecKeys);
     if (flags.zones !== undefined) config.zones.directory = flags.zones;
     if (flags.listen !== undefined) config.listen = flags.listen.map((l) => parseListen(l, '--listen'));
     if (flags.axfrAllow !== undefined) config.transfer.allow = [...config.transfer.allow, ...flags.axfrAllow];
@@ -94,7 +101,7 @@ function buildConfig(flags: ServeFlags): ServerConfig {
     if (config.zones.directory === null && config.zones.files.length === 0) {
       throw new Error('no zones to serve: pass --zones DIR (every NAME.zone in it) or --config FILE');
     }
-    return config;
+    return { config, ops: opsOptions(loaded.raw, flags) };
   } catch (err) {
     process.stderr.write(`geodesic serve: ${(err as Error).message}\n`);
     process.exit(2);

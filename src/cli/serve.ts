@@ -9,6 +9,10 @@ import type { ServerConfig } from '../config/index.js';
 import { loadZones, zoneSpecs } from './zone-loader.js';
 import { transferHandler } from './transfer-handler.js';
 import { startGeo } from './geo-serve.js';
+import { resignDelayMs, signLoadedZone } from './dnssec-serve.js';
+import { attachOps } from './ops-attach.js';
+import { NO_OPS, needsEveryQuery } from './ops-options.js';
+import type { OpsOptions } from './ops-options.js';
 
 export interface RunningServer {
   engine: Engine;
@@ -22,15 +26,19 @@ export interface RunningServer {
  * Starts the authoritative server: loads every zone first, then opens the listeners (UDP and TCP on each
  * address). A zone that fails to load is reported and left out (or, on reload, keeps its old version).
  */
-export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, log: Logger, ops: OpsOptions = NO_OPS): Promise<RunningServer> {
   const geo = await startGeo(config.geo, log);
+  // A query log or per-query metrics must see every query: then no answer is repeated without the engine.
+  const everyQuery = needsEveryQuery(ops);
   const engine = new Engine({
     maxUdpSize: config.udp.maxSize,
     transfers: true,
     geo,
+    ...(everyQuery ? { cacheSize: 0 } : {}),
   });
+  const keysDir = config.dnssec.keys;
   const specs = zoneSpecs(config);
-  const first = await loadZones(specs, null);
+  const first = await loadZones(specs, null, keysDir);
   for (const e of first.errors) log.error({ event: 'zone-load-failed' }, e);
   engine.setZones(first.zones);
   log.info({ event: 'zones-loaded', zones: first.zones.size, failed: first.errors.length }, `loaded ${first.zones.size} zone(s)`);
@@ -60,25 +68,48 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   };
   try {
     for (const l of config.listen) {
-      try {
-        const listener = await listenUdp({ host: l.host, port: l.port, engine, rrl, forceDgram });
+      // Port 0 picks a free UDP port, then TCP takes the same number; if another program holds that TCP
+      // port, try another UDP port.
+      for (let attempt = 0; ; attempt++) {
+        let listener: UdpListener;
+        try {
+          listener = await listenUdp({ host: l.host, port: l.port, engine, rrl, forceDgram, answerCache: !everyQuery });
+        } catch (err) {
+          // The UDP bind error carries the errno name as syscallCode (EADDRINUSE, EACCES...).
+          const code = (err as { syscallCode?: string }).syscallCode;
+          throw code !== undefined ? bindError(Object.assign(new Error((err as Error).message), { code }), l.host, l.port) : err;
+        }
+        const port = l.port === 0 ? listener.endpoint.port : l.port;
+        try {
+          tcp.push(await listenTcp({
+            host: l.host, port, engine, handoff, idleTimeoutMs: config.tcp.idleTimeoutMs,
+            maxConnections: config.tcp.maxConnections, maxConnectionsPerClient: config.tcp.maxConnectionsPerClient,
+          }));
+        } catch (err) {
+          await listener.endpoint.close();
+          if (l.port === 0 && attempt < 10) continue;
+          throw err;
+        }
         udpListeners.push(listener);
         udp.push(listener.endpoint);
-      } catch (err) {
-        // The UDP bind error carries the errno name as syscallCode (EADDRINUSE, EACCES...).
-        const code = (err as { syscallCode?: string }).syscallCode;
-        throw code !== undefined ? bindError(Object.assign(new Error((err as Error).message), { code }), l.host, l.port) : err;
+        break;
       }
-      const port = l.port === 0 ? udp.at(-1)!.port : l.port;
-      tcp.push(await listenTcp({
-        host: l.host, port, engine, handoff, idleTimeoutMs: config.tcp.idleTimeoutMs,
-        maxConnections: config.tcp.maxConnections, maxConnectionsPerClient: config.tcp.maxConnectionsPerClient,
-      }));
     }
   } catch (err) {
     await close();
     throw err;
   }
+  const attached = await attachOps(engine, ops, {
+    zones: () => engine.zones.size,
+    udp: () => udp,
+    answerCaches: () => udpListeners.flatMap((l) => (l.cache !== null ? [l.cache] : [])),
+    rrl: () => rrl?.counts() ?? { dropped: 0, slipped: 0 },
+  }).catch(async (err: unknown) => { await close(); throw err; });
+  const closeAll = async (): Promise<void> => {
+    clearInterval(resignTimer);
+    await attached.close();
+    await close();
+  };
   if (config.pidFile !== null) writeFileSync(config.pidFile, `${process.pid}\n`);
   for (const u of udp) {
     log.info({ event: 'listening', proto: 'udp', address: u.address, port: u.port, native: u.native },
@@ -88,7 +119,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   let reloading: Promise<void> | null = null;
   const reload = (): Promise<void> => {
     reloading ??= (async () => {
-      const r = await loadZones(zoneSpecs(config), engine.zones);
+      const r = await loadZones(zoneSpecs(config), engine.zones, keysDir);
       for (const e of r.errors) log.error({ event: 'zone-load-failed' }, `${e} (the previous version keeps serving)`);
       engine.setZones(r.zones);
       for (const l of udpListeners) l.cache?.clear();
@@ -96,7 +127,31 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     })().finally(() => { reloading = null; });
     return reloading;
   };
-  return { engine, udp, tcp, reload, close };
+  // Signatures are refreshed (and the serial bumped, so secondaries transfer them) once a quarter of their
+  // validity is left; checked hourly.
+  const signedAt = new Map<string, number>();
+  const resign = async (): Promise<void> => {
+    if (keysDir === null) return;
+    for (const zone of engine.zones) {
+      const delay = resignDelayMs(zone, { keysDir });
+      if (delay === null) continue;
+      const at = signedAt.get(zone.originKey) ?? Date.now();
+      signedAt.set(zone.originKey, at);
+      if (Date.now() - at < delay) continue;
+      try {
+        const next = await signLoadedZone(zone, { keysDir }, zone, (zone.serial + 1) >>> 0);
+        engine.setZones(engine.zones.with(next));
+        for (const l of udpListeners) l.cache?.clear();
+        signedAt.set(zone.originKey, Date.now());
+        log.info({ event: 'zone-resigned', serial: next.serial }, `signatures refreshed, serial ${next.serial}`);
+      } catch (err) {
+        log.error({ event: 'resign-failed', err }, `re-signing failed: ${(err as Error).message}`);
+      }
+    }
+  };
+  const resignTimer = setInterval(() => { void resign(); }, 3_600_000);
+  resignTimer.unref();
+  return { engine, udp, tcp, reload, close: closeAll };
 }
 
 export function fmt(host: string, port: number): string {

@@ -4,6 +4,7 @@ import { nameFromText, nameKey } from '../wire/index.js';
 import { ZoneSet, loadZoneFile } from '../zone/index.js';
 import type { Zone } from '../zone/index.js';
 import type { ServerConfig } from '../config/index.js';
+import { signLoadedZone } from './dnssec-serve.js';
 
 export interface ZoneSpec {
   name: string;
@@ -39,7 +40,7 @@ export function zoneSpecs(config: ServerConfig): ZoneSpec[] {
  * Loads every zone. A zone that fails keeps its previous version from `previous` (if any) and its error is
  * reported; the others are swapped in. Nothing here throws for a bad zone file.
  */
-export async function loadZones(specs: ZoneSpec[], previous: ZoneSet | null): Promise<LoadResult> {
+export async function loadZones(specs: ZoneSpec[], previous: ZoneSet | null, keysDir: string | null = null): Promise<LoadResult> {
   const zones: Zone[] = [];
   const errors: string[] = [];
   let loaded = 0;
@@ -52,7 +53,14 @@ export async function loadZones(specs: ZoneSpec[], previous: ZoneSet | null): Pr
       continue;
     }
     try {
-      zones.push(await loadZoneFile(spec.file, { origin }));
+      let zone = loadZoneFile(spec.file, { origin });
+      if (keysDir !== null) {
+        // Signed with the zone's keys when signing is on for it. A signing failure keeps the old version:
+        // serving a signed zone unsigned would make it bogus for validating resolvers.
+        const old = previous?.get(nameKey(origin));
+        zone = await signLoadedZone(zone, { keysDir }, old, old !== undefined && serialAfter(old.serial, zone.serial) ? old.serial : undefined);
+      }
+      zones.push(zone);
       loaded++;
     } catch (err) {
       errors.push((err as Error).message);
@@ -61,4 +69,10 @@ export async function loadZones(specs: ZoneSpec[], previous: ZoneSet | null): Pr
     }
   }
   return { zones: new ZoneSet(zones), errors, loaded };
+}
+
+/** RFC 1982: serial a comes after serial b. A re-signed zone never goes back to an older serial (its
+ * periodic refresh bumps the serial without the file). */
+export function serialAfter(a: number, b: number): boolean {
+  return a !== b && ((a - b) >>> 0) < 0x80000000;
 }

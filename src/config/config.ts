@@ -35,6 +35,10 @@ export interface ServerConfig {
     io: 'auto' | 'native' | 'dgram';
   };
   geo: GeoConfig;
+  dnssec: {
+    /** Folder of per-zone key files (`geodesic dnssec enable ZONE --keys DIR`); null: no signing. */
+    keys: string | null;
+  };
   /** Where the running server writes its process ID (for `geodesic reload`). */
   pidFile: string | null;
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' };
@@ -90,6 +94,7 @@ export function defaultConfig(): ServerConfig {
     rrl: { enabled: true, rate: 200, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: ['127.0.0.0/8', '::1/128'] },
     tcp: { idleTimeoutMs: 10_000, maxConnections: 1_000, maxConnectionsPerClient: 32 },
     udp: { maxSize: 1232, io: 'auto' },
+    dnssec: { keys: null },
     geo: { databases: [], reloadIntervalMs: 10_000, overrides: [], luaRecords: false, luaExecLimit: 1000, cacheSize: 100_000 },
     pidFile: null,
     log: { level: 'info' },

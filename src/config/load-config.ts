@@ -7,8 +7,9 @@ import { ConfigError, parseDuration, parseListen } from './parse-values.js';
 
 type Obj = Record<string, unknown>;
 
-/** Sections whose content another part validates (the relay reads `relay:` itself). */
-const FOREIGN_SECTIONS = new Set(['relay']);
+/** Sections whose content another part validates (the relay reads `relay:`, the operations options
+ * `metrics:` and `query-log:`). */
+const FOREIGN_SECTIONS = new Set(['relay', 'metrics', 'query-log']);
 
 /**
  * Reads and validates a YAML configuration file. Unknown keys, wrong types and bad values are errors that
@@ -39,7 +40,7 @@ export function loadConfig(path: string): { config: ServerConfig; raw: Obj } {
 export function configFromObject(raw: Obj, file: string, base: string): ServerConfig {
   const c = defaultConfig();
   const at = (key: string): string => `${file}: ${key}`;
-  known(raw, ['listen', 'zones', 'transfer', 'keys', 'rrl', 'tcp', 'udp', 'geo', 'pid-file', 'log', ...FOREIGN_SECTIONS], file, '');
+  known(raw, ['listen', 'zones', 'transfer', 'keys', 'rrl', 'tcp', 'udp', 'geo', 'dnssec', 'pid-file', 'log', ...FOREIGN_SECTIONS], file, '');
   if (raw.listen !== undefined) {
     c.listen = list(raw.listen, at('listen')).map((v, i) => parseListen(str(v, at(`listen[${i}]`)), at(`listen[${i}]`)));
   }
@@ -93,6 +94,9 @@ export function configFromObject(raw: Obj, file: string, base: string): ServerCo
   if (geo['lua-records'] !== undefined) c.geo.luaRecords = bool(geo['lua-records'], at('geo.lua-records'));
   if (geo['lua-exec-limit'] !== undefined) c.geo.luaExecLimit = int(geo['lua-exec-limit'], at('geo.lua-exec-limit'), 0, 1e9);
   if (geo['cache-size'] !== undefined) c.geo.cacheSize = int(geo['cache-size'], at('geo.cache-size'), 0, 1e8);
+  const dnssec = section(raw, 'dnssec', file);
+  known(dnssec, ['keys'], file, 'dnssec.');
+  if (dnssec.keys !== undefined) c.dnssec.keys = resolve(base, str(dnssec.keys, at('dnssec.keys')));
   if (raw['pid-file'] !== undefined) c.pidFile = resolve(base, str(raw['pid-file'], at('pid-file')));
   const log = section(raw, 'log', file);
   known(log, ['level'], file, 'log.');

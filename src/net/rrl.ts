@@ -38,6 +38,8 @@ export class ResponseRateLimiter {
   private readonly stamp: Float64Array;
   private readonly limited: Uint32Array;
   private readonly mask: number;
+  private dropped = 0;
+  private slipped = 0;
 
   constructor(private readonly opts: RrlOptions = DEFAULT_RRL) {
     let size = 1;
@@ -78,7 +80,17 @@ export class ResponseRateLimiter {
     this.balance[slot] = refilled; // limited answers cost nothing: the bucket refills at `rate`
     const n = ++this.limited[slot]!;
     const slip = this.opts.slip;
-    return slip > 0 && n % slip === 0 ? RrlAction.Slip : RrlAction.Drop;
+    if (slip > 0 && n % slip === 0) {
+      this.slipped++;
+      return RrlAction.Slip;
+    }
+    this.dropped++;
+    return RrlAction.Drop;
+  }
+
+  /** Answers dropped and answers sent truncated since start (metrics). */
+  counts(): { dropped: number; slipped: number } {
+    return { dropped: this.dropped, slipped: this.slipped };
   }
 
   private exempt(address: Uint8Array): boolean {

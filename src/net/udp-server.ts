@@ -12,6 +12,9 @@ export interface UdpServerOptions {
   rrl: ResponseRateLimiter | null;
   /** Use node:dgram even where the native batched path is available. */
   forceDgram?: boolean;
+  /** Let the native path repeat static answers without the engine (default true; off when something must
+   * see every query, such as a query log). */
+  answerCache?: boolean;
 }
 
 /** A UDP listener and the answers its native path repeats without calling JavaScript. */
@@ -32,7 +35,7 @@ export async function listenUdp(opts: UdpServerOptions): Promise<UdpListener> {
   const { engine, rrl } = opts;
   // Static answers are repeated by the native batch loop itself when nothing else needs to see each
   // query: with rate limiting on, every answer passes the limiter here instead.
-  const cache = rrl === null && !opts.forceDgram ? createAnswerCache() : null;
+  const cache = rrl === null && !opts.forceDgram && opts.answerCache !== false ? createAnswerCache() : null;
   const v4: ClientInfo = { transport: 'udp', address: new Uint8Array(4), port: 0 };
   const v6: ClientInfo = { transport: 'udp', address: new Uint8Array(16), port: 0 };
   const handler = (b: UdpBatch): void => {
