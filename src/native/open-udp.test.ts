@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { nativeStatus, openUdp, peerAddress, peerPort, UdpBindError } from './index.js';
 import type { UdpBatch } from './index.js';
-import { idOf, query, testClient } from './test-client.js';
+import { idOf, query, testClient, UDP_PATHS } from './test-client.js';
 
 /** Copies each query into its reply slot and sets QR (a DNS-shaped echo). */
 function echo(b: UdpBatch): void {
@@ -17,10 +17,7 @@ function echo(b: UdpBatch): void {
 }
 
 const status = nativeStatus();
-const PATHS = [
-  { name: 'native', fallback: false, skip: status.available ? false : `addon unavailable: ${status.reason}` },
-  { name: 'dgram', fallback: true, skip: false },
-] as const;
+const PATHS = UDP_PATHS;
 
 for (const path of PATHS) {
   describe(`openUdp (${path.name} path)`, { skip: path.skip, timeout: 20_000 }, () => {

@@ -1,6 +1,14 @@
 /** Test helper (not exported): a dgram client that sends datagrams and collects replies, bounded in time. */
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
+import { nativeStatus } from './open-udp.js';
+
+const status = nativeStatus();
+/** The two UDP paths every endpoint test runs on (native skipped when the addon is missing). */
+export const UDP_PATHS = [
+  { name: 'native', fallback: false, skip: status.available ? false : `addon unavailable: ${status.reason}` },
+  { name: 'dgram', fallback: true, skip: false },
+] as const;
 
 export interface TestClient {
   readonly port: number;

@@ -1,13 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressRecord, ADDR_BYTES, nativeStatus, openUdp, recordAddress, recordPort } from './index.js';
-import { testClient } from './test-client.js';
+import { addressRecord, ADDR_BYTES, openUdp, recordAddress, recordPort } from './index.js';
+import { testClient, UDP_PATHS } from './test-client.js';
 
-const status = nativeStatus();
-const PATHS = [
-  { name: 'native', fallback: false, skip: status.available ? false : `addon unavailable: ${status.reason}` },
-  { name: 'dgram', fallback: true, skip: false },
-] as const;
+const PATHS = UDP_PATHS;
 
 for (const path of PATHS) {
   describe(`UdpEndpoint.sendTo (${path.name} path)`, { skip: path.skip, timeout: 20_000 }, () => {

@@ -11,7 +11,7 @@
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, "EINVAL", #call " failed"); return NULL; } } while (0)
 
-static napi_value throw_errno(napi_env env, int err, const char *syscall) {
+napi_value throw_errno(napi_env env, int err, const char *syscall) {
   napi_value msg, code, error, sc;
   const char *name = uv_err_name(-err);
   char text[256];
@@ -207,7 +207,7 @@ static napi_value Port(napi_env env, napi_callback_info info) {
 }
 
 /* An object of n numeric counters. */
-static napi_value counters(napi_env env, const char *const *keys, const double *values, int n) {
+napi_value counters(napi_env env, const char *const *keys, const double *values, int n) {
   napi_value out, v;
   napi_create_object(env, &out);
   for (int i = 0; i < n; i++) {

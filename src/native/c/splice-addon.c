@@ -6,23 +6,11 @@
 #include "splice-pump.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, "EINVAL", #call " failed"); return NULL; } } while (0)
-
-static napi_value throw_sys(napi_env env, int err, const char *syscall) {
-  char text[160];
-  napi_value msg, code, error;
-  snprintf(text, sizeof text, "%s %s: %s", syscall, uv_err_name(-err), strerror(err));
-  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &msg);
-  napi_create_string_utf8(env, uv_err_name(-err), NAPI_AUTO_LENGTH, &code);
-  napi_create_error(env, code, msg, &error);
-  napi_throw(env, error);
-  return NULL;
-}
 
 void pump_call_done(pump_t *p) {
   napi_env env = p->env;
@@ -107,7 +95,7 @@ static napi_value PumpStart(napi_env env, napi_callback_info info) {
     return NULL;
   }
   pump_t *p = calloc(1, sizeof *p);
-  if (!p) return throw_sys(env, ENOMEM, "calloc");
+  if (!p) return throw_errno(env, ENOMEM, "calloc");
   p->env = env;
   p->penv = penv;
   p->idle_ms = (uint64_t)idle;
@@ -127,12 +115,12 @@ static napi_value PumpStart(napi_env env, napi_callback_info info) {
     int e = errno;
     if (p->fd[0] >= 0) close(p->fd[0]);
     free(p->d[0].head); free(p->d[1].head); free(p);
-    return throw_sys(env, e, "dup");
+    return throw_errno(env, e, "dup");
   }
   int r = pump_start(p);
   if (r != 0) {
     if (!p->closing) { close(p->fd[0]); close(p->fd[1]); free(p->d[0].head); free(p->d[1].head); free(p); }
-    return throw_sys(env, -r, "uv_poll_init");
+    return throw_errno(env, -r, "uv_poll_init");
   }
   /* Nothing runs on the loop before this call returns: the references are in place in time. */
   CHECK(napi_create_reference(env, argv[5], 1, &p->on_done));
@@ -163,22 +151,12 @@ static napi_value PumpClose(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-static napi_value number_object(napi_env env, const char *const *keys, const double *values, int n) {
-  napi_value out, v;
-  napi_create_object(env, &out);
-  for (int i = 0; i < n; i++) {
-    napi_create_double(env, values[i], &v);
-    napi_set_named_property(env, out, keys[i], v);
-  }
-  return out;
-}
-
 static napi_value PumpStats(napi_env env, napi_callback_info info) {
   pump_t *p = unwrap_pump(env, info);
   if (!p) return NULL;
   static const char *const keys[] = { "bytesUp", "bytesDown", "pipes" };
   const double values[] = { p->d[0].bytes, p->d[1].bytes, (p->d[0].pipe[0] >= 0) + (p->d[1].pipe[0] >= 0) };
-  return number_object(env, keys, values, 3);
+  return counters(env, keys, values, 3);
 }
 
 /* spliceInfo(): open pumps, spare pipes and their capacity (diagnostics and tests). */
@@ -189,7 +167,7 @@ static napi_value SpliceInfo(napi_env env, napi_callback_info info) {
   if (!e) return NULL;
   static const char *const keys[] = { "pumps", "sparePipes", "pipeBytes" };
   const double values[] = { e->pumps_open, e->count, (double)e->pipe_bytes };
-  return number_object(env, keys, values, 3);
+  return counters(env, keys, values, 3);
 }
 
 napi_status splice_register(napi_env env, napi_value exports) {

@@ -60,6 +60,10 @@ void pump_finish(pump_t *p, int end, int err);
 void pump_maybe_free(pump_t *p);
 void pump_env_free(pump_env_t *e);
 
+/* addon.c: a thrown Error with code (EMFILE...) and syscall; an object of numeric counters */
+napi_value throw_errno(napi_env env, int err, const char *syscall);
+napi_value counters(napi_env env, const char *const *keys, const double *values, int n);
+
 /* splice-addon.c: the completion callback into JavaScript */
 void pump_call_done(pump_t *p);
 napi_status splice_register(napi_env env, napi_value exports);
