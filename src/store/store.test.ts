@@ -120,6 +120,22 @@ for (const dialect of SCRATCH_DIALECTS) {
   });
 }
 
+describe('start-up', T, () => {
+  for (const dialect of SCRATCH_DIALECTS) {
+    it(`three nodes opening one empty ${dialect} database at once all end on the same schema`, async () => {
+      const scratch = await createScratchStore(dialect);
+      try {
+        const stores = await Promise.all([openStore(scratch.where), openStore(scratch.where), openStore(scratch.where)]);
+        assert.deepEqual(stores.map((x) => x.status().schema), ['0001_initial', '0001_initial', '0001_initial']);
+        assert.equal(await stores[0]!.q.counter(), 0);
+        await Promise.all(stores.map((x) => x.close()));
+      } finally {
+        await scratch.drop();
+      }
+    });
+  }
+});
+
 describe('read-only stores', T, () => {
   it('a PostgreSQL session with default_transaction_read_only is detected and refuses writes', async () => {
     const scratch = await createScratchStore('postgres');

@@ -38,7 +38,20 @@ export async function migrateStore(db: Kysely<StoreTables>, dialect: StoreDialec
   const migrator = new Migrator({
     db, provider, migrationTableName: MIGRATION_TABLE, migrationLockTableName: `${MIGRATION_TABLE}_lock`,
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error;
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  let outcome: Awaited<ReturnType<Migrator['migrateToLatest']>>;
+  try {
+    outcome = await migrator.migrateToLatest();
+  } catch (error) {
+    outcome = { error };
+  }
+  if (outcome.error !== undefined) {
+    // Another node may be migrating at the same moment (SQLite has no migration lock): fine once it is done.
+    for (let i = 0; i < 20; i++) {
+      const now = await appliedMigrations(db).catch(() => [] as string[]);
+      if (known.every((n) => now.includes(n))) return [];
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw outcome.error;
+  }
+  return (outcome.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
