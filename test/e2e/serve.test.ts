@@ -91,7 +91,7 @@ test('SIGHUP reload swaps the zone without dropping a query; a broken file keeps
   const lanes = Array.from({ length: 8 }, (_, i) => loop(i));
   await new Promise((ok) => setTimeout(ok, 200));
   writeFileSync(zoneFile, zone(2, '192.0.2.20'));
-  const r = await run(process.execPath, cliArgs(['reload', '--pid-file', pidFile]));
+  const r = await run(process.execPath, cliArgs(['reload', '--pid-file', pidFile]), 60_000);
   assert.equal(r.code, 0, r.stderr);
   await waitFor(async () => /192\.0\.2\.20/.test(await dig(server.port, '+short', 'www.example.test', 'A')));
   running = false;
@@ -124,14 +124,14 @@ test('a port in use: exit status 1 and a message naming the port', async () => {
     const p = spawn(process.execPath, cliArgs(['serve', '--zones', dir, '--listen', `127.0.0.1:${server.port}`, '--pid-file', join(dir, 'x.pid')]));
     let err = '';
     p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    const k = setTimeout(() => p.kill('SIGKILL'), 15_000);
+    const k = setTimeout(() => p.kill('SIGKILL'), 60_000);
     p.on('exit', (code) => { clearTimeout(k); resolve({ code, err }); });
   });
   assert.equal(r.code, 1);
   assert.match(r.err, new RegExp(`127\\.0\\.0\\.1:${server.port}.*in use`));
 });
 
-async function waitFor(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+async function waitFor(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (await check()) return;

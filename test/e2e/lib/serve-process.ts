@@ -17,14 +17,14 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Starts `geodesic serve` with `args` and waits (≤ 20 s) until it says where it listens. */
+/** Starts `geodesic serve` with `args` and waits (≤ 60 s: a loaded CI machine is slow) until it says where it listens. */
 export function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const proc = spawn(process.execPath, cliArgs(['serve', ...args]), {
     cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`serve did not start in 20 s:\n${err}`)); }, 20_000);
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`serve did not start in 60 s:\n${err}`)); }, 60_000);
     proc.stderr!.on('data', (d: Buffer) => {
       err += d.toString();
       const m = /"event":"listening"[^\n]*"port":(\d+)/.exec(err);
