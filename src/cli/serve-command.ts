@@ -10,6 +10,8 @@ import type { OpsFlags, OpsOptions } from './ops-options.js';
 
 interface ServeFlags extends OpsFlags {
   dnssecKeys?: string;
+  data?: string;
+  db?: string;
   config?: string;
   zones?: string;
   listen?: string[];
@@ -33,6 +35,8 @@ export function registerServeCommands(program: Command): void {
     .option('--axfr-allow <ip|cidr>', 'allow zone transfers (AXFR/IXFR over TCP) to this client or network; repeatable', collect)
     .option('--no-rrl', 'turn off response rate limiting (on by default: 200 answers/s per /24 or /56, loopback exempt)')
     .option('--geoip-db <file>', 'a GeoIP database (MMDB: MaxMind City/Country/ASN or ip-location-db); repeatable, in order (default: the bundled CC0 country database)', collect)
+    .option('--data <dir>', 'serve the zones of the SQLite store in this folder too (created on first start); docs/store.md')
+    .option('--db <url>', 'serve the zones of a PostgreSQL or MariaDB store (postgres://... or mysql://...)')
     .option('--dnssec-keys <dir>', 'sign zones with the keys in this folder (geodesic dnssec enable ZONE --keys DIR); docs/dnssec.md')
     .option('--enable-lua-records', 'answer PowerDNS LUA records (pickclosest, ifurlup, ...); off by default, as in PowerDNS')
     .option('--pid-file <file>', `write the process ID here, for "geodesic reload" (default ${defaultPidFile()})`)
@@ -90,6 +94,8 @@ function buildConfig(flags: ServeFlags): { config: ServerConfig; ops: OpsOptions
     const loaded = flags.config !== undefined ? loadConfig(flags.config) : { config: defaultConfig(), raw: {} };
     const config = loaded.config;
     if (flags.dnssecKeys !== undefined) config.dnssec.keys = resolve(flags.dnssecKeys);
+    if (flags.data !== undefined) { config.store.data = resolve(flags.data); config.store.db = null; }
+    if (flags.db !== undefined) { config.store.db = flags.db; config.store.data = null; }
     if (flags.zones !== undefined) config.zones.directory = flags.zones;
     if (flags.listen !== undefined) config.listen = flags.listen.map((l) => parseListen(l, '--listen'));
     if (flags.axfrAllow !== undefined) config.transfer.allow = [...config.transfer.allow, ...flags.axfrAllow];
@@ -98,8 +104,8 @@ function buildConfig(flags: ServeFlags): { config: ServerConfig; ops: OpsOptions
     if (flags.enableLuaRecords === true) config.geo.luaRecords = true;
     if (flags.logLevel !== undefined) config.log.level = flags.logLevel as ServerConfig['log']['level'];
     config.pidFile = flags.pidFile ?? config.pidFile ?? defaultPidFile();
-    if (config.zones.directory === null && config.zones.files.length === 0) {
-      throw new Error('no zones to serve: pass --zones DIR (every NAME.zone in it) or --config FILE');
+    if (config.zones.directory === null && config.zones.files.length === 0 && config.store.data === null && config.store.db === null) {
+      throw new Error('no zones to serve: pass --zones DIR (every NAME.zone in it), --data DIR or --db URL (a zone store), or --config FILE');
     }
     return { config, ops: opsOptions(loaded.raw, flags) };
   } catch (err) {

@@ -13,6 +13,9 @@ import { resignDelayMs, signLoadedZone } from './dnssec-serve.js';
 import { attachOps } from './ops-attach.js';
 import { NO_OPS, needsEveryQuery } from './ops-options.js';
 import type { OpsOptions } from './ops-options.js';
+import { attachStore } from './store-source.js';
+import { ZoneSet } from '../zone/index.js';
+import type { Catalog } from '../catalog/index.js';
 
 export interface RunningServer {
   engine: Engine;
@@ -20,6 +23,8 @@ export interface RunningServer {
   tcp: TcpEndpoint[];
   reload(): Promise<void>;
   close(): Promise<void>;
+  /** The store's zones, when serving from a store (--data/--db). */
+  catalog: Catalog | null;
 }
 
 /**
@@ -40,8 +45,24 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
   const specs = zoneSpecs(config);
   const first = await loadZones(specs, null, keysDir);
   for (const e of first.errors) log.error({ event: 'zone-load-failed' }, e);
-  engine.setZones(first.zones);
-  log.info({ event: 'zones-loaded', zones: first.zones.size, failed: first.errors.length }, `loaded ${first.zones.size} zone(s)`);
+  // Zone files and the store's zones are served together; a zone in both is served from its file.
+  let fileZones = first.zones;
+  let catalog: Catalog | null = null;
+  const udpListeners: UdpListener[] = [];
+  const served = (): ZoneSet => {
+    let set = catalog?.zones ?? new ZoneSet([]);
+    for (const z of fileZones) set = set.with(z);
+    return set;
+  };
+  engine.setZones(fileZones);
+  if (config.store.data !== null || config.store.db !== null) {
+    const where = config.store.db !== null ? { db: config.store.db } : { data: config.store.data! };
+    catalog = await attachStore(engine, where, log, {
+      merge: (storeZones) => { let set = storeZones; for (const z of fileZones) set = set.with(z); return set; },
+      onSwap: () => { for (const l of udpListeners) l.cache?.clear(); },
+    });
+  }
+  log.info({ event: 'zones-loaded', zones: first.zones.size, failed: first.errors.length }, `loaded ${first.zones.size} zone file(s)`);
 
   const rrl = config.rrl.enabled
     ? new ResponseRateLimiter({
@@ -58,12 +79,12 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
   if (!forceDgram && !status.available) {
     log.warn({ event: 'native-unavailable', reason: status.reason }, `native UDP path unavailable (${status.reason}); using node:dgram`);
   }
-  const udpListeners: UdpListener[] = [];
   const udp: UdpEndpoint[] = [];
   const tcp: TcpEndpoint[] = [];
   const close = async (): Promise<void> => {
     await Promise.all([...udp.map((u) => u.close()), ...tcp.map((t) => t.close())]);
     await geo.close();
+    await catalog?.close();
     if (config.pidFile !== null) rmSync(config.pidFile, { force: true });
   };
   try {
@@ -119,9 +140,10 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
   let reloading: Promise<void> | null = null;
   const reload = (): Promise<void> => {
     reloading ??= (async () => {
-      const r = await loadZones(zoneSpecs(config), engine.zones, keysDir);
+      const r = await loadZones(zoneSpecs(config), fileZones, keysDir);
       for (const e of r.errors) log.error({ event: 'zone-load-failed' }, `${e} (the previous version keeps serving)`);
-      engine.setZones(r.zones);
+      fileZones = r.zones;
+      engine.setZones(served());
       for (const l of udpListeners) l.cache?.clear();
       log.info({ event: 'reloaded', zones: r.zones.size, failed: r.errors.length }, `reloaded ${r.loaded} zone(s)`);
     })().finally(() => { reloading = null; });
@@ -140,6 +162,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
       if (Date.now() - at < delay) continue;
       try {
         const next = await signLoadedZone(zone, { keysDir }, zone, (zone.serial + 1) >>> 0);
+        if (fileZones.get(zone.originKey) !== undefined) fileZones = fileZones.with(next);
         engine.setZones(engine.zones.with(next));
         for (const l of udpListeners) l.cache?.clear();
         signedAt.set(zone.originKey, Date.now());
@@ -151,7 +174,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
   };
   const resignTimer = setInterval(() => { void resign(); }, 3_600_000);
   resignTimer.unref();
-  return { engine, udp, tcp, reload, close: closeAll };
+  return { engine, udp, tcp, reload, close: closeAll, catalog };
 }
 
 export function fmt(host: string, port: number): string {

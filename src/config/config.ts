@@ -35,6 +35,12 @@ export interface ServerConfig {
     io: 'auto' | 'native' | 'dgram';
   };
   geo: GeoConfig;
+  store: {
+    /** SQLite: the folder holding geodesic.db (created on first start); null with `db` or no store. */
+    data: string | null;
+    /** PostgreSQL or MariaDB: postgres://... or mysql://...; null for none. */
+    db: string | null;
+  };
   dnssec: {
     /** Folder of per-zone key files (`geodesic dnssec enable ZONE --keys DIR`); null: no signing. */
     keys: string | null;
@@ -94,6 +100,7 @@ export function defaultConfig(): ServerConfig {
     rrl: { enabled: true, rate: 200, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: ['127.0.0.0/8', '::1/128'] },
     tcp: { idleTimeoutMs: 10_000, maxConnections: 1_000, maxConnectionsPerClient: 32 },
     udp: { maxSize: 1232, io: 'auto' },
+    store: { data: null, db: null },
     dnssec: { keys: null },
     geo: { databases: [], reloadIntervalMs: 10_000, overrides: [], luaRecords: false, luaExecLimit: 1000, cacheSize: 100_000 },
     pidFile: null,

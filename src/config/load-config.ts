@@ -40,7 +40,7 @@ export function loadConfig(path: string): { config: ServerConfig; raw: Obj } {
 export function configFromObject(raw: Obj, file: string, base: string): ServerConfig {
   const c = defaultConfig();
   const at = (key: string): string => `${file}: ${key}`;
-  known(raw, ['listen', 'zones', 'transfer', 'keys', 'rrl', 'tcp', 'udp', 'geo', 'dnssec', 'pid-file', 'log', ...FOREIGN_SECTIONS], file, '');
+  known(raw, ['listen', 'zones', 'transfer', 'keys', 'rrl', 'tcp', 'udp', 'geo', 'store', 'dnssec', 'pid-file', 'log', ...FOREIGN_SECTIONS], file, '');
   if (raw.listen !== undefined) {
     c.listen = list(raw.listen, at('listen')).map((v, i) => parseListen(str(v, at(`listen[${i}]`)), at(`listen[${i}]`)));
   }
@@ -94,6 +94,11 @@ export function configFromObject(raw: Obj, file: string, base: string): ServerCo
   if (geo['lua-records'] !== undefined) c.geo.luaRecords = bool(geo['lua-records'], at('geo.lua-records'));
   if (geo['lua-exec-limit'] !== undefined) c.geo.luaExecLimit = int(geo['lua-exec-limit'], at('geo.lua-exec-limit'), 0, 1e9);
   if (geo['cache-size'] !== undefined) c.geo.cacheSize = int(geo['cache-size'], at('geo.cache-size'), 0, 1e8);
+  const storeSection = section(raw, 'store', file);
+  known(storeSection, ['data', 'db'], file, 'store.');
+  if (storeSection.data !== undefined) c.store.data = resolve(base, str(storeSection.data, at('store.data')));
+  if (storeSection.db !== undefined) c.store.db = str(storeSection.db, at('store.db'));
+  if (c.store.data !== null && c.store.db !== null) throw new ConfigError(`${at('store')}: give data (SQLite) or db (URL), not both`);
   const dnssec = section(raw, 'dnssec', file);
   known(dnssec, ['keys'], file, 'dnssec.');
   if (dnssec.keys !== undefined) c.dnssec.keys = resolve(base, str(dnssec.keys, at('dnssec.keys')));
