@@ -89,14 +89,18 @@ test('SIGHUP reload swaps the zone without dropping a query; a broken file keeps
     }
   };
   const lanes = Array.from({ length: 8 }, (_, i) => loop(i));
-  await new Promise((ok) => setTimeout(ok, 200));
-  writeFileSync(zoneFile, zone(2, '192.0.2.20'));
-  const r = await run(process.execPath, cliArgs(['reload', '--pid-file', pidFile]), 60_000);
-  assert.equal(r.code, 0, r.stderr);
-  await waitFor(async () => /192\.0\.2\.20/.test(await dig(server.port, '+short', 'www.example.test', 'A')));
-  running = false;
-  await Promise.all(lanes);
-  sock.close();
+  try {
+    await new Promise((ok) => setTimeout(ok, 200));
+    writeFileSync(zoneFile, zone(2, '192.0.2.20'));
+    const r = await run(process.execPath, cliArgs(['reload', '--pid-file', pidFile]), 60_000);
+    assert.equal(r.code, 0, r.stderr);
+    await waitFor(async () => /192\.0\.2\.20/.test(await dig(server.port, '+short', 'www.example.test', 'A')));
+  } finally {
+    // Whatever failed above, the query loops end, so the test file ends.
+    running = false;
+    await Promise.all(lanes);
+    sock.close();
+  }
   assert.ok(sent > 100, `only ${sent} queries sent`);
   assert.equal(answered, sent, 'every query sent during the reload was answered');
 
