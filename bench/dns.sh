@@ -66,20 +66,19 @@ start() { # NAME SIGNED(0|1)
   case $1 in
     geodesic) "$HERE/geodesic.sh" start geodesic "$(port geodesic)" "$z";;
     geodesic-dgram) "$HERE/geodesic.sh" start geodesic-dgram "$(port geodesic-dgram)" "$z" GEODESIC_UDP=dgram;;
-    geodesic-geo) "$HERE/geo.sh" start geodesic-geo "$(port geodesic-geo)" "$BENCH_DATA/example.com.lua.zone" "$GEO_MMDB";;
+    geodesic-geo) mkdir -p "$BENCH_TMP/zones-geo" && cp "$BENCH_DATA/example.com.lua.zone" "$BENCH_TMP/zones-geo/example.com.zone"
+      "$HERE/geodesic.sh" start geodesic-geo "$(port geodesic-geo)" "$BENCH_TMP/zones-geo" --enable-lua-records --geoip-db "$GEO_MMDB";;
     pdns-bind) if [ $PDNS = anchor ]; then "$ANCHOR" start pdns-bind "${sflag[@]}"; else "$HERE/pdns-bind.sh" start "${sflag[@]}"; fi;;
     knot) "$ANCHOR" start knot "${sflag[@]}";;
     *) echo "unknown server $1" >&2; return 1;;
   esac
 }
 stop() { case $1 in
-  geodesic|geodesic-dgram) "$HERE/geodesic.sh" stop "$1";;
-  geodesic-geo) "$HERE/geo.sh" stop "$1";;
+  geodesic|geodesic-dgram|geodesic-geo) "$HERE/geodesic.sh" stop "$1";;
   pdns-bind) if [ $PDNS = anchor ]; then "$ANCHOR" stop pdns-bind; else "$HERE/pdns-bind.sh" stop; fi;;
   *) "$ANCHOR" stop "$1";; esac; }
 pids() { case $1 in
-  geodesic|geodesic-dgram) "$HERE/geodesic.sh" pids "$1";;
-  geodesic-geo) "$HERE/geo.sh" pids "$1";;
+  geodesic|geodesic-dgram|geodesic-geo) "$HERE/geodesic.sh" pids "$1";;
   pdns-bind) if [ $PDNS = anchor ]; then "$ANCHOR" pids pdns-bind; else "$HERE/pdns-bind.sh" pids; fi;;
   *) "$ANCHOR" pids "$1";; esac; }
 RUNNING=""

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start/stop one Geodesic server for the DNS benchmark, pinned to CPU 0 like the anchors.
-#   bench/dns/geodesic.sh start NAME PORT ZONES_DIR [ENV=VALUE...]   # prints: NAME port=.. pid=.. load_s=..
+#   bench/dns/geodesic.sh start NAME PORT ZONES_DIR [ENV=VALUE...] [--serve-flag ...]   # prints: NAME port=.. pid=.. load_s=..
 #   bench/dns/geodesic.sh stop NAME
 #   bench/dns/geodesic.sh pids NAME
 # Runs `node dist/cli/main.js serve --zones DIR --listen 127.0.0.1:PORT --no-rrl` from the repo root;
@@ -19,11 +19,13 @@ start) ;;
 esac
 
 PORT=${3:?port}; ZONES=$(realpath "${4:?zones dir}"); shift 4
+ENVS=(); FLAGS=()
+for a in "$@"; do case $a in --*) FLAGS+=("$a");; *) if [ ${#FLAGS[@]} -gt 0 ]; then FLAGS+=("$a"); else ENVS+=("$a"); fi;; esac; done
 if port_busy "$PORT"; then echo "$NAME: something already answers on 127.0.0.1:$PORT" >&2; exit 1; fi
 rm -rf "$W"; mkdir -p "$W"
 T0=$(date +%s.%N)
-( cd "$ROOT" && exec env "$@" taskset -c 0 node dist/cli/main.js serve --zones "$ZONES" \
-    --listen "127.0.0.1:$PORT" --no-rrl --pid-file "$W/geodesic.pid" --log-level warn ) >"$W/server.log" 2>&1 &
+( cd "$ROOT" && exec env "${ENVS[@]}" taskset -c 0 node dist/cli/main.js serve --zones "$ZONES" \
+    --listen "127.0.0.1:$PORT" --no-rrl --pid-file "$W/geodesic.pid" --log-level warn "${FLAGS[@]}" ) >"$W/server.log" 2>&1 &
 echo $! > "$W/pid"
 wait_soa "$NAME" "$PORT"
 T1=$(date +%s.%N)
