@@ -18,6 +18,7 @@ export function registerDemoCommand(program: Command): void {
       config.zones.directory = DEMO_ZONES;
       config.listen = [parseListen(flags.listen, '--listen')];
       config.transfer.allow = ['127.0.0.0/8', '::1/128'];
+      config.geo.luaRecords = true;
       const log = createLogger('warn');
       let server;
       try {
@@ -35,6 +36,7 @@ on ${l.address} port ${l.port} (UDP${l.native ? ' with native batched I/O' : ''}
   dig ${at} example.test MX                 # with the mail host address in additional
   dig ${at} nothing.example.test A          # NXDOMAIN with the SOA
   dig ${at} example.test AXFR               # zone transfer (allowed from loopback in the demo)
+  dig ${at} geo.example.test A +subnet=81.2.69.0/24   # a GeoDNS answer for a client network (ECS)
 
 Ctrl-C stops it.
 `);
