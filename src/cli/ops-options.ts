@@ -17,7 +17,8 @@ export const NO_OPS: OpsOptions = { metrics: null, queryLog: null };
 
 /**
  * True when something must see every query: then the server must not repeat answers without the engine
- * (Engine `cacheSize: 0`, and no native UDP answer cache), else those answers go unlogged and uncounted.
+ * (no native UDP answer cache; the engine skips its own caches while someone subscribes), else those
+ * answers go unlogged and uncounted.
  */
 export function needsEveryQuery(o: OpsOptions): boolean {
   return o.queryLog !== null || (o.metrics?.perQuery ?? false);

@@ -53,7 +53,7 @@ function ecsText(ecs: ClientSubnet | null): string | null {
   return ecs === null ? null : `${addressText(ecs.address)}/${ecs.sourcePrefix}`;
 }
 
-/** Elapsed time of the query if the event carries it (`elapsedNs`, set by the engine or startQueryClock). */
+/** Elapsed time of the query (`elapsedNs`, set by the engine). */
 export function eventLatencyMs(event: QueryEvent): number | null {
   const ns = (event as QueryEvent & { elapsedNs?: number }).elapsedNs;
   return typeof ns === 'number' ? ns / 1e6 : null;

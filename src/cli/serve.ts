@@ -33,13 +33,13 @@ export interface RunningServer {
  */
 export async function startServer(config: ServerConfig, log: Logger, ops: OpsOptions = NO_OPS): Promise<RunningServer> {
   const geo = await startGeo(config.geo, log);
-  // A query log or per-query metrics must see every query: then no answer is repeated without the engine.
+  // A query log or per-query metrics must see every query: the engine then skips its own caches by itself
+  // (it sees the subscriber), and the native UDP path must not repeat answers without it.
   const everyQuery = needsEveryQuery(ops);
   const engine = new Engine({
     maxUdpSize: config.udp.maxSize,
     transfers: true,
     geo,
-    ...(everyQuery ? { cacheSize: 0 } : {}),
   });
   const keysDir = config.dnssec.keys;
   const specs = zoneSpecs(config);

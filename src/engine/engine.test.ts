@@ -5,7 +5,7 @@ import {
 } from '../wire/index.js';
 import type { Edns, EdnsOption, Message } from '../wire/index.js';
 import { ZoneSet, buildZone, parseZoneText } from '../zone/index.js';
-import { Engine, HANDOFF } from './index.js';
+import { Engine, HANDOFF, queryChannel } from './index.js';
 import type { ClientInfo } from './index.js';
 
 const PARENT = `
@@ -282,4 +282,19 @@ test('a query held in a Node Buffer keeps its case (Buffer.slice shares memory)'
     assert.equal(new TextDecoder().decode(m.answers[0]!.name.subarray(1, 5)), 'MaIl');
   }
   assert.equal(new TextDecoder().decode(framed.subarray(13, 17)), 'MaIl', 'the query bytes are untouched');
+});
+
+test('while someone watches gdns:query:done, every query is answered through the pipeline, seen and timed', () => {
+  const e = engine();
+  const seen: number[] = [];
+  const onQuery = (m: unknown): void => { seen.push((m as { elapsedNs: number }).elapsedNs); };
+  ask(e, { name: 'www.example.', type: 'A' }); // cached now
+  queryChannel.subscribe(onQuery);
+  try {
+    for (let i = 0; i < 3; i++) ask(e, { name: 'www.example.', type: 'A' });
+  } finally {
+    queryChannel.unsubscribe(onQuery);
+  }
+  assert.equal(seen.length, 3);
+  assert.ok(seen.every((ns) => ns > 0));
 });

@@ -8,7 +8,7 @@ import { newContext } from './context.js';
 import type { ClientInfo, QueryContext } from './context.js';
 import { runPipeline } from './pipeline.js';
 import type { PipelineOptions } from './pipeline.js';
-import { publishQuery } from './events.js';
+import { publishQuery, queryChannel } from './events.js';
 import type { GeoStage } from './geo-stage.js';
 
 export interface EngineOptions {
@@ -44,6 +44,8 @@ export class Engine {
   private readonly geo: GeoStage | null;
   /** Response rate limiting token of the last answer: answers with equal tokens share an RRL bucket. */
   rrlToken = 0;
+  /** When the query being answered arrived (ms; only taken while someone watches queryChannel). */
+  private started = 0;
   /** The last answer depends only on the question and the zones (a static answer that may be cached,
    * also outside the engine: the native UDP path keeps such answers too). */
   lastCacheable = false;
@@ -101,6 +103,10 @@ export class Engine {
   answerInto(req: Uint8Array, len: number, client: ClientInfo, out: Uint8Array, at: number, room: number): number {
     this.lastCacheable = false;
     if (len < 12 || (req[2]! & 0x80) !== 0) return 0;
+    // Someone watches every answer (query log, per-query metrics): then each query runs the pipeline, so
+    // each is seen and timed; no answer is repeated from a cache unseen.
+    const watched = queryChannel.hasSubscribers;
+    this.started = watched ? performance.now() : 0;
     let q: Query;
     try {
       q = readQuery(req, len, this.query);
@@ -109,7 +115,7 @@ export class Engine {
       throw err;
     }
     const tcp = client.transport === 'tcp';
-    const cacheable = this.cache !== null && q.qdcount === 1 && q.ancount === 0 && q.nscount === 0 &&
+    const cacheable = this.cache !== null && !watched && q.qdcount === 1 && q.ancount === 0 && q.nscount === 0 &&
       q.qclass === 1 && q.tsigOffset < 0 && q.ecs === null;
     const variant = cacheVariant(q, tcp, this.opts.classify.maxUdpSize);
     const qlen = q.qname.length;
@@ -121,7 +127,7 @@ export class Engine {
         return n;
       }
     }
-    if (this.geo !== null && q.qdcount === 1 && q.ancount === 0 && q.nscount === 0 && q.qclass === 1 && q.tsigOffset < 0) {
+    if (this.geo !== null && !watched && q.qdcount === 1 && q.ancount === 0 && q.nscount === 0 && q.qclass === 1 && q.tsigOffset < 0) {
       const n = this.geo.lookupEncoded(req, q, client, variant, out, at, room);
       if (n > 0) {
         this.rrlToken = questionHash(req, 12, qlen, q.qtype, 0);
@@ -143,7 +149,7 @@ export class Engine {
       this.cache!.store(req, 12, qlen, q.qtype, variant, bytes, this.rrlToken);
       this.lastCacheable = true;
     }
-    publishQuery(ctx, bytes.length);
+    publishQuery(ctx, bytes.length, this.started);
     return this.emit(bytes.length, out, at, room);
   }
 
@@ -173,7 +179,7 @@ export class Engine {
     ctx.rcode = Rcode.SERVFAIL;
     ctx.aa = false;
     ctx.tc = false;
-    publishQuery(ctx, 0, err);
+    publishQuery(ctx, 0, this.started, err);
     this.rrlToken = 0;
     return assemble(ctx, this.writer, ctx.query.qdcount === 1).length;
   }
