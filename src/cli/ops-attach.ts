@@ -30,7 +30,7 @@ export async function attachOps(engine: Engine, opts: OpsOptions, sources: Metri
     perQuery?.observe(event);
     queryLog?.observe(event);
   };
-  // While subscribed, the engine runs every query through its pipeline (no cached answer goes unseen).
+  // While subscribed, the engine publishes every answer, those repeated from its cache too.
   if (watching) queryChannel.subscribe(onQuery);
   const reopen = (): void => { queryLog?.reopen(); };
   if (queryLog !== null) process.on('SIGUSR1', reopen);

@@ -1,10 +1,21 @@
+import type { QueryContext } from './context.js';
+
 /**
  * Encoded answers kept for reuse, keyed on what changes them: the question (name case-folded, type), the
  * transport, EDNS presence, DO and the size limit. A hit is the stored bytes with the query's ID, RD
  * bit and the case of its question name copied in (0x20), so a cached answer costs one copy.
  *
- * Filled and cleared only by the engine; cleared whole when the zone set changes.
+ * Filled and cleared only by the engine; cleared whole when the zone set changes. Each entry keeps what
+ * the answer was made from (`made`: zone, rcode, answer RRsets) so a repeated answer can still be shown to
+ * the query log and per-query metrics without running the pipeline again.
  */
+
+/** What a cached answer was made from (the part of a QueryContext that watchers read). */
+export interface AnswerOrigin {
+  readonly zone: QueryContext['zone'];
+  readonly rcode: number;
+  readonly answer: QueryContext['answer'];
+}
 interface Entry {
   readonly hash: number;
   readonly qname: Uint8Array; // lower-cased
@@ -12,6 +23,7 @@ interface Entry {
   readonly variant: number;
   readonly bytes: Uint8Array;
   readonly rrlToken: number;
+  readonly made: AnswerOrigin;
   next: Entry | null;
 }
 
@@ -20,6 +32,8 @@ export class AnswerCache {
   private count = 0;
   /** RRL token of the last hit (see Engine.rrlToken). */
   lastToken = 0;
+  /** What the last hit was made from. */
+  lastMade: AnswerOrigin | null = null;
 
   constructor(private readonly capacity: number) {}
 
@@ -49,18 +63,19 @@ export class AnswerCache {
       // The question name as the client wrote it (0x20).
       for (let i = 0; i < qlen; i++) out[at + 12 + i] = req[qoff + i]!;
       this.lastToken = e.rrlToken;
+      this.lastMade = e.made;
       return b.length;
     }
     return 0;
   }
 
   store(req: Uint8Array, qoff: number, qlen: number, qtype: number, variant: number, response: Uint8Array,
-    rrlToken: number): void {
+    rrlToken: number, made: AnswerOrigin): void {
     if (this.count >= this.capacity) this.clear();
     const hash = questionHash(req, qoff, qlen, qtype, variant);
     const qname = new Uint8Array(qlen);
     for (let i = 0; i < qlen; i++) qname[i] = lower(req[qoff + i]!);
-    const entry: Entry = { hash, qname, qtype, variant, bytes: response.slice(), rrlToken, next: this.table.get(hash) ?? null };
+    const entry: Entry = { hash, qname, qtype, variant, bytes: response.slice(), rrlToken, made, next: this.table.get(hash) ?? null };
     this.table.set(hash, entry);
     this.count++;
   }

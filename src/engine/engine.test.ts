@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Flag, Opcode, RRType, Rcode, decodeMessage, encodeMessage, nameFromText, rrToText, typeFromText,
+  Flag, Opcode, RRType, Rcode, decodeMessage, encodeMessage, nameFromText, rrToText, typeFromText, nameToText,
 } from '../wire/index.js';
 import type { Edns, EdnsOption, Message } from '../wire/index.js';
 import { ZoneSet, buildZone, parseZoneText } from '../zone/index.js';
 import { Engine, HANDOFF, queryChannel } from './index.js';
-import type { ClientInfo } from './index.js';
+import type { ClientInfo, QueryEvent } from './index.js';
 
 const PARENT = `
 $ORIGIN example.
@@ -284,17 +284,28 @@ test('a query held in a Node Buffer keeps its case (Buffer.slice shares memory)'
   assert.equal(new TextDecoder().decode(framed.subarray(13, 17)), 'MaIl', 'the query bytes are untouched');
 });
 
-test('while someone watches gdns:query:done, every query is answered through the pipeline, seen and timed', () => {
+test('while someone watches gdns:query:done, every query is seen and timed, cached answers too', () => {
   const e = engine();
-  const seen: number[] = [];
-  const onQuery = (m: unknown): void => { seen.push((m as { elapsedNs: number }).elapsedNs); };
-  ask(e, { name: 'www.example.', type: 'A' }); // cached now
+  const seen: Array<{ elapsedNs: number; rcode: number; zone: string; answers: number }> = [];
+  const onQuery = (m: unknown): void => {
+    const ev = m as QueryEvent;
+    seen.push({ elapsedNs: ev.elapsedNs, rcode: ev.ctx.rcode, zone: ev.ctx.zone === undefined ? '' : nameToText(ev.ctx.zone.origin), answers: ev.ctx.answer.length });
+  };
+  const first = ask(e, { name: 'www.example.', type: 'A' }); // cached now
   queryChannel.subscribe(onQuery);
   try {
-    for (let i = 0; i < 3; i++) ask(e, { name: 'www.example.', type: 'A' });
+    for (let i = 0; i < 3; i++) {
+      const again = ask(e, { name: 'www.example.', type: 'A' });
+      assert.deepEqual(again.answers, first.answers);
+      assert.equal(e.lastCacheable, true, 'the answer came from the cache');
+    }
+    ask(e, { name: 'nope.example.', type: 'A' });
+    ask(e, { name: 'nope.example.', type: 'A' });
   } finally {
     queryChannel.unsubscribe(onQuery);
   }
-  assert.equal(seen.length, 3);
-  assert.ok(seen.every((ns) => ns > 0));
+  assert.equal(seen.length, 5);
+  assert.ok(seen.every((s) => s.elapsedNs > 0));
+  assert.deepEqual(seen.slice(0, 3).map((s) => [s.rcode, s.zone, s.answers]), Array(3).fill([0, 'example.', 1]));
+  assert.deepEqual(seen.slice(3).map((s) => [s.rcode, s.zone]), [[3, 'example.'], [3, 'example.']]);
 });

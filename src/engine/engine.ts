@@ -9,6 +9,7 @@ import type { ClientInfo, QueryContext } from './context.js';
 import { runPipeline } from './pipeline.js';
 import type { PipelineOptions } from './pipeline.js';
 import { publishQuery, queryChannel } from './events.js';
+import type { QueryView } from './events.js';
 import type { GeoStage } from './geo-stage.js';
 
 export interface EngineOptions {
@@ -103,8 +104,9 @@ export class Engine {
   answerInto(req: Uint8Array, len: number, client: ClientInfo, out: Uint8Array, at: number, room: number): number {
     this.lastCacheable = false;
     if (len < 12 || (req[2]! & 0x80) !== 0) return 0;
-    // Someone watches every answer (query log, per-query metrics): then each query runs the pipeline, so
-    // each is seen and timed; no answer is repeated from a cache unseen.
+    // Someone watches every answer (query log, per-query metrics): each query is timed, and an answer
+    // repeated from the cache is published with what it was made from. (The geo answer cache is skipped
+    // then: a tailored answer is shown as the pipeline decides it.)
     const watched = queryChannel.hasSubscribers;
     this.started = watched ? performance.now() : 0;
     let q: Query;
@@ -115,7 +117,7 @@ export class Engine {
       throw err;
     }
     const tcp = client.transport === 'tcp';
-    const cacheable = this.cache !== null && !watched && q.qdcount === 1 && q.ancount === 0 && q.nscount === 0 &&
+    const cacheable = this.cache !== null && q.qdcount === 1 && q.ancount === 0 && q.nscount === 0 &&
       q.qclass === 1 && q.tsigOffset < 0 && q.ecs === null;
     const variant = cacheVariant(q, tcp, this.opts.classify.maxUdpSize);
     const qlen = q.qname.length;
@@ -124,6 +126,7 @@ export class Engine {
       if (n > 0) {
         this.rrlToken = this.cache!.lastToken;
         this.lastCacheable = true;
+        if (watched) this.publishCached(q, client, n);
         return n;
       }
     }
@@ -146,12 +149,30 @@ export class Engine {
     this.rrlToken = rrlToken(ctx, req, qlen);
     if (this.geo !== null && q.tsigOffset < 0) this.geo.storeEncoded(ctx, req, variant, bytes);
     if (cacheable && ctx.cacheable) {
-      this.cache!.store(req, 12, qlen, q.qtype, variant, bytes, this.rrlToken);
+      this.cache!.store(req, 12, qlen, q.qtype, variant, bytes, this.rrlToken,
+        { zone: ctx.zone, rcode: ctx.rcode, answer: ctx.answer.slice() });
       this.lastCacheable = true;
     }
     publishQuery(ctx, bytes.length, this.started);
     return this.emit(bytes.length, out, at, room);
   }
+
+  /** Publishes an answer repeated from the cache (the view object is reused: watchers read it at once). */
+  private publishCached(q: Query, client: ClientInfo, size: number): void {
+    const made = this.cache!.lastMade!;
+    const v = this.cachedView;
+    v.query = q;
+    v.client = client;
+    v.zone = made.zone;
+    v.rcode = made.rcode;
+    v.answer = made.answer;
+    publishQuery(v, size, this.started);
+  }
+
+  private readonly cachedView: { -readonly [K in keyof QueryView]: QueryView[K] } = {
+    query: this.query, client: { transport: 'udp', address: new Uint8Array(4), port: 0 }, zone: undefined,
+    rcode: 0, answer: [], cacheable: true, ecsScope: 0,
+  };
 
   /** Copies the writer's n bytes to out[at...] unless out is the writer's own buffer. */
   private emit(n: number, out: Uint8Array, at: number, room: number): number {
