@@ -4,19 +4,17 @@ import { join } from 'node:path';
 import { registerCheckDelegation } from './check-delegation-command.js';
 import { currentProgram, installNotes, renderUnit, unitName } from './install-service.js';
 import type { UnitOptions } from './install-service.js';
+import { registerStatusCommands } from './status-command.js';
+import { STDIO } from './command-io.js';
+import type { CommandIo } from './command-io.js';
 
 interface InstallFlags { user: string; config: string; unitDir: string; relay?: boolean; print?: boolean; force?: boolean; node?: string; script?: string }
 
-/** Where the commands write (tests pass their own). */
-export interface CommandIo {
-  out(text: string): void;
-  err(text: string): void;
-}
+export type { CommandIo };
 
-const STDIO: CommandIo = { out: (t) => { process.stdout.write(t); }, err: (t) => { process.stderr.write(t); } };
-
-/** Registers `geodesic check delegation` and `geodesic install-service` (call from main.ts). */
+/** Registers `geodesic check delegation`, `install-service`, `status` and `top` (call from main.ts). */
 export function registerOpsCommands(program: Command, io: CommandIo = STDIO): void {
+  registerStatusCommands(program, io);
   const check = program.command('check').description('check what others publish about your zones (delegation at the parent)');
   registerCheckDelegation(check, io);
 
