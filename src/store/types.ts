@@ -41,11 +41,21 @@ export interface StoreTables {
     algorithm: number;
     active: number;
     published: number;
-    private_key: string;
+    private_key: string;          // PKCS#8 PEM, or enc:v1:... (AES-256-GCM, see src/catalog/key-crypt.ts)
     created_at: number | string;
+    state: string;                // published | ready | active | retired (migration 0003)
+    changed_at: number | string;  // epoch milliseconds of the last state change
   };
   users: { id: Generated<number>; name: string; password_hash: string; role: string; created_at: number | string };
-  api_keys: { id: Generated<number>; name: string; key_hash: string; user_id: number | null; created_at: number | string };
+  api_keys: {
+    id: Generated<number>;
+    name: string;
+    key_hash: string;             // hex SHA-256 of the key
+    user_id: number | null;
+    created_at: number | string;
+    scopes: string | null;        // JSON list of scopes (0002); NULL grants nothing
+    hint: string | null;          // the key's first characters (0002)
+  };
   settings: { name: string; value: string };
   journal: {
     id: Generated<number>;
@@ -122,3 +132,6 @@ export interface JournalEntry {
 }
 
 export interface TsigKeyRow { name: string; algorithm: string; secret: string }
+
+/** An API key as stored (the key itself only as its hash). `scopes` is the JSON text of its scopes. */
+export interface ApiKeyRow { id: number; name: string; keyHash: string; userId: number | null; createdAt: number; scopes: string | null; hint: string | null }

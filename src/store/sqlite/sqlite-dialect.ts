@@ -6,6 +6,7 @@ import type { StoreDialect } from '../dialect.js';
 import type { StoreTables } from '../types.js';
 import { sqliteFacts } from './sqlite-facts.js';
 import { m0001 } from './migrations/0001_initial.js';
+import { m0002 } from './migrations/0002_api_keys.js';
 
 export const SQLITE_FILE = 'geodesic.db';
 
@@ -28,7 +29,7 @@ export function sqliteDialect(dir: string): StoreDialect {
     supportsReturning: true,
     supportsForUpdate: false,
     ...sqliteFacts,
-    migrations: { '0001_initial': m0001 },
+    migrations: { '0001_initial': m0001, '0002_api_keys': m0002 },
     connect() {
       handle = new Database(file, { readonly, timeout: 10_000 });
       if (!readonly) {

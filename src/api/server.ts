@@ -1,0 +1,162 @@
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Catalog } from '../catalog/index.js';
+import { zoneName } from '../catalog/index.js';
+import { keyOf } from '../zone/index.js';
+import { nameFromText } from '../wire/index.js';
+import type { ApiContext, ApiDeps } from './context.js';
+import type { Authenticator, Principal } from './principal.js';
+import { scopesAllow } from './scope.js';
+import type { Access } from './scope.js';
+import { AllowFrom, DEFAULT_ALLOW_FROM } from './allow-from.js';
+import { ApiError, toApiError, unprocessable } from './errors.js';
+import { ROUTES } from './routes/index.js';
+import { registerDocs } from './docs.js';
+
+/** PowerDNS's webserver-max-bodysize default: 2 MiB. */
+export const BODY_LIMIT = 2 * 1024 * 1024;
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'deny',
+  'x-permitted-cross-domain-policies': 'none',
+  'x-xss-protection': '1; mode=block',
+  'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'",
+};
+
+/**
+ * Builds the HTTP API (not yet listening: `app.listen`, or `app.inject` in tests). PowerDNS 4.7's
+ * /api/v1 routes and error shapes, Geodesic's keys with scopes, allow-from, the OpenAPI document, and
+ * the route plugins of src/api/routes/index.ts followed by `deps.plugins`.
+ */
+export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    logger: (deps.logger ?? false) as boolean,
+    ...(deps.https !== undefined ? { https: { cert: deps.https.cert, key: deps.https.key } } : {}),
+    // Route schemas document the API (OpenAPI); bodies are checked by the handlers, with PowerDNS's messages.
+    ajv: { customOptions: { strict: false } },
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(() => () => true);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  // PowerDNS reads a JSON body whatever the Content-Type says (curl --data sends form encoding).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') { done(null, undefined); return; }
+    try {
+      done(null, JSON.parse(text) as unknown);
+    } catch {
+      done(new ApiError(400, null), undefined);
+    }
+  });
+
+  const allow = new AllowFrom(deps.allowFrom ?? DEFAULT_ALLOW_FROM);
+  const authenticators: Authenticator[] = [];
+  const ctx = makeContext(deps, authenticators);
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (!allow.allows(req.socket.remoteAddress)) {
+      throw new ApiError(403, `${req.socket.remoteAddress ?? 'this client'} is not in the API's allow-from networks`);
+    }
+    if (req.url.startsWith('/api')) {
+      void reply.headers({ 'access-control-allow-origin': '*' });
+      if (req.method === 'OPTIONS') {
+        await reply.code(200).headers({
+          'access-control-allow-headers': 'Content-Type, X-API-Key',
+          'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+          'access-control-max-age': '3600', 'content-type': 'text/plain',
+        }).send('');
+        return reply;
+      }
+      void reply.headers(SECURITY_HEADERS);
+    }
+    if (req.is404 || req.routeOptions.config.public === true) return;
+    if (/[?&]api-key=/i.test(req.url)) {
+      throw new ApiError(401, 'an API key in the URL is refused (URLs end up in logs): send it in the X-API-Key header');
+    }
+    req.principal = await authenticate(req, deps, authenticators);
+  });
+
+  app.setErrorHandler((err: unknown, req, reply) => sendError(toApiErrorFromFastify(err), req, reply));
+  app.setNotFoundHandler((req, reply) => sendError(new ApiError(404, null), req, reply));
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (reply.statusCode === 204) reply.removeHeader('content-type');
+    return payload;
+  });
+
+  await registerDocs(app, deps);
+  for (const plugin of [...ROUTES, ...(deps.plugins ?? [])]) {
+    await app.register(async (child) => plugin(child, ctx));
+  }
+  return app;
+}
+
+async function authenticate(req: FastifyRequest, deps: ApiDeps, authenticators: readonly Authenticator[]): Promise<Principal> {
+  const header = req.headers['x-api-key'];
+  if (header !== undefined) {
+    const p = await deps.keys.authenticate(Array.isArray(header) ? header[0] ?? '' : header);
+    if (p !== undefined) return p;
+    throw new ApiError(401, null);
+  }
+  for (const a of authenticators) {
+    const p = await a(req);
+    if (p !== undefined) return p;
+  }
+  throw new ApiError(401, null);
+}
+
+function toApiErrorFromFastify(err: unknown): ApiError {
+  const e = err as { statusCode?: number; code?: string; message?: string };
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError(413, `the request body is larger than ${BODY_LIMIT} bytes (2 MiB)`);
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new ApiError(400, null);
+  if (e.code?.startsWith('FST_ERR_') === true && typeof e.statusCode === 'number' && e.statusCode < 500) {
+    return new ApiError(e.statusCode, e.message ?? null);
+  }
+  return toApiError(err);
+}
+
+/** `{"error": ...}`; a bare error (no message) follows the Accept header as PowerDNS does. */
+function sendError(err: ApiError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (err.status === 401) void reply.header('www-authenticate', 'X-API-Key realm="PowerDNS"');
+  if (err.status >= 500) req.log.error({ err: err.cause ?? err }, err.message);
+  const accept = req.headers.accept ?? '';
+  if (err.bare && !accept.includes('application/json')) {
+    return reply.code(err.status).type('text/plain; charset=utf-8').send(err.message);
+  }
+  return reply.code(err.status).type('application/json').send(JSON.stringify({ error: err.message }));
+}
+
+function makeContext(deps: ApiDeps, authenticators: Authenticator[]): ApiContext {
+  const serverId = deps.serverId ?? 'localhost';
+  const may = (req: FastifyRequest, access: Access): boolean => req.principal !== undefined && scopesAllow(req.principal.scopes, access);
+  return {
+    deps,
+    serverId,
+    catalog(): Catalog {
+      if (deps.catalog === null) throw unprocessable('no zone store is configured (start with --data DIR or --db URL); zone files are read-only');
+      return deps.catalog;
+    },
+    authorize(req, access) {
+      const p = req.principal;
+      if (p === undefined) throw new ApiError(401, null);
+      if (!scopesAllow(p.scopes, access)) throw new ApiError(403, describeRefusal(p, access));
+      return p;
+    },
+    may,
+    addAuthenticator(fn) { authenticators.push(fn); },
+    settled: () => deps.catalog?.settled() ?? Promise.resolve(),
+    zoneSource(name) {
+      let key: string;
+      try { key = keyOf(nameFromText(zoneName(name))); } catch { return undefined; }
+      if (deps.fileZones().get(key) !== undefined) return 'file';
+      return deps.catalog?.zones.get(key) !== undefined ? 'store' : undefined;
+    },
+  };
+}
+
+function describeRefusal(p: Principal, a: Access): string {
+  const what = a.zone === undefined ? 'server-wide settings' : [a.zone, a.name, a.type].filter((x) => x !== undefined).join(' ');
+  return `${p.kind} "${p.label}" may not ${a.write ? 'change' : 'read'} ${what} (outside its scopes)`;
+}

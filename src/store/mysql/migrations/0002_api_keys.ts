@@ -1,0 +1,9 @@
+import type { Kysely, Migration } from 'kysely';
+import { down0002, up0002 } from '../../sql/schema-0002.js';
+import { mysqlFacts } from '../mysql-facts.js';
+
+/** 0002: API key scopes (store/sql/schema-0002.ts) with mysql column types. */
+export const m0002: Migration = {
+  up: (db: Kysely<unknown>) => up0002(db, mysqlFacts),
+  down: (db: Kysely<unknown>) => down0002(db),
+};
