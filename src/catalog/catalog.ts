@@ -2,7 +2,7 @@ import { nameFromText } from '../wire/index.js';
 import type { Rr } from '../wire/index.js';
 import { ZoneBuilder, ZoneSet, keyOf } from '../zone/index.js';
 import type { Zone } from '../zone/index.js';
-import type { CommentRow, JournalEntry, NewRecord, RecordRow, Store, StoreStatus, ZoneRow } from '../store/index.js';
+import type { CommentRow, JournalEntry, NewRecord, RecordRow, Store, StoreQueries, StoreStatus, ZoneRow } from '../store/index.js';
 import { CatalogError } from './errors.js';
 import { applyChange } from './apply-change.js';
 import type { ApplyResult } from './apply-change.js';
@@ -15,6 +15,9 @@ import { PatchQueue } from './patch-queue.js';
 import { storePollErrorChannel, zoneChangedChannel } from './events.js';
 import type { ZoneChangedEvent } from './events.js';
 import { entriesToSets, journalChain } from './journal-chain.js';
+import { ZoneSigning } from './zone-signing.js';
+import type { SigningOptions } from './zone-signing.js';
+import { ZoneDnssec } from './zone-dnssec.js';
 
 export interface CatalogOptions {
   /** How often to look for writes made by other nodes (ms). Default 1000 (they show within 2 s). */
@@ -23,6 +26,8 @@ export interface CatalogOptions {
   now?: () => number;
   /** Called after every swap with the new set and what changed (`engine.setZones(zones)`). */
   onChange?: (zones: ZoneSet, changes: readonly ZoneChangedEvent[]) => void;
+  /** DNSSEC: zones with active keys in the store are served signed (zone-signing.ts). */
+  dnssec?: SigningOptions;
 }
 
 export interface CatalogStatus extends StoreStatus {
@@ -43,6 +48,14 @@ export interface StoredZone { zone: ZoneRow; records: RecordRow[]; comments: Com
  */
 export class Catalog {
   private set = new ZoneSet([]);
+  /** What is served: `set` with signed snapshots in place of the zones that have keys. */
+  private served = new ZoneSet([]);
+  private opened = false;
+  /** Where the change a zone's pending signing serves came from. */
+  private readonly origins = new Map<string, ZoneChangedEvent['origin']>();
+  readonly signing: ZoneSigning;
+  /** Keys, NSEC3 parameters and DS of the store's zones (API cryptokeys, `geodesic dnssec`). */
+  readonly dnssec: ZoneDnssec = new ZoneDnssec(this);
   private readonly seqs = new Map<string, number>();
   private counter = -1;
   private timer: NodeJS.Timeout | null = null;
@@ -57,12 +70,17 @@ export class Catalog {
 
   private constructor(readonly store: Store, private readonly opts: CatalogOptions) {
     this.now = opts.now ?? Date.now;
+    this.signing = new ZoneSigning(store, opts.dnssec ?? {}, (name) => this.set.get(this.keyOfName(name)),
+      (name, zone) => this.signedReady(name, zone), (err) => this.report(err));
   }
 
   /** Loads every zone of the store, then polls every `pollMs` (pollMs 0: no timer, call poll()). */
   static async open(store: Store, opts: CatalogOptions = {}): Promise<Catalog> {
     const c = new Catalog(store, opts);
+    await c.signing.open();
     await c.poll();
+    await c.signing.settled();
+    c.opened = true;
     const ms = opts.pollMs ?? 1000;
     if (ms > 0) {
       c.timer = setInterval(() => { void c.poll().catch(() => undefined); }, ms);
@@ -73,7 +91,7 @@ export class Catalog {
 
   /** The zones served now (give this to `engine.setZones`). */
   get zones(): ZoneSet {
-    return this.set;
+    return this.served;
   }
 
   get readOnly(): boolean {
@@ -81,7 +99,7 @@ export class Catalog {
   }
 
   zone(name: string): Zone | undefined {
-    return this.set.get(this.keyOfName(zoneName(name)));
+    return this.served.get(this.keyOfName(zoneName(name)));
   }
 
   status(): CatalogStatus {
@@ -119,10 +137,18 @@ export class Catalog {
     return this.insertZone(spec, wireRecords(rrs), author);
   }
 
-  /** Applies a change set to a zone in one transaction; the changed snapshot is swapped in next (see settled). */
-  async apply(name: string, changes: ChangeSet, author: string): Promise<ApplyResult> {
+  /**
+   * Applies a change set to a zone in one transaction; the changed snapshot is swapped in next (see
+   * settled). `alsoInTransaction` writes more in the same transaction (DNSSEC keys: an empty change set
+   * then only raises the serial, so every node re-signs and secondaries transfer).
+   */
+  async apply(name: string, changes: ChangeSet, author: string, alsoInTransaction?: (q: StoreQueries) => Promise<void>): Promise<ApplyResult> {
     const zname = zoneName(name);
-    const out = await this.store.write((q) => applyChange(q, { name: zname, changes, author, now: this.now() }));
+    const out = await this.store.write(async (q) => {
+      const r = await applyChange(q, { name: zname, changes, author, now: this.now() });
+      await alsoInTransaction?.(q);
+      return r;
+    });
     this.committed.set(zname, Math.max(out.result.seq, this.committed.get(zname) ?? 0));
     this.queue.add(zname, out.served, out.result.seq);
     return out.result;
@@ -132,8 +158,9 @@ export class Catalog {
    * Resolves when every write applied so far is served (apply resolves at commit; the snapshot swap
    * follows at once for small zones, batched for big ones).
    */
-  settled(): Promise<void> {
-    return this.queue.settled();
+  async settled(): Promise<void> {
+    await this.queue.settled();
+    await this.signing.settled();
   }
 
   async deleteZone(name: string, _author: string): Promise<void> {
@@ -251,9 +278,10 @@ export class Catalog {
     if (storePollErrorChannel.hasSubscribers) storePollErrorChannel.publish({ error });
   }
 
-  /** Swaps changed zones into a new set (skipping anything older than what is served) and tells everyone. */
+  /** Swaps changed zones into a new set (skipping anything older than what is served) and tells everyone.
+   * A zone with DNSSEC keys is swapped in (and its event published) once signed: signedReady. */
   private install(updates: readonly [string, Zone | null, number][], origin: ZoneChangedEvent['origin']): ZoneChangedEvent[] {
-    const events: ZoneChangedEvent[] = [];
+    const changed: [string, Zone | null, number][] = [];
     let set = this.set;
     for (const [name, zone, seq] of updates) {
       const known = this.seqs.get(name);
@@ -268,13 +296,40 @@ export class Catalog {
         set = set.with(zone);
         this.seqs.set(name, seq);
       }
+      changed.push([name, zone, seq]);
+    }
+    this.set = set;
+    const events: ZoneChangedEvent[] = [];
+    let served = this.served;
+    for (const [name, zone, seq] of changed) {
+      // other nodes' changes may be key changes: look for keys then (this node's go through resign)
+      if (zone !== null && this.signing.changed(name, zone, origin === 'remote' && this.opened)) {
+        this.origins.set(name, origin);
+        continue;
+      }
+      if (zone === null) this.signing.changed(name, null);
+      served = zone === null ? served.without(this.keyOfName(name)) : served.with(zone);
       events.push({ zone: name, serial: zone === null ? null : zoneSerial(zone), origin, seq, store: this.store.dialect.location });
     }
     if (events.length === 0) return events;
-    this.set = set;
-    if (zoneChangedChannel.hasSubscribers) for (const e of events) zoneChangedChannel.publish(e);
-    this.opts.onChange?.(set, events);
+    this.served = served;
+    this.publish(events);
     return events;
+  }
+
+  private publish(events: ZoneChangedEvent[]): void {
+    if (zoneChangedChannel.hasSubscribers) for (const e of events) zoneChangedChannel.publish(e);
+    this.opts.onChange?.(this.served, events);
+  }
+
+  /** The signer has a snapshot of `name` to serve (signed, or unsigned again when its keys are gone). */
+  private signedReady(name: string, zone: Zone): void {
+    const key = this.keyOfName(name);
+    if (this.set.get(key) === undefined) return;
+    this.served = this.served.with(zone);
+    const origin = this.origins.get(name) ?? 'local';
+    this.origins.delete(name);
+    this.publish([{ zone: name, serial: zoneSerial(zone), origin, seq: this.seqs.get(name) ?? 0, store: this.store.dialect.location }]);
   }
 
   private async insertZone(spec: ZoneSpec | Omit<ZoneSpec, 'records'>, records: Iterable<NewRecord>, author: string): Promise<ApplyResult> {

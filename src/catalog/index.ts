@@ -12,3 +12,8 @@ export type { SerialPolicy } from './serial-policy.js';
 export { journalChain, entryDiff } from './journal-chain.js';
 export { zoneChangedChannel, storePollErrorChannel } from './events.js';
 export type { ZoneChangedEvent, StorePollErrorEvent } from './events.js';
+export { ZoneDnssec } from './zone-dnssec.js';
+export type { KeyInfo, DnssecStatus } from './zone-dnssec.js';
+export type { SigningOptions, SignedZone } from './zone-signing.js';
+export type { KeyState, StoredKey } from './zone-keys.js';
+export { KeyCrypt } from './key-crypt.js';

@@ -33,6 +33,9 @@ export interface SignOptions {
   refresh?: number;
   /** CDS/CDNSKEY at the apex (replacing any in the zone): the SEP keys' ('publish') or the delete request. */
   cds?: CdsMode;
+  /** The keys CDS/CDNSKEY name with cds 'publish' (default: every published SEP key). A rollover names
+   * only the key the parent's DS should point to next. */
+  cdsKeys?: readonly DnssecKey[];
   /**
    * SOA serial of the signed zone (default: the zone's). A refresh that only makes new signatures must
    * raise it, or secondaries that transfer by serial keep the old signatures until they expire.
@@ -144,7 +147,7 @@ function* signSteps(zone: Zone, keys: readonly DnssecKey[], opts: SignOptions): 
   add(originKey, dnskey);
   sign(dnskey, originKey, signers.ksk);
   apex.types.push(RRType.DNSKEY);
-  for (const set of opts.cds ? cdsSets(origin, signers.published, opts.cds, dnskey.ttl) : []) {
+  for (const set of opts.cds ? cdsSets(origin, opts.cdsKeys ?? signers.published, opts.cds, dnskey.ttl) : []) {
     add(originKey, set);
     sign(set, originKey, signers.ksk);
     apex.types.push(set.type);

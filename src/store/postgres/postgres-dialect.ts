@@ -5,6 +5,7 @@ import type { StoreTables } from '../types.js';
 import { postgresFacts } from './postgres-facts.js';
 import { m0001 } from './migrations/0001_initial.js';
 import { m0002 } from './migrations/0002_api_keys.js';
+import { m0003 } from './migrations/0003_dnssec.js';
 
 /** PostgreSQL (postgres://user@host:port/db). A hot standby (pg_is_in_recovery) is read-only. */
 export function postgresDialect(url: string, location: string): StoreDialect {
@@ -14,7 +15,7 @@ export function postgresDialect(url: string, location: string): StoreDialect {
     supportsReturning: true,
     supportsForUpdate: true,
     ...postgresFacts,
-    migrations: { '0001_initial': m0001, '0002_api_keys': m0002 },
+    migrations: { '0001_initial': m0001, '0002_api_keys': m0002, '0003_dnssec': m0003 },
     connect: () => new Kysely<StoreTables>({
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 }) }),
     }),

@@ -7,6 +7,7 @@ import type { StoreTables } from '../types.js';
 import { sqliteFacts } from './sqlite-facts.js';
 import { m0001 } from './migrations/0001_initial.js';
 import { m0002 } from './migrations/0002_api_keys.js';
+import { m0003 } from './migrations/0003_dnssec.js';
 
 export const SQLITE_FILE = 'geodesic.db';
 
@@ -29,7 +30,7 @@ export function sqliteDialect(dir: string): StoreDialect {
     supportsReturning: true,
     supportsForUpdate: false,
     ...sqliteFacts,
-    migrations: { '0001_initial': m0001, '0002_api_keys': m0002 },
+    migrations: { '0001_initial': m0001, '0002_api_keys': m0002, '0003_dnssec': m0003 },
     connect() {
       handle = new Database(file, { readonly, timeout: 10_000 });
       if (!readonly) {

@@ -1,0 +1,158 @@
+import { signZoneAsync, DEFAULT_VALIDITY } from '../dnssec/index.js';
+import type { SignOptions } from '../dnssec/index.js';
+import type { Zone } from '../zone/index.js';
+import type { Store } from '../store/index.js';
+import { KeyCrypt } from './key-crypt.js';
+import { keyedZones, loadDenial, loadKeys } from './zone-keys.js';
+import type { StoredKey } from './zone-keys.js';
+
+/** How the catalog signs zones that have active keys in the store (config `dnssec:`). */
+export interface SigningOptions {
+  /** Encrypts private keys at rest (AES-256-GCM); without it they are stored as PEM. */
+  secret?: string | null;
+  /** Signature validity, seconds (default 14 days). */
+  validity?: number;
+  /** Signatures with less than this left are made again (default validity / 4). */
+  refresh?: number;
+  /** Inception backdating, seconds (default 3600). */
+  inceptionOffset?: number;
+  /** TTL of DNSKEY, CDS and CDNSKEY (default 3600). */
+  dnskeyTtl?: number;
+  /** Clock of signatures, seconds since the epoch (tests; default the system clock). */
+  signNow?: () => number;
+}
+
+/** A zone signed and served: the snapshot, its keys and when it was signed (seconds). */
+export interface SignedZone { zone: Zone; keys: StoredKey[]; signedAt: number }
+
+interface Job { running: Promise<void> | null; again: boolean }
+
+/**
+ * Signs the store's zones that have active keys: each change of such a zone is signed (in slices, only
+ * what changed, with the previous signed snapshot) before it is served; the catalog serves the old signed
+ * version meanwhile. Zones without keys pass at once; a zone's keys are read again at every signing.
+ */
+export class ZoneSigning {
+  readonly crypt: KeyCrypt;
+  private readonly signedZones = new Map<string, SignedZone>();
+  private keyed = new Set<string>();
+  private readonly jobs = new Map<string, Job>();
+
+  constructor(
+    private readonly store: Store,
+    readonly opts: SigningOptions,
+    /** The zone's current unsigned snapshot (undefined: gone). */
+    private readonly current: (name: string) => Zone | undefined,
+    /** A signed (or, keys gone, unsigned) snapshot is ready to serve. */
+    private readonly ready: (name: string, zone: Zone) => void,
+    private readonly onError: (err: Error) => void,
+  ) {
+    this.crypt = new KeyCrypt(opts.secret);
+  }
+
+  async open(): Promise<void> {
+    this.keyed = await keyedZones(this.store.q);
+  }
+
+  /** The last signed snapshot of a zone with its keys. */
+  signed(name: string): SignedZone | undefined {
+    return this.signedZones.get(name);
+  }
+
+  get signedNames(): string[] {
+    return [...this.signedZones.keys()];
+  }
+
+  now(): number {
+    return this.opts.signNow?.() ?? Math.floor(Date.now() / 1000);
+  }
+
+  /**
+   * A zone changed (null: removed). True when its swap must wait for signing (ready() is called then);
+   * false when the unsigned snapshot may be served at once (a key check still runs when `check`).
+   */
+  changed(name: string, zone: Zone | null, check = true): boolean {
+    if (zone === null) {
+      this.signedZones.delete(name);
+      this.keyed.delete(name);
+      return false;
+    }
+    if (this.keyed.has(name)) {
+      this.schedule(name);
+      return true;
+    }
+    if (check) this.schedule(name);
+    return false;
+  }
+
+  /** Signs the zone again now (keys changed, signatures to refresh). */
+  resign(name: string): Promise<void> {
+    this.schedule(name);
+    return this.jobs.get(name)?.running ?? Promise.resolve();
+  }
+
+  /** Resolves when no signing is running or queued. */
+  async settled(): Promise<void> {
+    for (;;) {
+      const running = [...this.jobs.values()].map((j) => j.running).filter((p) => p !== null);
+      if (running.length === 0) return;
+      await Promise.all(running);
+    }
+  }
+
+  private schedule(name: string): void {
+    let job = this.jobs.get(name);
+    if (job === undefined) this.jobs.set(name, job = { running: null, again: false });
+    if (job.running !== null) { job.again = true; return; }
+    const j = job;
+    j.running = (async () => {
+      do {
+        j.again = false;
+        try {
+          await this.signOnce(name);
+        } catch (err) {
+          this.onError(err as Error);
+        }
+      } while (j.again);
+    })().finally(() => { j.running = null; this.jobs.delete(name); });
+  }
+
+  private async signOnce(name: string): Promise<void> {
+    const zone = this.current(name);
+    if (zone === undefined) return;
+    const { keys, denial } = await this.store.snapshot(async (q) => {
+      if (await q.zoneByName(name) === undefined) return { keys: [], denial: null };
+      return { keys: await loadKeys(q, name, this.crypt), denial: await loadDenial(q, name) };
+    });
+    const usable = keys.filter((k) => k.active || k.published);
+    if (!keys.some((k) => k.active) || denial === null) {
+      const was = this.keyed.delete(name) || this.signedZones.delete(name);
+      this.signedZones.delete(name);
+      if (was) this.ready(name, zone);
+      return;
+    }
+    this.keyed.add(name);
+    const now = this.now();
+    const prev = this.signedZones.get(name);
+    const opts: SignOptions = {
+      now, validity: this.opts.validity, refresh: this.opts.refresh, inceptionOffset: this.opts.inceptionOffset,
+      dnskeyTtl: this.opts.dnskeyTtl,
+      previous: prev?.zone,
+      ...(denial.kind === 'nsec' ? { denial: 'nsec' } : { denial: 'nsec3', nsec3: denial.nsec3 }),
+    };
+    const ready = usable.filter((k) => k.state === 'ready').map((k) => k.key);
+    if (ready.length > 0) { opts.cds = 'publish'; opts.cdsKeys = ready; }
+    const signed = await signZoneAsync(zone, usable.map((k) => k.key), opts);
+    if (this.current(name) !== zone && this.jobs.get(name)?.again !== true) this.schedule(name);
+    this.signedZones.set(name, { zone: signed, keys: usable, signedAt: now });
+    this.ready(name, signed);
+  }
+
+  /** Zones whose oldest signatures may have less than half the refresh margin left. */
+  due(now = this.now()): string[] {
+    const validity = this.opts.validity ?? DEFAULT_VALIDITY;
+    const refresh = this.opts.refresh ?? Math.floor(validity / 4);
+    return [...this.signedZones].filter(([, s]) => now - s.signedAt >= refresh / 2).map(([n]) => n);
+  }
+}
+

@@ -1,0 +1,9 @@
+import type { Kysely, Migration } from 'kysely';
+import { down0003, up0003 } from '../../sql/schema-0003.js';
+import { mysqlFacts } from '../mysql-facts.js';
+
+/** 0003: DNSSEC key states and timing (store/sql/schema-0003.ts) with mysql column types. */
+export const m0003: Migration = {
+  up: (db: Kysely<unknown>) => up0003(db, mysqlFacts),
+  down: (db: Kysely<unknown>) => down0003(db),
+};
