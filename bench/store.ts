@@ -65,9 +65,11 @@ async function childServe(where: { data?: string; db?: string }): Promise<void> 
   const { Engine } = await import('../src/engine/index.js');
   const { listenUdp } = await import('../src/net/index.js');
   const { attachStore } = await import('../src/cli/store-source.js');
+  const { compactHeap } = await import('../src/cli/compact-heap.js');
   const modulesMs = performance.now() - t0;
   const engine = new Engine({});
   const catalog = await attachStore(engine, where, null);
+  compactHeap([...engine.zones].reduce((n, z) => n + z.recordCount, 0)); // as serve does after loading
   const udp = await listenUdp({ host: '127.0.0.1', port: 0, engine, rrl: null, forceDgram: true });
   const loadMs = performance.now() - t0 - modulesMs;
   process.stdout.write(`${JSON.stringify({ port: udp.endpoint.port, modulesMs: Math.round(modulesMs), loadMs: Math.round(loadMs) })}\n`);

@@ -14,6 +14,7 @@ import { attachOps } from './ops-attach.js';
 import { NO_OPS, needsEveryQuery } from './ops-options.js';
 import type { OpsOptions } from './ops-options.js';
 import { attachStore } from './store-source.js';
+import { compactHeap } from './compact-heap.js';
 import { ZoneSet } from '../zone/index.js';
 import type { Catalog } from '../catalog/index.js';
 
@@ -63,6 +64,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
     });
   }
   log.info({ event: 'zones-loaded', zones: first.zones.size, failed: first.errors.length }, `loaded ${first.zones.size} zone file(s)`);
+  compactHeap([...engine.zones].reduce((n, z) => n + z.recordCount, 0));
 
   const rrl = config.rrl.enabled
     ? new ResponseRateLimiter({
