@@ -11,6 +11,7 @@ import type { PipelineOptions } from './pipeline.js';
 import { publishQuery, queryChannel } from './events.js';
 import type { QueryView } from './events.js';
 import type { GeoStage } from './geo-stage.js';
+import type { AliasStage } from './alias-stage.js';
 
 export interface EngineOptions {
   /** Largest UDP response, whatever the client offers. Default 1232. */
@@ -27,6 +28,8 @@ export interface EngineOptions {
   cacheSize?: number;
   /** GeoIP and LUA records (GeoStage.create); LUA records are answered when it has them enabled. */
   geo?: GeoStage;
+  /** ALIAS records answered with their target's addresses (AliasStage.create; docs/alias.md). */
+  alias?: AliasStage;
 }
 
 /** `answer()` returned this: the message goes to a registered handler (see EngineOptions). */
@@ -43,6 +46,7 @@ export class Engine {
   private readonly cache: AnswerCache | null;
   private zoneSet: ZoneSet = new ZoneSet([]);
   private readonly geo: GeoStage | null;
+  private readonly alias: AliasStage | null;
   /** Response rate limiting token of the last answer: answers with equal tokens share an RRL bucket. */
   rrlToken = 0;
   /** When the query being answered arrived (ms; only taken while someone watches queryChannel). */
@@ -69,6 +73,11 @@ export class Engine {
         this.opts.serve.lua = (ctx, zone, node, owner, qtype, set) => geo.answer(ctx, zone, node, owner, qtype, set);
       }
     }
+    const alias = options.alias;
+    this.alias = alias ?? null;
+    if (alias !== undefined) {
+      this.opts.serve.alias = (ctx, zone, node, owner, qtype, set) => alias.answer(ctx, zone, node, owner, qtype, set, this.opts.serve);
+    }
     const size = options.cacheSize ?? 100_000;
     this.cache = size > 0 ? new AnswerCache(size) : null;
   }
@@ -87,6 +96,7 @@ export class Engine {
     this.zoneSet = zones;
     this.cache?.clear();
     this.geo?.clear();
+    this.alias?.setZones(zones);
   }
 
   /**

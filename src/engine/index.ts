@@ -6,3 +6,4 @@ export type { QueryEvent, QueryView } from './events.js';
 export { transferMessages } from './transfer.js';
 export { GeoStage, luaErrorChannel } from './geo-stage.js';
 export type { GeoStageOptions, LuaErrorEvent } from './geo-stage.js';
+export { AliasStage } from './alias-stage.js';

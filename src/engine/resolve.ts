@@ -18,6 +18,8 @@ export interface ServeOptions {
   serveAlias: boolean;
   /** Answers from a node's LUA RRset (engine/geo-stage.ts); undefined: the static records answer. */
   lua?: LuaHook;
+  /** Answers A, AAAA and ANY at a node with an ALIAS record (engine/alias-stage.ts). */
+  alias?: LuaHook;
 }
 
 export type Step = { follow: Name } | null;
@@ -29,10 +31,14 @@ export type LuaHook = (ctx: QueryContext, zone: Zone, node: ZoneNode, owner: Nam
  * NXDOMAIN, following CNAME/DNAME chains into any zone served here. Fills ctx's sections and rcode.
  */
 export function resolve(ctx: QueryContext, opts: ServeOptions): void {
+  resolveFrom(ctx, ctx.zone as Zone, ctx.query.qname, ctx.query.qtype, opts);
+}
+
+/** `resolve` for any name and type, starting in `zone` (ALIAS targets are resolved this way too). */
+export function resolveFrom(ctx: QueryContext, start: Zone, name: Name, qtype: number, opts: ServeOptions): void {
   const zones = ctx.zones;
-  let zone = ctx.zone as Zone;
-  let qname = ctx.query.qname;
-  const qtype = ctx.query.qtype;
+  let zone = start;
+  let qname = name;
   const seen = new Set<string>([nameKey(qname)]);
   for (let hop = 0; ; hop++) {
     const step = resolveIn(ctx, zone, qname, qtype, hop === 0, opts);
@@ -101,6 +107,11 @@ function servable(type: number, opts: ServeOptions): boolean {
 /** Answer from an existing node (or a wildcard node, then `owner` is the query name). */
 function answerNode(ctx: QueryContext, zone: Zone, node: ZoneNode, owner: Name, qtype: number,
   opts: ServeOptions): Step {
+  if (opts.alias !== undefined && (qtype === RRType.A || qtype === RRType.AAAA || qtype === RRType.ANY)) {
+    const alias = node.get(RRType.ALIAS);
+    const step = alias === undefined ? undefined : opts.alias(ctx, zone, node, owner, qtype, alias);
+    if (step !== undefined) return step;
+  }
   if (qtype === RRType.ANY) return answerAny(ctx, zone, node, owner, opts);
   if (qtype === RRType.RRSIG) return answerRrsig(ctx, zone, node, owner);
   const lua = opts.lua !== undefined && qtype !== RRType.LUA ? node.get(RRType.LUA) : undefined;

@@ -1,0 +1,139 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RRType, nameFromText } from '../wire/index.js';
+import type { Name } from '../wire/index.js';
+import { AliasTargets } from './index.js';
+import type { AliasEvent, LookupResult } from './index.js';
+
+const T = nameFromText('edge.cdn.test.');
+const ip = (last: number): Uint8Array => new Uint8Array([203, 0, 113, last]);
+
+/** A resolver whose answer the test sets; null fails. */
+function fakeResolver(): { lookup: (n: Name, t: number) => Promise<LookupResult>; answer: LookupResult | null; calls: number } {
+  const r = {
+    answer: { rdata: [ip(1)], ttl: 1 } as LookupResult | null,
+    calls: 0,
+    lookup: (_n: Name, t: number): Promise<LookupResult> => {
+      r.calls++;
+      if (t === RRType.AAAA) return Promise.resolve({ rdata: [], ttl: 60 });
+      return r.answer === null ? Promise.reject(new Error('SERVFAIL from 127.0.0.1:53')) : Promise.resolve(r.answer);
+    },
+  };
+  return r;
+}
+
+const last = (a: { rdata: readonly Uint8Array[] } | null): number | null => (a === null ? null : a.rdata[0]?.[3] ?? -1);
+
+test('a tracked target is resolved at once; settled() waits for it; queries read it synchronously', async () => {
+  const r = fakeResolver();
+  const t = new AliasTargets({ lookup: r.lookup });
+  t.track([T]);
+  await t.settled(1000);
+  assert.equal(last(t.addresses(T, RRType.A)), 1);
+  assert.deepEqual(t.addresses(T, RRType.AAAA)?.rdata, []);
+  t.close();
+});
+
+test('an unknown target: null (SERVFAIL) for the first query, looked up from then on', async () => {
+  const r = fakeResolver();
+  const t = new AliasTargets({ lookup: r.lookup });
+  assert.equal(t.addresses(T, RRType.A), null);
+  await t.settled(1000);
+  assert.equal(last(t.addresses(T, RRType.A)), 1);
+  t.close();
+});
+
+test('refreshed ahead of its TTL: a change at the target is served within the TTL', async () => {
+  const r = fakeResolver();
+  const t = new AliasTargets({ lookup: r.lookup, minRefreshMs: 50 });
+  t.track([T]);
+  await t.settled(1000);
+  r.answer = { rdata: [ip(2)], ttl: 1 };
+  await sleep(1000); // refreshed at 0.9 s
+  assert.equal(last(t.addresses(T, RRType.A)), 2);
+  t.close();
+});
+
+test('the TTL served stays put while the addresses do (a caching resolver counts it down)', async () => {
+  const r = fakeResolver();
+  r.answer = { rdata: [ip(1)], ttl: 2 };
+  const t = new AliasTargets({ lookup: r.lookup, minRefreshMs: 50, maxRefreshMs: 100 });
+  t.track([T]);
+  await t.settled(1000);
+  r.answer = { rdata: [ip(1)], ttl: 1 };
+  await sleep(250);
+  assert.equal(t.addresses(T, RRType.A)?.ttl, 2);
+  r.answer = { rdata: [ip(3)], ttl: 1 };
+  await sleep(250);
+  assert.equal(t.addresses(T, RRType.A)?.ttl, 1);
+  t.close();
+});
+
+test('policy servfail: a failing target keeps its answer until its TTL ends, then SERVFAIL; recovers', async () => {
+  const r = fakeResolver();
+  const events: AliasEvent[] = [];
+  const t = new AliasTargets({ lookup: r.lookup, minRefreshMs: 50, onEvent: (e) => events.push(e) });
+  t.track([T]);
+  await t.settled(1000);
+  r.answer = null;
+  await sleep(950); // the refresh at 0.9 s failed; the TTL (1 s) has not ended
+  assert.equal(last(t.addresses(T, RRType.A)), 1);
+  await sleep(250);
+  assert.equal(t.addresses(T, RRType.A), null);
+  assert.ok(events.some((e) => e.kind === 'failed' && e.error?.includes('SERVFAIL')));
+  assert.ok(events.some((e) => e.kind === 'expired'));
+  r.answer = { rdata: [ip(4)], ttl: 1 };
+  await sleep(400); // retried with backoff from 50 ms
+  assert.equal(last(t.addresses(T, RRType.A)), 4);
+  assert.ok(events.some((e) => e.kind === 'recovered'));
+  t.close();
+});
+
+test('policy stale: the last good answer serves (TTL capped) for maxStale past its TTL, then SERVFAIL', async () => {
+  const r = fakeResolver();
+  r.answer = { rdata: [ip(1)], ttl: 1 };
+  const t = new AliasTargets({ lookup: r.lookup, minRefreshMs: 50, failure: 'stale', maxStaleMs: 600, staleTtl: 0 });
+  t.track([T]);
+  await t.settled(1000);
+  r.answer = null;
+  await sleep(1300);
+  const a = t.addresses(T, RRType.A);
+  assert.equal(last(a), 1);
+  assert.equal(a?.stale, true);
+  assert.equal(a?.ttl, 0);
+  await sleep(600);
+  assert.equal(t.addresses(T, RRType.A), null);
+  t.close();
+});
+
+test('a target never resolved fails with SERVFAIL whatever the policy', async () => {
+  const r = fakeResolver();
+  r.answer = null;
+  const t = new AliasTargets({ lookup: r.lookup, failure: 'stale' });
+  t.track([T]);
+  await t.settled(1000);
+  assert.equal(t.addresses(T, RRType.A), null);
+  assert.equal(t.status()[0]?.types[0]?.error, 'SERVFAIL from 127.0.0.1:53');
+  t.close();
+});
+
+test('lookups at once are bounded; the rest wait their turn', async () => {
+  let running = 0;
+  let peak = 0;
+  const t = new AliasTargets({
+    concurrency: 3,
+    lookup: async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await sleep(10);
+      running--;
+      return { rdata: [ip(1)], ttl: 300 };
+    },
+  });
+  t.track(Array.from({ length: 20 }, (_, i) => nameFromText(`t${i}.cdn.test.`)));
+  await t.settled(2000);
+  assert.equal(peak, 3);
+  assert.equal(t.status().filter((s) => s.types.every((x) => x.addresses !== null)).length, 20);
+  t.close();
+});

@@ -1,0 +1,127 @@
+import { AliasTargets, externalTargets } from '../alias/index.js';
+import type { AliasTargetsOptions } from '../alias/index.js';
+import { RRType, Rcode, nameEqual } from '../wire/index.js';
+import type { Name } from '../wire/index.js';
+import type { RRset, Zone, ZoneNode, ZoneSet } from '../zone/index.js';
+import type { QueryContext } from './context.js';
+import { addDenial } from './denial.js';
+import { addNegativeSoa, resolveFrom } from './resolve.js';
+import type { ServeOptions, Step } from './resolve.js';
+
+/** ALIAS targets that are themselves ALIAS names are followed this deep. */
+const MAX_DEPTH = 4;
+
+type Rdata = readonly Uint8Array[];
+/** The addresses found for one type, or why none: SERVFAIL, or a name outside the zones served here. */
+type Found = { rdata: Rdata; ttl: number } | { servfail: true } | { external: Name };
+
+/**
+ * The ALIAS stage of the resolve step (PowerDNS ALIAS, apex flattening): A, AAAA and ANY at a name with an
+ * ALIAS record are answered with the target's addresses under the queried name. A target in a zone served
+ * here is resolved through the pipeline itself (CNAMEs, wildcards, LUA geo records: the answer then
+ * depends on the client as a geo answer does, ECS scope included); any other target comes from the
+ * `AliasTargets` cache, which resolves it through recursive resolvers ahead of its TTL, so this stage never
+ * waits. A target that cannot be resolved answers SERVFAIL (or a stale answer, as configured there).
+ *
+ * The ALIAS record itself is not served (as PowerDNS with expand-alias): a query for type ALIAS is NODATA.
+ */
+export class AliasStage {
+  private depth = 0;
+
+  constructor(readonly targets: AliasTargets) {}
+
+  static create(options: AliasTargetsOptions): AliasStage {
+    return new AliasStage(new AliasTargets(options));
+  }
+
+  /** The engine's zones changed: targets outside them are tracked (new ones looked up at once). */
+  setZones(zones: ZoneSet): void {
+    this.targets.track(externalTargets(zones));
+  }
+
+  close(): void {
+    this.targets.close();
+  }
+
+  answer(ctx: QueryContext, zone: Zone, node: ZoneNode, owner: Name, qtype: number, alias: RRset,
+    opts: ServeOptions): Step | undefined {
+    const target = alias.rdata[0] as Name | undefined;
+    if (target === undefined) return undefined;
+    ctx.cacheable = false;
+    const any = qtype === RRType.ANY;
+    let answered = false;
+    for (const type of any ? [RRType.A, RRType.AAAA] : [qtype]) {
+      const first: Found = this.depth >= MAX_DEPTH ? { servfail: true } : this.find(ctx, target, type, opts);
+      const found = 'external' in first ? this.external(first.external, type) : first;
+      if ('servfail' in found) {
+        ctx.answer.length = 0;
+        ctx.authority.length = 0;
+        ctx.additional.length = 0;
+        ctx.requiredGlue = 0;
+        ctx.rcode = Rcode.SERVFAIL;
+        ctx.aa = false;
+        return null;
+      }
+      if (found.rdata.length === 0) continue;
+      ctx.answer.push({ owner, set: { type, ttl: Math.min(alias.ttl, found.ttl), rdata: found.rdata as Uint8Array[] }, sigs: undefined });
+      answered = true;
+    }
+    if (answered) return null;
+    if (any) return undefined; // no address: ANY gets the name's other records
+    addNegativeSoa(ctx, zone);
+    if (ctx.dnssecOk) addDenial(ctx, zone, node.name, qtype);
+    return null;
+  }
+
+  private external(target: Name, type: number): Exclude<Found, { external: Name }> {
+    const a = this.targets.addresses(target, type);
+    return a === null ? { servfail: true } : { rdata: a.rdata, ttl: a.ttl };
+  }
+
+  /** `type` at `target` from the zones served here (through the pipeline), else where to ask outside. */
+  private find(ctx: QueryContext, target: Name, type: number, opts: ServeOptions): Found {
+    const zone = ctx.zones.find(target);
+    if (zone === undefined) return { external: target };
+    const marks = [ctx.answer.length, ctx.authority.length, ctx.additional.length, ctx.requiredGlue];
+    const { rcode, aa, dnssecOk } = ctx;
+    ctx.dnssecOk = false;
+    ctx.rcode = Rcode.NOERROR;
+    this.depth++;
+    let found: Found;
+    try {
+      resolveFrom(ctx, zone, target, type, opts);
+      found = this.collect(ctx, marks[0]!, marks[1]!, target, type);
+    } finally {
+      this.depth--;
+      ctx.answer.length = marks[0]!;
+      ctx.authority.length = marks[1]!;
+      ctx.additional.length = marks[2]!;
+      ctx.requiredGlue = marks[3]!;
+      ctx.dnssecOk = dnssecOk;
+      ctx.rcode = rcode;
+      ctx.aa = aa;
+    }
+    return found;
+  }
+
+  /** Reads the outcome of resolving `target` from the entries added after `from`. */
+  private collect(ctx: QueryContext, from: number, authorityFrom: number, target: Name, type: number): Found {
+    if (ctx.rcode !== Rcode.NOERROR) return { servfail: true }; // NXDOMAIN, a failing LUA record...
+    let ttl = Number.MAX_SAFE_INTEGER;
+    let rdata: Rdata | null = null;
+    let last: Name = target;
+    for (let i = from; i < ctx.answer.length; i++) {
+      const e = ctx.answer[i]!;
+      ttl = Math.min(ttl, e.set.ttl);
+      if (e.set.type === type) rdata = rdata === null ? e.set.rdata : [...rdata, ...e.set.rdata];
+      else if (e.set.type === RRType.CNAME && nameEqual(e.owner, last)) last = e.set.rdata[0] as Name;
+    }
+    if (rdata !== null) return { rdata, ttl };
+    // A chain that leaves the zones served here, or a delegation: ask outside.
+    if (!nameEqual(last, target) && ctx.zones.find(last) === undefined) return { external: last };
+    let referral = false;
+    for (let i = authorityFrom; i < ctx.authority.length; i++) if (ctx.authority[i]!.set.type === RRType.NS) referral = true;
+    if (referral && ctx.answer.length === from) return { external: target };
+    return { rdata: [], ttl: 0 };
+  }
+}
