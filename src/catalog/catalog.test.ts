@@ -136,6 +136,30 @@ for (const dialect of SCRATCH_DIALECTS) {
   });
 }
 
+describe('catalog on PostgreSQL: LISTEN/NOTIFY', T, () => {
+  it("another node's commit arrives without waiting for a poll", async () => {
+    const scratch = await createScratchStore('postgres');
+    try {
+      // pollMs 0: no timer at all, so only the notification can bring the change.
+      const writer = await Catalog.open(await openStore(scratch.where), { pollMs: 0 });
+      const reader = await Catalog.open(await openStore(scratch.where), { pollMs: 0 });
+      try {
+        assert.equal(reader.status().notified, true);
+        await writer.createZone(spec('n.test.'), 'x');
+        const t0 = Date.now();
+        while (reader.zone('n.test.') === undefined && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 20));
+        assert.equal(reader.zone('n.test.')?.serial, 100, 'the reader loaded the zone on the notification');
+        assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
+      } finally {
+        await reader.close();
+        await writer.close();
+      }
+    } finally {
+      await scratch.drop();
+    }
+  });
+});
+
 describe('catalog on a read-only PostgreSQL session', T, () => {
   it('serves, says read-only in its status, and refuses writes', async () => {
     const scratch = await createScratchStore('postgres');

@@ -35,6 +35,8 @@ export interface CatalogStatus extends StoreStatus {
   changeCounter: number;
   lastPollAt: number | null;
   lastPollError: string | null;
+  /** The database announces other nodes' commits (PostgreSQL LISTEN), besides polling. */
+  notified: boolean;
 }
 
 /** A zone's stored content for the API: every record (disabled ones too) and the comments. */
@@ -59,6 +61,7 @@ export class Catalog {
   private readonly seqs = new Map<string, number>();
   private counter = -1;
   private timer: NodeJS.Timeout | null = null;
+  private unwatch: (() => Promise<void>) | null = null;
   private polling: Promise<readonly ZoneChangedEvent[]> | null = null;
   private lastPollAt: number | null = null;
   private lastPollError: string | null = null;
@@ -86,6 +89,11 @@ export class Catalog {
       c.timer = setInterval(() => { void c.poll().catch(() => undefined); }, ms);
       c.timer.unref();
     }
+    // Where the database announces commits (PostgreSQL NOTIFY), other nodes' changes arrive at once; a
+    // poll already under way may have read before the commit, so another one follows it.
+    c.unwatch = await store.dialect.watchChanges?.(() => {
+      void (c.polling ?? Promise.resolve([])).catch(() => undefined).then(() => c.poll()).catch(() => undefined);
+    }) ?? null;
     return c;
   }
 
@@ -103,7 +111,10 @@ export class Catalog {
   }
 
   status(): CatalogStatus {
-    return { ...this.store.status(), zones: this.set.size, changeCounter: this.counter, lastPollAt: this.lastPollAt, lastPollError: this.lastPollError };
+    return {
+      ...this.store.status(), zones: this.set.size, changeCounter: this.counter, lastPollAt: this.lastPollAt,
+      lastPollError: this.lastPollError, notified: this.unwatch !== null,
+    };
   }
 
   listZones(): Promise<ZoneRow[]> {
@@ -206,6 +217,8 @@ export class Catalog {
   async close(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    await this.unwatch?.();
+    this.unwatch = null;
     this.queue.close();
     await this.polling?.catch(() => undefined);
     await this.store.close();

@@ -26,6 +26,17 @@ export interface StoreDialect {
   connect(): Kysely<StoreTables>;
   /** True when the database refuses writes (hot standby, read_only replica, read-only file). */
   isReadOnly(db: Kysely<StoreTables>): Promise<boolean>;
+  /**
+   * Tells other nodes at commit that the change counter moved (PostgreSQL: NOTIFY inside the write
+   * transaction, delivered at commit). Absent: other nodes find the change by polling.
+   */
+  announceChange?(db: Kysely<StoreTables>): Promise<void>;
+  /**
+   * Calls `onChange` soon after any node commits a change (PostgreSQL: LISTEN on its own connection).
+   * Resolves to a stop function, or null where the database cannot do it (a hot standby refuses LISTEN):
+   * polling alone then finds changes.
+   */
+  watchChanges?(onChange: () => void): Promise<(() => Promise<void>) | null>;
   /** After rows were inserted with explicit ids (restore): move the id sequence past them. */
   syncIdSequence(db: Kysely<StoreTables>, table: string): Promise<void>;
 }

@@ -4,7 +4,7 @@ import type { CommentRow, JournalEntry, RecordRow, StoreTables, TsigKeyRow, Zone
 import { commentFromRow, journalFromRow, num, recordFromRow, zoneFromRow } from './rows.js';
 
 type Db = Kysely<StoreTables>;
-type Facts = Pick<StoreDialect, 'supportsReturning' | 'supportsForUpdate'>;
+type Facts = Pick<StoreDialect, 'supportsReturning' | 'supportsForUpdate' | 'announceChange'>;
 export type NewRecord = Omit<RecordRow, 'id'>;
 /** A served record as the driver hands it out (ttl may be a string on PostgreSQL: use Number()). */
 export interface ServedRecord { id: number; name: string; type: number; ttl: number | string; wire: Uint8Array }
@@ -26,6 +26,7 @@ export class StoreQueries {
   /** Increments the change counter (the first write of every write transaction: it serializes writers). */
   async bumpCounter(): Promise<number> {
     await this.db.updateTable('change_counter').set((eb) => ({ value: eb('value', '+', 1) })).where('id', '=', 1).execute();
+    await this.facts.announceChange?.(this.db);
     return this.counter();
   }
 
