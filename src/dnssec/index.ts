@@ -18,3 +18,5 @@ export {
   readZoneKeys, writeZoneKeys, zoneKeyPath, newZoneKeyFile, keyRecord, keysOf, signOptionsOf, saltText,
 } from './key-file.js';
 export type { ZoneKeyFile, KeyRecord } from './key-file.js';
+export { OnlineSigner, onlineSignerOf, setOnlineSigner } from './online.js';
+export type { SigSet, DynamicSet, OnlineOptions } from './online.js';

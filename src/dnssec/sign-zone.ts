@@ -11,6 +11,7 @@ import { reusableSigs } from './reuse.js';
 import { cdsSets, sortBytes } from './cds.js';
 import type { CdsMode } from './cds.js';
 import type { RRsetToSign, SignWindow } from './rrsig.js';
+import { OnlineSigner, setOnlineSigner } from './online.js';
 
 export interface SignOptions {
   /** Signing time, seconds since the epoch (default: the clock). */
@@ -41,6 +42,8 @@ export interface SignOptions {
    * raise it, or secondaries that transfer by serial keep the old signatures until they expire.
    */
   soaSerial?: number;
+  /** Clock of the online signer registered for the result (answers made at query time), seconds. */
+  clock?: () => number;
 }
 
 export const DEFAULT_VALIDITY = 14 * 86400;
@@ -172,7 +175,11 @@ function* signSteps(zone: Zone, keys: readonly DnssecKey[], opts: SignOptions): 
     sign(set, r.key, signers.zsk);
   }
   yield;
-  return out.finish();
+  const signed = out.finish();
+  setOnlineSigner(signed, new OnlineSigner(origin, keys, {
+    now: opts.clock, validity: opts.validity, inceptionOffset: opts.inceptionOffset, refresh: opts.refresh,
+  }));
+  return signed;
 }
 
 /** The SOA RRset with another serial (the serial is the first of the five u32 fields that end the rdata). */
@@ -201,8 +208,16 @@ function copyNode(
     if (made.has(set.type)) continue;
     if (set.type === RRType.SOA && soaSerial !== undefined) set = withSerial(set, soaSerial);
     add(node.key, set);
+    if (set.type === RRType.LUA || set.type === RRType.ALIAS) {
+      // answered at query time and signed then (OnlineSigner): the bitmap names what they answer
+      if (!occluded && !deleg) {
+        for (const t of dynamicTypes(set)) if (!types.includes(t)) types.push(t);
+        signed = true;
+      }
+      continue;
+    }
     // at a cut only NS and DS are the parent's (RFC 4035 §2.3): glue there stays out of the bitmap
-    if (!deleg || set.type === RRType.NS || set.type === RRType.DS) types.push(set.type);
+    if (!deleg || set.type === RRType.NS || set.type === RRType.DS) { if (!types.includes(set.type)) types.push(set.type); }
     if (occluded || (deleg && set.type !== RRType.DS)) continue;
     sign({ name: node.name, type: set.type, ttl: set.ttl, rdata: set.rdata }, node.key, zsk);
     signed = true;
@@ -211,4 +226,10 @@ function copyNode(
   if (types.length === 0 && !node.isEmptyNonTerminal && !node.isApex) return null;
   if (signed) types.push(RRType.RRSIG);
   return { types, insecure: deleg && !types.includes(RRType.DS) };
+}
+
+/** The types a LUA RRset (each record's first two bytes) or an ALIAS (A and AAAA) answers. */
+function dynamicTypes(set: RRsetToSign): number[] {
+  if (set.type === RRType.ALIAS) return [RRType.A, RRType.AAAA];
+  return set.rdata.map((r) => (r[0]! << 8) | r[1]!);
 }

@@ -9,6 +9,7 @@ import type { RRset, Zone, ZoneNode, ZoneSet } from '../zone/index.js';
 import type { ClientInfo, QueryContext } from './context.js';
 import { GeoQuestions, geoVariant, patchInto } from './geo-answers.js';
 import type { EncodedAnswers } from './geo-answers.js';
+import { SignedAnswerDeadline, dynamicSigs } from './online-sign.js';
 
 /** Published when a LUA record fails (script error, budget, bad content); its name answers SERVFAIL. */
 export const luaErrorChannel = channel('gdns:geo:lua-error');
@@ -51,6 +52,7 @@ interface GeoValue {
 /** The geo answer of the query being resolved, for storeEncoded. */
 interface LastAnswer {
   ctx: QueryContext;
+  zone: Zone;
   record: object;
   type: number;
   value: GeoValue;
@@ -73,6 +75,8 @@ export class GeoStage {
   private zoneCount = 0;
   private readonly contentCache = new Map<string, Uint8Array>();
   private readonly questions = new GeoQuestions();
+  /** Encoded answers with online signatures are dropped before the signatures are due again. */
+  private readonly signedUntil = new SignedAnswerDeadline();
   private last: LastAnswer | null = null;
   /** A pick already drawn by lookupEncoded for the query the pipeline now answers (-1: none). */
   private forced = -1;
@@ -114,6 +118,7 @@ export class GeoStage {
   clear(): void {
     this.cache.clear();
     this.questions.clear();
+    this.signedUntil.reset();
   }
 
   close(): void {
@@ -156,8 +161,8 @@ export class GeoStage {
       return null;
     }
     const set = this.pick(value);
-    ctx.answer.push({ owner, set, sigs: undefined });
-    this.last = { ctx, record: lua, type, value, alt: value.sampleN > 0 || type !== qtype ? -1 : value.sets.indexOf(set) };
+    ctx.answer.push({ owner, set, sigs: dynamicSigs(ctx, zone, node, set) });
+    this.last = { ctx, zone, record: lua, type, value, alt: value.sampleN > 0 || type !== qtype ? -1 : value.sets.indexOf(set) };
     if (type === RRType.CNAME && qtype !== RRType.CNAME) {
       const target = set.rdata[0];
       return target === undefined ? null : { follow: target };
@@ -173,6 +178,7 @@ export class GeoStage {
   lookupEncoded(req: Uint8Array, q: Query, client: ClientInfo, variant: number, out: Uint8Array, at: number,
     room: number): number {
     this.forced = -1;
+    if (this.signedUntil.expired()) this.clear();
     const gv = geoVariant(variant, q);
     const question = this.questions.find(req, q, gv);
     if (question === undefined) return 0;
@@ -206,6 +212,7 @@ export class GeoStage {
       v.encoded.set(gv, list);
     }
     list[last.alt] = bytes.slice();
+    if (ctx.answer[0]!.sigs !== undefined) this.signedUntil.note(last.zone);
     this.questions.add(req, q, gv, last.record, last.type);
   }
 
