@@ -1,0 +1,116 @@
+/**
+ * Replaying request sequences against PowerDNS and Geodesic and comparing the normalized answers.
+ * A step is data: the request, what PowerDNS 4.7 answers (checked, so a case proves what it claims), and
+ * where Geodesic answers otherwise on purpose (docs/api-compat.md lists each and why).
+ */
+import { send } from './http.js';
+import type { ApiRequest, ApiResponse } from './http.js';
+import { differences, normalize } from './normalize.js';
+import type { NormalizeOptions } from './normalize.js';
+import type { ApiServer } from './pdns.js';
+
+export const SERVER = '/api/v1/servers/localhost';
+export const ZONES = `${SERVER}/zones`;
+
+export interface Step extends ApiRequest {
+  /** The status PowerDNS 4.7 answers. */
+  status?: number;
+  /** Geodesic answers one of these instead, on purpose; `why` is printed when it does not. */
+  geodesic?: { status: number | number[]; why: string };
+  /** Words Geodesic's error must contain (a 422 names the RRset and the reason). */
+  mentions?: string[];
+  norm?: NormalizeOptions;
+  /** A client's own reading of the answer (what its source does with it); a string is a failure. */
+  check?: (res: ApiResponse) => string | undefined;
+  /** Send to PowerDNS only (what 4.7 cannot do is tested against Geodesic alone elsewhere). */
+  pdnsOnly?: boolean;
+}
+
+export interface Servers {
+  pdns?: ApiServer;
+  geodesic?: ApiServer;
+}
+
+const label = (i: number, s: Step): string => `step ${i + 1} ${s.method} ${s.path}`;
+
+/** Checks that hold for every Geodesic error: JSON `{"error": "..."}` with a JSON content type. */
+export function errorShape(res: ApiResponse): string | undefined {
+  if (res.status < 400) return undefined;
+  if (!res.contentType.startsWith('application/json')) return `error answered as ${res.contentType || 'no content type'}, not application/json: ${res.text.slice(0, 120)}`;
+  const b = res.body as { error?: unknown } | null;
+  if (b === null || typeof b !== 'object' || typeof b.error !== 'string' || b.error === '') return `error body is not {"error": "..."}: ${res.text.slice(0, 120)}`;
+  return undefined;
+}
+
+/** Sends each step to both servers in turn; returns every problem found (empty: the same behaviour). */
+export async function replay(servers: Servers, steps: Step[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [i, step] of steps.entries()) {
+    const where = label(i, step);
+    let theirs: ApiResponse | undefined;
+    if (servers.pdns) {
+      theirs = await send(servers.pdns, step);
+      if (step.status !== undefined && theirs.status !== step.status) {
+        problems.push(`${where}: PowerDNS answered ${theirs.status} (the case expects ${step.status}): ${theirs.text.slice(0, 200)}`);
+      }
+      const c = step.check?.(theirs);
+      if (c) problems.push(`${where}: PowerDNS's answer fails the client's reading: ${c}`);
+    }
+    if (!servers.geodesic || step.pdnsOnly) continue;
+    const ours = await send(servers.geodesic, step);
+    const shape = errorShape(ours);
+    if (shape) problems.push(`${where}: geodesic ${shape}`);
+    const c = step.check?.(ours);
+    if (c) problems.push(`${where}: Geodesic's answer fails the client's reading: ${c}`);
+    for (const w of step.mentions ?? []) {
+      if (ours.status >= 400 && !ours.text.toLowerCase().includes(w.toLowerCase())) problems.push(`${where}: geodesic's error does not mention "${w}": ${ours.text.slice(0, 200)}`);
+    }
+    if (step.geodesic) {
+      const ok = ([] as number[]).concat(step.geodesic.status);
+      if (!ok.includes(ours.status)) problems.push(`${where}: geodesic answered ${ours.status}, expected ${ok.join(' or ')} (${step.geodesic.why}): ${ours.text.slice(0, 200)}`);
+      continue;
+    }
+    if (!theirs) {
+      if (step.status !== undefined && ours.status !== step.status) problems.push(`${where}: geodesic answered ${ours.status}, expected ${step.status}: ${ours.text.slice(0, 200)}`);
+      continue;
+    }
+    const a = normalize(theirs, step.norm);
+    const b = normalize(ours, step.norm);
+    if (a.status !== b.status) {
+      problems.push(`${where}: status pdns ${a.status}, geodesic ${b.status}\n    pdns:     ${theirs.text.slice(0, 300)}\n    geodesic: ${ours.text.slice(0, 300)}`);
+      continue;
+    }
+    const d = differences(a.body, b.body);
+    if (d.length > 0) problems.push(`${where}: answers differ\n    ${d.join('\n    ')}`);
+  }
+  return problems;
+}
+
+/** Deletes zones on every server (not compared): each case starts from a clean slate. */
+export async function dropZones(servers: Servers, zones: string[]): Promise<void> {
+  for (const s of [servers.pdns, servers.geodesic]) {
+    if (!s) continue;
+    for (const z of zones) await send(s, { method: 'DELETE', path: `${ZONES}/${z}` });
+  }
+}
+
+/** A zone with SOA and NS given, the way most cases start. */
+export function createZone(name: string, extra: Record<string, unknown> = {}): Step {
+  return { method: 'POST', path: ZONES, body: { name, kind: 'Native', nameservers: [`ns1.${name}`, `ns2.${name}`], ...extra }, status: 201 };
+}
+
+/** One PATCH with REPLACE of one rrset. */
+export function replace(zone: string, name: string, type: string, contents: string[], ttl = 300, extra: Record<string, unknown> = {}): Step {
+  return {
+    method: 'PATCH', path: `${ZONES}/${zone}`, status: 204,
+    body: { rrsets: [{ name, type, ttl, changetype: 'REPLACE', records: contents.map((content) => ({ content, disabled: false })), ...extra }] },
+  };
+}
+
+export function patch(zone: string, rrsets: unknown[], status = 204): Step {
+  return { method: 'PATCH', path: `${ZONES}/${zone}`, body: { rrsets }, status };
+}
+
+export function getZone(zone: string, query = ''): Step {
+  return { method: 'GET', path: `${ZONES}/${zone}${query}`, status: 200 };
+}
