@@ -72,6 +72,8 @@ interface Target {
   dropped: boolean;
 }
 
+const MAX_BACKOFF_MS = 30_000;
+
 /** A target only queries asked for is dropped when none did for this long. */
 const UNUSED_MS = 600_000;
 
@@ -284,7 +286,9 @@ export class AliasTargets {
     s.error = message;
     const type = s.type === RRType.AAAA ? 'AAAA' : 'A';
     const target = nameToText(t.name);
-    const backoff = Math.min(30_000, this.minRefreshMs * 2 ** Math.min(s.failures - 1, 10));
+    // Retries back off from minRefreshMs, doubling, to 30 s (or the TTL of the last good answer, if shorter).
+    const cap = s.good === null ? MAX_BACKOFF_MS : clamp(s.good.ttl * 1000, this.minRefreshMs, MAX_BACKOFF_MS);
+    const backoff = Math.min(cap, this.minRefreshMs * 2 ** Math.min(s.failures - 1, 10));
     if (s.good === null) {
       s.current = null;
       if (s.failures === 1) this.onEvent({ kind: 'failed', target, type, error: message, serving: 'servfail' });

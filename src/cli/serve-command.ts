@@ -21,6 +21,8 @@ interface ServeFlags extends OpsFlags {
   logLevel?: string;
   geoipDb?: string[];
   enableLuaRecords?: boolean;
+  resolver?: string[];
+  expandAlias?: boolean;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -39,6 +41,8 @@ export function registerServeCommands(program: Command): void {
     .option('--db <url>', 'serve the zones of a PostgreSQL or MariaDB store (postgres://... or mysql://...)')
     .option('--dnssec-keys <dir>', 'sign zones with the keys in this folder (geodesic dnssec enable ZONE --keys DIR); docs/dnssec.md')
     .option('--enable-lua-records', 'answer PowerDNS LUA records (pickclosest, ifurlup, ...); off by default, as in PowerDNS')
+    .option('--resolver <addr[:port]>', 'answer ALIAS records with their targets\' addresses, looked up through this recursive resolver; repeatable (docs/alias.md)', collect)
+    .option('--expand-alias', 'answer ALIAS records, looking targets up through the system resolver (/etc/resolv.conf) unless --resolver is given')
     .option('--pid-file <file>', `write the process ID here, for "geodesic reload" (default ${defaultPidFile()})`)
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace (default info)')
     .addHelpText('after', `
@@ -102,6 +106,8 @@ function buildConfig(flags: ServeFlags): { config: ServerConfig; ops: OpsOptions
     if (!flags.rrl) config.rrl.enabled = false;
     if (flags.geoipDb !== undefined) config.geo.databases = [...config.geo.databases, ...flags.geoipDb.map((f) => resolve(f))];
     if (flags.enableLuaRecords === true) config.geo.luaRecords = true;
+    if (flags.resolver !== undefined) { config.alias.resolvers = flags.resolver; config.alias.enabled = true; }
+    if (flags.expandAlias === true) config.alias.enabled = true;
     if (flags.logLevel !== undefined) config.log.level = flags.logLevel as ServerConfig['log']['level'];
     config.pidFile = flags.pidFile ?? config.pidFile ?? defaultPidFile();
     if (config.zones.directory === null && config.zones.files.length === 0 && config.store.data === null && config.store.db === null) {

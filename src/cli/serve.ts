@@ -7,8 +7,10 @@ import { nativeStatus } from '../native/index.js';
 import type { UdpEndpoint } from '../native/index.js';
 import type { ServerConfig } from '../config/index.js';
 import { loadZones, zoneSpecs } from './zone-loader.js';
-import { transferHandler } from './transfer-handler.js';
+import { startReplication, NO_REPLICATION } from './xfr-serve.js';
+import type { ReplicationSettings } from './xfr-serve.js';
 import { startGeo } from './geo-serve.js';
+import { startAlias } from './alias-serve.js';
 import { resignDelayMs, signLoadedZone } from './dnssec-serve.js';
 import { attachOps } from './ops-attach.js';
 import { NO_OPS, needsEveryQuery } from './ops-options.js';
@@ -17,6 +19,8 @@ import { attachStore } from './store-source.js';
 import { compactHeap } from './compact-heap.js';
 import { ZoneSet } from '../zone/index.js';
 import type { Catalog } from '../catalog/index.js';
+import type { Replication } from '../xfr/index.js';
+import { Opcode } from '../wire/index.js';
 
 export interface RunningServer {
   engine: Engine;
@@ -26,21 +30,27 @@ export interface RunningServer {
   close(): Promise<void>;
   /** The store's zones, when serving from a store (--data/--db). */
   catalog: Catalog | null;
+  /** Zone transfers, NOTIFY, secondary and catalog zones, and their status (docs/replication.md). */
+  replication: Replication;
 }
 
 /**
  * Starts the authoritative server: loads every zone first, then opens the listeners (UDP and TCP on each
  * address). A zone that fails to load is reported and left out (or, on reload, keeps its old version).
  */
-export async function startServer(config: ServerConfig, log: Logger, ops: OpsOptions = NO_OPS): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, log: Logger, ops: OpsOptions = NO_OPS,
+  replication: ReplicationSettings = NO_REPLICATION): Promise<RunningServer> {
   const geo = await startGeo(config.geo, log);
+  const alias = startAlias(config.alias, log);
   // A query log or per-query metrics must see every query: the engine then skips its own caches by itself
   // (it sees the subscriber), and the native UDP path must not repeat answers without it.
   const everyQuery = needsEveryQuery(ops);
   const engine = new Engine({
     maxUdpSize: config.udp.maxSize,
     transfers: true,
+    handledOpcodes: [Opcode.NOTIFY],
     geo,
+    alias,
   });
   const keysDir = config.dnssec.keys;
   const specs = zoneSpecs(config);
@@ -64,6 +74,8 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
     });
   }
   log.info({ event: 'zones-loaded', zones: first.zones.size, failed: first.errors.length }, `loaded ${first.zones.size} zone file(s)`);
+  // ALIAS targets are looked up before any port opens, so the first queries already find them.
+  await alias?.targets.settled(5000);
   compactHeap([...engine.zones].reduce((n, z) => n + z.recordCount, 0));
 
   const rrl = config.rrl.enabled
@@ -72,7 +84,9 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
       ipv6Prefix: config.rrl.ipv6Prefix, exempt: config.rrl.exempt.map(parseCidr), tableSize: 65536,
     })
     : null;
-  const handoff = transferHandler(engine, { allow: config.transfer.allow, keys: config.keys, require: config.transfer.tsigKey });
+  const repl = await startReplication(engine, catalog, config, replication, log)
+    .catch(async (err: unknown) => { await catalog?.close(); await geo.close(); throw err; });
+  const handoff = repl.handleTcp.bind(repl);
   const forceDgram = config.udp.io === 'dgram' || process.env.GEODESIC_UDP === 'dgram';
   const status = nativeStatus();
   if (config.udp.io === 'native' && !status.available) {
@@ -85,7 +99,9 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
   const tcp: TcpEndpoint[] = [];
   const close = async (): Promise<void> => {
     await Promise.all([...udp.map((u) => u.close()), ...tcp.map((t) => t.close())]);
+    await repl.close();
     await geo.close();
+    alias?.close();
     await catalog?.close();
     if (config.pidFile !== null) rmSync(config.pidFile, { force: true });
   };
@@ -96,7 +112,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
       for (let attempt = 0; ; attempt++) {
         let listener: UdpListener;
         try {
-          listener = await listenUdp({ host: l.host, port: l.port, engine, rrl, forceDgram, answerCache: !everyQuery });
+          listener = await listenUdp({ host: l.host, port: l.port, engine, rrl, forceDgram, answerCache: !everyQuery, handoff: (m, c) => repl.handleNotify(m, c) });
         } catch (err) {
           // The UDP bind error carries the errno name as syscallCode (EADDRINUSE, EACCES...).
           const code = (err as { syscallCode?: string }).syscallCode;
@@ -176,7 +192,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
   };
   const resignTimer = setInterval(() => { void resign(); }, 3_600_000);
   resignTimer.unref();
-  return { engine, udp, tcp, reload, close: closeAll, catalog };
+  return { engine, udp, tcp, reload, close: closeAll, catalog, replication: repl };
 }
 
 export function fmt(host: string, port: number): string {

@@ -35,6 +35,7 @@ export interface ServerConfig {
     io: 'auto' | 'native' | 'dgram';
   };
   geo: GeoConfig;
+  alias: AliasConfig;
   store: {
     /** SQLite: the folder holding geodesic.db (created on first start); null with `db` or no store. */
     data: string | null;
@@ -64,6 +65,21 @@ export interface GeoConfig {
   luaExecLimit: number;
   /** Geo answers kept in memory. */
   cacheSize: number;
+}
+
+/** ALIAS records answered with their target's addresses (docs/alias.md). Off unless turned on, as in
+ * PowerDNS (expand-alias). */
+export interface AliasConfig {
+  enabled: boolean;
+  /** Recursive resolvers (ADDR[:PORT]); empty: the system's, from /etc/resolv.conf. */
+  resolvers: string[];
+  /** A target that fails: SERVFAIL once its TTL ends, or its last good answer for up to maxStaleMs. */
+  failure: 'servfail' | 'stale';
+  maxStaleMs: number;
+  /** Time one resolver gets for one lookup. */
+  timeoutMs: number;
+  /** AXFR carries ALIAS records as they are (Geodesic, PowerDNS secondaries) or their resolved addresses. */
+  axfr: 'alias' | 'addresses';
 }
 
 export interface GeoOverrideConfig {
@@ -100,6 +116,7 @@ export function defaultConfig(): ServerConfig {
     rrl: { enabled: true, rate: 200, slip: 2, ipv4Prefix: 24, ipv6Prefix: 56, exempt: ['127.0.0.0/8', '::1/128'] },
     tcp: { idleTimeoutMs: 10_000, maxConnections: 1_000, maxConnectionsPerClient: 32 },
     udp: { maxSize: 1232, io: 'auto' },
+    alias: { enabled: false, resolvers: [], failure: 'servfail', maxStaleMs: 3_600_000, timeoutMs: 1500, axfr: 'alias' },
     store: { data: null, db: null },
     dnssec: { keys: null },
     geo: { databases: [], reloadIntervalMs: 10_000, overrides: [], luaRecords: false, luaExecLimit: 1000, cacheSize: 100_000 },

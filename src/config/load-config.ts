@@ -40,7 +40,7 @@ export function loadConfig(path: string): { config: ServerConfig; raw: Obj } {
 export function configFromObject(raw: Obj, file: string, base: string): ServerConfig {
   const c = defaultConfig();
   const at = (key: string): string => `${file}: ${key}`;
-  known(raw, ['listen', 'zones', 'transfer', 'keys', 'rrl', 'tcp', 'udp', 'geo', 'store', 'dnssec', 'pid-file', 'log', ...FOREIGN_SECTIONS], file, '');
+  known(raw, ['listen', 'zones', 'transfer', 'keys', 'rrl', 'tcp', 'udp', 'geo', 'alias', 'store', 'dnssec', 'pid-file', 'log', ...FOREIGN_SECTIONS], file, '');
   if (raw.listen !== undefined) {
     c.listen = list(raw.listen, at('listen')).map((v, i) => parseListen(str(v, at(`listen[${i}]`)), at(`listen[${i}]`)));
   }
@@ -94,6 +94,15 @@ export function configFromObject(raw: Obj, file: string, base: string): ServerCo
   if (geo['lua-records'] !== undefined) c.geo.luaRecords = bool(geo['lua-records'], at('geo.lua-records'));
   if (geo['lua-exec-limit'] !== undefined) c.geo.luaExecLimit = int(geo['lua-exec-limit'], at('geo.lua-exec-limit'), 0, 1e9);
   if (geo['cache-size'] !== undefined) c.geo.cacheSize = int(geo['cache-size'], at('geo.cache-size'), 0, 1e8);
+  const alias = section(raw, 'alias', file);
+  known(alias, ['enabled', 'resolvers', 'failure', 'max-stale', 'timeout', 'axfr'], file, 'alias.');
+  if (Object.keys(alias).length > 0) c.alias.enabled = true;
+  if (alias.enabled !== undefined) c.alias.enabled = bool(alias.enabled, at('alias.enabled'));
+  if (alias.resolvers !== undefined) c.alias.resolvers = list(alias.resolvers, at('alias.resolvers')).map((v, i) => str(v, at(`alias.resolvers[${i}]`)));
+  if (alias.failure !== undefined) c.alias.failure = oneOf(alias.failure, ['servfail', 'stale'] as const, at('alias.failure'));
+  if (alias['max-stale'] !== undefined) c.alias.maxStaleMs = parseDuration(alias['max-stale'], at('alias.max-stale'));
+  if (alias.timeout !== undefined) c.alias.timeoutMs = parseDuration(alias.timeout, at('alias.timeout'));
+  if (alias.axfr !== undefined) c.alias.axfr = oneOf(alias.axfr, ['alias', 'addresses'] as const, at('alias.axfr'));
   const storeSection = section(raw, 'store', file);
   known(storeSection, ['data', 'db'], file, 'store.');
   if (storeSection.data !== undefined) c.store.data = resolve(base, str(storeSection.data, at('store.data')));

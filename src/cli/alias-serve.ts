@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import { formatResolver, parseResolver, stubLookup, systemResolvers } from '../alias/index.js';
+import type { AliasEvent } from '../alias/index.js';
+import type { AliasConfig } from '../config/index.js';
+import { AliasStage } from '../engine/index.js';
+
+/**
+ * The ALIAS stage for `geodesic serve` from the `alias:` config section (or --resolver/--expand-alias):
+ * undefined while ALIAS expansion is off (ALIAS records then load but are not served, as in PowerDNS).
+ * A bad resolver address is an error naming it. Target changes and failures are logged.
+ */
+export function startAlias(config: AliasConfig, log: Logger): AliasStage | undefined {
+  if (!config.enabled) return undefined;
+  const resolvers = config.resolvers.length > 0
+    ? config.resolvers.map((r) => {
+      try {
+        return parseResolver(r);
+      } catch (err) {
+        throw new Error(`alias.resolvers: ${(err as Error).message}`);
+      }
+    })
+    : systemResolvers();
+  const stage = AliasStage.create({
+    lookup: stubLookup(resolvers, { timeoutMs: config.timeoutMs }),
+    failure: config.failure,
+    maxStaleMs: config.maxStaleMs,
+    onEvent: (e) => logEvent(log, e),
+  });
+  const list = resolvers.map(formatResolver);
+  log.info({ event: 'alias-enabled', resolvers: list, failure: config.failure, system: config.resolvers.length === 0 },
+    `ALIAS records answered with their targets' addresses, resolved through ${list.join(', ')}${config.resolvers.length === 0 ? ' (from /etc/resolv.conf)' : ''}`);
+  return stage;
+}
+
+function logEvent(log: Logger, e: AliasEvent): void {
+  const fields = { event: `alias-target-${e.kind}`, target: e.target, type: e.type, addresses: e.addresses, ttl: e.ttl, error: e.error };
+  const what = `ALIAS target ${e.target} ${e.type}`;
+  const addresses = e.addresses === undefined ? '' : e.addresses.length === 0 ? 'no addresses' : e.addresses.join(', ');
+  switch (e.kind) {
+    case 'resolved': log.debug(fields, `${what}: ${addresses} (TTL ${e.ttl})`); break;
+    case 'changed': log.info(fields, `${what} now ${addresses} (TTL ${e.ttl})`); break;
+    case 'recovered': log.info(fields, `${what} resolves again: ${addresses}`); break;
+    case 'failed': log.warn({ ...fields, serving: e.serving }, `${what} could not be resolved (${e.error}); queries get: ${e.serving}`); break;
+    case 'expired': log.warn(fields, `${what}: no usable answer left (${e.error ?? 'lookups fail'}); queries get SERVFAIL`); break;
+  }
+}

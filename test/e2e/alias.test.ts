@@ -1,0 +1,238 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeMessage, encodeMessage, nameFromText, Rcode, RRType, rrToText } from '../../src/wire/index.js';
+import type { Message } from '../../src/wire/index.js';
+import { freePort } from './lib/free-port.js';
+import { knotConfig } from './lib/peer-configs.js';
+import { startServer } from './lib/server-process.js';
+import type { RunningServer } from './lib/server-process.js';
+import { dig, run, startServe } from './lib/serve-process.js';
+import type { Served } from './lib/serve-process.js';
+
+// ALIAS (issue 16) against a real upstream: Knot serves the target zone cdn.test on loopback, reached
+// through a small UDP relay the test controls (delay, drop), standing in for the recursive resolver.
+// Two Geodesic servers answer example.test, whose apex is ALIAS edge.cdn.test: one with the failure
+// policy servfail, one with stale.
+
+const dir = mkdtempSync(join(tmpdir(), 'geodesic-alias-'));
+const knotDir = join(dir, 'knot');
+const knotZones = join(dir, 'knot-zones');
+let knot: RunningServer;
+let relay: Relay;
+let strict: Served;
+let stale: Served;
+
+function cdnZone(serial: number, v4: string): string {
+  return `$ORIGIN cdn.test.
+$TTL 2
+@     3600 SOA ns hm ${serial} 3600 600 86400 2
+@     3600 NS  ns
+ns    3600 A   127.0.0.1
+edge  A    ${v4}
+edge  AAAA 2001:db8::7
+cname CNAME edge
+`;
+}
+
+const EXAMPLE = `$ORIGIN example.test.
+$TTL 300
+@        SOA ns hm 1 3600 600 86400 60
+@        NS  ns
+@        ALIAS edge.cdn.test.
+@        MX  10 mail
+ns       A   192.0.2.1
+mail     A   192.0.2.25
+www      A   192.0.2.10
+inside   ALIAS www
+viacname ALIAS cname.cdn.test.
+gone     ALIAS nowhere.cdn.test.
+geo      ALIAS pick
+pick     LUA A "pickclosest({'78.142.195.195','67.198.150.72'})"
+`;
+
+/** A UDP relay to Knot that can hold answers back (delayMs) or drop every question. */
+interface Relay { port: number; delayMs: number; drop: boolean; asked: number; close(): void }
+
+async function startRelay(upstreamPort: number): Promise<Relay> {
+  const front: Socket = createSocket('udp4');
+  const back: Socket = createSocket('udp4');
+  const waiting = new Map<number, { port: number; address: string }>();
+  const r: Relay = { port: 0, delayMs: 0, drop: false, asked: 0, close: () => { front.close(); back.close(); } };
+  front.on('message', (msg, from) => {
+    r.asked++;
+    if (r.drop) return;
+    waiting.set(msg.readUInt16BE(0), { port: from.port, address: from.address });
+    back.send(msg, upstreamPort, '127.0.0.1');
+  });
+  back.on('message', (msg) => {
+    const to = waiting.get(msg.readUInt16BE(0));
+    if (to === undefined) return;
+    waiting.delete(msg.readUInt16BE(0));
+    const send = (): void => { try { front.send(msg, to.port, to.address); } catch { /* closed */ } };
+    if (r.delayMs > 0) setTimeout(send, r.delayMs).unref();
+    else send();
+  });
+  await new Promise<void>((res) => front.bind(0, '127.0.0.1', res));
+  await new Promise<void>((res) => back.bind(0, '127.0.0.1', res));
+  r.port = front.address().port;
+  return r;
+}
+
+/** One UDP query to 127.0.0.1:port from this process (to time it), with ECS when given. */
+function ask(port: number, name: string, type: number, timeoutMs = 2000): Promise<{ m: Message; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const sock = createSocket('udp4');
+    const q = encodeMessage({
+      id: 4242, flags: 0x0100, opcode: 0, rcode: 0, questions: [{ name: nameFromText(name), type, class: 1 }],
+      answers: [], authority: [], additional: [], edns: null, tsig: null,
+    });
+    const t0 = performance.now();
+    const timer = setTimeout(() => { sock.close(); reject(new Error(`no answer to ${name} in ${timeoutMs} ms`)); }, timeoutMs);
+    sock.on('message', (buf) => {
+      clearTimeout(timer);
+      const ms = performance.now() - t0;
+      sock.close();
+      resolve({ m: decodeMessage(new Uint8Array(buf)), ms });
+    });
+    sock.send(q, port, '127.0.0.1');
+  });
+}
+const answers = (m: Message): string[] => m.answers.map((r) => rrToText(r).replace(/\s+/g, ' ')).sort();
+
+async function setCdn(serial: number, v4: string): Promise<void> {
+  writeFileSync(join(knotZones, 'cdn.test.zone'), cdnZone(serial, v4));
+  const r = await run('knotc', ['-c', join(knotDir, 'knot.conf'), 'zone-reload', 'cdn.test.']);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  // Knot reloads in the background: wait until it serves the new serial.
+  for (let i = 0; i < 50; i++) {
+    if ((await dig(knot.port, '+short', 'cdn.test', 'SOA')).includes(` ${serial} `)) return;
+    await sleep(100);
+  }
+  throw new Error('knot did not reload cdn.test');
+}
+
+/** Polls until `check` holds (or fails after timeoutMs). */
+async function eventually(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    if (await check()) return Date.now() - t0;
+    await sleep(100);
+  }
+  throw new Error(`${what}: not within ${timeoutMs} ms`);
+}
+
+before(async () => {
+  mkdirSync(knotDir);
+  mkdirSync(knotZones);
+  mkdirSync(join(dir, 'zones'));
+  writeFileSync(join(knotZones, 'cdn.test.zone'), cdnZone(1, '203.0.113.1'));
+  const kport = await freePort();
+  writeFileSync(join(knotDir, 'knot.conf'), knotConfig(knotDir, knotZones, ['127.0.0.1'], kport, ['cdn.test.']));
+  knot = await startServer({ name: 'knot', command: 'knotd', args: ['-c', join(knotDir, 'knot.conf')], hosts: ['127.0.0.1'], port: kport, zones: ['cdn.test.'] });
+  relay = await startRelay(kport);
+  writeFileSync(join(dir, 'zones', 'example.test.zone'), EXAMPLE);
+  const config = (failure: string): string => {
+    const f = join(dir, `${failure}.yaml`);
+    writeFileSync(f, `zones:
+  directory: zones
+listen: [127.0.0.1:0]
+rrl: { enabled: false }
+geo: { lua-records: true }
+alias:
+  resolvers: [127.0.0.1:${relay.port}]
+  failure: ${failure}
+  max-stale: 4s
+  timeout: 1s
+pid-file: ${failure}.pid
+`);
+    return f;
+  };
+  [strict, stale] = await Promise.all([startServe(['--config', config('servfail')]), startServe(['--config', config('stale')])]);
+});
+
+after(async () => {
+  await Promise.all([strict, stale].filter((s) => s !== undefined).map((s) => s.stop()));
+  await knot?.stop();
+  relay?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('the apex ALIAS answers A and AAAA with the target\'s addresses from the first query on', async () => {
+  const a = await ask(strict.port, 'example.test.', RRType.A);
+  assert.equal(a.m.rcode, Rcode.NOERROR);
+  assert.deepEqual(answers(a.m), ['example.test. 2 IN A 203.0.113.1']);
+  assert.deepEqual(answers((await ask(strict.port, 'example.test.', RRType.AAAA)).m), ['example.test. 2 IN AAAA 2001:db8::7']);
+  assert.deepEqual(answers((await ask(strict.port, 'viacname.example.test.', RRType.A)).m), ['viacname.example.test. 2 IN A 203.0.113.1']);
+  // dig sees an ordinary authoritative answer.
+  const d = await dig(strict.port, '+norec', 'example.test', 'A');
+  assert.match(d, /flags: qr aa;/);
+  assert.match(d, /example\.test\.\s+2\s+IN\s+A\s+203\.0\.113\.1/);
+  // Other types at the apex are the zone's own.
+  assert.match(await dig(strict.port, '+short', 'example.test', 'MX'), /10 mail\.example\.test\./);
+});
+
+test('a target that does not exist answers SERVFAIL', async () => {
+  assert.equal((await ask(strict.port, 'gone.example.test.', RRType.A)).m.rcode, Rcode.SERVFAIL);
+});
+
+test('hosted targets are resolved here, a LUA geo target per client network (ECS)', async () => {
+  assert.deepEqual(answers((await ask(strict.port, 'inside.example.test.', RRType.A)).m), ['inside.example.test. 300 IN A 192.0.2.10']);
+  const uk = await dig(strict.port, '+subnet=81.2.69.0/24', 'geo.example.test', 'A');
+  assert.match(uk, /geo\.example\.test\.\s+300\s+IN\s+A\s+78\.142\.195\.195/);
+  assert.match(uk, /CLIENT-SUBNET: 81\.2\.69\.0\/24\/([1-9]\d*)/);
+  assert.match(await dig(strict.port, '+subnet=8.8.8.0/24', '+short', 'geo.example.test', 'A'), /^67\.198\.150\.72$/m);
+});
+
+test('answers follow a change at the target after its TTL; no query waits on the slow resolver', async () => {
+  relay.delayMs = 600; // every lookup now takes 0.6 s
+  await setCdn(2, '203.0.113.2');
+  const times: number[] = [];
+  const took = await eventually('new address served', 8000, async () => {
+    const r = await ask(strict.port, 'example.test.', RRType.A);
+    times.push(r.ms);
+    return answers(r.m)[0] === 'example.test. 2 IN A 203.0.113.2';
+  });
+  relay.delayMs = 0;
+  // Changed within TTL (2 s) + refresh + the slow lookup, never waiting for it.
+  assert.ok(took < 5000, `took ${took} ms`);
+  times.sort((x, y) => x - y);
+  const worst = times[times.length - 1]!;
+  assert.ok(worst < 300, `slowest of ${times.length} queries: ${worst.toFixed(1)} ms (lookups take 600 ms)`);
+});
+
+test('cached answers are immediate: 200 queries, none waits', async () => {
+  const times: number[] = [];
+  for (let i = 0; i < 200; i++) times.push((await ask(strict.port, 'example.test.', RRType.A)).ms);
+  times.sort((x, y) => x - y);
+  const p50 = times[100]!;
+  const max = times[199]!;
+  assert.ok(max < 250, `p50 ${p50.toFixed(2)} ms, max ${max.toFixed(2)} ms`);
+});
+
+test('the resolver fails: servfail policy answers until the TTL ends, then SERVFAIL; stale keeps the last answer for max-stale', async () => {
+  // Both servers have 203.0.113.2 by now.
+  await eventually('stale server has the new address', 8000, async () =>
+    answers((await ask(stale.port, 'example.test.', RRType.A)).m)[0] === 'example.test. 2 IN A 203.0.113.2');
+  relay.drop = true;
+  await eventually('servfail policy answers SERVFAIL', 8000, async () =>
+    (await ask(strict.port, 'example.test.', RRType.A)).m.rcode === Rcode.SERVFAIL);
+  // The stale server still answers with the last good addresses...
+  const s = await ask(stale.port, 'example.test.', RRType.A);
+  assert.equal(s.m.rcode, Rcode.NOERROR);
+  assert.deepEqual(answers(s.m), ['example.test. 2 IN A 203.0.113.2']);
+  // ...until max-stale (4 s) past the TTL.
+  await eventually('stale policy gives up after max-stale', 9000, async () =>
+    (await ask(stale.port, 'example.test.', RRType.A)).m.rcode === Rcode.SERVFAIL);
+  assert.match(strict.log(), /"event":"alias-target-failed"/);
+  // The resolver is back: both answer again.
+  relay.drop = false;
+  await eventually('recovered', 8000, async () =>
+    (await ask(strict.port, 'example.test.', RRType.A)).m.rcode === Rcode.NOERROR &&
+    (await ask(stale.port, 'example.test.', RRType.A)).m.rcode === Rcode.NOERROR);
+});
