@@ -12,8 +12,6 @@ import type { ApiKeyRing } from './keys.js';
 export interface ApiServices {
   /** Replication (xfr): PowerDNS's PUT /zones/{z}/notify and /axfr-retrieve. Resolve with the `result` text. */
   transfer?: TransferService;
-  /** DNSSEC (dnssec helper): `dnssec: true` and `nsec3param` on zone create, the zone's DNSSEC fields. */
-  dnssec?: DnssecService;
   /** Answer caches: PUT /cache/flush?domain=NAME; returns how many entries were dropped. */
   flushCache?: (domain: string) => number;
   /** Prometheus text for GET /metrics (readable from allow-from networks without a key). */
@@ -29,13 +27,6 @@ export interface TransferService {
   notify(zone: string): Promise<string>;
   /** Start a transfer from the primaries of a secondary zone (PowerDNS: "Added retrieval request for ..."). */
   retrieve(zone: string): Promise<string>;
-}
-
-export interface DnssecService {
-  /** After a zone was created with `dnssec: true` (and maybe nsec3param): make keys, sign. */
-  enable(zone: string, opts: { nsec3param?: string; nsec3narrow?: boolean }): Promise<void>;
-  /** The zone's DNSSEC fields of the Zone object. */
-  status(zone: string): Promise<{ dnssec: boolean; nsec3param: string; nsec3narrow: boolean; presigned: boolean }>;
 }
 
 export interface ApiDeps {

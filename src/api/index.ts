@@ -1,6 +1,6 @@
 // Public entry of src/api: the PowerDNS-compatible HTTP API (Fastify), keys with scopes, allow-from.
 export { createApi, BODY_LIMIT } from './server.js';
-export type { ApiContext, ApiDeps, ApiPlugin, ApiServices, TransferService, DnssecService } from './context.js';
+export type { ApiContext, ApiDeps, ApiPlugin, ApiServices, TransferService } from './context.js';
 export type { Principal, Authenticator } from './principal.js';
 export { scopeAllows, scopesAllow, nameMatches, FULL_ACCESS } from './scope.js';
 export type { Scope, Access } from './scope.js';

@@ -1,5 +1,5 @@
 import { RRType, nameFromText } from '../wire/index.js';
-import type { RRsetChange, StoreQueries, ZoneRow } from '../store/index.js';
+import type { NewRecord, RRsetChange, StoreQueries, ZoneRow } from '../store/index.js';
 import { CatalogError } from './errors.js';
 import { parseChangeSet, parseContent, stateOf } from './change-set.js';
 import type { ChangeSet } from './change-set.js';
@@ -27,6 +27,12 @@ function withSerial(content: string, serial: number): string {
   const t = content.split(/\s+/);
   t[2] = String(serial);
   return t.join(' ');
+}
+
+/** The stored RRset with one record added (unless present) or removed, all at `ttl`. */
+function merged(before: readonly NewRecord[], rec: NewRecord, how: 'extend' | 'prune', ttl: number): NewRecord[] {
+  const rest = before.filter((r) => r.content !== rec.content).map((r) => ({ ...r, ttl }));
+  return how === 'extend' ? [...rest, before.find((r) => r.content === rec.content) ?? rec].map((r) => ({ ...r, ttl })) : rest;
 }
 
 /** Types that may stand beside a CNAME (RFC 2181 §10.1, RFC 4035 §2.5). */
@@ -68,9 +74,9 @@ export async function applyChange(q: StoreQueries, input: ApplyInput): Promise<{
   for (const e of edits) {
     const before = await q.rrset(row.id, e.name, e.type);
     if (!e.keepRecords) {
+      const after = e.merge === null ? e.records : merged(before, e.records[0]!, e.merge, e.ttl);
       await q.deleteRRset(row.id, e.name, e.type);
-      await q.insertRecords(row.id, e.records);
-      const after = e.records;
+      await q.insertRecords(row.id, after);
       changes.push({ name: e.name, type: e.type, before: stateOf(before), after: stateOf(after) });
       served.push({ owner: e.owner, type: e.type, ttl: e.ttl, rdata: after.filter((r) => !r.disabled).map((r) => r.wire) });
     }

@@ -14,7 +14,8 @@ export interface CommentInput { content: string; account?: string; modified_at?:
 export interface RRsetEdit {
   name: string;
   type: string | number;
-  changetype: 'REPLACE' | 'DELETE';
+  /** EXTEND adds the one record given unless present, PRUNE removes it if present (PowerDNS 5 / 4.9). */
+  changetype: 'REPLACE' | 'DELETE' | 'EXTEND' | 'PRUNE';
   ttl?: number;
   records?: readonly RecordInput[];
   comments?: readonly CommentInput[];
@@ -32,6 +33,8 @@ export interface ParsedEdit {
   records: NewRecord[];  // empty for DELETE or an emptied RRset
   /** Records untouched (comment-only REPLACE without records). */
   keepRecords: boolean;
+  /** EXTEND/PRUNE: `records` holds the one record to add or remove; the RRset is computed from what is stored. */
+  merge: 'extend' | 'prune' | null;
   comments: readonly CommentInput[] | null;
 }
 
@@ -79,10 +82,14 @@ export function parseChangeSet(cs: ChangeSet, origin: Name): ParsedEdit[] {
     const key = `${name}/${type}`;
     if (seen.has(key)) throw new CatalogError('GDNS_ERR_CHANGE_INVALID', `${name} ${e.type} appears twice in one change`);
     seen.add(key);
-    if (e.changetype !== 'REPLACE' && e.changetype !== 'DELETE') {
-      throw new CatalogError('GDNS_ERR_CHANGE_INVALID', `changetype must be REPLACE or DELETE, not ${String(e.changetype)}`);
+    if (!['REPLACE', 'DELETE', 'EXTEND', 'PRUNE'].includes(e.changetype)) {
+      throw new CatalogError('GDNS_ERR_CHANGE_INVALID', `changetype must be REPLACE, DELETE, EXTEND or PRUNE, not ${String(e.changetype)}`);
     }
-    const replace = e.changetype === 'REPLACE';
+    const merge = e.changetype === 'EXTEND' ? 'extend' : e.changetype === 'PRUNE' ? 'prune' : null;
+    if (merge !== null && e.records?.length !== 1) {
+      throw new CatalogError('GDNS_ERR_CHANGE_INVALID', `${name} ${e.type}: ${e.changetype} takes exactly one record`);
+    }
+    const replace = e.changetype !== 'DELETE';
     const keepRecords = replace && e.records === undefined;
     const ttl = e.ttl ?? 3600;
     if (replace && !keepRecords && (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_TTL)) {
@@ -96,7 +103,7 @@ export function parseChangeSet(cs: ChangeSet, origin: Name): ParsedEdit[] {
       contents.add(p.content);
       records.push({ name, type, ttl, content: p.content, wire: p.wire, disabled: r.disabled === true });
     }
-    return { name, owner, type, replace, ttl, records, keepRecords, comments: replace ? e.comments ?? null : [] };
+    return { name, owner, type, replace, ttl, records, keepRecords, merge, comments: merge !== null ? null : replace ? e.comments ?? null : [] };
   });
 }
 

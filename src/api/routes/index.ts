@@ -1,5 +1,7 @@
 import type { ApiPlugin } from '../context.js';
 import { serverRoutes } from './servers.js';
+import { zoneRoutes } from './zones.js';
+import { accountsRoutes } from '../accounts/index.js';
 
 /**
  * Every built-in route plugin, in registration order. Helpers adding an area add one line here
@@ -7,4 +9,6 @@ import { serverRoutes } from './servers.js';
  */
 export const ROUTES: readonly ApiPlugin[] = [
   serverRoutes,
+  zoneRoutes,
+  accountsRoutes,
 ];

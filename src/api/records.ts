@@ -1,0 +1,81 @@
+import { isIP } from 'node:net';
+import { ROOT, RRType, nameFromText, rdataFromText, rdataToText, tokenize, typeFromText, typeToText } from '../wire/index.js';
+import { unprocessable } from './errors.js';
+import { intFrom, stringFrom } from './json.js';
+import type { Json } from './json.js';
+
+/** Types with at most one record per RRset (PowerDNS onlyOneEntryTypes). */
+const ONLY_ONE = new Set<number>([RRType.CNAME, RRType.DNAME, RRType.SOA]);
+const APEX_ONLY = new Set<number>([RRType.SOA, RRType.DNSKEY]);
+const NOT_APEX = new Set<number>([RRType.DS]);
+
+/** A record type from a request ("RRset X IN FOO: unknown type given" when unknown; OPT and TSIG refused). */
+export function apiType(name: string, text: string): { code: number; text: string } {
+  let code: number;
+  try {
+    code = typeFromText(text.toUpperCase());
+  } catch {
+    throw unprocessable(`RRset ${name} IN ${text}: unknown type given`);
+  }
+  if (code === 0) throw unprocessable(`RRset ${name} IN ${text}: unknown type given`);
+  if (code === RRType.OPT || code === RRType.TSIG) throw unprocessable(`RRset ${name} IN ${typeToText(code)}: invalid type given`);
+  return { code, text: typeToText(code) };
+}
+
+/**
+ * Checks one record's content as PowerDNS does: it must parse, and names in it must be absolute (content
+ * is never relative to the zone); AAAA must be a plain IPv6 address. Returns the normalised content.
+ */
+export function checkContent(name: string, type: { code: number; text: string }, content: string, zone: string): string {
+  const fail = (why: string): never => { throw unprocessable(`Record ${name}/${type.text} '${content}': ${why}`); };
+  if (type.code === RRType.AAAA && (isIP(content) !== 6 || content.includes('.'))) fail('Invalid IPv6 address');
+  let asRoot: Uint8Array;
+  let asZone: Uint8Array;
+  try {
+    asRoot = rdataFromText(type.code, tokenize(content), ROOT);
+    asZone = rdataFromText(type.code, tokenize(content), nameFromText(zone));
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const text = rdataToText(type.code, asRoot);
+  if (Buffer.compare(asRoot, asZone) !== 0) fail(`Not in expected format (parsed as '${text}')`);
+  return text;
+}
+
+export interface GatheredRecord { content: string; disabled: boolean; normal: string }
+
+/** The `records` of an RRset in a request, each checked (gatherRecords). */
+export function gatherRecords(rrset: Json, name: string, type: { code: number; text: string }, zone: string): GatheredRecord[] {
+  const items = Array.isArray(rrset.records) ? rrset.records as unknown[] : [];
+  return items.map((item) => {
+    const rec = (typeof item === 'object' && item !== null ? item : {}) as Json;
+    const content = stringFrom(rec, 'content');
+    let disabled = false;
+    if (rec.disabled !== undefined && rec.disabled !== null) {
+      if (typeof rec.disabled !== 'boolean') throw unprocessable("Key 'disabled' not present or not a Bool");
+      disabled = rec.disabled;
+    }
+    return { content, disabled, normal: checkContent(name, type, content, zone) };
+  });
+}
+
+/** The RRset-level rules of PowerDNS's checkNewRecords: duplicates, one-record types, apex-only types. */
+export function checkRRset(name: string, type: { code: number; text: string }, records: readonly GatheredRecord[], zone: string): void {
+  const seen = new Set<string>();
+  for (const r of records) {
+    const key = r.normal.toLowerCase();
+    if (seen.has(key)) throw unprocessable(`Duplicate record in RRset ${name} IN ${type.text} with content "${r.normal}"`);
+    seen.add(key);
+  }
+  if (records.length > 1 && ONLY_ONE.has(type.code)) throw unprocessable(`RRset ${name} IN ${type.text} has more than one record`);
+  if (records.length === 0) return;
+  if (name === zone && NOT_APEX.has(type.code)) throw unprocessable(`Record ${name} IN ${type.text} is not allowed at apex`);
+  if (name !== zone && APEX_ONLY.has(type.code)) throw unprocessable(`Record ${name} IN ${type.text} is only allowed at apex`);
+}
+
+/** The TTL of an RRset with records (required, 0..2^31-1). */
+export function rrsetTtl(rrset: Json, name: string, type: string): number {
+  const ttl = intFrom(rrset, 'ttl');
+  if (ttl < 0 || ttl > 0x7fffffff) throw unprocessable(`RRset ${name} IN ${type}: TTL ${ttl} is out of range`);
+  return ttl;
+}
