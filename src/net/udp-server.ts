@@ -15,6 +15,8 @@ export interface UdpServerOptions {
   /** Let the native path repeat static answers without the engine (default true; off when something must
    * see every query, such as a query log). */
   answerCache?: boolean;
+  /** Answers a message the engine hands over (NOTIFY): the reply to send, or null for none. */
+  handoff?: (message: Uint8Array, client: ClientInfo) => Uint8Array | null;
 }
 
 /** A UDP listener and the answers its native path repeats without calling JavaScript. */
@@ -48,13 +50,17 @@ export async function listenUdp(opts: UdpServerOptions): Promise<UdpListener> {
       client.port = (b.addr[a + 2]! << 8) | b.addr[a + 3]!;
       client.address.set(b.addr.subarray(a + 4, a + 4 + client.address.length));
       let n = engine.answerInto(req, req.length, client, b.tx, base, b.slot);
-      if (n === HANDOFF) n = 0; // NOTIFY/UPDATE over UDP reach their handlers in a later version
+      const handed = n === HANDOFF;
+      if (handed) {
+        const r = opts.handoff?.(req.slice(), client) ?? null;
+        n = r !== null && r.length <= b.slot ? (b.tx.set(r, base), r.length) : 0;
+      }
       if (n > 0 && rrl !== null) {
         const action = rrl.check(client.address, engine.rrlToken, now);
         if (action === RrlAction.Drop) n = 0;
         else if (action === RrlAction.Slip) n = truncate(b.tx, base, n);
       }
-      if (n > 0 && cache !== null && engine.lastCacheable) cache.put(req, b.tx.subarray(base, base + n));
+      if (n > 0 && !handed && cache !== null && engine.lastCacheable) cache.put(req, b.tx.subarray(base, base + n));
       b.txLen[i] = n;
     }
   };

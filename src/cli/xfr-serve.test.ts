@@ -1,0 +1,77 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { defaultConfig } from '../config/index.js';
+import { nameFromText } from '../wire/index.js';
+import { fetchSerial } from '../xfr/index.js';
+import { startServer } from './serve.js';
+import type { RunningServer } from './serve.js';
+import { replicationSettings } from './xfr-serve.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'geodesic-xfr-serve-'));
+const servers: RunningServer[] = [];
+after(async () => {
+  for (const s of servers) await s.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+const log = pino({ level: process.env.XFR_TEST_LOG ?? 'silent' }, pino.destination(2));
+
+async function serve(name: string, settings = replicationSettings(undefined)): Promise<RunningServer> {
+  const c = defaultConfig();
+  c.listen = [{ host: '127.0.0.1', port: 0 }];
+  c.store.data = join(dir, name);
+  c.transfer.allow = ['127.0.0.0/8'];
+  c.rrl.enabled = false;
+  c.pidFile = null;
+  const s = await startServer(c, log, undefined, settings);
+  servers.push(s);
+  return s;
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return v;
+    } catch (err) { last = err; }
+    if (Date.now() > end) throw new Error(`${what} did not happen within ${ms} ms (${String(last)})`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('a secondary node transfers at once, follows NOTIFY by IXFR, and a removed RRset goes too', async () => {
+  const primary = await serve('primary');
+  const p = primary.catalog!;
+  await p.createZone({ name: 'rep.test', kind: 'primary', records: [
+    { name: 'rep.test', type: 'SOA', content: 'ns1.rep.test. h.rep.test. 1 3600 600 86400 60' },
+    { name: 'rep.test', type: 'NS', content: 'ns1.rep.test.' },
+    { name: 'ns1.rep.test', type: 'A', content: '127.0.0.1' },
+    { name: 'www.rep.test', type: 'A', content: '192.0.2.1' },
+  ] }, 't');
+  const port = primary.udp[0]!.port;
+  const secondary = await serve('secondary', replicationSettings(undefined, { secondary: [`rep.test=127.0.0.1:${port}`] }));
+  const sport = secondary.udp[0]!.port;
+  const zone = nameFromText('rep.test.');
+  const serialAt = (at: number): Promise<number> => fetchSerial({ host: '127.0.0.1', port: at }, zone, null, 1000).then((r) => r.serial);
+  assert.equal(await until('first transfer', async () => (await serialAt(sport)) === 1 ? 1 : undefined), 1);
+  const row = await p.store.q.zoneByName('rep.test.');
+  await p.store.write((q) => q.setMetadata(row!.id, 'ALSO-NOTIFY', [`127.0.0.1:${sport}`]));
+  for (let i = 2; i <= 6; i++) {
+    const want = (await p.apply('rep.test', { rrsets: [{ name: `h${i}.rep.test`, type: 'A', changetype: 'REPLACE', ttl: 60, records: [{ content: `192.0.2.${i}` }] }] }, 't')).serialAfter;
+    await until(`serial ${want} on the secondary`, async () => (await serialAt(sport)) === want ? true : undefined, 5000);
+  }
+  const want = (await p.apply('rep.test', { rrsets: [{ name: 'www.rep.test', type: 'A', changetype: 'DELETE' }] }, 't')).serialAfter;
+  await until('the delete', async () => (await serialAt(sport)) === want ? true : undefined, 5000);
+  const z = secondary.catalog!.zone('rep.test')!;
+  assert.equal(z.lookup(nameFromText('www.rep.test.')).node?.get(1), undefined);
+  assert.ok(z.lookup(nameFromText('h6.rep.test.')).node?.get(1));
+  const st = secondary.replication.status().secondaries[0]!;
+  assert.equal(st.lastTransfer?.kind, 'IXFR');
+  assert.equal(st.lastError, null);
+  assert.ok(primary.replication.status().served.some((s) => s.kind === 'IXFR'));
+});

@@ -1,0 +1,150 @@
+import type { Command } from 'commander';
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../config/index.js';
+import type { Engine } from '../engine/index.js';
+import type { Catalog } from '../catalog/index.js';
+import { Replication } from '../xfr/index.js';
+import type { ReplicationEvent, ReplicationOptions, SecondaryConfig } from '../xfr/index.js';
+
+/** The `replication:` section of the configuration and the serve flags that add to it (docs/replication.md). */
+export interface ReplicationSettings {
+  alsoNotify: string[];
+  secondaries: SecondaryConfig[];
+  produceCatalog: string | null;
+  autoPrimaries: string[];
+  maxRecords: number | undefined;
+  minIntervalMs: number | undefined;
+}
+
+export const NO_REPLICATION: ReplicationSettings = {
+  alsoNotify: [], secondaries: [], produceCatalog: null, autoPrimaries: [], maxRecords: undefined, minIntervalMs: undefined,
+};
+
+export interface ReplicationFlags {
+  secondary?: string[];
+  catalogConsumer?: string[];
+  catalogProducer?: string;
+  alsoNotify?: string[];
+  autoprimary?: string[];
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+export function addReplicationOptions(cmd: Command): Command {
+  return cmd
+    .option('--secondary <zone=primary[,primary]>', 'keep ZONE as a secondary of these primaries (IP[:PORT]); needs --data or --db; repeatable', collect)
+    .option('--catalog-consumer <zone=primary[,primary]>', 'consume the catalog zone ZONE (RFC 9432) from these primaries: its member zones become secondaries; repeatable', collect)
+    .option('--catalog-producer <zone>', 'produce the catalog zone ZONE listing every zone of kind primary')
+    .option('--also-notify <ip[:port]>', 'send NOTIFY here too whenever a primary zone changes; repeatable', collect)
+    .option('--autoprimary <ip[:port]>', 'accept NOTIFY for unknown zones from this primary and add them as secondaries; repeatable', collect);
+}
+
+function where(key: string): string {
+  return `replication.${key}`;
+}
+
+function strings(v: unknown, key: string): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new Error(`${where(key)}: expected a list of strings`);
+  return v as string[];
+}
+
+function zoneWithPrimaries(text: string, flag: string): { zone: string; primaries: string[] } {
+  const i = text.indexOf('=');
+  if (i <= 0 || i === text.length - 1) throw new Error(`${flag}: "${text}" is not ZONE=PRIMARY[,PRIMARY] (e.g. example.org=192.0.2.1:53)`);
+  return { zone: text.slice(0, i), primaries: text.slice(i + 1).split(',').map((s) => s.trim()).filter((s) => s !== '') };
+}
+
+/** Settings from the `replication:` section (raw YAML) and the command line on top. Throws naming the key. */
+export function replicationSettings(section: unknown, flags: ReplicationFlags = {}): ReplicationSettings {
+  const out: ReplicationSettings = { ...NO_REPLICATION, alsoNotify: [], secondaries: [], autoPrimaries: [] };
+  if (section !== undefined && section !== null) {
+    if (typeof section !== 'object' || Array.isArray(section)) throw new Error('replication: expected a section of settings');
+    const s = section as Record<string, unknown>;
+    const known = ['also-notify', 'secondaries', 'catalog-producer', 'autoprimaries', 'max-transfer-records', 'min-refresh'];
+    for (const k of Object.keys(s)) if (!known.includes(k)) throw new Error(`unknown setting "replication.${k}" (known here: ${known.map(where).join(', ')})`);
+    out.alsoNotify = strings(s['also-notify'], 'also-notify');
+    out.autoPrimaries = strings(s.autoprimaries, 'autoprimaries');
+    if (s['catalog-producer'] !== undefined) {
+      if (typeof s['catalog-producer'] !== 'string') throw new Error(`${where('catalog-producer')}: expected a zone name`);
+      out.produceCatalog = s['catalog-producer'];
+    }
+    if (s['max-transfer-records'] !== undefined) {
+      const n = s['max-transfer-records'];
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 2) throw new Error(`${where('max-transfer-records')}: expected a whole number of at least 2`);
+      out.maxRecords = n;
+    }
+    if (s['min-refresh'] !== undefined) {
+      const n = s['min-refresh'];
+      if (typeof n !== 'number' || n < 0) throw new Error(`${where('min-refresh')}: expected seconds (a number)`);
+      out.minIntervalMs = n * 1000;
+    }
+    if (s.secondaries !== undefined) {
+      if (!Array.isArray(s.secondaries)) throw new Error(`${where('secondaries')}: expected a list`);
+      out.secondaries = s.secondaries.map((v: unknown, i: number) => {
+        const at = where(`secondaries[${i}]`);
+        if (typeof v !== 'object' || v === null) throw new Error(`${at}: expected { zone, primaries, kind?, tsig-key? }`);
+        const e = v as Record<string, unknown>;
+        for (const k of Object.keys(e)) if (!['zone', 'primaries', 'kind', 'tsig-key'].includes(k)) throw new Error(`${at}: unknown setting "${k}" (zone, primaries, kind, tsig-key)`);
+        if (typeof e.zone !== 'string') throw new Error(`${at}.zone: expected a zone name`);
+        const primaries = strings(e.primaries, `secondaries[${i}].primaries`);
+        if (primaries.length === 0) throw new Error(`${at}.primaries: at least one primary (IP[:PORT])`);
+        if (e.kind !== undefined && e.kind !== 'secondary' && e.kind !== 'consumer') throw new Error(`${at}.kind: secondary or consumer (a catalog zone)`);
+        if (e['tsig-key'] !== undefined && typeof e['tsig-key'] !== 'string') throw new Error(`${at}.tsig-key: expected a key name from keys`);
+        return { zone: e.zone, primaries, kind: (e.kind ?? 'secondary') as 'secondary' | 'consumer', tsigKey: (e['tsig-key'] as string | undefined) ?? null };
+      });
+    }
+  }
+  for (const t of flags.secondary ?? []) out.secondaries.push({ ...zoneWithPrimaries(t, '--secondary'), kind: 'secondary' });
+  for (const t of flags.catalogConsumer ?? []) out.secondaries.push({ ...zoneWithPrimaries(t, '--catalog-consumer'), kind: 'consumer' });
+  if (flags.catalogProducer !== undefined) out.produceCatalog = flags.catalogProducer;
+  out.alsoNotify.push(...flags.alsoNotify ?? []);
+  out.autoPrimaries.push(...flags.autoprimary ?? []);
+  return out;
+}
+
+function logEvent(log: Logger, e: ReplicationEvent): void {
+  switch (e.type) {
+    case 'secondary': {
+      const { event: what, type: _t, ...rest } = e;
+      const f = { ...rest, result: what };
+      if (e.event === 'transferred') log.info({ event: 'xfr-in', ...f }, `${e.zone}: ${e.kind} from ${e.primary}, serial ${e.serial}, ${e.records} records in ${e.ms} ms`);
+      else if (e.event === 'failed') log.warn({ event: 'xfr-in-failed', ...f }, `${e.zone}: refresh failed: ${e.error}`);
+      else if (e.event === 'expired') log.error({ event: 'zone-expired', ...f }, `${e.zone}: expired (no primary answered for the SOA expire time)`);
+      else log.debug({ event: 'xfr-current', ...f }, `${e.zone}: serial ${e.serial} is current`);
+      return;
+    }
+    case 'notify':
+      if (e.ok) log.debug({ event: 'notify-sent', ...e }, `${e.zone}: NOTIFY serial ${e.serial} answered by ${e.target}`);
+      else log.warn({ event: 'notify-failed', ...e }, `${e.zone}: NOTIFY to ${e.target} given up after ${e.attempts} attempts: ${e.error}`);
+      return;
+    case 'served':
+      log.info({ event: 'xfr-out', ...e.transfer }, `${e.transfer.zone}: ${e.transfer.kind} to ${e.transfer.client}${e.transfer.reason ? ` (${e.transfer.reason})` : ''}`);
+      return;
+    case 'notify-received':
+      log.info({ event: 'notify-received', ...e }, `${e.zone}: NOTIFY from ${e.from} ${e.accepted ? 'accepted' : 'refused'}`);
+      return;
+    case 'catalog':
+      log.info({ event: 'catalog-zone', ...e }, `catalog ${e.zone}: added ${e.added.join(', ') || 'none'}, removed ${e.removed.join(', ') || 'none'}`);
+      return;
+    default:
+      log.error({ event: 'xfr-error' }, e.message);
+  }
+}
+
+/** Starts replication for `serve`: the transfer/NOTIFY handler, NOTIFY sending, secondaries, catalogs. */
+export function startReplication(engine: Engine, catalog: Catalog | null, config: ServerConfig, settings: ReplicationSettings, log: Logger): Promise<Replication> {
+  const opts: ReplicationOptions = {
+    allow: config.transfer.allow,
+    requireKey: config.transfer.tsigKey,
+    keys: config.keys,
+    alsoNotify: settings.alsoNotify,
+    secondaries: settings.secondaries,
+    produceCatalog: settings.produceCatalog,
+    autoPrimaries: settings.autoPrimaries,
+    listen: config.listen,
+    maxRecords: settings.maxRecords,
+    minIntervalMs: settings.minIntervalMs,
+  };
+  return Replication.start({ zones: () => engine.zones, catalog, onEvent: (e) => logEvent(log, e) }, opts);
+}

@@ -1,0 +1,135 @@
+import { RRType, hexEncode, nameFromText, nameToText, rdataCanonical, rdataNames, rdataToText } from '../wire/index.js';
+import type { Name, Rr } from '../wire/index.js';
+import { ZoneBuilder, ZoneCheckError, checkZone, keyOf } from '../zone/index.js';
+import type { Zone } from '../zone/index.js';
+import type { Catalog, RRsetEdit } from '../catalog/index.js';
+import type { NewRecord, ZoneKind } from '../store/index.js';
+import { XfrError } from './errors.js';
+import type { IxfrStep } from './transfer-in.js';
+
+export interface SecondarySpec { name: string; kind: ZoneKind; primaries: string[]; account: string }
+
+/** SOA timers (seconds): refresh, retry, expire (RFC 1035 §3.3.13). */
+export function soaTimers(soaRdata: Uint8Array): { refresh: number; retry: number; expire: number } {
+  const names = rdataNames(RRType.SOA, soaRdata);
+  const at = names[0]!.length + names[1]!.length;
+  const v = new DataView(soaRdata.buffer, soaRdata.byteOffset, soaRdata.byteLength);
+  return { refresh: v.getUint32(at + 4), retry: v.getUint32(at + 8), expire: v.getUint32(at + 12) };
+}
+
+/** The zone the records make, checked as the catalog checks a stored zone. */
+export function buildChecked(origin: Name, records: Iterable<Rr>, name: string): Zone {
+  const b = new ZoneBuilder(origin, null);
+  for (const r of records) b.add(r.name, r.type, r.ttl, r.rdata);
+  let zone: Zone;
+  try {
+    zone = b.finish();
+  } catch (err) {
+    if (err instanceof ZoneCheckError) throw new XfrError('GDNS_ERR_XFR_ZONE', `${name}: the transferred zone is not valid: ${err.message}`, { cause: err });
+    throw err;
+  }
+  const errors = checkZone(zone).filter((d) => d.severity === 'error');
+  if (errors.length > 0) {
+    throw new XfrError('GDNS_ERR_XFR_ZONE', `${name}: the transferred zone fails the checks: ${errors.slice(0, 5).map((d) => `${d.name ?? ''} ${d.type ?? ''}: ${d.message}`).join('; ')}`);
+  }
+  return zone;
+}
+
+function* newRecords(rrs: Iterable<Rr>): Iterable<NewRecord> {
+  let lastName: Name | null = null;
+  let lastText = '';
+  for (const rr of rrs) {
+    if (rr.name !== lastName) { lastName = rr.name; lastText = nameToText(rr.name).toLowerCase(); }
+    yield { name: lastText, type: rr.type, ttl: rr.ttl, content: rdataToText(rr.type, rr.rdata), wire: rr.rdata, disabled: false };
+  }
+}
+
+/**
+ * Stores a whole transferred zone in one transaction (a new zone, or every record of the stored one
+ * replaced) and waits until the catalog serves it. Nothing is written when the zone fails the checks.
+ */
+export async function applyFull(catalog: Catalog, spec: SecondarySpec, records: readonly Rr[], author: string, now: number): Promise<Zone> {
+  const origin = nameFromText(spec.name);
+  const zone = buildChecked(origin, records, spec.name);
+  const existing = await catalog.store.q.zoneByName(spec.name);
+  if (existing === undefined) {
+    await catalog.importZone({ name: spec.name, kind: spec.kind, primaries: spec.primaries, account: spec.account }, records, author);
+    return zone;
+  }
+  await catalog.store.write(async (q) => {
+    const seq = await q.bumpCounter();
+    const row = await q.zoneByName(spec.name, true);
+    if (row === undefined) throw new XfrError('GDNS_ERR_XFR_UNKNOWN_ZONE', `${spec.name} was deleted during the transfer`);
+    await q.db.deleteFrom('records').where('zone_id', '=', row.id).execute();
+    await q.insertRecords(row.id, newRecords(records));
+    await q.updateZone(row.id, { changeSeq: seq, kind: spec.kind, primaries: spec.primaries });
+    await q.appendJournal({ zoneId: row.id, seq, serialFrom: 0, serialTo: zone.serial, author, createdAt: now, changes: [] });
+  });
+  await servedAt(catalog, spec.name, zone.serial);
+  return zone;
+}
+
+/** Polls the catalog until `name` is served at `serial` (a write made outside the catalog). */
+async function servedAt(catalog: Catalog, name: string, serial: number): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    await catalog.poll();
+    if (catalog.zone(name)?.serial === serial) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new XfrError('GDNS_ERR_XFR_ZONE', `${name}: serial ${serial} was stored but the catalog does not serve it (see the store poll errors)`);
+}
+
+interface WorkingSet { name: string; type: number; ttl: number; records: Map<string, Uint8Array> }
+
+/**
+ * Applies IXFR steps (RFC 1995) to the stored zone as one catalog write: the RRsets they touch are read
+ * from the store, changed, and written back with the final SOA (serial kept as the primary sent it).
+ * Throws (and writes nothing) when a step does not fit what is stored: the caller then asks AXFR.
+ */
+export async function applyIncremental(catalog: Catalog, name: string, steps: readonly IxfrStep[], author: string): Promise<void> {
+  const current = catalog.zone(name);
+  if (current === undefined) throw new XfrError('GDNS_ERR_XFR_UNKNOWN_ZONE', `${name} is not served here`);
+  if (steps.length === 0) return;
+  if (steps[0]!.from !== current.serial) {
+    throw new XfrError('GDNS_ERR_XFR_MALFORMED', `${name}: IXFR starts at serial ${steps[0]!.from}, we serve ${current.serial}`);
+  }
+  const row = await catalog.store.q.zoneByName(name);
+  if (row === undefined) throw new XfrError('GDNS_ERR_XFR_UNKNOWN_ZONE', `${name} is not in the store`);
+  const sets = new Map<string, WorkingSet>();
+  const setOf = async (rr: Rr): Promise<WorkingSet> => {
+    const k = `${keyOf(rr.name)}/${rr.type}`;
+    let s = sets.get(k);
+    if (s === undefined) {
+      const text = nameToText(rr.name).toLowerCase();
+      const rows = (await catalog.store.q.rrset(row.id, text, rr.type)).filter((r) => !r.disabled);
+      s = { name: text, type: rr.type, ttl: rows[0]?.ttl ?? rr.ttl, records: new Map(rows.map((r) => [hexEncode(rdataCanonical(rr.type, r.wire)), r.wire])) };
+      sets.set(k, s);
+    }
+    return s;
+  };
+  for (const step of steps) {
+    for (const rr of step.removed) {
+      if (rr.type === RRType.SOA) continue;
+      const s = await setOf(rr);
+      if (!s.records.delete(hexEncode(rdataCanonical(rr.type, rr.rdata)))) {
+        throw new XfrError('GDNS_ERR_XFR_MALFORMED', `${name}: IXFR ${step.from}→${step.to} removes ${nameToText(rr.name)} ${rr.type} ${rdataToText(rr.type, rr.rdata)}, which is not stored here`);
+      }
+    }
+    for (const rr of step.added) {
+      if (rr.type === RRType.SOA) continue;
+      const s = await setOf(rr);
+      s.ttl = rr.ttl;
+      s.records.set(hexEncode(rdataCanonical(rr.type, rr.rdata)), rr.rdata);
+    }
+  }
+  const last = steps.at(-1)!.soa;
+  const edits: RRsetEdit[] = [...sets.values()].map((s) => (s.records.size === 0
+    ? { name: s.name, type: s.type, changetype: 'DELETE' as const }
+    : { name: s.name, type: s.type, changetype: 'REPLACE' as const, ttl: s.ttl, records: [...s.records.values()].map((w) => ({ content: rdataToText(s.type, w) })) }));
+  edits.push({ name, type: RRType.SOA, changetype: 'REPLACE', ttl: last.ttl, records: [{ content: rdataToText(RRType.SOA, last.rdata) }] });
+  const r = await catalog.apply(name, { rrsets: edits }, author);
+  await catalog.settled();
+  if (r.serialAfter !== steps.at(-1)!.to) {
+    throw new XfrError('GDNS_ERR_XFR_ZONE', `${name}: stored serial ${r.serialAfter} instead of the primary's ${steps.at(-1)!.to}`);
+  }
+}

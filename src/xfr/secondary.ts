@@ -1,0 +1,345 @@
+import { RRClass, RRType, nameFromText } from '../wire/index.js';
+import type { Rr, TsigKey } from '../wire/index.js';
+import type { Zone } from '../zone/index.js';
+import type { Catalog } from '../catalog/index.js';
+import { zoneName } from '../catalog/index.js';
+import { XfrError } from './errors.js';
+import { applyFull, applyIncremental, soaTimers } from './apply-transfer.js';
+import { fetchSerial, fetchTransfer, serialNewer } from './transfer-in.js';
+import { parsePeer, peerText, normalAddress } from './peer.js';
+import type { Peer } from './peer.js';
+import { SecondaryTable } from './secondary-store.js';
+import type { SecondaryRecord } from './secondary-store.js';
+import type { KeyRing } from './tsig-keys.js';
+
+export interface SecondaryOptions {
+  /** Most records one transfer may bring (default 10 000 000). */
+  maxRecords?: number;
+  /** Most bytes one transfer may bring (default 2 GiB). */
+  maxBytes?: number;
+  /** Shortest refresh/retry interval whatever the SOA says (ms, default 1000). */
+  minIntervalMs?: number;
+  /** Longest refresh interval whatever the SOA says (ms, default 1 day). */
+  maxIntervalMs?: number;
+  timeoutMs?: number;
+  /** Transfers at once (default 4). */
+  concurrency?: number;
+  keys: () => Promise<KeyRing>;
+  now?: () => number;
+  /** After each check: what happened (for the log and the status). */
+  onEvent?: (e: SecondaryEvent) => void;
+  /** After a new version of a zone was stored and is served. */
+  onApplied?: (zone: string, rec: SecondaryRecord) => Promise<void> | void;
+}
+
+export interface SecondaryEvent {
+  zone: string;
+  event: 'transferred' | 'current' | 'failed' | 'expired';
+  kind?: 'AXFR' | 'IXFR';
+  serial?: number;
+  primary?: string;
+  records?: number;
+  ms?: number;
+  error?: string;
+}
+
+/** What `status()` shows for one secondary zone. */
+export interface SecondaryStatus {
+  zone: string;
+  kind: 'secondary' | 'consumer';
+  primaries: string[];
+  memberOf: string | null;
+  /** Serial served here (null: never transferred). */
+  serial: number | null;
+  /** Newest serial a primary reported. */
+  primarySerial: number | null;
+  refreshedAt: number | null;
+  transferredAt: number | null;
+  lastTransfer: { kind: 'AXFR' | 'IXFR'; primary: string; records: number; ms: number } | null;
+  /** ms from learning of a newer serial (NOTIFY or SOA check) to serving it, last time. */
+  lagMs: number | null;
+  nextCheckAt: number | null;
+  expiresAt: number | null;
+  expired: boolean;
+  lastError: string | null;
+  lastErrorAt: number | null;
+}
+
+interface Live {
+  rec: SecondaryRecord;
+  due: number;
+  running: Promise<void> | null;
+  again: boolean;
+  primarySerial: number | null;
+  lastTransfer: SecondaryStatus['lastTransfer'];
+  lagMs: number | null;
+  noticedAt: number | null;
+  expired: boolean;
+}
+
+/**
+ * Keeps secondary zones current (RFC 1034 §4.3.5, RFC 1996): a transfer at once when added, then an SOA
+ * check every refresh (retry after a failure), NOTIFY from a primary checks now; IXFR when the zone is
+ * held, with AXFR when IXFR fails; applied only complete and checked; expired after `expire` without a
+ * primary. The zones and their state live in the store, so a restart serves them without the primary.
+ */
+export class Secondaries {
+  private readonly live = new Map<string, Live>();
+  private readonly table: SecondaryTable;
+  private timer: NodeJS.Timeout | null = null;
+  private active = 0;
+  private readonly now: () => number;
+
+  private constructor(private readonly catalog: Catalog, private readonly opts: SecondaryOptions) {
+    this.table = new SecondaryTable(catalog.store);
+    this.now = opts.now ?? Date.now;
+  }
+
+  static async start(catalog: Catalog, opts: SecondaryOptions): Promise<Secondaries> {
+    const s = new Secondaries(catalog, opts);
+    await s.sync();
+    s.timer = setInterval(() => s.tick(), 200);
+    s.timer.unref();
+    s.tick();
+    return s;
+  }
+
+  /** Re-reads the secondary zones from the store (another node or the API may have added some). */
+  async sync(): Promise<void> {
+    const recs = await this.table.all();
+    const seen = new Set<string>();
+    for (const rec of recs) {
+      seen.add(rec.zone);
+      const l = this.live.get(rec.zone);
+      if (l === undefined) this.live.set(rec.zone, this.fresh(rec));
+      else l.rec = { ...l.rec, primaries: rec.primaries, tsigKey: rec.tsigKey, kind: rec.kind, account: rec.account, memberOf: rec.memberOf };
+    }
+    for (const zone of [...this.live.keys()]) if (!seen.has(zone)) this.live.delete(zone);
+  }
+
+  /** Adds (or updates) a secondary zone; its first transfer starts at once. */
+  async add(spec: { zone: string; primaries: string[]; kind?: 'secondary' | 'consumer'; account?: string; tsigKey?: string | null; memberOf?: string | null }): Promise<SecondaryRecord> {
+    const zone = zoneName(spec.zone);
+    if (spec.primaries.length === 0) throw new XfrError('GDNS_ERR_XFR_CONFIG', `${zone}: a secondary zone needs at least one primary`);
+    for (const p of spec.primaries) parsePeer(p);
+    const old = this.live.get(zone);
+    const rec: SecondaryRecord = {
+      zone, kind: spec.kind ?? 'secondary', primaries: spec.primaries, account: spec.account ?? old?.rec.account ?? '',
+      tsigKey: spec.tsigKey ?? null, memberOf: spec.memberOf ?? null,
+      refreshedAt: old?.rec.refreshedAt ?? null, transferredAt: old?.rec.transferredAt ?? null, lastError: null, lastErrorAt: null,
+    };
+    await this.table.put(rec);
+    if (old !== undefined) { old.rec = rec; old.due = this.now(); } else this.live.set(zone, this.fresh(rec));
+    this.tick();
+    return rec;
+  }
+
+  /** Forgets a secondary zone and deletes what is stored of it. */
+  async remove(zone: string): Promise<void> {
+    const name = zoneName(zone);
+    const l = this.live.get(name);
+    this.live.delete(name);
+    await l?.running?.catch(() => undefined);
+    await this.table.remove(name);
+    if (await this.catalog.store.q.zoneByName(name) !== undefined) await this.catalog.deleteZone(name, 'xfr');
+  }
+
+  has(zone: string): boolean {
+    return this.live.has(zoneName(zone));
+  }
+
+  records(): SecondaryRecord[] {
+    return [...this.live.values()].map((l) => ({ ...l.rec }));
+  }
+
+  /**
+   * A NOTIFY for `zone` from `address`: true when accepted (the zone is ours and the address is one of
+   * its primaries); the check runs at once.
+   */
+  notified(zone: string, address: string): boolean {
+    const l = this.live.get(zoneName(zone));
+    if (l === undefined) return false;
+    const from = normalAddress(address);
+    if (!l.rec.primaries.some((p) => normalAddress(parsePeer(p).host) === from)) return false;
+    l.noticedAt ??= this.now();
+    this.checkSoon(l);
+    return true;
+  }
+
+  /** Checks the zone now and resolves when that check ended (PowerDNS /axfr-retrieve). */
+  async retrieve(zone: string): Promise<SecondaryStatus> {
+    const name = zoneName(zone);
+    const l = this.live.get(name);
+    if (l === undefined) throw new XfrError('GDNS_ERR_XFR_UNKNOWN_ZONE', `${name} is not a secondary zone here`);
+    await l.running?.catch(() => undefined);
+    l.due = this.now();
+    await this.run(l);
+    return this.statusOf(l);
+  }
+
+  status(): SecondaryStatus[] {
+    return [...this.live.values()].map((l) => this.statusOf(l)).sort((a, b) => a.zone.localeCompare(b.zone));
+  }
+
+  /** Origin keys of the zones past their expire time (served as SERVFAIL). */
+  expired(): string[] {
+    return [...this.live.values()].filter((l) => l.expired).map((l) => l.rec.zone);
+  }
+
+  async close(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await Promise.all([...this.live.values()].map((l) => l.running?.catch(() => undefined)));
+  }
+
+  private fresh(rec: SecondaryRecord): Live {
+    return { rec, due: this.now(), running: null, again: false, primarySerial: null, lastTransfer: null, lagMs: null, noticedAt: null, expired: false };
+  }
+
+  private statusOf(l: Live): SecondaryStatus {
+    const z = this.catalog.zone(l.rec.zone);
+    const t = z === undefined ? null : soaTimers(z.soa.rdata[0]!);
+    return {
+      zone: l.rec.zone, kind: l.rec.kind, primaries: l.rec.primaries, memberOf: l.rec.memberOf, serial: z?.serial ?? null,
+      primarySerial: l.primarySerial, refreshedAt: l.rec.refreshedAt, transferredAt: l.rec.transferredAt, lastTransfer: l.lastTransfer,
+      lagMs: l.lagMs, nextCheckAt: l.running !== null ? this.now() : l.due,
+      expiresAt: t !== null && l.rec.refreshedAt !== null ? l.rec.refreshedAt + t.expire * 1000 : null,
+      expired: l.expired, lastError: l.rec.lastError, lastErrorAt: l.rec.lastErrorAt,
+    };
+  }
+
+  private checkSoon(l: Live): void {
+    if (l.running !== null) { l.again = true; return; }
+    l.due = this.now();
+    this.tick();
+  }
+
+  private tick(): void {
+    const now = this.now();
+    for (const l of this.live.values()) {
+      this.checkExpiry(l, now);
+      if (l.running !== null || l.due > now) continue;
+      if (this.active >= (this.opts.concurrency ?? 4)) return;
+      void this.run(l);
+    }
+  }
+
+  private checkExpiry(l: Live, now: number): void {
+    const z = this.catalog.zone(l.rec.zone);
+    if (z === undefined || l.rec.refreshedAt === null) return;
+    const expired = now > l.rec.refreshedAt + soaTimers(z.soa.rdata[0]!).expire * 1000;
+    if (expired && !l.expired) this.opts.onEvent?.({ zone: l.rec.zone, event: 'expired', serial: z.serial });
+    l.expired = expired;
+  }
+
+  private run(l: Live): Promise<void> {
+    if (l.running !== null) return l.running;
+    this.active++;
+    l.running = this.check(l).finally(() => {
+      this.active--;
+      l.running = null;
+      if (l.again) { l.again = false; l.due = this.now(); }
+      if (this.live.get(l.rec.zone) === l) this.tick();
+    });
+    return l.running;
+  }
+
+  private interval(ms: number): number {
+    return Math.min(Math.max(ms, this.opts.minIntervalMs ?? 1000), this.opts.maxIntervalMs ?? 86_400_000);
+  }
+
+  /** One refresh: each primary in turn until one answers; transfers when it has a newer serial. */
+  private async check(l: Live): Promise<void> {
+    const rec = l.rec;
+    const origin = nameFromText(rec.zone);
+    const errors: string[] = [];
+    let key: TsigKey | null = null;
+    try {
+      key = rec.tsigKey === null ? null : (await this.opts.keys()).get(rec.tsigKey, `${rec.zone}: tsig key`);
+    } catch (err) {
+      errors.push((err as Error).message);
+    }
+    const timeoutMs = this.opts.timeoutMs ?? 5000;
+    for (const text of errors.length > 0 ? [] : rec.primaries) {
+      let peer: Peer;
+      try { peer = parsePeer(text); } catch (err) { errors.push((err as Error).message); continue; }
+      try {
+        const current = this.catalog.zone(rec.zone);
+        const { serial } = await fetchSerial(peer, origin, key, timeoutMs);
+        l.primarySerial = serial;
+        if (current !== undefined && !serialNewer(current.serial, serial)) {
+          await this.succeeded(l, current, null);
+          this.opts.onEvent?.({ zone: rec.zone, event: 'current', serial: current.serial, primary: peerText(peer) });
+          return;
+        }
+        l.noticedAt ??= this.now();
+        const zone = await this.transfer(l, peer, key, current);
+        await this.succeeded(l, zone, peerText(peer));
+        return;
+      } catch (err) {
+        errors.push(`${peerText(peer)}: ${(err as Error).message}`);
+      }
+    }
+    rec.lastError = errors.join('; ');
+    rec.lastErrorAt = this.now();
+    const z = this.catalog.zone(rec.zone);
+    l.due = this.now() + this.interval(z === undefined ? 10_000 : soaTimers(z.soa.rdata[0]!).retry * 1000);
+    this.opts.onEvent?.({ zone: rec.zone, event: 'failed', error: rec.lastError });
+    await this.table.put(rec).catch(() => undefined);
+  }
+
+  private async succeeded(l: Live, zone: Zone, transferredFrom: string | null): Promise<void> {
+    const rec = l.rec;
+    const now = this.now();
+    rec.refreshedAt = now;
+    rec.lastError = null;
+    rec.lastErrorAt = null;
+    if (transferredFrom !== null) {
+      rec.transferredAt = now;
+      if (l.noticedAt !== null) l.lagMs = now - l.noticedAt;
+    }
+    l.noticedAt = null;
+    l.expired = false;
+    l.due = now + this.interval(soaTimers(zone.soa.rdata[0]!).refresh * 1000);
+    if (this.live.get(rec.zone) === l) await this.table.put(rec).catch(() => undefined);
+    if (transferredFrom !== null) await this.opts.onApplied?.(rec.zone, { ...rec });
+  }
+
+  /** IXFR when the zone is held (AXFR when that fails for any reason), AXFR otherwise; then stored. */
+  private async transfer(l: Live, peer: Peer, key: TsigKey | null, current: Zone | undefined): Promise<Zone> {
+    const rec = l.rec;
+    const origin = nameFromText(rec.zone);
+    const caps = { key, maxRecords: this.opts.maxRecords ?? 10_000_000, maxBytes: this.opts.maxBytes ?? 2 ** 31, idleMs: 30_000, totalMs: 600_000 };
+    const started = this.now();
+    const author = `xfr from ${peerText(peer)}`;
+    if (current !== undefined) {
+      const soa: Rr = { name: origin, type: RRType.SOA, class: RRClass.IN, ttl: current.soa.ttl, rdata: current.soa.rdata[0]! };
+      try {
+        const t = await fetchTransfer(peer, origin, { ...caps, currentSoa: soa });
+        if (t.kind === 'current') return current;
+        if (t.kind === 'incremental') {
+          await applyIncremental(this.catalog, rec.zone, t.steps, author);
+          const count = t.steps.reduce((n, s) => n + s.added.length + s.removed.length, 0);
+          l.lastTransfer = { kind: 'IXFR', primary: peerText(peer), records: count, ms: this.now() - started };
+          this.opts.onEvent?.({ zone: rec.zone, event: 'transferred', kind: 'IXFR', serial: t.serial, primary: peerText(peer), records: count, ms: this.now() - started });
+          return this.catalog.zone(rec.zone) ?? current;
+        }
+        return await this.storeFull(l, t.records, peer, author, started);
+      } catch (err) {
+        if (err instanceof XfrError && (err.code === 'GDNS_ERR_XFR_TIMEOUT' || err.code === 'GDNS_ERR_XFR_NETWORK' || err.code === 'GDNS_ERR_XFR_TSIG')) throw err;
+        // IXFR refused or not applicable: the whole zone instead.
+      }
+    }
+    const t = await fetchTransfer(peer, origin, caps);
+    if (t.kind !== 'full') throw new XfrError('GDNS_ERR_XFR_MALFORMED', `${peerText(peer)}: AXFR answered as IXFR`);
+    return this.storeFull(l, t.records, peer, author, started);
+  }
+
+  private async storeFull(l: Live, records: Rr[], peer: Peer, author: string, started: number): Promise<Zone> {
+    const rec = l.rec;
+    const zone = await applyFull(this.catalog, { name: rec.zone, kind: rec.kind, primaries: rec.primaries, account: rec.account }, records, author, this.now());
+    l.lastTransfer = { kind: 'AXFR', primary: peerText(peer), records: records.length, ms: this.now() - started };
+    this.opts.onEvent?.({ zone: rec.zone, event: 'transferred', kind: 'AXFR', serial: zone.serial, primary: peerText(peer), records: records.length, ms: this.now() - started });
+    return this.catalog.zone(rec.zone) ?? zone;
+  }
+}
