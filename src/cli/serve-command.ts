@@ -7,8 +7,10 @@ import { defaultPidFile, readPid } from './pid-file.js';
 import { startServer } from './serve.js';
 import { addOpsOptions, opsOptions } from './ops-options.js';
 import type { OpsFlags, OpsOptions } from './ops-options.js';
+import { addReplicationOptions, replicationSettings } from './xfr-serve.js';
+import type { ReplicationFlags, ReplicationSettings } from './xfr-serve.js';
 
-interface ServeFlags extends OpsFlags {
+interface ServeFlags extends OpsFlags, ReplicationFlags {
   dnssecKeys?: string;
   data?: string;
   db?: string;
@@ -54,12 +56,13 @@ Examples:
 Zones are loaded before any port opens. SIGHUP (or "geodesic reload") reloads them without dropping a
 query; a zone that fails to load keeps its previous version serving and the error names file and line.`)
   addOpsOptions(serve);
+  addReplicationOptions(serve);
   serve.action(async (flags: ServeFlags) => {
-      const { config, ops } = buildConfig(flags);
+      const { config, ops, replication } = buildConfig(flags);
       const log = createLogger(config.log.level);
       let server;
       try {
-        server = await startServer(config, log, ops);
+        server = await startServer(config, log, ops, replication);
       } catch (err) {
         process.stderr.write(`geodesic serve: ${(err as Error).message}\n`);
         process.exit(1);
@@ -93,7 +96,7 @@ query; a zone that fails to load keeps its previous version serving and the erro
     });
 }
 
-function buildConfig(flags: ServeFlags): { config: ServerConfig; ops: OpsOptions } {
+function buildConfig(flags: ServeFlags): { config: ServerConfig; ops: OpsOptions; replication: ReplicationSettings } {
   try {
     const loaded = flags.config !== undefined ? loadConfig(flags.config) : { config: defaultConfig(), raw: {} };
     const config = loaded.config;
@@ -113,7 +116,7 @@ function buildConfig(flags: ServeFlags): { config: ServerConfig; ops: OpsOptions
     if (config.zones.directory === null && config.zones.files.length === 0 && config.store.data === null && config.store.db === null) {
       throw new Error('no zones to serve: pass --zones DIR (every NAME.zone in it), --data DIR or --db URL (a zone store), or --config FILE');
     }
-    return { config, ops: opsOptions(loaded.raw, flags) };
+    return { config, ops: opsOptions(loaded.raw, flags), replication: replicationSettings(loaded.raw.replication, flags) };
   } catch (err) {
     process.stderr.write(`geodesic serve: ${(err as Error).message}\n`);
     process.exit(2);

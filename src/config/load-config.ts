@@ -9,7 +9,7 @@ type Obj = Record<string, unknown>;
 
 /** Sections whose content another part validates (the relay reads `relay:`, the operations options
  * `metrics:` and `query-log:`). */
-const FOREIGN_SECTIONS = new Set(['relay', 'metrics', 'query-log']);
+const FOREIGN_SECTIONS = new Set(['relay', 'metrics', 'query-log', 'replication']);
 
 /**
  * Reads and validates a YAML configuration file. Unknown keys, wrong types and bad values are errors that
