@@ -8,6 +8,7 @@ import { registerDnssecCommands } from './dnssec-command.js';
 import { registerGeoCommands } from './geo-whatif.js';
 import { registerOpsCommands } from './ops-commands.js';
 import { registerStoreCommands } from './store-backup.js';
+import { registerMigrateCommand } from './migrate-command.js';
 import { VERSION } from './version.js';
 
 const program = new Command();
@@ -30,6 +31,7 @@ registerZoneCommands(program);
 registerDnssecCommands(program);
 registerGeoCommands(program);
 registerStoreCommands(program);
+registerMigrateCommand(program);
 registerOpsCommands(program);
 registerDemoCommand(program);
 registerRelayCommand(program);
