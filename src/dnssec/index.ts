@@ -20,3 +20,4 @@ export {
 export type { ZoneKeyFile, KeyRecord } from './key-file.js';
 export { OnlineSigner, onlineSignerOf, setOnlineSigner } from './online.js';
 export type { SigSet, DynamicSet, OnlineOptions } from './online.js';
+export { iscPrivateKey, parseIscPrivateKey } from './isc-key.js';

@@ -2,6 +2,7 @@ import type { ApiPlugin } from '../context.js';
 import { serverRoutes } from './servers.js';
 import { zoneRoutes } from './zones.js';
 import { accountsRoutes } from '../accounts/index.js';
+import { cryptokeyRoutes } from './cryptokeys.js';
 
 /**
  * Every built-in route plugin, in registration order. Helpers adding an area add one line here
@@ -11,4 +12,5 @@ export const ROUTES: readonly ApiPlugin[] = [
   serverRoutes,
   zoneRoutes,
   accountsRoutes,
+  cryptokeyRoutes,
 ];
