@@ -150,3 +150,26 @@ test('alias answers are never kept by the static answer cache', () => {
   ask('inside.example.', 'A');
   assert.equal(engine.lastCacheable, false);
 });
+
+test('transfer to servers without ALIAS: each ALIAS replaced by its target\'s addresses now', async () => {
+  const origin = nameFromText('flat.test.');
+  const zone = buildZone(origin, parseZoneText(`$ORIGIN flat.test.
+$TTL 300
+@ SOA ns hm 1 2 3 4 5
+@ NS ns
+@ ALIAS edge.cdn.test.
+ns A 192.0.2.1
+www ALIAS ns
+`, { origin }));
+  const out = await alias.transferZone(zone, engine.zones.with(zone), CLIENT);
+  const rrs = [...out.records()].flatMap((s) => s.rdata.map((r) => `${nameToText(s.name)} ${s.ttl} ${s.type} ${r.join('.')}`));
+  assert.ok(rrs.includes('flat.test. 100 1 203.0.113.7'), rrs.join('\n'));
+  assert.ok(rrs.includes('www.flat.test. 300 1 192.0.2.1'), rrs.join('\n'));
+  assert.ok(!rrs.some((r) => r.split(' ')[2] === String(RRType.ALIAS)));
+  const bad = buildZone(origin, parseZoneText(`$ORIGIN flat.test.
+@ 300 SOA ns hm 1 2 3 4 5
+@ 300 NS ns
+@ 300 ALIAS down.cdn.test.
+`, { origin }));
+  await assert.rejects(alias.transferZone(bad, engine.zones.with(bad), CLIENT, 100), /ALIAS flat\.test\. -> down\.cdn\.test\. cannot be expanded/);
+});

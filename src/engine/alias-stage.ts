@@ -1,9 +1,11 @@
-import { AliasTargets, externalTargets } from '../alias/index.js';
+import { AliasError, AliasTargets, externalTargets } from '../alias/index.js';
 import type { AliasTargetsOptions } from '../alias/index.js';
-import { RRType, Rcode, nameEqual } from '../wire/index.js';
-import type { Name } from '../wire/index.js';
+import { Flag, RRType, Rcode, encodeMessage, nameEqual, nameToText, readQuery } from '../wire/index.js';
+import type { Name, Query } from '../wire/index.js';
+import { ZoneBuilder } from '../zone/index.js';
 import type { RRset, Zone, ZoneNode, ZoneSet } from '../zone/index.js';
-import type { QueryContext } from './context.js';
+import { newContext } from './context.js';
+import type { ClientInfo, QueryContext } from './context.js';
 import { addDenial } from './denial.js';
 import { addNegativeSoa, resolveFrom } from './resolve.js';
 import type { ServeOptions, Step } from './resolve.js';
@@ -27,8 +29,14 @@ type Found = { rdata: Rdata; ttl: number } | { servfail: true } | { external: Na
  */
 export class AliasStage {
   private depth = 0;
+  private opts: ServeOptions | null = null;
 
   constructor(readonly targets: AliasTargets) {}
+
+  /** Called by the engine: the options its resolve step runs with (hosted targets are resolved so). */
+  attach(opts: ServeOptions): void {
+    this.opts = opts;
+  }
 
   static create(options: AliasTargetsOptions): AliasStage {
     return new AliasStage(new AliasTargets(options));
@@ -43,8 +51,8 @@ export class AliasStage {
     this.targets.close();
   }
 
-  answer(ctx: QueryContext, zone: Zone, node: ZoneNode, owner: Name, qtype: number, alias: RRset,
-    opts: ServeOptions): Step | undefined {
+  answer(ctx: QueryContext, zone: Zone, node: ZoneNode, owner: Name, qtype: number, alias: RRset): Step | undefined {
+    const opts = this.opts!;
     const target = alias.rdata[0] as Name | undefined;
     if (target === undefined) return undefined;
     ctx.cacheable = false;
@@ -71,6 +79,48 @@ export class AliasStage {
     addNegativeSoa(ctx, zone);
     if (ctx.dnssecOk) addDenial(ctx, zone, node.name, qtype);
     return null;
+  }
+
+  /**
+   * `zone` as sent in a transfer to servers that do not know ALIAS (PowerDNS outgoing-axfr-expand-alias):
+   * each ALIAS RRset replaced by the A and AAAA records its target has now (hosted targets as a query
+   * from `client` would get them). Rejects with an AliasError naming the record when a target does not
+   * resolve (the transfer then fails rather than sending a zone without the apex addresses).
+   */
+  async transferZone(zone: Zone, zones: ZoneSet, client: ClientInfo, waitMs = 5000): Promise<Zone> {
+    const b = new ZoneBuilder(zone.origin);
+    for (const set of zone.records()) {
+      if (set.type !== RRType.ALIAS) {
+        for (const r of set.rdata) b.add(set.name, set.type, set.ttl, r);
+        continue;
+      }
+      const target = set.rdata[0] as Name;
+      for (const type of [RRType.A, RRType.AAAA]) {
+        let found = this.resolveNow(zones, client, target, type);
+        if (found === null) {
+          await this.targets.settled(waitMs);
+          found = this.resolveNow(zones, client, target, type);
+        }
+        if (found === null) {
+          throw new AliasError('GDNS_ERR_ALIAS_RCODE', `ALIAS ${nameToText(set.name)} -> ${nameToText(target)} cannot be expanded for the transfer: ` +
+            `its ${type === RRType.A ? 'A' : 'AAAA'} records do not resolve now`);
+        }
+        for (const r of found.rdata) b.add(set.name, type, Math.min(set.ttl, found.ttl), r);
+      }
+    }
+    return b.finish();
+  }
+
+  /** The addresses of `type` at `target` now, as a query from `client` gets them; null: not resolvable. */
+  private resolveNow(zones: ZoneSet, client: ClientInfo, target: Name, type: number): { rdata: Rdata; ttl: number } | null {
+    const bytes = encodeMessage({
+      id: 0, flags: Flag.RD, opcode: 0, rcode: 0, questions: [{ name: target, type, class: 1 }], answers: [],
+      authority: [], additional: [], edns: null, tsig: null,
+    });
+    const ctx = newContext(readQuery(bytes, bytes.length, {} as Query), client, zones);
+    const first = this.find(ctx, target, type, this.opts!);
+    const found = 'external' in first ? this.external(first.external, type) : first;
+    return 'servfail' in found ? null : found;
   }
 
   private external(target: Name, type: number): Exclude<Found, { external: Name }> {

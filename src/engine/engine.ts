@@ -76,7 +76,8 @@ export class Engine {
     const alias = options.alias;
     this.alias = alias ?? null;
     if (alias !== undefined) {
-      this.opts.serve.alias = (ctx, zone, node, owner, qtype, set) => alias.answer(ctx, zone, node, owner, qtype, set, this.opts.serve);
+      alias.attach(this.opts.serve);
+      this.opts.serve.alias = (ctx, zone, node, owner, qtype, set) => alias.answer(ctx, zone, node, owner, qtype, set);
     }
     const size = options.cacheSize ?? 100_000;
     this.cache = size > 0 ? new AnswerCache(size) : null;

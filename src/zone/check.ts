@@ -62,6 +62,12 @@ class Checker {
         if (!BESIDE_CNAME.has(t)) { this.error(node, t, `${name()}: CNAME and other data (${typeToText(t)})`); break; }
       }
     }
+    const alias = node.peek(RRType.ALIAS);
+    if (alias) {
+      if (alias.rdata.length > 1) this.error(node, RRType.ALIAS, `${name()}: multiple RRs of singleton type ALIAS`);
+      const a = ADDRESS.find((t) => node.has(t));
+      if (a !== undefined) this.error(node, a, `${name()}: ALIAS and ${typeToText(a)} at the same name (the ALIAS answers A and AAAA there; PowerDNS refuses this too)`);
+    }
     const dname = node.peek(RRType.DNAME);
     if (dname && dname.rdata.length > 1) this.error(node, RRType.DNAME, `${name()}: multiple RRs of singleton type DNAME`);
     if (!node.isApex) {
@@ -134,7 +140,8 @@ class Checker {
 
 /**
  * named-checkzone's rules over a loaded zone, plus the loader's own findings: no NS at the apex,
- * several SOAs, SOA below the apex, CNAME and other data, several CNAMEs/DNAMEs, names below a DNAME,
+ * several SOAs, SOA below the apex, CNAME and other data, several CNAMEs/DNAMEs/ALIASes, ALIAS beside A or
+ * AAAA, names below a DNAME,
  * NS targets that are CNAMEs or have no address (glue missing below a cut) — errors; duplicates,
  * TTL mismatches, MX/SRV targets without address, occluded data — warnings.
  */

@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { nameFromText } from '../wire/index.js';
+import { compileZoneText } from './load.js';
+
+const origin = nameFromText('example.com.');
+const errors = (body: string): string[] => compileZoneText(`$TTL 300
+@ SOA ns hm 1 2 3 4 5
+@ NS ns
+ns A 192.0.2.1
+${body}`, { origin, file: 'example.com.zone' }).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+
+test('ALIAS beside A or AAAA is an error (as PowerDNS); beside other types it is fine', () => {
+  assert.deepEqual(errors('@ ALIAS edge.cdn.test.\n@ MX 10 mail\n@ TXT "x"\n'), []);
+  assert.match(errors('@ ALIAS edge.cdn.test.\n@ A 192.0.2.7\n')[0] ?? '', /ALIAS and A at the same name/);
+  assert.match(errors('www ALIAS edge.cdn.test.\nwww AAAA 2001:db8::1\n')[0] ?? '', /www\.example\.com\.: ALIAS and AAAA/);
+});
+
+test('several ALIAS records at one name are an error', () => {
+  assert.match(errors('@ ALIAS a.cdn.test.\n@ ALIAS b.cdn.test.\n')[0] ?? '', /multiple RRs of singleton type ALIAS/);
+});
+
+test('ALIAS beside a CNAME is the CNAME rule\'s error', () => {
+  assert.match(errors('www ALIAS a.cdn.test.\nwww CNAME b.cdn.test.\n')[0] ?? '', /CNAME and other data/);
+});
