@@ -67,3 +67,13 @@ test('export text: line order and spacing do not matter, content does', () => {
   assert.deepEqual(differences(a, normalize(t('a.a. 60 IN A 192.0.2.2\nb.a.  60 IN A 192.0.2.1\n\n')).body), []);
   assert.notDeepEqual(differences(a, normalize(t('a.a. 60 IN A 192.0.2.2\nb.a. 60 IN A 192.0.2.3\n')).body), []);
 });
+
+test("clients' own readings: acme.sh finds challenges in PowerDNS's spacing and in compact JSON, not when records come before the name", async () => {
+  const { acmeExistingChallenges } = await import('./clients.js');
+  const pdns = '{"rrsets": [{"comments": [], "name": "_acme-challenge.a.example.", "records": [{"content": "\\"tok1\\"", "disabled": false}, {"content": "\\"tok2\\"", "disabled": false}], "ttl": 60, "type": "TXT"}]}';
+  assert.deepEqual(acmeExistingChallenges(pdns, '_acme-challenge.a.example'), ['tok1', 'tok2']);
+  const compact = JSON.stringify({ rrsets: [{ name: '_acme-challenge.a.example.', type: 'TXT', ttl: 60, records: [{ content: '"tok1"', disabled: false }], comments: [] }] });
+  assert.deepEqual(acmeExistingChallenges(compact, '_acme-challenge.a.example'), ['tok1']);
+  const reordered = JSON.stringify({ rrsets: [{ records: [{ content: '"tok1"', disabled: false }], comments: [], name: '_acme-challenge.a.example.', type: 'TXT' }] });
+  assert.deepEqual(acmeExistingChallenges(reordered, '_acme-challenge.a.example'), []);
+});
