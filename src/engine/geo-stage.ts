@@ -1,5 +1,6 @@
 import { channel } from 'node:diagnostics_channel';
-import { GeoCache, GeoIp, LuaVm, evaluateLua, mathRandom } from '../geo/index.js';
+import { GeoCache, GeoIp, HealthWatch, LuaVm, evaluateLua, luaCheckSpec, mathRandom } from '../geo/index.js';
+import type { HealthPlane } from '../health/index.js';
 import type { Choice, GeoIpOptions, LuaHost, LuaInputs, LuaOutcome, Random } from '../geo/index.js';
 import {
   RRType, Rcode, ROOT, nameFromText, rdataFromText, rdataToText, tokenize, typeToText, nameToText,
@@ -33,8 +34,11 @@ export interface GeoStageOptions {
   /** Geo answers kept (default 100,000). */
   cacheSize?: number;
   random?: Random;
-  /** Health of targets for ifportup/ifurlup (default: all up, until the health plane exists). */
+  /** Health of targets for ifportup/ifurlup (default: all up); with `health`, the plane's. */
   isUp?: LuaHost['isUp'];
+  /** The health plane: LUA health functions and declarative records ask it; a zone's literal checks
+   * and endpoints are probed as soon as it loads; a change of state empties the geo cache. */
+  health?: HealthPlane;
 }
 
 /** One answer of a LUA RRset for a question, as cached: alternatives to pick from, or an error. */
@@ -70,6 +74,9 @@ interface LuaRdata { type: number; code: string }
 export class GeoStage {
   readonly geoip: GeoIp;
   private readonly cache: GeoCache<GeoValue>;
+  private watch: HealthWatch | null = null;
+  private watchPending = false;
+  private unsubscribe: () => void = () => {};
   private readonly parsed = new WeakMap<Uint8Array, LuaRdata>();
   private readonly zoneIds = new WeakMap<Zone, number>();
   private zoneCount = 0;
@@ -92,15 +99,27 @@ export class GeoStage {
     const geoip = options.geoip instanceof GeoIp ? options.geoip : new GeoIp(options.geoip ?? {});
     const random = options.random ?? mathRandom;
     const holder: { stage: GeoStage | null } = { stage: null };
+    const plane = options.health;
     const host: LuaHost = {
       luaCodeAt: (name) => holder.stage?.luaCodeAt(name) ?? [],
       lookup: (name, qtype) => holder.stage?.lookupText(name, qtype) ?? [],
-      isUp: options.isUp,
+      isUp: plane === undefined ? options.isUp : (address, check, answer) => {
+        const o = plane.override(answer);
+        return o !== null ? (o === 'drain' ? 0 : 1) : plane.status(luaCheckSpec(address, check));
+      },
+      health: plane === undefined ? undefined : (spec, names) => {
+        if (spec !== null) return plane.status(spec, names);
+        return names.some((n) => plane.override(n) === 'drain') ? 0 : 1;
+      },
       log: (message, level) => luaErrorChannel.hasSubscribers && luaErrorChannel.publish({ qname: '', qtype: '', records: [], code: `log:${level}`, message }),
     };
     const vm = options.enableLua === true ? await LuaVm.create({ host, execLimit: options.execLimit, random }) : null;
     const stage = new GeoStage(geoip, vm, options.cacheSize ?? 100_000, random);
     holder.stage = stage;
+    if (plane !== undefined && vm !== null) {
+      stage.watch = new HealthWatch(plane, (zone, message) => host.log(`${zone}: ${message}`, 'warning'));
+      stage.unsubscribe = plane.subscribe(() => { stage.cache.clear(); stage.questions.clear(); });
+    }
     return stage;
   }
 

@@ -44,6 +44,23 @@ export function options(t: unknown): Map<string, string> {
   return m;
 }
 
+/** Health function options: the text options and the `headers` table (PowerDNS opts_t). */
+export function checkOptions(t: unknown): { options: Map<string, string>; headers?: Record<string, string> } {
+  const m = new Map<string, string>();
+  let headers: Record<string, string> | undefined;
+  if (typeof t === 'object' && t !== null && !Array.isArray(t)) {
+    for (const [k, v] of Object.entries(t as Record<string, unknown>)) {
+      if (k === 'headers' && typeof v === 'object' && v !== null) {
+        headers = {};
+        for (const [hk, hv] of Object.entries(v as Record<string, unknown>)) headers[hk] = text(hv);
+      } else {
+        m.set(k, text(v));
+      }
+    }
+  }
+  return { options: m, headers };
+}
+
 /** C atoi: leading integer, 0 when none. */
 export function atoi(s: string): number {
   const m = /^\s*([+-]?\d+)/.exec(s);

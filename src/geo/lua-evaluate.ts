@@ -3,6 +3,11 @@ import { Evaluation } from './evaluation.js';
 import type { Choice, LuaInputs, Reads } from './evaluation.js';
 import type { GeoIp } from './geoip.js';
 import type { LuaVm } from './lua-vm.js';
+import { ruleOfCode } from './geo-rule.js';
+import type { GeoRule } from './geo-rule.js';
+import { evaluateRule } from './geo-rule-eval.js';
+import type { HealthOf, RuleOutcome } from './geo-rule-eval.js';
+import type { LuaHost } from './lua-library.js';
 
 /** What the LUA records of one name and type gave for one query. */
 export interface LuaOutcome {
@@ -25,7 +30,8 @@ export function evaluateLua(vm: LuaVm, codes: readonly string[], inputs: LuaInpu
   let lastResult: unknown = null;
   try {
     for (const code of codes) {
-      const r = vm.run(code, ev);
+      const rule = declarativeRule(code);
+      const r = rule !== null ? evaluateRule(rule, ev, healthOf(vm.host), vm.random).result : vm.run(code, ev);
       lastResult = r;
       contents.push(...resultContents(r));
     }
@@ -55,4 +61,28 @@ function samePick(result: unknown, pick: string | string[] | null): boolean {
   if (typeof pick === 'string') return result === pick;
   if (!Array.isArray(pick) || !Array.isArray(result)) return false;
   return result.length === pick.length && result.every((x, i) => x === pick[i]);
+}
+
+const rules = new Map<string, GeoRule | null>();
+
+/** The declarative rule of a LUA record's code (kept by code text), or null for plain Lua. */
+export function declarativeRule(code: string): GeoRule | null {
+  let r = rules.get(code);
+  if (r === undefined) {
+    r = ruleOfCode(code);
+    if (rules.size > 10_000) rules.clear();
+    rules.set(code, r);
+  }
+  return r;
+}
+
+/** Health of declarative endpoints from the host (no health plane: all up, unless not checked). */
+export function healthOf(host: LuaHost): HealthOf {
+  return (spec, names) => host.health?.(spec, names) ?? 1;
+}
+
+/** A declarative record's decision for these inputs, with the reason (`geodesic geo whatif`). */
+export function explainRule(rule: GeoRule, inputs: LuaInputs, geo: GeoIp | null, health: HealthOf,
+  random: (n: number) => number = (n) => Math.floor(Math.random() * n)): RuleOutcome {
+  return evaluateRule(rule, new Evaluation(inputs, geo), health, random);
 }

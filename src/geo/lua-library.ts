@@ -3,8 +3,10 @@ import { GeoError } from './errors.js';
 import type { Evaluation } from './evaluation.js';
 import type { GeoRecord } from './geo-record.js';
 import {
-  atoi, canonicalAddress, nonEmpty, options, stringList, unitList, weightedList,
+  atoi, canonicalAddress, checkOptions, nonEmpty, options, stringList, unitList, weightedList,
 } from './lua-args.js';
+import type { LuaCheck } from './lua-health.js';
+import type { TargetSpec } from '../health/index.js';
 import {
   createForward, createForward6, createReverse, createReverse6, magicCandidates, nameText, rawLabels,
 } from './lua-names.js';
@@ -20,8 +22,14 @@ export interface LuaHost {
   luaCodeAt(name: string): string[];
   /** Records of a name and type as presentation text (dblookup, from memory). */
   lookup(name: string, qtype: number): string[];
-  /** Health of a target: weight > 0 is up (ifportup, ifurlup, pickselfweighted). Default: all up. */
-  isUp?(address: string, check: { port?: number; url?: string; options: Map<string, string> }): number;
+  /**
+   * Health of a target (ifportup, ifurlup, ifurlextup, pickselfweighted): > 0 up (its weight), 0 down,
+   * < 0 not checked yet. `answer` is the address handed out (ifurlextup checks a URL for it; drains
+   * and force-ups of that address apply). Default: all up.
+   */
+  isUp?(address: string, check: LuaCheck, answer: string): number;
+  /** Health of a declarative record's endpoint (null spec: not checked; overrides on names apply). */
+  health?(spec: TargetSpec | null, names: string[]): number;
   log(message: string, level: string): void;
 }
 
@@ -79,19 +87,37 @@ export function makeLibrary(st: LibraryState): { fns: Record<string, Fn>; helper
   };
   const useSelector = (selector: string, candidates: string[]): string[] => {
     if (selector === 'all') return candidates;
+    if (selector === 'empty') return [];
     if (selector === 'pickclosest') return [pickclosest(candidates)];
     if (selector === 'hashed') return [nonEmpty(candidates)[hashOfWho() % candidates.length]!];
     if (selector !== 'random') st.host.log(`Lua record called with unknown selector '${selector}'`, 'warning');
     return [pickRandom(candidates)];
   };
-  const isUp = (address: string, check: { port?: number; url?: string; options: Map<string, string> }): number =>
-    st.host.isUp?.(address, check) ?? 1;
-  const ifUp = (units: string[][], opts: Map<string, string>, check: (a: string) => number): string[] => {
+  /** > 0 up, 0 down, -1 not checked yet (only with failOnIncompleteCheck=true, as PowerDNS). */
+  const isUp = (address: string, check: LuaCheck, answer = address): number => {
+    const v = st.host.isUp?.(address, check, answer) ?? 1;
+    return v < 0 ? (check.options.get('failOnIncompleteCheck') === 'true' ? -1 : 0) : v;
+  };
+  /**
+   * PowerDNS genericIfUp: the first unit with an available address gives the answer (selector); when
+   * none does, SERVFAIL if no check has completed (failOnIncompleteCheck), else backupSelector over the
+   * first non-empty unit.
+   */
+  const ifUp = <T>(units: T[][], opts: Map<string, string>, check: (a: T) => number, what: string,
+    addr: (a: T) => string): string[] => {
+    let incomplete = true;
     for (const unit of units) {
-      const available = unit.map(canonicalAddress).filter((a) => check(a) > 0);
+      const available: string[] = [];
+      for (const a of unit) {
+        const v = check(a);
+        if (v > 0) available.push(addr(a));
+        if (v >= 0) incomplete = false;
+      }
       if (available.length > 0) return useSelector(opts.get('selector') ?? 'random', available);
     }
-    return useSelector(opts.get('backupSelector') ?? 'random', units.flat().map(canonicalAddress));
+    if (incomplete) throw new GeoError('GDNS_ERR_LUA_SCRIPT', `${what} health check has not completed yet`);
+    const first = units.find((u) => u.length > 0) ?? [];
+    return useSelector(opts.get('backupSelector') ?? 'random', first.map(addr));
   };
   const geoField = (r: GeoRecord, attr: number): string => {
     const v = [r.asn === null ? null : String(r.asn), r.city, r.continent, r.country, r.country, r.asnOrg, r.region,
@@ -136,9 +162,9 @@ export function makeLibrary(st: LibraryState): { fns: Record<string, Fn>; helper
     },
     pickchashed: (ips) => consistentPick(nonEmpty(pdnsWeighted(ips)), hashOfWho()),
     pickselfweighted: (url, ips, opts) => {
-      const o = options(opts);
+      const c = checkOptions(opts);
       const items = stringList(ips).map(canonicalAddress)
-        .map((a): [number, string] => [isUp(a, { url: String(url), options: o }), a]);
+        .map((a): [number, string] => [Math.max(0, isUp(a, { url: String(url), ...c })), a]);
       if (items.some(([w]) => w > 0)) return pickWeightedHashed(items);
       const sum = weightSum(items);
       if (sum === 0) throw new GeoError('GDNS_ERR_LUA_SCRIPT', 'The sum of items cannot be zero');
@@ -191,28 +217,23 @@ export function makeLibrary(st: LibraryState): { fns: Record<string, Fn>; helper
     createForward: () => createForward(ev().inputs.qname, ev().inputs.zone),
     createForward6: () => createForward6(ev().inputs.qname, ev().inputs.zone),
     ifportup: (port, ips, opts) => {
-      const o = options(opts);
+      const c = checkOptions(opts);
       const p = Math.min(Math.max(atoi(String(port)), 0), 65535);
-      return ifUp(unitList(ips), o, (a) => isUp(a, { port: p, options: o }));
+      const units = unitList(ips).map((u) => u.map(canonicalAddress));
+      return ifUp(units, c.options, (a) => isUp(a, { port: p, ...c }), 'if{url,port}up', (a) => a);
     },
     ifurlup: (url, ips, opts) => {
-      const o = options(opts);
-      return ifUp(unitList(ips), o, (a) => isUp(a, { url: String(url), options: o }));
+      const c = checkOptions(opts);
+      const units = unitList(ips).map((u) => u.map(canonicalAddress));
+      return ifUp(units, c.options, (a) => isUp(a, { url: String(url), ...c }), 'if{url,port}up', (a) => a);
     },
     ifurlextup: (ipurls, opts) => {
-      const o = options(opts);
-      const units = (Array.isArray(ipurls) ? ipurls : Object.values(ipurls as object)).map((u) => options(u));
-      const all: string[] = [];
-      for (const unit of units) {
-        const available: string[] = [];
-        for (const [ip, url] of unit) {
-          const a = canonicalAddress(ip);
-          all.push(a);
-          if (isUp('', { url, options: o }) > 0) available.push(a);
-        }
-        if (available.length > 0) return useSelector(o.get('selector') ?? 'random', available);
-      }
-      return useSelector(o.get('backupSelector') ?? 'random', all);
+      const c = checkOptions(opts);
+      const groups = (Array.isArray(ipurls) ? ipurls : Object.values(ipurls as object)).map((u) => options(u));
+      // opts_t is a std::map: addresses in string order
+      const units = groups.map((g) => [...g].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([ip, url]): [string, string] => [canonicalAddress(ip), url]));
+      return ifUp(units, c.options, ([a, url]) => isUp('', { url, ...c }, a), 'ifexturlup', ([a]) => a);
     },
     dblookup: (name, qtype) => st.host.lookup(absolute(String(name)), Number(qtype)),
     pdnslog: (msg, level) => st.host.log(String(msg), level === undefined || level === null ? 'warning' : String(level)),

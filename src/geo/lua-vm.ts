@@ -96,6 +96,15 @@ export class LuaVm {
     throw new GeoError('GDNS_ERR_LUA_SCRIPT', String(r[1]));
   }
 
+  /** The server around the VM (health of targets, zone data). */
+  get host(): LuaHost {
+    return this.state.host;
+  }
+
+  get random(): Random {
+    return this.state.random;
+  }
+
   close(): void {
     this.engine.global.lua.module.removeFunction(this.hook);
     this.engine.global.close();

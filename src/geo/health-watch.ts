@@ -1,0 +1,58 @@
+import type { HealthPlane, Want } from '../health/index.js';
+import { RRType, nameToText } from '../wire/index.js';
+import type { Zone } from '../zone/index.js';
+import { endpointSpec } from './geo-rule.js';
+import { discoverChecks } from './lua-discover.js';
+import { declarativeRule } from './lua-evaluate.js';
+
+/** A LUA record's code from its rdata (type u16, then character-strings). */
+export function luaCode(rdata: Uint8Array): string {
+  let code = '';
+  const dec = new TextDecoder();
+  for (let o = 2; o < rdata.length; o += rdata[o]! + 1) code += dec.decode(rdata.subarray(o + 1, o + 1 + rdata[o]!));
+  return code;
+}
+
+/** The checks a LUA record's code needs: declarative endpoints, and literal health function calls. */
+export function wantsOfCode(code: string): Want[] {
+  const rule = declarativeRule(code);
+  if (rule === null) return discoverChecks(code);
+  const out: Want[] = [];
+  for (const e of rule.endpoints) {
+    const spec = endpointSpec(e);
+    if (spec !== null) out.push({ spec, names: [e.name, e.address] });
+  }
+  return out;
+}
+
+/**
+ * Keeps the health plane's targets in step with the zones served: when a zone (object) changes, its
+ * LUA records are read again and the zone's targets replaced (new ones probed at once, gone ones stop).
+ */
+export class HealthWatch {
+  private readonly seen = new Map<string, Zone>();
+
+  constructor(private readonly plane: HealthPlane, private readonly onError?: (zone: string, message: string) => void) {}
+
+  sync(zones: Iterable<Zone>): void {
+    const now = new Set<string>();
+    for (const zone of zones) {
+      const owner = nameToText(zone.origin);
+      now.add(owner);
+      if (this.seen.get(owner) === zone) continue;
+      this.seen.set(owner, zone);
+      const wants: Want[] = [];
+      for (const node of zone.allNodes()) {
+        if (!node.has(RRType.LUA)) continue;
+        for (const r of node.get(RRType.LUA)!.rdata) wants.push(...wantsOfCode(luaCode(r)));
+      }
+      for (const err of this.plane.want(owner, wants)) this.onError?.(owner, err.message);
+    }
+    for (const key of [...this.seen.keys()]) {
+      if (!now.has(key)) {
+        this.seen.delete(key);
+        this.plane.want(key, []);
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { TargetSpec } from '../health/index.js';
+import { atoi } from './lua-args.js';
+
+/** What a LUA health function asks about one address (PowerDNS CheckDesc: address, URL, options). */
+export interface LuaCheck {
+  port?: number;
+  url?: string;
+  /** The options table as text (numbers as Lua prints integers), as PowerDNS's opts_t. */
+  options: Map<string, string>;
+  /** `headers = { X_Key = '...' }` (underscores become dashes when sent). */
+  headers?: Record<string, string>;
+}
+
+/**
+ * The health plane's check for a LUA health function call: ifportup → TCP connect to address:port;
+ * ifurlup / pickselfweighted → HTTP(S) GET of the URL at the address; ifurlextup (address '') → GET of the
+ * URL as it resolves. PowerDNS options: timeout and interval (seconds), minimumFailures (fall),
+ * stringmatch, useragent, byteslimit, httpcode, headers, source.
+ */
+export function luaCheckSpec(address: string, c: LuaCheck): TargetSpec {
+  const o = c.options;
+  const seconds = (k: string): number | undefined => {
+    const v = o.get(k);
+    if (v === undefined) return undefined;
+    const n = atoi(v);
+    return n > 0 ? n * 1000 : undefined;
+  };
+  const fall = atoi(o.get('minimumFailures') ?? '0');
+  const timing = {
+    timeoutMs: seconds('timeout') ?? 2000,
+    intervalMs: seconds('interval'),
+    fall: fall > 1 ? fall : 1,
+    rise: 1,
+  };
+  const source = o.get('source');
+  if (c.url === undefined) {
+    return { check: { kind: 'tcp', address, port: c.port ?? 0, source }, timing };
+  }
+  const status = o.has('httpcode') ? atoi(o.get('httpcode')!) : undefined;
+  const bytes = o.has('byteslimit') ? atoi(o.get('byteslimit')!) : undefined;
+  return {
+    check: {
+      kind: 'http', address: address === '' ? null : address, url: c.url, status, match: o.get('stringmatch'),
+      userAgent: o.get('useragent'), headers: c.headers !== undefined && Object.keys(c.headers).length > 0 ? c.headers : undefined,
+      bytesLimit: bytes !== undefined && bytes > 0 ? bytes : undefined, source,
+    },
+    timing,
+  };
+}
