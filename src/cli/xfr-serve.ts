@@ -148,3 +148,30 @@ export function startReplication(engine: Engine, catalog: Catalog | null, config
   };
   return Replication.start({ zones: () => engine.zones, catalog, onEvent: (e) => logEvent(log, e) }, opts);
 }
+
+/**
+ * What the HTTP API needs of replication (src/api ApiServices.transfer): PowerDNS's PUT /notify and
+ * /axfr-retrieve answers, and secondary zones added and removed.
+ */
+export function transferService(repl: Replication): {
+  notify(zone: string): Promise<string>;
+  retrieve(zone: string): Promise<string>;
+  addSecondary(spec: { zone: string; primaries: string[]; kind?: 'secondary' | 'consumer'; account?: string; tsigKey?: string | null }): Promise<void>;
+  removeSecondary(zone: string): Promise<void>;
+  isSecondary(zone: string): boolean;
+} {
+  return {
+    notify: async (zone) => {
+      const targets = await repl.notify(zone);
+      return targets.length === 0 ? 'Notification queued (no secondaries known: add NS records, ALSO-NOTIFY or also-notify)' : 'Notification queued';
+    },
+    retrieve: async (zone) => {
+      const s = await repl.retrieve(zone);
+      if (s.lastError !== null) return `Retrieval of '${s.zone}' failed: ${s.lastError}`;
+      return `Added retrieval request for '${s.zone}' from primary ${s.lastTransfer?.primary ?? s.primaries[0] ?? ''}`;
+    },
+    addSecondary: (spec) => repl.addSecondary(spec),
+    removeSecondary: (zone) => repl.removeSecondary(zone),
+    isSecondary: (zone) => repl.isSecondary(zone),
+  };
+}

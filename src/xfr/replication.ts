@@ -301,6 +301,9 @@ export class Replication {
       if (e.serial === null) return;
       const z = this.deps.catalog!.zone(e.zone);
       const row = this.rows.get(e.zone) ?? null;
+      if (row !== null && (row.kind === 'secondary' || row.kind === 'consumer') && this.secondaries !== null && !this.secondaries.has(row.name)) {
+        await this.secondaries.sync();
+      }
       if (z === undefined || row === null) return;
       const targets = await this.targets(z, row, row.kind === 'primary' || row.kind === 'producer');
       if (targets.length > 0) this.notifier.notify(e.zone, targets, soaOf(z), z.serial);

@@ -107,14 +107,23 @@ export class Secondaries {
   /** Re-reads the secondary zones from the store (another node or the API may have added some). */
   async sync(): Promise<void> {
     const recs = await this.table.all();
+    const rows = new Map((await this.catalog.listZones()).map((r) => [r.name, r]));
     const seen = new Set<string>();
     for (const rec of recs) {
+      // Transferred once and gone from the store now: deleted (API, another node); forget it too.
+      if (rec.transferredAt !== null && !rows.has(rec.zone)) { await this.table.remove(rec.zone); continue; }
       seen.add(rec.zone);
       const l = this.live.get(rec.zone);
       if (l === undefined) this.live.set(rec.zone, this.fresh(rec));
       else l.rec = { ...l.rec, primaries: rec.primaries, tsigKey: rec.tsigKey, kind: rec.kind, account: rec.account, memberOf: rec.memberOf };
     }
     for (const zone of [...this.live.keys()]) if (!seen.has(zone)) this.live.delete(zone);
+    // Zones stored as secondary or consumer with primaries (the API, a restore) are kept current too.
+    for (const row of rows.values()) {
+      if ((row.kind === 'secondary' || row.kind === 'consumer') && row.primaries.length > 0 && !this.live.has(row.name)) {
+        await this.add({ zone: row.name, primaries: row.primaries, kind: row.kind, account: row.account });
+      }
+    }
   }
 
   /** Adds (or updates) a secondary zone; its first transfer starts at once. */
