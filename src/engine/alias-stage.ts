@@ -5,6 +5,7 @@ import type { Name, Query } from '../wire/index.js';
 import { ZoneBuilder } from '../zone/index.js';
 import type { RRset, Zone, ZoneNode, ZoneSet } from '../zone/index.js';
 import { newContext } from './context.js';
+import { dynamicSigs } from './online-sign.js';
 import type { ClientInfo, QueryContext } from './context.js';
 import { addDenial } from './denial.js';
 import { addNegativeSoa, resolveFrom } from './resolve.js';
@@ -14,6 +15,7 @@ import type { ServeOptions, Step } from './resolve.js';
 const MAX_DEPTH = 4;
 
 type Rdata = readonly Uint8Array[];
+type DynamicSet = { readonly type: number; readonly ttl: number; readonly rdata: Rdata };
 /** The addresses found for one type, or why none: SERVFAIL, or a name outside the zones served here. */
 type Found = { rdata: Rdata; ttl: number } | { servfail: true } | { external: Name };
 
@@ -30,6 +32,7 @@ type Found = { rdata: Rdata; ttl: number } | { servfail: true } | { external: Na
 export class AliasStage {
   private depth = 0;
   private opts: ServeOptions | null = null;
+  private readonly sets = new WeakMap<Rdata, Map<number, DynamicSet>>();
 
   constructor(readonly targets: AliasTargets) {}
 
@@ -71,7 +74,8 @@ export class AliasStage {
         return null;
       }
       if (found.rdata.length === 0) continue;
-      ctx.answer.push({ owner, set: { type, ttl: Math.min(alias.ttl, found.ttl), rdata: found.rdata as Uint8Array[] }, sigs: undefined });
+      const set = this.setFor(found.rdata, type, Math.min(alias.ttl, found.ttl));
+      ctx.answer.push({ owner, set, sigs: dynamicSigs(ctx, zone, node, set) });
       answered = true;
     }
     if (answered) return null;
@@ -121,6 +125,22 @@ export class AliasStage {
     const first = this.find(ctx, target, type, this.opts!);
     const found = 'external' in first ? this.external(first.external, type) : first;
     return 'servfail' in found ? null : found;
+  }
+
+  /** One RRset object per distinct answer (online signatures are kept per object). */
+  private setFor(rdata: Rdata, type: number, ttl: number): DynamicSet {
+    let byTtl = this.sets.get(rdata);
+    if (byTtl === undefined) {
+      byTtl = new Map();
+      this.sets.set(rdata, byTtl);
+    }
+    const key = ttl * 65536 + type;
+    let set = byTtl.get(key);
+    if (set === undefined) {
+      set = { type, ttl, rdata };
+      byTtl.set(key, set);
+    }
+    return set;
   }
 
   private external(target: Name, type: number): Exclude<Found, { external: Name }> {

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,13 +12,13 @@ import { freePort } from './lib/free-port.js';
 import { knotConfig } from './lib/peer-configs.js';
 import { startServer } from './lib/server-process.js';
 import type { RunningServer } from './lib/server-process.js';
-import { dig, run, startServe } from './lib/serve-process.js';
+import { cliArgs, dig, run, startServe } from './lib/serve-process.js';
 import type { Served } from './lib/serve-process.js';
 
 // ALIAS (issue 16) against a real upstream: Knot serves the target zone cdn.test on loopback, reached
 // through a small UDP relay the test controls (delay, drop), standing in for the recursive resolver.
 // Two Geodesic servers answer example.test, whose apex is ALIAS edge.cdn.test: one with the failure
-// policy servfail, one with stale.
+// policy servfail (and DNSSEC: example.test signed, ALIAS answers signed online), one with stale.
 
 const dir = mkdtempSync(join(tmpdir(), 'geodesic-alias-'));
 const knotDir = join(dir, 'knot');
@@ -27,6 +27,7 @@ let knot: RunningServer;
 let relay: Relay;
 let strict: Served;
 let stale: Served;
+let ds = '';
 
 function cdnZone(serial: number, v4: string): string {
   return `$ORIGIN cdn.test.
@@ -137,6 +138,9 @@ before(async () => {
   knot = await startServer({ name: 'knot', command: 'knotd', args: ['-c', join(knotDir, 'knot.conf')], hosts: ['127.0.0.1'], port: kport, zones: ['cdn.test.'] });
   relay = await startRelay(kport);
   writeFileSync(join(dir, 'zones', 'example.test.zone'), EXAMPLE);
+  const enable = await run(process.execPath, cliArgs(['dnssec', 'enable', 'example.test', '--keys', join(dir, 'keys')]), 30_000);
+  assert.equal(enable.code, 0, enable.stderr);
+  ds = (enable.stdout.match(/^example\.test\.\s+\d*\s*IN\s+DS\s+.*$/m) ?? [''])[0];
   const config = (failure: string): string => {
     const f = join(dir, `${failure}.yaml`);
     writeFileSync(f, `zones:
@@ -150,7 +154,7 @@ alias:
   max-stale: 4s
   timeout: 1s
 pid-file: ${failure}.pid
-`);
+${failure === 'servfail' ? 'dnssec: { keys: keys }\n' : ''}`);
     return f;
   };
   [strict, stale] = await Promise.all([startServe(['--config', config('servfail')]), startServe(['--config', config('stale')])]);
@@ -175,6 +179,18 @@ test('the apex ALIAS answers A and AAAA with the target\'s addresses from the fi
   assert.match(d, /example\.test\.\s+2\s+IN\s+A\s+203\.0\.113\.1/);
   // Other types at the apex are the zone's own.
   assert.match(await dig(strict.port, '+short', 'example.test', 'MX'), /10 mail\.example\.test\./);
+});
+
+test('signed zone: ALIAS answers (external, hosted, LUA geo) carry signatures and validate with delv', { skip: !existsSync('/usr/bin/delv') }, async () => {
+  const [, tag, alg, digestType, digest] = /DS\s+(\d+) (\d+) (\d+) (\S+)/.exec(ds)!;
+  const anchors = join(dir, 'anchors.conf');
+  writeFileSync(anchors, `trust-anchors { example.test. initial-ds ${tag} ${alg} ${digestType} "${digest}"; };\n`);
+  for (const name of ['example.test', 'inside.example.test', 'geo.example.test']) {
+    const r = await run('delv', ['@127.0.0.1', '-p', String(strict.port), '-a', anchors, '+root=example.test', name, 'A'], 20_000);
+    assert.match(r.stdout + r.stderr, /; fully validated/, `${name}: ${r.stdout}${r.stderr}`);
+  }
+  const withDo = await dig(strict.port, '+dnssec', '+noall', '+answer', 'example.test', 'A');
+  assert.match(withDo, /\sRRSIG\s+A 13 2 /);
 });
 
 test('a target that does not exist answers SERVFAIL', async () => {
