@@ -4,6 +4,7 @@ import type { ZoneSet } from '../zone/index.js';
 import type { Access } from './scope.js';
 import type { Authenticator, Principal } from './principal.js';
 import type { ApiKeyRing } from './keys.js';
+import type { HealthPlane } from '../health/index.js';
 
 /**
  * Services other modules lend the API (implemented in cli, since api may not import xfr or engine).
@@ -20,6 +21,8 @@ export interface ApiServices {
   statistics?: () => Promise<readonly { name: string; type: 'StatisticItem'; value: string }[]>;
   /** Settings for GET /config, PowerDNS ConfigSetting shape (name/value; type added by the route). */
   config?: () => readonly { name: string; value: string }[];
+  /** The health plane (src/api/routes/health.ts): states, overrides, heartbeats. */
+  health?: HealthPlane;
 }
 
 export interface TransferService {
