@@ -13,8 +13,12 @@ import type { ApiServer } from './pdns.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
+/** A Geodesic API already running (e.g. under a debugger): `APIDIFF_GEODESIC=http://127.0.0.1:PORT`. */
+const RUNNING = process.env['APIDIFF_GEODESIC'];
+
 /** Why Geodesic's serve cannot offer the API yet (tests are then marked todo), or undefined. */
 export const geodesicApiMissing: string | undefined = ((): string | undefined => {
+  if (RUNNING) return undefined;
   try {
     return readFileSync(join(ROOT, 'src/cli/serve-command.ts'), 'utf8').includes('api-listen') ? undefined : 'waiting for api';
   } catch { return 'waiting for api'; }
@@ -30,6 +34,7 @@ export interface GeodesicOptions {
 
 /** Starts `geodesic serve` with the API on 127.0.0.1 and waits (≤ 60 s) for its `api-listening` line. */
 export async function startGeodesic(opts: GeodesicOptions = {}): Promise<ApiServer> {
+  if (RUNNING) return { name: 'geodesic', base: RUNNING, key: opts.key ?? API_KEY, dnsPort: 0, output: () => '', stop: async () => undefined };
   const dir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'apidiff-geodesic-'));
   const key = opts.key ?? API_KEY;
   const dnsPort = await freePort();

@@ -15,8 +15,8 @@ export const ZONES = `${SERVER}/zones`;
 export interface Step extends ApiRequest {
   /** The status PowerDNS 4.7 answers. */
   status?: number;
-  /** Geodesic answers one of these instead, on purpose; `why` is printed when it does not. */
-  geodesic?: { status: number | number[]; why: string };
+  /** Geodesic answers one of these instead, on purpose; `why` is printed when it does not; `check` reads its answer. */
+  geodesic?: { status: number | number[]; why: string; check?: (res: ApiResponse) => string | undefined };
   /** Words Geodesic's error must contain (a 422 names the RRset and the reason). */
   mentions?: string[];
   norm?: NormalizeOptions;
@@ -68,6 +68,8 @@ export async function replay(servers: Servers, steps: Step[]): Promise<string[]>
     if (step.geodesic) {
       const ok = ([] as number[]).concat(step.geodesic.status);
       if (!ok.includes(ours.status)) problems.push(`${where}: geodesic answered ${ours.status}, expected ${ok.join(' or ')} (${step.geodesic.why}): ${ours.text.slice(0, 200)}`);
+      const g = step.geodesic.check?.(ours);
+      if (g) problems.push(`${where}: geodesic ${g} (${step.geodesic.why})`);
       continue;
     }
     if (!theirs) {
@@ -90,7 +92,7 @@ export async function replay(servers: Servers, steps: Step[]): Promise<string[]>
 export async function dropZones(servers: Servers, zones: string[]): Promise<void> {
   for (const s of [servers.pdns, servers.geodesic]) {
     if (!s) continue;
-    for (const z of zones) await send(s, { method: 'DELETE', path: `${ZONES}/${z}` });
+    for (const z of zones) await send(s, { method: 'DELETE', path: `${ZONES}/${z.replace(/\//g, '=2F')}` });
   }
 }
 

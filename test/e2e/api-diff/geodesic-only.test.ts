@@ -1,0 +1,88 @@
+/**
+ * What PowerDNS 4.7 cannot be compared on, tested against Geodesic alone and the behaviour PowerDNS
+ * documents for later versions: EXTEND/PRUNE (4.9.12, docs/http-api/zone.rst "Adding a single record",
+ * "Deleting a single record"), include_disabled (4.8; 4.7 ignores it and hides disabled records from
+ * rrset_name lookups), and the API key in the URL, which PowerDNS accepts and issue 6 refuses.
+ */
+import { test } from 'node:test';
+import { usePair } from './setup.js';
+import { ZONES, createZone, getZone, patch } from './replay.js';
+import type { Step } from './replay.js';
+import type { ApiResponse } from './http.js';
+import { API_KEY } from './pdns.js';
+
+const pair = usePair({ needPdns: false });
+const o = pair.opts;
+const Z = 'only.example.';
+
+type Rrset = { name: string; type: string; ttl: number; records: Array<{ content: string; disabled: boolean }> };
+
+/** A GET of the zone whose `name`/`type` rrset must hold exactly these contents (none: absent). */
+function holds(name: string, type: string, want: string[], query = ''): Step {
+  return {
+    ...getZone(Z, query),
+    check: (res: ApiResponse) => {
+      const set = ((res.body as { rrsets?: Rrset[] })?.rrsets ?? []).find((r) => r.name === name && r.type === type);
+      const got = (set?.records ?? []).map((r) => r.content).sort();
+      return JSON.stringify(got) === JSON.stringify([...want].sort()) ? undefined : `${name} ${type} holds ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`;
+    },
+  };
+}
+
+const one = (changetype: string, contents: string[], name = `t.${Z}`, extra: Record<string, unknown> = { ttl: 60 }): unknown =>
+  ({ name, type: 'TXT', changetype, records: contents.map((content) => ({ content, disabled: false })), ...extra });
+
+test('EXTEND (4.9): adds one record, creates the rrset, a record already there is a no-op', o, () => pair.check([Z], [
+  createZone(Z),
+  patch(Z, [one('EXTEND', ['"a"'])]),
+  holds(`t.${Z}`, 'TXT', ['"a"']),
+  patch(Z, [one('EXTEND', ['"b"'])]),
+  patch(Z, [one('EXTEND', ['"b"'])]),
+  holds(`t.${Z}`, 'TXT', ['"a"', '"b"']),
+  { ...patch(Z, [one('EXTEND', ['"c"', '"d"'])], 422), mentions: ['one record'] },
+  { ...patch(Z, [{ name: `t.${Z}`, type: 'TXT', changetype: 'EXTEND', ttl: 60 }], 422), mentions: ['record'] },
+  { ...patch(Z, [one('EXTEND', ['no quotes'])], 422), mentions: [`t.${Z}`] },
+  holds(`t.${Z}`, 'TXT', ['"a"', '"b"']),
+  // after a REPLACE of the same rrset in the same PATCH, EXTEND works on the replaced contents
+  patch(Z, [one('REPLACE', ['"x"']), one('EXTEND', ['"y"'])]),
+  holds(`t.${Z}`, 'TXT', ['"x"', '"y"']),
+]));
+
+test('PRUNE (4.9): removes one record, absent content is a no-op, the last one removes the rrset; ttl optional', o, () => pair.check([Z], [
+  createZone(Z),
+  patch(Z, [one('REPLACE', ['"a"', '"b"', '"c"'])]),
+  patch(Z, [one('PRUNE', ['"b"'])]),
+  holds(`t.${Z}`, 'TXT', ['"a"', '"c"']),
+  patch(Z, [one('PRUNE', ['"absent"'])]),
+  holds(`t.${Z}`, 'TXT', ['"a"', '"c"']),
+  // the documentation's own example has no ttl
+  patch(Z, [one('PRUNE', ['"a"'], `t.${Z}`, {})]),
+  patch(Z, [one('PRUNE', ['"c"'])]),
+  holds(`t.${Z}`, 'TXT', []),
+  { ...patch(Z, [one('PRUNE', ['"a"', '"c"'])], 422), mentions: ['one record'] },
+  // several PRUNE/EXTEND of one rrset in a PATCH apply in order
+  patch(Z, [one('EXTEND', ['"1"']), one('EXTEND', ['"2"']), one('PRUNE', ['"1"'])]),
+  holds(`t.${Z}`, 'TXT', ['"2"']),
+]));
+
+test('include_disabled (4.8): false hides disabled records; by default they are listed, with rrset_name too', o, () => pair.check([Z], [
+  createZone(Z),
+  patch(Z, [{ name: `w.${Z}`, type: 'A', ttl: 60, changetype: 'REPLACE', records: [{ content: '192.0.2.1', disabled: false }, { content: '192.0.2.2', disabled: true }] }]),
+  holds(`w.${Z}`, 'A', ['192.0.2.1', '192.0.2.2']),
+  holds(`w.${Z}`, 'A', ['192.0.2.1'], '?include_disabled=false'),
+  holds(`w.${Z}`, 'A', ['192.0.2.1', '192.0.2.2'], `?rrset_name=w.${Z}&rrset_type=A`),
+  holds(`w.${Z}`, 'A', ['192.0.2.1'], `?rrset_name=w.${Z}&include_disabled=false`),
+  {
+    ...getZone(Z, `?rrset_name=w.${Z}`),
+    check: (res) => {
+      const names = ((res.body as { rrsets?: Rrset[] })?.rrsets ?? []).map((r) => r.name);
+      return names.every((n) => n === `w.${Z}`) ? undefined : `rrset_name=w.${Z} also returned ${names.join(', ')}`;
+    },
+  },
+]));
+
+test('the API key in the URL is refused (PowerDNS 4.7 accepts ?api-key=)', o, () => pair.check([], [
+  { method: 'GET', path: `${ZONES}?api-key=${API_KEY}`, noKey: true, status: 401, mentions: ['X-API-Key'] },
+  { method: 'GET', path: `${ZONES}?api-key=${API_KEY}`, status: 401 },
+  { method: 'GET', path: ZONES, status: 200 },
+]));
