@@ -165,8 +165,9 @@ export class Replication {
     const name = zoneName(zone);
     const z = this.deps.zones().get(nameKey(nameFromText(name)));
     if (z === undefined) throw new XfrError('GDNS_ERR_XFR_UNKNOWN_ZONE', `${name} is not served here`);
-    const targets = await this.targets(z, this.rows.get(name) ?? null, true);
-    this.notifier.notify(name, targets, soaOf(z), z.serial);
+    const row = this.rows.get(name) ?? null;
+    const targets = await this.targets(z, row, true);
+    this.notifier.notify(name, targets, soaOf(z), z.serial, await this.notifyKey(row));
     return targets.map(peerText);
   }
 
@@ -306,7 +307,7 @@ export class Replication {
       }
       if (z === undefined || row === null) return;
       const targets = await this.targets(z, row, row.kind === 'primary' || row.kind === 'producer');
-      if (targets.length > 0) this.notifier.notify(e.zone, targets, soaOf(z), z.serial);
+      if (targets.length > 0) this.notifier.notify(e.zone, targets, soaOf(z), z.serial, await this.notifyKey(row));
     })().catch((err: unknown) => this.emit({ type: 'error', message: `after a change of ${e.zone}: ${(err as Error).message}` }));
   }
 
@@ -342,6 +343,20 @@ export class Replication {
       }
     }
     return [...out.values()];
+  }
+
+  /** NOTIFY is signed with the zone's first TSIG-ALLOW-AXFR key, else the configuration's transfer key. */
+  private async notifyKey(row: ZoneRow | null): Promise<TsigKey | null> {
+    let name = this.opts.requireKey;
+    if (row !== null && this.deps.catalog !== null) {
+      const m = (await this.deps.catalog.store.q.metadata(row.id)).find((x) => x.kind.toUpperCase() === 'TSIG-ALLOW-AXFR');
+      if (m !== undefined) name = m.content.trim();
+    }
+    if (name === null) return null;
+    try { return this.keyRing.get(name, `${row?.name ?? ''} NOTIFY key`); } catch (err) {
+      this.emit({ type: 'error', message: (err as Error).message });
+      return null;
+    }
   }
 
   private async rules(zone: Zone): Promise<ZoneTransferRules> {
