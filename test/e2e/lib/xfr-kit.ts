@@ -7,6 +7,7 @@ import { startServer } from '../../../src/cli/serve.js';
 import type { RunningServer } from '../../../src/cli/serve.js';
 import { replicationSettings } from '../../../src/cli/xfr-serve.js';
 import type { ReplicationFlags } from '../../../src/cli/xfr-serve.js';
+import type { SecondaryConfig } from '../../../src/xfr/index.js';
 import { RRType, nameFromText, decodeMessage, encodeMessage, rdataToText } from '../../../src/wire/index.js';
 import { udpExchange } from '../../../src/xfr/dns-client.js';
 import { fetchSerial } from '../../../src/xfr/index.js';
@@ -18,7 +19,7 @@ export function tempDir(prefix: string): string {
 }
 
 /** `geodesic serve` in this process (so a test can write through its catalog the way the API does). */
-export async function serveInProcess(data: string, opts: { host?: string; port?: number; flags?: ReplicationFlags; keys?: boolean } = {}): Promise<RunningServer> {
+export async function serveInProcess(data: string, opts: { host?: string; port?: number; flags?: ReplicationFlags; keys?: boolean; secondaries?: SecondaryConfig[] } = {}): Promise<RunningServer> {
   const c = defaultConfig();
   c.listen = [{ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 }];
   c.store.data = data;
@@ -27,7 +28,9 @@ export async function serveInProcess(data: string, opts: { host?: string; port?:
   c.rrl.enabled = false;
   c.pidFile = null;
   const log = pino({ level: process.env.XFR_TEST_LOG ?? 'silent' }, pino.destination(2));
-  return startServer(c, log, undefined, replicationSettings(undefined, opts.flags ?? {}));
+  const settings = replicationSettings(undefined, opts.flags ?? {});
+  settings.secondaries.push(...opts.secondaries ?? []);
+  return startServer(c, log, undefined, settings);
 }
 
 /** The serial `host:port` serves for `zone`, or null when it does not answer. */
