@@ -30,6 +30,11 @@ export interface TransferService {
   notify(zone: string): Promise<string>;
   /** Start a transfer from the primaries of a secondary zone (PowerDNS: "Added retrieval request for ..."). */
   retrieve(zone: string): Promise<string>;
+  /** A new secondary (or consumer) zone: stored when its first transfer completes. */
+  addSecondary(spec: { zone: string; primaries: string[]; kind?: 'secondary' | 'consumer'; account?: string }): Promise<void>;
+  /** Stops transferring a secondary zone and deletes its stored copy. */
+  removeSecondary(zone: string): Promise<void>;
+  isSecondary(zone: string): boolean;
 }
 
 export interface ApiDeps {

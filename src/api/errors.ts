@@ -38,6 +38,8 @@ const CODE_STATUS: Readonly<Record<string, number>> = {
   GDNS_ERR_ZONE_CHECK: 422,
   GDNS_ERR_SERIAL_POLICY: 422,
   GDNS_ERR_STORE_READ_ONLY: 503,
+  GDNS_ERR_DNSSEC_KEY: 422,
+  GDNS_ERR_DNSSEC_ALGORITHM: 422,
 };
 
 /** The ApiError for any thrown value (AppErrors by code; others become 500 with their message). */

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { typeFromText } from '../../wire/index.js';
 import type { ApiContext, ApiPlugin } from '../context.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
+import { kindToApi } from '../kinds.js';
 import { asObject } from '../json.js';
 import { apiName, zoneIdToName } from '../zone-id.js';
 import { listZoneInfos, zoneDetail, zoneInfo, zoneSummary } from '../zone-view.js';
@@ -74,6 +75,16 @@ export const zoneRoutes: ApiPlugin = async (app, ctx) => {
     }
     const c = await parseZoneCreation(doc, catalog, Date.now());
     ctx.authorize(req, { zone: c.name, write: true });
+    if (c.spec.kind === 'secondary' || c.spec.kind === 'consumer') {
+      // A secondary is stored by its first transfer (the catalog holds no zone without an SOA).
+      const t = ctx.deps.services?.transfer;
+      if (t === undefined) throw unprocessable('zone transfers are not running in this server: cannot create a secondary zone');
+      if (c.spec.primaries === undefined || c.spec.primaries.length === 0) throw unprocessable(`Zone ${c.name} of kind ${kindToApi(c.spec.kind)} needs masters`);
+      await t.addSecondary({ zone: c.name, primaries: c.spec.primaries, kind: c.spec.kind, account: c.spec.account ?? '' });
+      void reply.code(201);
+      const pending: ZoneInfo = { name: c.name, source: 'store', kind: c.spec.kind, primaries: c.spec.primaries, account: c.spec.account ?? '', serial: 0, soaEditApi: '', row: null };
+      return { ...await zoneSummary(ctx, pending, true), rrsets: [] };
+    }
     await writeZone(ctx, c.name, async () => {
       await catalog.createZone(c.spec, author(req));
       await catalog.store.write(async (q) => {
@@ -130,7 +141,8 @@ export const zoneRoutes: ApiPlugin = async (app, ctx) => {
 
   app.delete(`${base}/:zone_id`, { schema: { summary: 'Delete a zone and everything in it', tags: ['zones'] } }, async (req, reply) => {
     const z = await zoneFromUrl(ctx, req, true);
-    await writeZone(ctx, z.name, () => ctx.catalog().deleteZone(z.name, author(req)));
+    const t = ctx.deps.services?.transfer;
+    await writeZone(ctx, z.name, () => (t?.isSecondary(z.name) === true ? t.removeSecondary(z.name) : ctx.catalog().deleteZone(z.name, author(req))));
     return reply.code(204).send();
   });
 };

@@ -1,0 +1,34 @@
+import { sql } from 'kysely';
+import type { StoreQueries } from './store-queries.js';
+import { num } from './rows.js';
+
+/** A record or comment found by search (PowerDNS /search-data). */
+export interface SearchHit { zone: string; name: string; type: number; ttl: number; content: string; disabled: boolean }
+
+/** PowerDNS's search pattern (`*` any run, `?` one character, case-insensitive) as a LIKE pattern (escape `!`). */
+export function likePattern(q: string): string {
+  return q.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`).replace(/\*/g, '%').replace(/\?/g, '_');
+}
+
+/** Records whose owner or content matches, at most `limit`, in id order. */
+export async function searchRecords(q: StoreQueries, pattern: string, limit: number): Promise<SearchHit[]> {
+  const p = likePattern(pattern);
+  const rows = await q.db.selectFrom('records').innerJoin('zones', 'zones.id', 'records.zone_id')
+    .select(['zones.name as zone', 'records.name', 'records.type', 'records.ttl', 'records.content', 'records.disabled'])
+    .where((eb) => eb.or([
+      eb(sql`lower(records.name)`, 'like', sql`${p} escape '!'`),
+      eb(sql`lower(records.content)`, 'like', sql`${p} escape '!'`),
+    ]))
+    .orderBy('records.id').limit(limit).execute();
+  return rows.map((r) => ({ zone: r.zone, name: r.name, type: num(r.type), ttl: num(r.ttl), content: r.content, disabled: num(r.disabled) !== 0 }));
+}
+
+/** Comments whose content matches (owner and type of the RRset they belong to), at most `limit`. */
+export async function searchComments(q: StoreQueries, pattern: string, limit: number): Promise<Omit<SearchHit, 'ttl' | 'disabled'>[]> {
+  const p = likePattern(pattern);
+  const rows = await q.db.selectFrom('comments').innerJoin('zones', 'zones.id', 'comments.zone_id')
+    .select(['zones.name as zone', 'comments.name', 'comments.type', 'comments.content'])
+    .where(sql`lower(comments.content)`, 'like', sql`${p} escape '!'`)
+    .orderBy('comments.id').limit(limit).execute();
+  return rows.map((r) => ({ zone: r.zone, name: r.name, type: num(r.type), content: r.content }));
+}
