@@ -104,6 +104,7 @@ export class AliasTargets {
   private running = 0;
   private readonly queue: Array<() => void> = [];
   private waiters: Array<() => void> = [];
+  private readonly changeListeners: Array<() => void> = [];
   private closed = false;
 
   constructor(options: AliasTargetsOptions) {
@@ -146,6 +147,11 @@ export class AliasTargets {
         t.usedAt = this.now();
       }
     }
+  }
+
+  /** `fn` is called whenever the answer of a target changes (addresses, TTL, failure, staleness). */
+  onChange(fn: () => void): void {
+    this.changeListeners.push(fn);
   }
 
   /** Resolves once every target known now has had its first answer or failure, or after `timeoutMs`. */
@@ -264,7 +270,7 @@ export class AliasTargets {
     const same = prev !== null && !prev.stale && sameRdata(prev.rdata, r.rdata);
     // The TTL answered stays put while the addresses do (a caching resolver hands out ever smaller TTLs);
     // it rises when the resolver fetched anew.
-    if (!same || ttl > prev.ttl) s.current = { ttl, rdata: r.rdata, stale: false };
+    if (!same || ttl > prev.ttl) this.set(s, { ttl, rdata: r.rdata, stale: false });
     s.good = r;
     s.goodAt = now;
     const wasFailing = s.error !== null;
@@ -290,7 +296,7 @@ export class AliasTargets {
     const cap = s.good === null ? MAX_BACKOFF_MS : clamp(s.good.ttl * 1000, this.minRefreshMs, MAX_BACKOFF_MS);
     const backoff = Math.min(cap, this.minRefreshMs * 2 ** Math.min(s.failures - 1, 10));
     if (s.good === null) {
-      s.current = null;
+      this.set(s, null);
       if (s.failures === 1) this.onEvent({ kind: 'failed', target, type, error: message, serving: 'servfail' });
       this.schedule(t, s, backoff);
       return;
@@ -326,15 +332,22 @@ export class AliasTargets {
   }
 
   private serveStale(s: Slot): void {
-    if (this.failure !== 'stale' || s.good === null) { s.current = null; return; }
+    if (this.failure !== 'stale' || s.good === null) { this.set(s, null); return; }
     if (s.current?.stale === true) return;
-    s.current = { ttl: Math.min(s.good.ttl, this.staleTtl), rdata: s.good.rdata, stale: true };
+    this.set(s, { ttl: Math.min(s.good.ttl, this.staleTtl), rdata: s.good.rdata, stale: true });
   }
 
   private expire(t: Target, s: Slot): void {
     if (s.current === null) return;
-    s.current = null;
+    this.set(s, null);
     this.onEvent({ kind: 'expired', target: nameToText(t.name), type: s.type === RRType.AAAA ? 'AAAA' : 'A', error: s.error ?? undefined, serving: 'servfail' });
+  }
+
+  /** What queries get changes: answers kept elsewhere (encoded) must go. */
+  private set(s: Slot, v: AddressAnswer | null): void {
+    if (s.current === v) return;
+    s.current = v;
+    for (const fn of this.changeListeners) fn();
   }
 
   private allSettled(): boolean {

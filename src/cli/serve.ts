@@ -60,6 +60,8 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
   let fileZones = first.zones;
   let catalog: Catalog | null = null;
   const udpListeners: UdpListener[] = [];
+  // An ALIAS target's answer changed: the native path's copies of answers go too (the engine drops its own).
+  alias?.targets.onChange(() => { for (const l of udpListeners) l.cache?.clear(); });
   const served = (): ZoneSet => {
     let set = catalog?.zones ?? new ZoneSet([]);
     for (const z of fileZones) set = set.with(z);

@@ -146,9 +146,29 @@ test('a LUA geo target: the answer follows the client network, with the ECS scop
   assert.deepEqual(text(ask('geo.example.', 'A', [[81, 2, 69, 160], 32])), ['geo.example. 300 IN A 81.2.69.160']);
 });
 
-test('alias answers are never kept by the static answer cache', () => {
-  ask('inside.example.', 'A');
-  assert.equal(engine.lastCacheable, false);
+test('alias answers are kept like static ones and dropped when the target\'s answer changes', async () => {
+  let v4 = '203.0.113.1';
+  const stage = AliasStage.create({ lookup: async (_n, t) => ({ rdata: t === RRType.A ? [addr(RRType.A, v4)] : [], ttl: 1 }), minRefreshMs: 50 });
+  const e = new Engine({ alias: stage });
+  const origin = nameFromText('example.');
+  e.setZones(new ZoneSet([buildZone(origin, parseZoneText(ZONE.replace(/^(pick|geo) .*$/gm, ''), { origin }))]));
+  await stage.targets.settled(2000);
+  const a = (): string[] => {
+    const req = encodeMessage({ id: 1, flags: 0, opcode: 0, rcode: 0, questions: [{ name: nameFromText('example.'), type: RRType.A, class: 1 }], answers: [], authority: [], additional: [], edns: null, tsig: null });
+    const n = e.answer(req, req.length, CLIENT);
+    return text(decodeMessage(e.output.slice(0, n)));
+  };
+  assert.deepEqual(a(), ['example. 1 IN A 203.0.113.1']);
+  assert.equal(e.lastCacheable, true);
+  assert.deepEqual(a(), ['example. 1 IN A 203.0.113.1']); // from the answer cache
+  v4 = '203.0.113.2';
+  await new Promise((r) => setTimeout(r, 1200)); // refreshed at 0.9 s
+  assert.deepEqual(a(), ['example. 1 IN A 203.0.113.2']);
+  // A SERVFAIL is never kept.
+  const req = encodeMessage({ id: 1, flags: 0, opcode: 0, rcode: 0, questions: [{ name: nameFromText('nxd.example.'), type: RRType.A, class: 1 }], answers: [], authority: [], additional: [], edns: null, tsig: null });
+  e.answer(req, req.length, CLIENT);
+  assert.equal(e.lastCacheable, false);
+  stage.close();
 });
 
 test('transfer to servers without ALIAS: each ALIAS replaced by its target\'s addresses now', async () => {

@@ -58,7 +58,8 @@ export class AliasStage {
     const opts = this.opts!;
     const target = alias.rdata[0] as Name | undefined;
     if (target === undefined) return undefined;
-    ctx.cacheable = false;
+    // The answer may be kept like a static one (the engine drops kept answers whenever a target's answer
+    // changes: see Engine), unless it is signed online or a geo record made it (the geo stage says so).
     const any = qtype === RRType.ANY;
     let answered = false;
     for (const type of any ? [RRType.A, RRType.AAAA] : [qtype]) {
@@ -71,11 +72,14 @@ export class AliasStage {
         ctx.requiredGlue = 0;
         ctx.rcode = Rcode.SERVFAIL;
         ctx.aa = false;
+        ctx.cacheable = false;
         return null;
       }
       if (found.rdata.length === 0) continue;
       const set = this.setFor(found.rdata, type, Math.min(alias.ttl, found.ttl));
-      ctx.answer.push({ owner, set, sigs: dynamicSigs(ctx, zone, node, set) });
+      const sigs = dynamicSigs(ctx, zone, node, set);
+      if (sigs !== undefined) ctx.cacheable = false;
+      ctx.answer.push({ owner, set, sigs });
       answered = true;
     }
     if (answered) return null;

@@ -77,6 +77,7 @@ export class Engine {
     this.alias = alias ?? null;
     if (alias !== undefined) {
       alias.attach(this.opts.serve);
+      alias.targets.onChange(() => this.cache?.clear());
       this.opts.serve.alias = (ctx, zone, node, owner, qtype, set) => alias.answer(ctx, zone, node, owner, qtype, set);
     }
     const size = options.cacheSize ?? 100_000;
