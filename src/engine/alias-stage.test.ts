@@ -34,6 +34,10 @@ deep     ALIAS inside
 broken   ALIAS down.cdn.test.
 *.wild   ALIAS www
 short    60 ALIAS edge.cdn.test.
+loop1    ALIAS loop2
+loop2    ALIAS loop1
+self     ALIAS self
+viacname CNAME @
 `;
 
 const addr = (type: number, text: string): Uint8Array => rdataFromText(type, tokenize(text), ROOT);
@@ -115,6 +119,12 @@ test('hosted targets are resolved here: direct, through a CNAME, an ALIAS to an 
   assert.deepEqual(text(ask('chain.example.', 'A')), ['chain.example. 300 IN A 192.0.2.10']);
   assert.deepEqual(text(ask('deep.example.', 'A')), ['deep.example. 300 IN A 192.0.2.10']);
   assert.deepEqual(text(ask('x.wild.example.', 'A')), ['x.wild.example. 300 IN A 192.0.2.10']);
+});
+
+test('ALIAS loops end in SERVFAIL; a CNAME to an ALIAS name gets the chain and the addresses', () => {
+  assert.equal(ask('loop1.example.', 'A').rcode, Rcode.SERVFAIL);
+  assert.equal(ask('self.example.', 'AAAA').rcode, Rcode.SERVFAIL);
+  assert.deepEqual(text(ask('viacname.example.', 'A')), ['example. 100 IN A 203.0.113.7', 'viacname.example. 300 IN CNAME example.']);
 });
 
 test('a hosted target that does not exist: SERVFAIL (as PowerDNS for an NXDOMAIN target)', () => {
