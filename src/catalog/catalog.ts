@@ -57,7 +57,7 @@ export class Catalog {
   private readonly origins = new Map<string, ZoneChangedEvent['origin']>();
   readonly signing: ZoneSigning;
   /** Keys, NSEC3 parameters and DS of the store's zones (API cryptokeys, `geodesic dnssec`). */
-  readonly dnssec: ZoneDnssec = new ZoneDnssec(this);
+  readonly dnssec: ZoneDnssec;
   private readonly seqs = new Map<string, number>();
   private counter = -1;
   private timer: NodeJS.Timeout | null = null;
@@ -75,6 +75,7 @@ export class Catalog {
     this.now = opts.now ?? Date.now;
     this.signing = new ZoneSigning(store, opts.dnssec ?? {}, (name) => this.set.get(this.keyOfName(name)),
       (name, zone) => this.signedReady(name, zone), (err) => this.report(err));
+    this.dnssec = new ZoneDnssec(this);
   }
 
   /** Loads every zone of the store, then polls every `pollMs` (pollMs 0: no timer, call poll()). */

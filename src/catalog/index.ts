@@ -17,3 +17,5 @@ export type { KeyInfo, DnssecStatus } from './zone-dnssec.js';
 export type { SigningOptions, SignedZone } from './zone-signing.js';
 export type { KeyState, StoredKey } from './zone-keys.js';
 export { KeyCrypt } from './key-crypt.js';
+export { KeyRollover, maxZoneTtl, ROLLOVER_KIND } from './key-rollover.js';
+export type { RolloverPolicy, RolloverState, ParentDs, DsLookup } from './key-rollover.js';

@@ -4,6 +4,9 @@ import type { DnssecKey } from '../dnssec/index.js';
 import type { Store, StoreQueries } from '../store/index.js';
 import type { ChangeSet } from './change-set.js';
 import type { ZoneSigning } from './zone-signing.js';
+import type { Zone } from '../zone/index.js';
+import { KeyRollover } from './key-rollover.js';
+import type { RolloverState } from './key-rollover.js';
 import { CatalogError } from './errors.js';
 import { zoneName } from './zone-spec.js';
 import {
@@ -40,6 +43,8 @@ export interface DnssecStatus { dnssec: boolean; nsec3param: string; nsec3narrow
 interface CatalogPart {
   readonly store: Store;
   readonly signing: ZoneSigning;
+  readonly readOnly: boolean;
+  zone(name: string): Zone | undefined;
   apply(name: string, changes: ChangeSet, author: string, also: (q: StoreQueries) => Promise<void>): Promise<unknown>;
   settled(): Promise<void>;
 }
@@ -52,7 +57,46 @@ const BITS: Record<number, number> = { 8: 2048, 13: 256, 14: 384, 15: 256 };
  * every node re-signs and secondaries transfer the new signatures. `catalog.dnssec`.
  */
 export class ZoneDnssec {
-  constructor(private readonly catalog: CatalogPart) {}
+  /** Automatic and manual key rollovers (policy: SigningOptions.rollover). */
+  readonly rollovers: KeyRollover;
+
+  constructor(private readonly catalog: CatalogPart) {
+    const c = catalog;
+    this.rollovers = new KeyRollover({
+      crypt: c.signing.crypt,
+      readOnly: () => c.readOnly,
+      zone: (name) => c.zone(name),
+      signedZones: () => c.signing.signedNames,
+      change: (zone, author, fn) => this.change(zone, author, fn),
+      read: (fn) => c.store.snapshot(fn),
+      dnskeyTtl: c.signing.opts.dnskeyTtl ?? 3600,
+    }, c.signing.opts.rollover);
+  }
+
+  /** Starts a key rollover by hand (`geodesic dnssec rollover ZONE [zsk|ksk|csk] [--algorithm]`). */
+  rollover(zone: string, kind: 'zsk' | 'ksk' | 'csk', opts: { algorithm?: number | string; author?: string } = {}): Promise<RolloverState> {
+    return this.rollovers.start(zone, kind, opts);
+  }
+
+  /**
+   * The periodic DNSSEC work of a node (cli runs it every few minutes): signatures due for refresh are
+   * made again (on a writable store with a serial bump, so secondaries transfer them; on a read-only
+   * one locally), and rollovers move on. Returns log lines.
+   */
+  async maintain(): Promise<string[]> {
+    const out: string[] = [];
+    for (const name of this.catalog.signing.due()) {
+      try {
+        if (this.catalog.readOnly) await this.catalog.signing.resign(name);
+        else await this.change(name, 'dnssec-refresh', async () => undefined);
+        out.push(`${name}: signatures refreshed`);
+      } catch (err) {
+        out.push(`${name}: refreshing signatures failed: ${(err as Error).message}`);
+      }
+    }
+    out.push(...await this.rollovers.tick());
+    return out;
+  }
 
   private get crypt() {
     return this.catalog.signing.crypt;

@@ -5,6 +5,7 @@ import type { Store } from '../store/index.js';
 import { KeyCrypt } from './key-crypt.js';
 import { keyedZones, loadDenial, loadKeys } from './zone-keys.js';
 import type { StoredKey } from './zone-keys.js';
+import type { RolloverPolicy } from './key-rollover.js';
 
 /** How the catalog signs zones that have active keys in the store (config `dnssec:`). */
 export interface SigningOptions {
@@ -20,6 +21,8 @@ export interface SigningOptions {
   dnskeyTtl?: number;
   /** Clock of signatures, seconds since the epoch (tests; default the system clock). */
   signNow?: () => number;
+  /** Automatic key rollovers (key-rollover.ts). */
+  rollover?: RolloverPolicy;
 }
 
 /** A zone signed and served: the snapshot, its keys and when it was signed (seconds). */

@@ -60,3 +60,17 @@ export function keyTagOf(rdata: Uint8Array): number {
 export function isSep(key: DnssecKey): boolean {
   return (key.flags & 1) === 1;
 }
+
+/**
+ * The keys that sign data: per algorithm, its ZSKs, or its SEP keys when it has no ZSK (a CSK; the new
+ * algorithm in an algorithm rollover), so every algorithm of the DNSKEY RRset signs every RRset.
+ */
+export function dataSigners(active: readonly DnssecKey[]): DnssecKey[] {
+  const out: DnssecKey[] = [];
+  for (const alg of new Set(active.map((k) => k.algorithm))) {
+    const of = active.filter((k) => k.algorithm === alg);
+    const zsk = of.filter((k) => !isSep(k));
+    out.push(...(zsk.length > 0 ? zsk : of));
+  }
+  return out;
+}

@@ -1,10 +1,10 @@
 import { RRType, rdataCanonical } from '../wire/index.js';
 import type { Name } from '../wire/index.js';
 import type { Zone } from '../zone/index.js';
-import { isSep } from './key.js';
 import type { DnssecKey } from './key.js';
 import { signRRset } from './rrsig.js';
 import { sortBytes } from './cds.js';
+import { dataSigners } from './key.js';
 
 /** An RRSIG RRset as the engine places it beside an answer. */
 export interface SigSet { readonly type: number; readonly ttl: number; readonly rdata: readonly Uint8Array[] }
@@ -40,9 +40,7 @@ export class OnlineSigner {
   made = 0;
 
   constructor(private readonly origin: Name, keys: readonly DnssecKey[], opts: OnlineOptions = {}) {
-    const active = keys.filter((k) => k.active);
-    const zsk = active.filter((k) => !isSep(k));
-    this.keys = zsk.length > 0 ? zsk : active;
+    this.keys = dataSigners(keys.filter((k) => k.active));
     this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
     this.validity = opts.validity ?? 14 * 86400;
     this.offset = opts.inceptionOffset ?? 3600;

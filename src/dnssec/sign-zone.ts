@@ -4,7 +4,7 @@ import type { Zone, ZoneNode } from '../zone/index.js';
 import { hashEntries, nsecChain, nsec3Chain, nsec3ParamRdata } from './denial-chain.js';
 import type { ChainEntry, ChainRecord, Nsec3Options } from './denial-chain.js';
 import { DnssecError } from './errors.js';
-import { dnskeyRdata, isSep } from './key.js';
+import { dataSigners, dnskeyRdata, isSep } from './key.js';
 import type { DnssecKey } from './key.js';
 import { signRRset } from './rrsig.js';
 import { reusableSigs } from './reuse.js';
@@ -58,9 +58,18 @@ interface Signers { zsk: DnssecKey[]; ksk: DnssecKey[]; published: DnssecKey[] }
 function signersOf(keys: readonly DnssecKey[], zoneText: string): Signers {
   const active = keys.filter((k) => k.active);
   if (active.length === 0) throw new DnssecError('GDNS_ERR_DNSSEC_NO_KEY', `no active DNSSEC key for ${zoneText}`);
-  const zsk = active.filter((k) => !isSep(k));
-  const ksk = active.filter((k) => isSep(k));
-  return { zsk: zsk.length > 0 ? zsk : ksk, ksk: ksk.length > 0 ? ksk : zsk, published: keys.filter((k) => k.published || k.active) };
+  return { zsk: dataSigners(active), ksk: keySigners(active), published: keys.filter((k) => k.published || k.active) };
+}
+
+/** The keys that sign DNSKEY (and CDS/CDNSKEY): per algorithm, its SEP keys, or its ZSKs when it has none. */
+function keySigners(active: readonly DnssecKey[]): DnssecKey[] {
+  const out: DnssecKey[] = [];
+  for (const alg of new Set(active.map((k) => k.algorithm))) {
+    const of = active.filter((k) => k.algorithm === alg);
+    const sep = of.filter((k) => isSep(k));
+    out.push(...(sep.length > 0 ? sep : of));
+  }
+  return out;
 }
 
 /** Child key of `parentKey`? (node keys are lower-cased wire names as latin1) */
