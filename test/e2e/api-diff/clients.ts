@@ -62,6 +62,8 @@ export function acmeSh(zone: string): Step[] {
   const replaceTxt = (tokens: string[]): Step => ({
     method: 'PATCH', path: `${ZONES}/${zone}`, status: 204, headers: { ...ACME_HEADERS, 'Content-Type': 'application/json' }, raw: true,
     body: `{"rrsets": [{"changetype": "REPLACE", "name": "${full}.", "type": "TXT", "ttl": 60, "records": [${tokens.map((t) => `{"content": "\\"${t}\\"", "disabled": false}`).join(', ')}]}]}`,
+    // the ACME server looks right after the client's answer: the change must already be served
+    dns: { name: `${full}.`, type: 'TXT', want: tokens.map((t) => `"${t}"`) },
   });
   // curl --data "" without a content type: application/x-www-form-urlencoded, empty body
   const notify: Step = { method: 'PUT', path: `${ZONES}/${zone}/notify`, status: 200, headers: { ...ACME_HEADERS, 'Content-Type': 'application/x-www-form-urlencoded' }, raw: true, body: '' };
@@ -76,11 +78,11 @@ export function acmeSh(zone: string): Step[] {
     list, read([T1]), replaceTxt([T2, T1]), notify,
     // dns_pdns_rm T1: DELETE the rrset, REPLACE with what is left
     list, read([T1, T2]),
-    { method: 'PATCH', path: `${ZONES}/${zone}`, status: 204, headers: { ...ACME_HEADERS, 'Content-Type': 'application/json' }, raw: true, body: `{"rrsets": [{"changetype": "DELETE", "name": "${full}.", "type": "TXT"}]}` },
+    { method: 'PATCH', path: `${ZONES}/${zone}`, status: 204, headers: { ...ACME_HEADERS, 'Content-Type': 'application/json' }, raw: true, body: `{"rrsets": [{"changetype": "DELETE", "name": "${full}.", "type": "TXT"}]}`, dns: { name: `${full}.`, type: 'TXT', want: [] } },
     replaceTxt([T2]), notify,
     // dns_pdns_rm T2: it was the only one
     list, read([T2]),
-    { method: 'PATCH', path: `${ZONES}/${zone}`, status: 204, headers: { ...ACME_HEADERS, 'Content-Type': 'application/json' }, raw: true, body: `{"rrsets": [{"changetype": "DELETE", "name": "${full}.", "type": "TXT"}]}` },
+    { method: 'PATCH', path: `${ZONES}/${zone}`, status: 204, headers: { ...ACME_HEADERS, 'Content-Type': 'application/json' }, raw: true, body: `{"rrsets": [{"changetype": "DELETE", "name": "${full}.", "type": "TXT"}]}`, dns: { name: `${full}.`, type: 'TXT', want: [] } },
     notify,
     read([]),
   ];
@@ -117,8 +119,10 @@ export function lego(zone: string, apiVersionCheck = true): Step[] {
   const rr = (records: LegoRecord[] | undefined, changetype: string, kind: string, ttl?: number): Step => ({
     method: 'PATCH', path: `/api/v1/servers/localhost/zones/${zone}`, status: 204, headers: LEGO_JSON,
     ...goBody({ rrsets: [{ name: fqdn, type: 'TXT', kind, changetype, ...(records ? { records } : {}), ...(ttl ? { ttl } : {}) }] }),
+    dns: { name: fqdn, type: 'TXT', want: (records ?? []).map((r) => r.content) },
   });
-  const notify: Step = { method: 'PUT', path: `/api/v1/servers/localhost/zones/${zone}/notify`, status: 200, headers: LEGO_JSON };
+  // an empty bytes.Buffer: Content-Length 0 with Content-Type application/json
+  const notify: Step = { method: 'PUT', path: `/api/v1/servers/localhost/zones/${zone}/notify`, status: 200, headers: LEGO_JSON, raw: true, body: '' };
   const fresh = (content: string): LegoRecord => ({ content, disabled: false, name: fqdn, type: 'TXT', ttl: TTL });
   const kept = (content: string): LegoRecord => ({ content, disabled: false, name: '', type: '' });
   return [
@@ -165,7 +169,7 @@ export function externalDns(zone: string): Step[] {
     listZones, readZone,
     // UpdateNew: a new target list and TTL
     listZones,
-    patchZone([{ name: www, type: 'A', ttl: 120, changetype: 'REPLACE', records: records(['192.0.2.12']) }]),
+    { ...patchZone([{ name: www, type: 'A', ttl: 120, changetype: 'REPLACE', records: records(['192.0.2.12']) }]), dns: { name: www, type: 'A', want: ['192.0.2.12'] } },
     // Delete: DELETE with the records it had (no TTL)
     listZones,
     patchZone([
@@ -230,7 +234,8 @@ export function octodns(zone: string): Step[] {
       }),
     },
     { method: 'GET', path: `${ZONES}/${id}`, status: 200, headers: OCTO },
-    { method: 'PUT', path: `${ZONES}/${id}/notify`, status: 200, headers: OCTO },
+    // requests without a body: Content-Length 0, no Content-Type
+    { method: 'PUT', path: `${ZONES}/${id}/notify`, status: 200, headers: OCTO, raw: true, body: '' },
   ];
 }
 

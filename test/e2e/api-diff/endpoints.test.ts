@@ -234,6 +234,20 @@ test('statistics and config: the shapes clients read (PowerDNS-Admin reads uptim
   { method: 'GET', path: `${SERVER}/config`, status: 200, norm: { statusOnly: true }, check: isArrayOf('ConfigSetting') },
 ]));
 
+const KEY_VOLATILE = ['$[*].dnskey', '$[*].ds', '$[*].id', '$[*].privatekey'];
+
+test('dnssec: true on create (CSK ECDSA P-256 as PowerDNS defaults), with nsec3param; ?dnssec=true; cryptokeys; rectify', o, () => pair.check(['sig.example.', 'n3.example.'], [
+  createZone('sig.example.', { dnssec: true }),
+  createZone('n3.example.', { dnssec: true, nsec3param: '1 0 0 -' }),
+  { method: 'GET', path: `${ZONES}?dnssec=true`, status: 200 },
+  getZone('n3.example.', '?rrsets=false'),
+  { method: 'GET', path: `${ZONES}/sig.example./cryptokeys`, status: 200, norm: { ignore: KEY_VOLATILE } },
+  { method: 'GET', path: `${ZONES}/n3.example./metadata`, status: 200 },
+  { method: 'PUT', path: `${ZONES}/n3.example./rectify`, status: 200 },
+  replace('sig.example.', 'www.sig.example.', 'A', ['192.0.2.1']),
+  getZone('sig.example.'),
+]));
+
 test('cache flush and cryptokeys of an unsigned zone', o, () => pair.check(['cf.example.'], [
   createZone('cf.example.'),
   { method: 'PUT', path: `${SERVER}/cache/flush?domain=cf.example.`, status: 200, norm: { ignore: ['$.count'] } },

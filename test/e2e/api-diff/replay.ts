@@ -3,6 +3,7 @@
  * A step is data: the request, what PowerDNS 4.7 answers (checked, so a case proves what it claims), and
  * where Geodesic answers otherwise on purpose (docs/api-compat.md lists each and why).
  */
+import { dig } from '../lib/serve-process.js';
 import { send } from './http.js';
 import type { ApiRequest, ApiResponse } from './http.js';
 import { differences, normalize } from './normalize.js';
@@ -24,6 +25,14 @@ export interface Step extends ApiRequest {
   check?: (res: ApiResponse) => string | undefined;
   /** Send to PowerDNS only (what 4.7 cannot do is tested against Geodesic alone elsewhere). */
   pdnsOnly?: boolean;
+  /** Right after the answer, ask each server over DNS (dig +short): the answers must be equal, and `want` when given. */
+  dns?: { name: string; type: string; want?: string[] };
+}
+
+/** `dig +short` lines, sorted (the order of an RRset is not meaningful). */
+async function askDns(server: ApiServer, name: string, type: string): Promise<string[]> {
+  const out = await dig(server.dnsPort, '+short', '+norec', name, type);
+  return out.split('\n').map((l) => l.trim()).filter((l) => l !== '').sort();
 }
 
 export interface Servers {
@@ -47,44 +56,67 @@ export async function replay(servers: Servers, steps: Step[]): Promise<string[]>
   const problems: string[] = [];
   for (const [i, step] of steps.entries()) {
     const where = label(i, step);
-    let theirs: ApiResponse | undefined;
-    if (servers.pdns) {
-      theirs = await send(servers.pdns, step);
-      if (step.status !== undefined && theirs.status !== step.status) {
-        problems.push(`${where}: PowerDNS answered ${theirs.status} (the case expects ${step.status}): ${theirs.text.slice(0, 200)}`);
-      }
-      const c = step.check?.(theirs);
-      if (c) problems.push(`${where}: PowerDNS's answer fails the client's reading: ${c}`);
-    }
-    if (!servers.geodesic || step.pdnsOnly) continue;
-    const ours = await send(servers.geodesic, step);
-    const shape = errorShape(ours);
-    if (shape) problems.push(`${where}: geodesic ${shape}`);
-    const c = step.check?.(ours);
-    if (c) problems.push(`${where}: Geodesic's answer fails the client's reading: ${c}`);
-    for (const w of step.mentions ?? []) {
-      if (ours.status >= 400 && !ours.text.toLowerCase().includes(w.toLowerCase())) problems.push(`${where}: geodesic's error does not mention "${w}": ${ours.text.slice(0, 200)}`);
-    }
-    if (step.geodesic) {
-      const ok = ([] as number[]).concat(step.geodesic.status);
-      if (!ok.includes(ours.status)) problems.push(`${where}: geodesic answered ${ours.status}, expected ${ok.join(' or ')} (${step.geodesic.why}): ${ours.text.slice(0, 200)}`);
-      const g = step.geodesic.check?.(ours);
-      if (g) problems.push(`${where}: geodesic ${g} (${step.geodesic.why})`);
-      continue;
-    }
-    if (!theirs) {
-      if (step.status !== undefined && ours.status !== step.status) problems.push(`${where}: geodesic answered ${ours.status}, expected ${step.status}: ${ours.text.slice(0, 200)}`);
-      continue;
-    }
-    const a = normalize(theirs, step.norm);
-    const b = normalize(ours, step.norm);
-    if (a.status !== b.status) {
-      problems.push(`${where}: status pdns ${a.status}, geodesic ${b.status}\n    pdns:     ${theirs.text.slice(0, 300)}\n    geodesic: ${ours.text.slice(0, 300)}`);
-      continue;
-    }
-    const d = differences(a.body, b.body);
-    if (d.length > 0) problems.push(`${where}: answers differ\n    ${d.join('\n    ')}`);
+    problems.push(...await stepProblems(servers, step, where));
+    if (step.dns) problems.push(...await dnsProblems(servers, step.dns, where));
   }
+  return problems;
+}
+
+async function dnsProblems(servers: Servers, q: NonNullable<Step['dns']>, where: string): Promise<string[]> {
+  const out: string[] = [];
+  const want = q.want?.slice().sort();
+  const answers: Array<[string, string[]]> = [];
+  for (const s of [servers.pdns, servers.geodesic]) {
+    if (!s || s.dnsPort === 0) continue;
+    const got = await askDns(s, q.name, q.type);
+    answers.push([s.name, got]);
+    if (want && JSON.stringify(got) !== JSON.stringify(want)) out.push(`${where}: ${s.name} answers ${q.name} ${q.type} over DNS with ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+  }
+  if (!want && answers.length === 2 && JSON.stringify(answers[0]![1]) !== JSON.stringify(answers[1]![1])) {
+    out.push(`${where}: over DNS ${q.name} ${q.type}: pdns ${JSON.stringify(answers[0]![1])}, geodesic ${JSON.stringify(answers[1]![1])}`);
+  }
+  return out;
+}
+
+async function stepProblems(servers: Servers, step: Step, where: string): Promise<string[]> {
+  const problems: string[] = [];
+  let theirs: ApiResponse | undefined;
+  if (servers.pdns) {
+    theirs = await send(servers.pdns, step);
+    if (step.status !== undefined && theirs.status !== step.status) {
+      problems.push(`${where}: PowerDNS answered ${theirs.status} (the case expects ${step.status}): ${theirs.text.slice(0, 200)}`);
+    }
+    const c = step.check?.(theirs);
+    if (c) problems.push(`${where}: PowerDNS's answer fails the client's reading: ${c}`);
+  }
+  if (!servers.geodesic || step.pdnsOnly) return problems;
+  const ours = await send(servers.geodesic, step);
+  const shape = errorShape(ours);
+  if (shape) problems.push(`${where}: geodesic ${shape}`);
+  const c = step.check?.(ours);
+  if (c) problems.push(`${where}: Geodesic's answer fails the client's reading: ${c}`);
+  for (const w of step.mentions ?? []) {
+    if (ours.status >= 400 && !ours.text.toLowerCase().includes(w.toLowerCase())) problems.push(`${where}: geodesic's error does not mention "${w}": ${ours.text.slice(0, 200)}`);
+  }
+  if (step.geodesic) {
+    const ok = ([] as number[]).concat(step.geodesic.status);
+    if (!ok.includes(ours.status)) problems.push(`${where}: geodesic answered ${ours.status}, expected ${ok.join(' or ')} (${step.geodesic.why}): ${ours.text.slice(0, 200)}`);
+    const g = step.geodesic.check?.(ours);
+    if (g) problems.push(`${where}: geodesic ${g} (${step.geodesic.why})`);
+    return problems;
+  }
+  if (!theirs) {
+    if (step.status !== undefined && ours.status !== step.status) problems.push(`${where}: geodesic answered ${ours.status}, expected ${step.status}: ${ours.text.slice(0, 200)}`);
+    return problems;
+  }
+  const a = normalize(theirs, step.norm);
+  const b = normalize(ours, step.norm);
+  if (a.status !== b.status) {
+    problems.push(`${where}: status pdns ${a.status}, geodesic ${b.status}\n    pdns:     ${theirs.text.slice(0, 300)}\n    geodesic: ${ours.text.slice(0, 300)}`);
+    return problems;
+  }
+  const d = differences(a.body, b.body);
+  if (d.length > 0) problems.push(`${where}: answers differ\n    ${d.join('\n    ')}`);
   return problems;
 }
 
