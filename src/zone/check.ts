@@ -64,7 +64,7 @@ class Checker {
     }
     const alias = node.peek(RRType.ALIAS);
     if (alias) {
-      if (alias.rdata.length > 1) this.error(node, RRType.ALIAS, `${name()}: multiple RRs of singleton type ALIAS`);
+      if (alias.rdata.length > 1) this.warn(node, RRType.ALIAS, `${name()}: several ALIAS records; only the first (in canonical order) is used`);
       const a = ADDRESS.find((t) => node.has(t));
       if (a !== undefined) this.error(node, a, `${name()}: ALIAS and ${typeToText(a)} at the same name (the ALIAS answers A and AAAA there; PowerDNS refuses this too)`);
     }
@@ -140,10 +140,10 @@ class Checker {
 
 /**
  * named-checkzone's rules over a loaded zone, plus the loader's own findings: no NS at the apex,
- * several SOAs, SOA below the apex, CNAME and other data, several CNAMEs/DNAMEs/ALIASes, ALIAS beside A or
- * AAAA, names below a DNAME,
+ * several SOAs, SOA below the apex, CNAME and other data, several CNAMEs/DNAMEs, ALIAS beside A or AAAA,
+ * names below a DNAME,
  * NS targets that are CNAMEs or have no address (glue missing below a cut) — errors; duplicates,
- * TTL mismatches, MX/SRV targets without address, occluded data — warnings.
+ * TTL mismatches, MX/SRV targets without address, occluded data, several ALIASes at a name — warnings.
  */
 export function checkZone(zone: Zone): Diagnostic[] {
   return new Checker(zone).run();
