@@ -274,19 +274,29 @@ export class Secondaries {
       try { peer = parsePeer(text); } catch (err) { errors.push((err as Error).message); continue; }
       try {
         const current = this.catalog.zone(rec.zone);
-        const { serial } = await fetchSerial(peer, origin, key, timeoutMs);
-        l.primarySerial = serial;
-        if (current !== undefined && !serialNewer(current.serial, serial)) {
+        // Some primaries refuse plain queries for a zone they transfer (Knot: catalog zones): ask IXFR/AXFR then.
+        const serial = await fetchSerial(peer, origin, key, timeoutMs).then((r) => r.serial, (err: unknown) => {
+          if (err instanceof XfrError && err.code === 'GDNS_ERR_XFR_REFUSED') return null;
+          throw err;
+        });
+        l.primarySerial = serial ?? l.primarySerial;
+        if (current !== undefined && serial !== null && !serialNewer(current.serial, serial)) {
           await this.succeeded(l, current, null);
           this.opts.onEvent?.({ zone: rec.zone, event: 'current', serial: current.serial, primary: peerText(peer) });
           return;
         }
         l.noticedAt ??= this.now();
         const zone = await this.transfer(l, peer, key, current);
+        if (zone === current) {
+          await this.succeeded(l, zone, null);
+          this.opts.onEvent?.({ zone: rec.zone, event: 'current', serial: zone.serial, primary: peerText(peer) });
+          return;
+        }
+        l.primarySerial = zone.serial;
         await this.succeeded(l, zone, peerText(peer));
         return;
       } catch (err) {
-        errors.push(`${peerText(peer)}: ${(err as Error).message}`);
+        errors.push((err as Error).message);
       }
     }
     rec.lastError = errors.join('; ');
