@@ -12,6 +12,7 @@ import type { ReplicationFlags, ReplicationSettings } from './xfr-serve.js';
 
 interface ServeFlags extends OpsFlags, ReplicationFlags {
   dnssecKeys?: string;
+  dnssecSecretFile?: string;
   data?: string;
   db?: string;
   config?: string;
@@ -42,6 +43,7 @@ export function registerServeCommands(program: Command): void {
     .option('--data <dir>', 'serve the zones of the SQLite store in this folder too (created on first start); docs/store.md')
     .option('--db <url>', 'serve the zones of a PostgreSQL or MariaDB store (postgres://... or mysql://...)')
     .option('--dnssec-keys <dir>', 'sign zones with the keys in this folder (geodesic dnssec enable ZONE --keys DIR); docs/dnssec.md')
+    .option('--dnssec-secret-file <file>', 'encrypt the private DNSSEC keys in the store with the secret in this file (AES-256-GCM)')
     .option('--enable-lua-records', 'answer PowerDNS LUA records (pickclosest, ifurlup, ...); off by default, as in PowerDNS')
     .option('--resolver <addr[:port]>', 'answer ALIAS records with their targets\' addresses, looked up through this recursive resolver; repeatable (docs/alias.md)', collect)
     .option('--expand-alias', 'answer ALIAS records, looking targets up through the system resolver (/etc/resolv.conf) unless --resolver is given')
@@ -101,6 +103,7 @@ function buildConfig(flags: ServeFlags): { config: ServerConfig; ops: OpsOptions
     const loaded = flags.config !== undefined ? loadConfig(flags.config) : { config: defaultConfig(), raw: {} };
     const config = loaded.config;
     if (flags.dnssecKeys !== undefined) config.dnssec.keys = resolve(flags.dnssecKeys);
+    if (flags.dnssecSecretFile !== undefined) config.dnssec.secretFile = resolve(flags.dnssecSecretFile);
     if (flags.data !== undefined) { config.store.data = resolve(flags.data); config.store.db = null; }
     if (flags.db !== undefined) { config.store.db = flags.db; config.store.data = null; }
     if (flags.zones !== undefined) config.zones.directory = flags.zones;

@@ -16,6 +16,7 @@ import { attachOps } from './ops-attach.js';
 import { NO_OPS, needsEveryQuery } from './ops-options.js';
 import type { OpsOptions } from './ops-options.js';
 import { attachStore } from './store-source.js';
+import { signingOptions, startDnssecUpkeep } from './dnssec-store-serve.js';
 import { compactHeap } from './compact-heap.js';
 import { ZoneSet } from '../zone/index.js';
 import type { Catalog } from '../catalog/index.js';
@@ -59,6 +60,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
   // Zone files and the store's zones are served together; a zone in both is served from its file.
   let fileZones = first.zones;
   let catalog: Catalog | null = null;
+  let stopDnssecUpkeep = (): void => undefined;
   const udpListeners: UdpListener[] = [];
   // An ALIAS target's answer changed: the native path's copies of answers go too (the engine drops its own).
   alias?.targets.onChange(() => { for (const l of udpListeners) l.cache?.clear(); });
@@ -73,7 +75,9 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
     catalog = await attachStore(engine, where, log, {
       merge: (storeZones) => { let set = storeZones; for (const z of fileZones) set = set.with(z); return set; },
       onSwap: () => { for (const l of udpListeners) l.cache?.clear(); },
+      dnssec: signingOptions(config.dnssec, () => catalog),
     });
+    stopDnssecUpkeep = startDnssecUpkeep(catalog, log);
   }
   log.info({ event: 'zones-loaded', zones: first.zones.size, failed: first.errors.length }, `loaded ${first.zones.size} zone file(s)`);
   // ALIAS targets are looked up before any port opens, so the first queries already find them.
@@ -148,6 +152,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
   }).catch(async (err: unknown) => { await close(); throw err; });
   const closeAll = async (): Promise<void> => {
     clearInterval(resignTimer);
+    stopDnssecUpkeep();
     await attached.close();
     await close();
   };

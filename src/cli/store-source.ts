@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { Catalog, storePollErrorChannel } from '../catalog/index.js';
-import type { StorePollErrorEvent } from '../catalog/index.js';
+import type { SigningOptions, StorePollErrorEvent } from '../catalog/index.js';
 import { openStore } from '../store/index.js';
 import type { StoreLocation } from '../store/index.js';
 import type { Engine } from '../engine/index.js';
@@ -18,6 +18,8 @@ export interface AttachOptions {
   merge?: (storeZones: ZoneSet) => ZoneSet;
   /** After every swap (clear answer caches kept outside the engine, e.g. the UDP listeners'). */
   onSwap?: () => void;
+  /** DNSSEC of the store's zones: secret, signature timing, rollovers (cli/dnssec-store-serve.ts). */
+  dnssec?: SigningOptions;
 }
 
 export async function attachStore(engine: Engine, where: StoreLocation, log: Logger | null, opts: AttachOptions = {}): Promise<Catalog> {
@@ -25,6 +27,7 @@ export async function attachStore(engine: Engine, where: StoreLocation, log: Log
   const merge = opts.merge ?? ((z: ZoneSet) => z);
   const catalog = await Catalog.open(store, {
     pollMs: opts.pollMs ?? 1000,
+    dnssec: opts.dnssec,
     onChange: (zones, changes) => {
       engine.setZones(merge(zones));
       opts.onSwap?.();

@@ -45,6 +45,16 @@ export interface ServerConfig {
   dnssec: {
     /** Folder of per-zone key files (`geodesic dnssec enable ZONE --keys DIR`); null: no signing. */
     keys: string | null;
+    /** File holding the secret that encrypts private keys in the store (AES-256-GCM); null: stored as PEM
+     * (or GEODESIC_DNSSEC_SECRET). */
+    secretFile: string | null;
+    /** Signature validity (default 14 days); signatures are made again with a quarter left (`refresh`). */
+    validityMs: number;
+    refreshMs: number | null;
+    /** Automatic rollovers: ZSK and KSK/CSK lifetimes (0: only by hand), propagation delay to secondaries. */
+    zskLifetimeMs: number;
+    kskLifetimeMs: number;
+    propagationDelayMs: number;
   };
   /** Where the running server writes its process ID (for `geodesic reload`). */
   pidFile: string | null;
@@ -118,7 +128,7 @@ export function defaultConfig(): ServerConfig {
     udp: { maxSize: 1232, io: 'auto' },
     alias: { enabled: false, resolvers: [], failure: 'servfail', maxStaleMs: 3_600_000, timeoutMs: 1500, axfr: 'alias' },
     store: { data: null, db: null },
-    dnssec: { keys: null },
+    dnssec: { keys: null, secretFile: null, validityMs: 14 * 86_400_000, refreshMs: null, zskLifetimeMs: 0, kskLifetimeMs: 0, propagationDelayMs: 3_600_000 },
     geo: { databases: [], reloadIntervalMs: 10_000, overrides: [], luaRecords: false, luaExecLimit: 1000, cacheSize: 100_000 },
     pidFile: null,
     log: { level: 'info' },

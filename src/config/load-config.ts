@@ -109,8 +109,15 @@ export function configFromObject(raw: Obj, file: string, base: string): ServerCo
   if (storeSection.db !== undefined) c.store.db = str(storeSection.db, at('store.db'));
   if (c.store.data !== null && c.store.db !== null) throw new ConfigError(`${at('store')}: give data (SQLite) or db (URL), not both`);
   const dnssec = section(raw, 'dnssec', file);
-  known(dnssec, ['keys'], file, 'dnssec.');
+  known(dnssec, ['keys', 'secret-file', 'validity', 'refresh', 'zsk-lifetime', 'ksk-lifetime', 'propagation-delay'], file, 'dnssec.');
   if (dnssec.keys !== undefined) c.dnssec.keys = resolve(base, str(dnssec.keys, at('dnssec.keys')));
+  if (dnssec['secret-file'] !== undefined) c.dnssec.secretFile = resolve(base, str(dnssec['secret-file'], at('dnssec.secret-file')));
+  if (dnssec.validity !== undefined) c.dnssec.validityMs = parseDuration(dnssec.validity, at('dnssec.validity'));
+  if (dnssec.refresh !== undefined) c.dnssec.refreshMs = parseDuration(dnssec.refresh, at('dnssec.refresh'));
+  if (dnssec['zsk-lifetime'] !== undefined) c.dnssec.zskLifetimeMs = parseDuration(dnssec['zsk-lifetime'], at('dnssec.zsk-lifetime'));
+  if (dnssec['ksk-lifetime'] !== undefined) c.dnssec.kskLifetimeMs = parseDuration(dnssec['ksk-lifetime'], at('dnssec.ksk-lifetime'));
+  if (dnssec['propagation-delay'] !== undefined) c.dnssec.propagationDelayMs = parseDuration(dnssec['propagation-delay'], at('dnssec.propagation-delay'));
+  if (c.dnssec.refreshMs !== null && c.dnssec.refreshMs >= c.dnssec.validityMs) throw new ConfigError(`${at('dnssec.refresh')}: must be shorter than dnssec.validity`);
   if (raw['pid-file'] !== undefined) c.pidFile = resolve(base, str(raw['pid-file'], at('pid-file')));
   const log = section(raw, 'log', file);
   known(log, ['level'], file, 'log.');

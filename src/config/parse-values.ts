@@ -33,12 +33,12 @@ export function parseListen(text: string, where: string): ListenAddress {
   return { host, port: p };
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** `10s`, `500ms`, `2m`, or a number of seconds. */
 export function parseDuration(value: unknown, where: string): number {
   if (typeof value === 'number' && value >= 0) return value * 1000;
-  const m = typeof value === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim()) : null;
+  const m = typeof value === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim()) : null;
   if (!m) throw new ConfigError(`${where}: "${String(value)}" is not a duration (e.g. 10s, 500ms, 2m)`);
   return Number(m[1]) * UNITS[m[2] ?? 's']!;
 }
