@@ -147,6 +147,7 @@ before(async () => {
   directory: zones
 listen: [127.0.0.1:0]
 rrl: { enabled: false }
+transfer: { allow: [127.0.0.1] }
 geo: { lua-records: true }
 alias:
   resolvers: [127.0.0.1:${relay.port}]
@@ -191,6 +192,12 @@ test('signed zone: ALIAS answers (external, hosted, LUA geo) carry signatures an
   }
   const withDo = await dig(strict.port, '+dnssec', '+noall', '+answer', 'example.test', 'A');
   assert.match(withDo, /\sRRSIG\s+A 13 2 /);
+});
+
+test('AXFR carries the ALIAS records as they are (for Geodesic and PowerDNS secondaries)', async () => {
+  const axfr = await dig(stale.port, '+noall', '+answer', 'example.test', 'AXFR');
+  assert.match(axfr, /^example\.test\.\s+300\s+IN\s+TYPE65401\s+\\# 15 04656467650363646E047465737400$/m, axfr);
+  assert.doesNotMatch(axfr, /^example\.test\.\s+\d+\s+IN\s+A\s/m);
 });
 
 test('a target that does not exist answers SERVFAIL', async () => {
