@@ -215,7 +215,7 @@ export function octodns(zone: string): Step[] {
       },
     },
     {
-      method: 'GET', path: `${SERVER}/config`, status: 200, headers: OCTO,
+      method: 'GET', path: `${SERVER}/config`, status: 200, headers: OCTO, norm: { statusOnly: true },
       check: (res) => (Array.isArray(json(res)) && (json(res) as Array<{ name?: unknown; value?: unknown }>).every((x) => typeof x.name === 'string' && 'value' in x) ? undefined : 'config is not a list of {name, value}'),
     },
     { method: 'GET', path: `${ZONES}/${id}`, status: 404, headers: OCTO },
