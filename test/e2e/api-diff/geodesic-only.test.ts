@@ -5,9 +5,11 @@
  * rrset_name lookups), and the API key in the URL, which PowerDNS accepts and issue 6 refuses.
  */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { usePair } from './setup.js';
 import { ZONES, createZone, getZone, patch } from './replay.js';
 import type { Step } from './replay.js';
+import { send } from './http.js';
 import type { ApiResponse } from './http.js';
 import { API_KEY } from './pdns.js';
 
@@ -86,3 +88,29 @@ test('the API key in the URL is refused (PowerDNS 4.7 accepts ?api-key=)', o, ()
   { method: 'GET', path: `${ZONES}?api-key=${API_KEY}`, status: 401 },
   { method: 'GET', path: ZONES, status: 200 },
 ]));
+
+test('concurrent PATCHes to one zone: 2xx or 409, never 5xx; no write lost; one serial step per write', o, async () => {
+  const g = pair.servers.geodesic!;
+  await send(g, { method: 'DELETE', path: `${ZONES}/${Z}` });
+  try {
+    assert.equal((await send(g, createZone(Z))).status, 201);
+    const before = (await send(g, getZone(Z, '?rrsets=false'))).body as { serial: number };
+    const N = 24;
+    const results = await Promise.all(Array.from({ length: N }, (_, i) => send(g, i % 2 === 0
+      ? patch(Z, [{ name: `c${i}.${Z}`, type: 'A', ttl: 60, changetype: 'REPLACE', records: [{ content: `192.0.2.${i + 1}`, disabled: false }] }])
+      : patch(Z, [one('EXTEND', [`"w${i}"`])]))));
+    const bad = results.filter((r) => r.status !== 204 && r.status !== 409);
+    assert.deepEqual(bad.map((r) => `${r.status} ${r.text}`), [], 'only 204 or 409');
+    const done = results.map((r, i) => [r.status, i] as const).filter(([st]) => st === 204).map(([, i]) => i);
+    const zone = (await send(g, getZone(Z))).body as { serial: number; rrsets: Rrset[] };
+    for (const i of done) {
+      const found = i % 2 === 0
+        ? zone.rrsets.some((r) => r.name === `c${i}.${Z}` && r.records.some((x) => x.content === `192.0.2.${i + 1}`))
+        : zone.rrsets.some((r) => r.name === `t.${Z}` && r.type === 'TXT' && r.records.some((x) => x.content === `"w${i}"`));
+      assert.ok(found, `write ${i} answered 204 but is not in the zone`);
+    }
+    assert.equal(zone.serial, before.serial + done.length, 'one serial step per accepted write');
+  } finally {
+    await send(g, { method: 'DELETE', path: `${ZONES}/${Z}` });
+  }
+});
