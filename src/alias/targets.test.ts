@@ -137,3 +137,21 @@ test('lookups at once are bounded; the rest wait their turn', async () => {
   assert.equal(t.status().filter((s) => s.types.every((x) => x.addresses !== null)).length, 20);
   t.close();
 });
+
+test('a target no zone names any more is dropped once no query asked for it for 10 minutes', async () => {
+  const r = fakeResolver();
+  r.answer = { rdata: [ip(1)], ttl: 0 };
+  let now = 1_000_000;
+  const t = new AliasTargets({ lookup: r.lookup, minRefreshMs: 20, now: () => now });
+  t.track([T]);
+  await t.settled(1000);
+  t.track([]);
+  assert.equal(t.size, 1);
+  now += 5 * 60_000;
+  await sleep(100);
+  assert.equal(t.size, 1); // 5 minutes: kept
+  now += 6 * 60_000;
+  await sleep(100);
+  assert.equal(t.size, 0);
+  t.close();
+});
