@@ -3,14 +3,17 @@ import type { Logger } from 'pino';
 import type { GeoConfig } from '../config/index.js';
 import { GeoStage, luaErrorChannel } from '../engine/index.js';
 import type { LuaErrorEvent } from '../engine/index.js';
+import type { HealthPlane } from '../health/index.js';
 
 /**
  * The geo stage for `geodesic serve` from the `geo:` config section: opens the GeoIP databases (a broken
  * file is an error naming it), starts the reload check, and logs LUA record failures and reloads.
+ * With a health plane, LUA health functions and declarative records use its checks.
  * Pass the result as `new Engine({ geo })`; call `close()` on shutdown.
  */
-export async function startGeo(config: GeoConfig, log: Logger): Promise<GeoStage> {
+export async function startGeo(config: GeoConfig, log: Logger, health: HealthPlane | null = null): Promise<GeoStage> {
   const stage = await GeoStage.create({
+    health: health ?? undefined,
     geoip: { files: config.databases, overrides: config.overrides },
     enableLua: config.luaRecords,
     execLimit: config.luaExecLimit,

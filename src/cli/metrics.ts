@@ -17,6 +17,8 @@ export interface MetricSources {
   rrl?: () => { dropped: number; slipped: number };
   /** The query log's counts (attachOps passes it when both are on). */
   queryLog?: () => { written: number; dropped: number };
+  /** More series registered by other parts (the health plane's). */
+  register?: ReadonlyArray<(r: Registry) => void>;
 }
 
 /** Seconds: 50 µs to 1 s (the engine answers in microseconds; the tail shows stalls). */
@@ -100,6 +102,7 @@ function sumStats<T>(list: ReadonlyArray<{ stats(): T }>, pick: (s: T) => number
 }
 
 function registerSourceMetrics(r: Registry, s: MetricSources): void {
+  for (const add of s.register ?? []) add(r);
   const counterFrom = (name: string, help: string, read: () => number): void => {
     new Counter({ name, help, registers: [r], collect() { this.reset(); this.inc(read()); } });
   };

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaultConfig, loadConfig, parseListen } from '../config/index.js';
 import type { ServerConfig } from '../config/index.js';
@@ -8,9 +8,11 @@ import { startServer } from './serve.js';
 import { addOpsOptions, opsOptions } from './ops-options.js';
 import type { OpsFlags, OpsOptions } from './ops-options.js';
 import { addReplicationOptions, replicationSettings } from './xfr-serve.js';
+import { addHealthOptions, healthSettings } from './health-serve.js';
+import type { HealthFlags, HealthSettings } from './health-serve.js';
 import type { ReplicationFlags, ReplicationSettings } from './xfr-serve.js';
 
-interface ServeFlags extends OpsFlags, ReplicationFlags {
+interface ServeFlags extends OpsFlags, ReplicationFlags, HealthFlags {
   dnssecKeys?: string;
   dnssecSecretFile?: string;
   data?: string;
@@ -59,12 +61,13 @@ Zones are loaded before any port opens. SIGHUP (or "geodesic reload") reloads th
 query; a zone that fails to load keeps its previous version serving and the error names file and line.`)
   addOpsOptions(serve);
   addReplicationOptions(serve);
+  addHealthOptions(serve);
   serve.action(async (flags: ServeFlags) => {
-      const { config, ops, replication } = buildConfig(flags);
+      const { config, ops, replication, health } = buildConfig(flags);
       const log = createLogger(config.log.level);
       let server;
       try {
-        server = await startServer(config, log, ops, replication);
+        server = await startServer(config, log, ops, replication, health);
       } catch (err) {
         process.stderr.write(`geodesic serve: ${(err as Error).message}\n`);
         process.exit(1);
@@ -98,7 +101,7 @@ query; a zone that fails to load keeps its previous version serving and the erro
     });
 }
 
-function buildConfig(flags: ServeFlags): { config: ServerConfig; ops: OpsOptions; replication: ReplicationSettings } {
+function buildConfig(flags: ServeFlags): { config: ServerConfig; ops: OpsOptions; replication: ReplicationSettings; health: HealthSettings } {
   try {
     const loaded = flags.config !== undefined ? loadConfig(flags.config) : { config: defaultConfig(), raw: {} };
     const config = loaded.config;
@@ -119,7 +122,10 @@ function buildConfig(flags: ServeFlags): { config: ServerConfig; ops: OpsOptions
     if (config.zones.directory === null && config.zones.files.length === 0 && config.store.data === null && config.store.db === null) {
       throw new Error('no zones to serve: pass --zones DIR (every NAME.zone in it), --data DIR or --db URL (a zone store), or --config FILE');
     }
-    return { config, ops: opsOptions(loaded.raw, flags), replication: replicationSettings(loaded.raw.replication, flags) };
+    return {
+      config, ops: opsOptions(loaded.raw, flags), replication: replicationSettings(loaded.raw.replication, flags),
+      health: healthSettings(loaded.raw.health, flags, flags.config ?? 'config', flags.config !== undefined ? dirname(resolve(flags.config)) : process.cwd()),
+    };
   } catch (err) {
     process.stderr.write(`geodesic serve: ${(err as Error).message}\n`);
     process.exit(2);

@@ -10,6 +10,9 @@ import { loadZones, zoneSpecs } from './zone-loader.js';
 import { startReplication, NO_REPLICATION } from './xfr-serve.js';
 import type { ReplicationSettings } from './xfr-serve.js';
 import { startGeo } from './geo-serve.js';
+import { DEFAULT_HEALTH, registerHealthMetrics, startHealth } from './health-serve.js';
+import type { HealthSettings } from './health-serve.js';
+import type { HealthPlane } from '../health/index.js';
 import { startAlias } from './alias-serve.js';
 import { resignDelayMs, signLoadedZone } from './dnssec-serve.js';
 import { attachOps } from './ops-attach.js';
@@ -33,6 +36,8 @@ export interface RunningServer {
   catalog: Catalog | null;
   /** Zone transfers, NOTIFY, secondary and catalog zones, and their status (docs/replication.md). */
   replication: Replication;
+  /** Health checks of LUA and declarative geo records (docs/health.md); null when LUA records are off. */
+  health: HealthPlane | null;
 }
 
 /**
@@ -40,8 +45,9 @@ export interface RunningServer {
  * address). A zone that fails to load is reported and left out (or, on reload, keeps its old version).
  */
 export async function startServer(config: ServerConfig, log: Logger, ops: OpsOptions = NO_OPS,
-  replication: ReplicationSettings = NO_REPLICATION): Promise<RunningServer> {
-  const geo = await startGeo(config.geo, log);
+  replication: ReplicationSettings = NO_REPLICATION, healthSettings: HealthSettings = DEFAULT_HEALTH): Promise<RunningServer> {
+  const health = config.geo.luaRecords ? startHealth(healthSettings, log) : null;
+  const geo = await startGeo(config.geo, log, health);
   const alias = startAlias(config.alias, log);
   // A query log or per-query metrics must see every query: the engine then skips its own caches by itself
   // (it sees the subscriber), and the native UDP path must not repeat answers without it.
@@ -107,6 +113,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
     await Promise.all([...udp.map((u) => u.close()), ...tcp.map((t) => t.close())]);
     await repl.close();
     await geo.close();
+    health?.close();
     alias?.close();
     await catalog?.close();
     if (config.pidFile !== null) rmSync(config.pidFile, { force: true });
@@ -149,6 +156,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
     udp: () => udp,
     answerCaches: () => udpListeners.flatMap((l) => (l.cache !== null ? [l.cache] : [])),
     rrl: () => rrl?.counts() ?? { dropped: 0, slipped: 0 },
+    register: health === null ? [] : [(r) => registerHealthMetrics(r, health)],
   }).catch(async (err: unknown) => { await close(); throw err; });
   const closeAll = async (): Promise<void> => {
     clearInterval(resignTimer);
@@ -199,7 +207,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
   };
   const resignTimer = setInterval(() => { void resign(); }, 3_600_000);
   resignTimer.unref();
-  return { engine, udp, tcp, reload, close: closeAll, catalog, replication: repl };
+  return { engine, udp, tcp, reload, close: closeAll, catalog, replication: repl, health };
 }
 
 export function fmt(host: string, port: number): string {

@@ -8,8 +8,8 @@ import { ConfigError, parseDuration, parseListen } from './parse-values.js';
 type Obj = Record<string, unknown>;
 
 /** Sections whose content another part validates (the relay reads `relay:`, the operations options
- * `metrics:` and `query-log:`). */
-const FOREIGN_SECTIONS = new Set(['relay', 'metrics', 'query-log', 'replication']);
+ * `metrics:` and `query-log:`, the health plane `health:`). */
+const FOREIGN_SECTIONS = new Set(['relay', 'metrics', 'query-log', 'replication', 'health', 'api']);
 
 /**
  * Reads and validates a YAML configuration file. Unknown keys, wrong types and bad values are errors that

@@ -76,6 +76,7 @@ export class GeoStage {
   private readonly cache: GeoCache<GeoValue>;
   private watch: HealthWatch | null = null;
   private watchPending = false;
+  private attached = false;
   private unsubscribe: () => void = () => {};
   private readonly parsed = new WeakMap<Uint8Array, LuaRdata>();
   private readonly zoneIds = new WeakMap<Zone, number>();
@@ -131,16 +132,32 @@ export class GeoStage {
   /** Called by the engine: where the current zones are. */
   attach(zones: () => ZoneSet): void {
     this.zones = zones;
+    this.attached = true;
   }
 
-  /** Zones or GeoIP files changed: every cached answer goes. */
+  /** Zones or GeoIP files changed: every cached answer goes (and the zones' health checks follow). */
   clear(): void {
     this.cache.clear();
     this.questions.clear();
     this.signedUntil.reset();
+    if (this.watch !== null && !this.watchPending) {
+      this.watchPending = true;
+      setImmediate(() => {
+        this.watchPending = false;
+        this.syncHealth();
+      });
+    }
+  }
+
+  /** Reads the zones' health checks now (else done just after each change of zones). */
+  syncHealth(): void {
+    if (this.watch === null || !this.attached) return;
+    this.watch.sync(this.zones());
   }
 
   close(): void {
+    this.unsubscribe();
+    this.watch = null;
     this.geoip.close();
     this.vm?.close();
   }

@@ -142,7 +142,7 @@ test('bad rules are named; hand-edited compiled code is plain Lua', () => {
 test('checks a zone needs are read from literal LUA calls and from declarative endpoints', () => {
   const found = discoverChecks("ifportup(443, {{'192.0.2.1', '192.0.2.2'}, {'192.0.2.3'}}, {timeout=1, minimumFailures=3})");
   assert.deepEqual(found.map((w) => w.names), [['192.0.2.1'], ['192.0.2.2'], ['192.0.2.3']]);
-  assert.deepEqual(found[0]!.spec, { check: { kind: 'tcp', address: '192.0.2.1', port: 443, source: undefined }, timing: { timeoutMs: 1000, intervalMs: undefined, fall: 3, rise: 1 } });
+  assert.deepEqual(found[0]!.spec, { check: { kind: 'tcp', address: '192.0.2.1', port: 443, source: undefined }, timing: { timeoutMs: 1000, intervalMs: undefined, fall: 3 } });
   const url = discoverChecks(";local x = 1 return ifurlup('https://e.example/h', {'2001:db8::1'}, {stringmatch = \"ok\", headers = {X_Key = 'k'}})");
   assert.deepEqual(url[0]!.spec.check, { kind: 'http', address: '2001:db8::1', url: 'https://e.example/h', status: undefined, match: 'ok', userAgent: undefined, headers: { X_Key: 'k' }, bytesLimit: undefined, source: undefined });
   const ext = discoverChecks("ifurlextup({{['192.0.2.1']='http://a/', ['192.0.2.2']='http://b/'}})");

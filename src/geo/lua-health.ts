@@ -25,13 +25,9 @@ export function luaCheckSpec(address: string, c: LuaCheck): TargetSpec {
     const n = atoi(v);
     return n > 0 ? n * 1000 : undefined;
   };
+  // Unset options take the health plane's defaults (those of PowerDNS unless configured: 5 s, 2 s, 1).
   const fall = atoi(o.get('minimumFailures') ?? '0');
-  const timing = {
-    timeoutMs: seconds('timeout') ?? 2000,
-    intervalMs: seconds('interval'),
-    fall: fall > 1 ? fall : 1,
-    rise: 1,
-  };
+  const timing = { timeoutMs: seconds('timeout'), intervalMs: seconds('interval'), fall: fall > 0 ? fall : undefined };
   const source = o.get('source');
   if (c.url === undefined) {
     return { check: { kind: 'tcp', address, port: c.port ?? 0, source }, timing };

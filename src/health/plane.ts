@@ -89,7 +89,8 @@ export class HealthPlane {
     for (const hb of options.heartbeats ?? []) {
       this.tokens.set(hashToken(hb.token), hb);
       this.beats.set(hb.name, hb);
-      const t = this.ensure(normalizeTarget({ check: { kind: 'heartbeat', name: hb.name } }, this.defaults), [hb.name]);
+      // a heartbeat is proof enough: up at the first, down when they stop
+      const t = this.ensure(normalizeTarget({ check: { kind: 'heartbeat', name: hb.name }, timing: { rise: 1, fall: 1 } }, this.defaults), [hb.name]);
       t.owners.add('config');
       t.source = 'heartbeat';
       this.armHeartbeat(t, hb, this.now());

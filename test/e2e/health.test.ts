@@ -1,0 +1,183 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { Server } from 'node:net';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { defaultConfig } from '../../src/config/index.js';
+import { startServer } from '../../src/cli/serve.js';
+import type { RunningServer } from '../../src/cli/serve.js';
+import { NO_OPS } from '../../src/cli/ops-options.js';
+import { NO_REPLICATION } from '../../src/cli/xfr-serve.js';
+import { DEFAULT_HEALTH } from '../../src/cli/health-serve.js';
+import type { HealthSettings } from '../../src/cli/health-serve.js';
+import { compileRule } from '../../src/geo/index.js';
+import { createApi } from '../../src/api/index.js';
+import { ApiKeyRing } from '../../src/api/keys.js';
+import { ZoneSet } from '../../src/zone/index.js';
+import { dig } from './lib/serve-process.js';
+
+// Two Geodesic nameservers on loopback: ns1 probes real TCP listeners on 127.0.0.2 and 127.0.0.3 (a LUA
+// ifportup record and a declarative failover record) every 150 ms with rise 2 / fall 2; ns2 takes ns1's
+// states over ns1's HTTP API. Listeners go down and up; answers follow within interval × fall / rise.
+const INTERVAL = 150;
+const RISE = 2;
+const FALL = 2;
+/** Scheduling, dig start-up and a loaded machine: added to every bound below. */
+const SLACK = 1500;
+const KEY = 'health-e2e-key';
+const TOKEN = 'home-heartbeat-token-0123';
+const dir = mkdtempSync(join(tmpdir(), 'geodesic-health-'));
+const listeners = new Map<string, Server>();
+let port = 0;
+let ns1: RunningServer;
+let ns2: RunningServer;
+let api: Awaited<ReturnType<typeof createApi>>;
+let apiUrl = '';
+
+function listen(host: string, p: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const s = createServer((c) => c.destroy());
+    s.once('error', reject);
+    s.listen(p, host, () => resolve(s));
+  });
+}
+
+async function up(host: string): Promise<void> {
+  listeners.set(host, await listen(host, port));
+}
+
+function down(host: string): Promise<void> {
+  const s = listeners.get(host)!;
+  listeners.delete(host);
+  return new Promise((r) => s.close(() => r()));
+}
+
+const zoneText = (code: string): string => `"${code.replace(/(["\\])/g, '\\$1').replaceAll('\n', '\\010')}"`;
+
+async function answers(server: RunningServer, name: string): Promise<string> {
+  const out = await dig(server.udp[0]!.port, '+short', `${name}.h.test`, 'A');
+  return out.trim().split('\n').filter((l) => l !== '').sort().join(' ');
+}
+
+/** Polls until the answer is `want`; returns the milliseconds it took. */
+async function until(server: RunningServer, name: string, want: string, ms: number): Promise<number> {
+  const start = Date.now();
+  let last = '';
+  while (Date.now() - start < ms) {
+    last = await answers(server, name);
+    if (last === want) return Date.now() - start;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`${name}: still "${last}" after ${ms} ms, want "${want}"`);
+}
+
+async function start(health: HealthSettings): Promise<RunningServer> {
+  const c = defaultConfig();
+  c.listen = [{ host: '127.0.0.1', port: 0 }];
+  c.zones.directory = join(dir, 'zones');
+  c.geo.luaRecords = true;
+  c.rrl.enabled = false;
+  c.pidFile = null;
+  return startServer(c, pino({ level: 'silent' }), NO_OPS, NO_REPLICATION, health);
+}
+
+before(async () => {
+  // one port free on 127.0.0.2, .3 and .4
+  for (let i = 0; port === 0 && i < 20; i++) {
+    const probe = await listen('127.0.0.2', 0);
+    const p = (probe.address() as { port: number }).port;
+    await new Promise((r) => probe.close(r));
+    port = p;
+    try {
+      for (const h of ['127.0.0.2', '127.0.0.3']) await up(h);
+    } catch {
+      for (const h of [...listeners.keys()]) await down(h);
+      port = 0;
+    }
+  }
+  mkdirSync(join(dir, 'zones'));
+  const failover = compileRule({ rule: 'failover', endpoints: [
+    { name: 'edge-a', address: '127.0.0.2', priority: 1, check: { type: 'tcp', port } },
+    { name: 'edge-b', address: '127.0.0.3', priority: 2, check: { type: 'tcp', port } },
+  ] });
+  const home = compileRule({ rule: 'failover', endpoints: [
+    { name: 'home', address: '127.0.0.4', priority: 1, check: { type: 'heartbeat' } },
+    { name: 'cloud', address: '127.0.0.5', priority: 2 },
+  ] });
+  writeFileSync(join(dir, 'zones', 'h.test.zone'), `$TTL 60
+@ SOA ns hm 1 2 3 4 5
+@ NS ns
+ns A 192.0.2.1
+lua LUA A "ifportup(${port}, {'127.0.0.2', '127.0.0.3'}, {selector='all'})"
+geo LUA A ${zoneText(failover)}
+home LUA A ${zoneText(home)}
+`);
+  const defaults = { intervalMs: INTERVAL, rise: RISE, fall: FALL };
+  ns1 = await start({ ...DEFAULT_HEALTH, defaults, heartbeats: [{ name: 'home', token: TOKEN, expireMs: 400 }] });
+  api = await createApi({ catalog: null, fileZones: () => new ZoneSet([]), keys: new ApiKeyRing([KEY], null), services: { health: ns1.health! } });
+  await api.listen({ host: '127.0.0.1', port: 0 });
+  apiUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
+  ns2 = await start({ ...DEFAULT_HEALTH, defaults, follow: { url: apiUrl, apiKey: KEY, intervalMs: 100, timeoutMs: 1000 } });
+});
+
+after(async () => {
+  await api?.close();
+  await ns1?.close();
+  await ns2?.close();
+  for (const h of [...listeners.keys()]) await down(h);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('checks start when the zone loads: the first query already has the probed answer', { timeout: 30_000 }, async () => {
+  assert.ok(port > 0, 'a port free on 127.0.0.2 and 127.0.0.3');
+  await until(ns1, 'lua', '127.0.0.2 127.0.0.3', SLACK);
+  await until(ns1, 'geo', '127.0.0.2', SLACK);
+  const targets = ns1.health!.list().filter((t) => t.check.startsWith('tcp'));
+  assert.equal(targets.length, 2, 'one check per address, shared by both records');
+  assert.deepEqual(targets[0]!.owners, ['h.test.']);
+});
+
+test('a listener goes down: answers leave it within interval x fall, come back within interval x rise; ns2 agrees', { timeout: 60_000 }, async () => {
+  await until(ns2, 'geo', '127.0.0.2', SLACK);
+  await down('127.0.0.2');
+  const left = await until(ns1, 'lua', '127.0.0.3', INTERVAL * FALL + SLACK);
+  await until(ns1, 'geo', '127.0.0.3', SLACK);
+  assert.ok(left <= INTERVAL * (FALL + 1) + SLACK, `left after ${left} ms`);
+  // ns2 follows ns1's states (poll every 100 ms), whatever it would see itself
+  await until(ns2, 'geo', '127.0.0.3', 100 * 3 + SLACK);
+  assert.equal(await answers(ns2, 'lua'), await answers(ns1, 'lua'));
+  assert.equal(ns2.health!.find('127.0.0.2')[0]!.source, 'primary');
+  const h = ns1.health!.find('127.0.0.2')[0]!;
+  assert.equal(h.state, 'down');
+  assert.match(h.history.at(-1)!.reason, new RegExp(`${FALL} check\\(s\\) failed in a row: TCP connect: .*ECONNREFUSED`));
+  await up('127.0.0.2');
+  const back = await until(ns1, 'geo', '127.0.0.2', INTERVAL * RISE + SLACK);
+  assert.ok(back <= INTERVAL * (RISE + 1) + SLACK, `back after ${back} ms`);
+  await until(ns2, 'geo', '127.0.0.2', 100 * 3 + SLACK);
+});
+
+test('drain through the API: the endpoint leaves at once; undrain brings it back', { timeout: 30_000 }, async () => {
+  const put = (override: string | null) => fetch(`${apiUrl}/api/v1/servers/localhost/endpoints/edge-a`, {
+    method: 'PUT', headers: { 'X-API-Key': KEY, 'Content-Type': 'application/json' }, body: JSON.stringify({ override, reason: 'e2e' }),
+  });
+  await until(ns1, 'geo', '127.0.0.2', SLACK);
+  assert.equal((await put('drain')).status, 200);
+  assert.equal(await answers(ns1, 'geo'), '127.0.0.3', 'the very next answer');
+  assert.equal(await answers(ns1, 'lua'), '127.0.0.3', 'the LUA record shares the check of 127.0.0.2:port, now drained');
+  assert.equal((await put(null)).status, 200);
+  assert.equal(await answers(ns1, 'geo'), '127.0.0.2');
+  assert.equal(await answers(ns1, 'lua'), '127.0.0.2 127.0.0.3');
+});
+
+test('heartbeats: the home endpoint answers while they come, the cloud one when they stop', { timeout: 30_000 }, async () => {
+  const beat = () => fetch(`${apiUrl}/api/v1/heartbeat/${TOKEN}`, { method: 'POST' });
+  assert.equal(await answers(ns1, 'home'), '127.0.0.5', 'no heartbeat yet');
+  assert.equal((await beat()).status, 200);
+  assert.equal(await answers(ns1, 'home'), '127.0.0.4');
+  assert.equal((await fetch(`${apiUrl}/api/v1/heartbeat/wrong-token`, { method: 'POST' })).status, 404);
+  const gone = await until(ns1, 'home', '127.0.0.5', 400 + SLACK);
+  assert.ok(gone >= 200, `expired after ${gone} ms (expire 400 ms)`);
+});
