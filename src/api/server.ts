@@ -32,7 +32,8 @@ const SECURITY_HEADERS = {
 export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
-    logger: (deps.logger ?? false) as boolean,
+    ...(deps.logger !== undefined && deps.logger !== null && deps.logger !== false
+      ? { loggerInstance: deps.logger as never, disableRequestLogging: true } : { logger: false }),
     ...(deps.https !== undefined ? { https: { cert: deps.https.cert, key: deps.https.key } } : {}),
     // Route schemas document the API (OpenAPI); bodies are checked by the handlers, with PowerDNS's messages.
     ajv: { customOptions: { strict: false } },

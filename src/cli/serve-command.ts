@@ -11,8 +11,10 @@ import { addReplicationOptions, replicationSettings } from './xfr-serve.js';
 import { addHealthOptions, healthSettings } from './health-serve.js';
 import type { HealthFlags, HealthSettings } from './health-serve.js';
 import type { ReplicationFlags, ReplicationSettings } from './xfr-serve.js';
+import { addApiOptions, apiSettings } from './api-serve.js';
+import type { ApiFlags, ApiSettings } from './api-serve.js';
 
-interface ServeFlags extends OpsFlags, ReplicationFlags, HealthFlags {
+interface ServeFlags extends OpsFlags, ReplicationFlags, HealthFlags, ApiFlags {
   dnssecKeys?: string;
   dnssecSecretFile?: string;
   data?: string;
@@ -62,12 +64,13 @@ query; a zone that fails to load keeps its previous version serving and the erro
   addOpsOptions(serve);
   addReplicationOptions(serve);
   addHealthOptions(serve);
+  addApiOptions(serve);
   serve.action(async (flags: ServeFlags) => {
-      const { config, ops, replication, health } = buildConfig(flags);
+      const { config, ops, replication, health, api } = buildConfig(flags);
       const log = createLogger(config.log.level);
       let server;
       try {
-        server = await startServer(config, log, ops, replication, health);
+        server = await startServer(config, log, ops, replication, health, api);
       } catch (err) {
         process.stderr.write(`geodesic serve: ${(err as Error).message}\n`);
         process.exit(1);
@@ -101,7 +104,7 @@ query; a zone that fails to load keeps its previous version serving and the erro
     });
 }
 
-function buildConfig(flags: ServeFlags): { config: ServerConfig; ops: OpsOptions; replication: ReplicationSettings; health: HealthSettings } {
+function buildConfig(flags: ServeFlags): { config: ServerConfig; ops: OpsOptions; replication: ReplicationSettings; health: HealthSettings; api: ApiSettings | null } {
   try {
     const loaded = flags.config !== undefined ? loadConfig(flags.config) : { config: defaultConfig(), raw: {} };
     const config = loaded.config;
@@ -125,6 +128,7 @@ function buildConfig(flags: ServeFlags): { config: ServerConfig; ops: OpsOptions
     return {
       config, ops: opsOptions(loaded.raw, flags), replication: replicationSettings(loaded.raw.replication, flags),
       health: healthSettings(loaded.raw.health, flags, flags.config ?? 'config', flags.config !== undefined ? dirname(resolve(flags.config)) : process.cwd()),
+      api: apiSettings(loaded.raw.api, flags, flags.config !== undefined ? dirname(resolve(flags.config)) : process.cwd()),
     };
   } catch (err) {
     process.stderr.write(`geodesic serve: ${(err as Error).message}\n`);

@@ -23,6 +23,8 @@ import { signingOptions, startDnssecUpkeep } from './dnssec-store-serve.js';
 import { compactHeap } from './compact-heap.js';
 import { ZoneSet } from '../zone/index.js';
 import type { Catalog } from '../catalog/index.js';
+import { apiServices, startApi } from './api-serve.js';
+import type { ApiSettings, RunningApi } from './api-serve.js';
 import type { Replication } from '../xfr/index.js';
 import { Opcode } from '../wire/index.js';
 
@@ -38,6 +40,8 @@ export interface RunningServer {
   replication: Replication;
   /** Health checks of LUA and declarative geo records (docs/health.md); null when LUA records are off. */
   health: HealthPlane | null;
+  /** The HTTP API (--api-listen, docs/api.md); null when off. */
+  api: RunningApi | null;
 }
 
 /**
@@ -45,7 +49,8 @@ export interface RunningServer {
  * address). A zone that fails to load is reported and left out (or, on reload, keeps its old version).
  */
 export async function startServer(config: ServerConfig, log: Logger, ops: OpsOptions = NO_OPS,
-  replication: ReplicationSettings = NO_REPLICATION, healthSettings: HealthSettings = DEFAULT_HEALTH): Promise<RunningServer> {
+  replication: ReplicationSettings = NO_REPLICATION, healthSettings: HealthSettings = DEFAULT_HEALTH,
+  apiSettings: ApiSettings | null = null): Promise<RunningServer> {
   const health = config.geo.luaRecords ? startHealth(healthSettings, log) : null;
   const geo = await startGeo(config.geo, log, health);
   const alias = startAlias(config.alias, log);
@@ -158,7 +163,15 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
     rrl: () => rrl?.counts() ?? { dropped: 0, slipped: 0 },
     register: health === null ? [] : [(r) => registerHealthMetrics(r, health)],
   }).catch(async (err: unknown) => { await close(); throw err; });
+  const api = apiSettings === null ? null : await startApi(apiSettings, {
+    catalog, fileZones: () => fileZones,
+    services: apiServices(config, attached.metrics, repl, () => {
+      engine.setZones(engine.zones);
+      for (const l of udpListeners) l.cache?.clear();
+    }),
+  }, log).catch(async (err: unknown) => { await attached.close(); await close(); throw err; });
   const closeAll = async (): Promise<void> => {
+    await api?.close();
     clearInterval(resignTimer);
     stopDnssecUpkeep();
     await attached.close();
@@ -207,7 +220,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
   };
   const resignTimer = setInterval(() => { void resign(); }, 3_600_000);
   resignTimer.unref();
-  return { engine, udp, tcp, reload, close: closeAll, catalog, replication: repl, health };
+  return { engine, udp, tcp, reload, close: closeAll, catalog, replication: repl, health, api };
 }
 
 export function fmt(host: string, port: number): string {
