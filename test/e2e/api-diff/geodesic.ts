@@ -20,7 +20,7 @@ const RUNNING = process.env['APIDIFF_GEODESIC'];
 export const geodesicApiMissing: string | undefined = ((): string | undefined => {
   if (RUNNING) return undefined;
   try {
-    return readFileSync(join(ROOT, 'src/cli/serve-command.ts'), 'utf8').includes('api-listen') ? undefined : 'waiting for api';
+    return /api-listen|addApiOptions/.test(readFileSync(join(ROOT, 'src/cli/serve-command.ts'), 'utf8')) ? undefined : 'waiting for api';
   } catch { return 'waiting for api'; }
 })();
 
