@@ -5,7 +5,7 @@ import type { Store, StoreQueries } from '../store/index.js';
 import type { ChangeSet } from './change-set.js';
 import type { ZoneSigning } from './zone-signing.js';
 import type { Zone } from '../zone/index.js';
-import { KeyRollover } from './key-rollover.js';
+import { KeyRollover, ROLLOVER_KIND } from './key-rollover.js';
 import type { RolloverState } from './key-rollover.js';
 import { CatalogError } from './errors.js';
 import { zoneName } from './zone-spec.js';
@@ -144,7 +144,11 @@ export class ZoneDnssec {
   /** Turns signing off: every key goes (the parent's DS must be removed first, or the zone is bogus). */
   async disable(zone: string, author = 'dnssec'): Promise<void> {
     const name = zoneName(zone);
-    await this.change(name, author, (q) => deleteAllKeys(q, name));
+    await this.change(name, author, async (q) => {
+      await deleteAllKeys(q, name);
+      const row = await q.zoneByName(name);
+      if (row !== undefined) await q.setMetadata(row.id, ROLLOVER_KIND, []);
+    });
   }
 
   /** A new key (PowerDNS POST cryptokeys): keytype csk/ksk/zsk, active and published flags. */

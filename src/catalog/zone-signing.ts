@@ -21,6 +21,8 @@ export interface SigningOptions {
   dnskeyTtl?: number;
   /** Clock of signatures, seconds since the epoch (tests; default the system clock). */
   signNow?: () => number;
+  /** Sign at all (default true); false for tools that only edit keys (`geodesic dnssec` on the store). */
+  sign?: boolean;
   /** Automatic key rollovers (key-rollover.ts). */
   rollover?: RolloverPolicy;
 }
@@ -54,6 +56,7 @@ export class ZoneSigning {
   }
 
   async open(): Promise<void> {
+    if (this.opts.sign === false) return;
     this.keyed = await keyedZones(this.store.q);
   }
 
@@ -104,6 +107,7 @@ export class ZoneSigning {
   }
 
   private schedule(name: string): void {
+    if (this.opts.sign === false) return;
     let job = this.jobs.get(name);
     if (job === undefined) this.jobs.set(name, job = { running: null, again: false });
     if (job.running !== null) { job.again = true; return; }

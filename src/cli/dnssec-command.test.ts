@@ -70,9 +70,9 @@ test('commands on a zone without keys fail with exit 1 and say so', () => {
   assert.equal(dnssecSign(join(dir, 'missing.zone'), { keys }, c.io), 2);
 });
 
-test('registerDnssecCommands adds dnssec enable|disable|keys|ds|sign', () => {
+test('registerDnssecCommands adds dnssec enable|disable|keys|ds|rollover|ds-seen|sign', () => {
   const program = new Command();
   registerDnssecCommands(program);
   const d = program.commands.find((x) => x.name() === 'dnssec');
-  assert.deepEqual(d?.commands.map((x) => x.name()), ['enable', 'disable', 'keys', 'ds', 'sign']);
+  assert.deepEqual(d?.commands.map((x) => x.name()), ['enable', 'disable', 'keys', 'ds', 'rollover', 'ds-seen', 'sign']);
 });

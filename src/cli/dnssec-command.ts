@@ -6,7 +6,10 @@ import {
 } from '../dnssec/index.js';
 import type { DnssecKey, ZoneKeyFile } from '../dnssec/index.js';
 import { formatDiagnostic, printZone } from '../zone/index.js';
+import { AppError } from '../lib/index.js';
 import { compileZoneFile, processIo } from './zone-print.js';
+import { storeDnssec } from './dnssec-store-command.js';
+import type { DnssecStoreFlags } from './dnssec-store-command.js';
 import type { ZoneCommandIo } from './zone-print.js';
 
 function absolute(zone: string): string {
@@ -99,29 +102,64 @@ function guarded(io: ZoneCommandIo, fn: () => number): number {
   }
 }
 
-/** Registers `geodesic dnssec enable|disable|keys|ds|sign`. */
+/** Runs a store command, turning a known error (AppError) into a message and exit code 1. */
+function storeGuarded(run: () => Promise<number>): void {
+  run().then((code) => { process.exitCode = code; }, (err: unknown) => {
+    if (!(err instanceof AppError)) throw err;
+    processIo.err(`geodesic dnssec: ${err.message}\n`);
+    process.exitCode = 1;
+  });
+}
+
+type Flags = DnssecStoreFlags & { keys?: string };
+
+/** Registers `geodesic dnssec enable|disable|keys|ds|rollover|ds-seen|sign`. */
 export function registerDnssecCommands(program: Command): void {
   const d = program.command('dnssec')
-    .description('DNSSEC keys and signing (keys live in a folder, --keys DIR, until the store holds them)');
+    .description('DNSSEC keys and signing: keys in the store (--data DIR, --db URL or --config FILE), or in a keys folder (--keys DIR) for zone files');
   const keysOpt = '--keys <dir>';
-  const keysHelp = 'keys folder (one ZONE.json per zone, mode 0600)';
-  d.command('enable').description('sign ZONE: makes a CSK (ECDSA P-256 unless --algorithm) if it has no key, prints the DS')
-    .argument('<zone>').requiredOption(keysOpt, keysHelp)
+  const keysHelp = 'keys folder for zone files (one ZONE.json per zone, mode 0600); without it the store\'s keys';
+  const storeOpts = (c: Command): Command => c
+    .option('--data <dir>', 'the SQLite store (default ./data)')
+    .option('--db <url>', 'a PostgreSQL or MariaDB store')
+    .option('-c, --config <file>', 'take the store and dnssec.secret-file from this configuration')
+    .option('--secret-file <file>', 'the secret the store\'s private keys are encrypted with');
+  storeOpts(d.command('enable').description('sign ZONE: makes a CSK (ECDSA P-256 unless --algorithm) if it has no key, prints the DS')
+    .argument('<zone>').option(keysOpt, keysHelp)
     .option('-a, --algorithm <alg>', '13/ECDSAP256SHA256 (default), 14/ECDSAP384SHA384, 15/ED25519, 8/RSASHA256')
     .option('--nsec', 'NSEC instead of NSEC3 (NSEC lets anyone list the zone)')
-    .option('--opt-out', 'NSEC3 opt-out: insecure delegations get no NSEC3 (big delegation-only zones)')
-    .option('--split', 'a KSK and a ZSK instead of one CSK')
-    .action((zone: string, f: EnableFlags) => { process.exitCode = guarded(processIo, () => dnssecEnable(zone, f)); });
-  d.command('disable').description('stop signing ZONE (keys are kept); remove the DS at the registrar first')
-    .argument('<zone>').requiredOption(keysOpt, keysHelp)
-    .action((zone: string, f: { keys: string }) => { process.exitCode = guarded(processIo, () => dnssecDisable(zone, f)); });
-  d.command('keys').description("list ZONE's keys and their DNSKEY records")
-    .argument('<zone>').requiredOption(keysOpt, keysHelp)
-    .action((zone: string, f: { keys: string }) => { process.exitCode = guarded(processIo, () => dnssecKeys(zone, f)); });
-  d.command('ds').description('print the DS records to give the registrar (SHA-256 and SHA-384)')
-    .argument('<zone>').requiredOption(keysOpt, keysHelp)
-    .option('--digest <list>', 'digest types, comma separated: 2 (SHA-256), 4 (SHA-384)', '2,4')
-    .action((zone: string, f: { keys: string; digest?: string }) => { process.exitCode = guarded(processIo, () => dnssecDs(zone, f)); });
+    .option('--opt-out', 'NSEC3 opt-out: insecure delegations get no NSEC3 (keys folder only)')
+    .option('--split', 'a KSK and a ZSK instead of one CSK (keys folder only)'))
+    .action((zone: string, f: EnableFlags & Flags) => {
+      if (f.keys !== undefined) process.exitCode = guarded(processIo, () => dnssecEnable(zone, f as EnableFlags));
+      else storeGuarded(() => storeDnssec.enable(absolute(zone), f, processIo));
+    });
+  storeOpts(d.command('disable').description('stop signing ZONE (store: deletes its keys; folder: keeps them); remove the DS at the registrar first')
+    .argument('<zone>').option(keysOpt, keysHelp))
+    .action((zone: string, f: Flags) => {
+      if (f.keys !== undefined) process.exitCode = guarded(processIo, () => dnssecDisable(zone, { keys: f.keys! }));
+      else storeGuarded(() => storeDnssec.disable(absolute(zone), f, processIo));
+    });
+  storeOpts(d.command('keys').description("list ZONE's keys, their states and DNSKEY records, and a running rollover")
+    .argument('<zone>').option(keysOpt, keysHelp))
+    .action((zone: string, f: Flags) => {
+      if (f.keys !== undefined) process.exitCode = guarded(processIo, () => dnssecKeys(zone, { keys: f.keys! }));
+      else storeGuarded(() => storeDnssec.keys(absolute(zone), f, processIo));
+    });
+  storeOpts(d.command('ds').description('print the DS records to give the registrar (SHA-256 and SHA-384)')
+    .argument('<zone>').option(keysOpt, keysHelp)
+    .option('--digest <list>', 'digest types, comma separated: 2 (SHA-256), 4 (SHA-384)', '2,4'))
+    .action((zone: string, f: Flags & { digest?: string }) => {
+      if (f.keys !== undefined) process.exitCode = guarded(processIo, () => dnssecDs(zone, { keys: f.keys!, digest: f.digest }));
+      else storeGuarded(() => storeDnssec.ds(absolute(zone), f, processIo));
+    });
+  storeOpts(d.command('rollover').description('start a key rollover of a store zone: zsk (pre-publish), ksk or csk (CDS/CDNSKEY, waits for the parent\'s DS); --algorithm for an algorithm rollover')
+    .argument('<zone>').argument('[kind]', 'zsk, ksk or csk', 'csk')
+    .option('-a, --algorithm <alg>', 'the new key\'s algorithm (default: the old key\'s)'))
+    .action((zone: string, kind: string, f: Flags & { algorithm?: string }) => { storeGuarded(() => storeDnssec.rollover(absolute(zone), kind, f, processIo)); });
+  storeOpts(d.command('ds-seen').description('confirm by hand that the parent publishes the new DS (when its servers cannot be asked)')
+    .argument('<zone>'))
+    .action((zone: string, f: Flags) => { storeGuarded(() => storeDnssec.dsSeen(absolute(zone), f, processIo)); });
   d.command('sign').description('print a zone file signed with the folder\'s keys (what serve would answer from)')
     .argument('<file>').requiredOption(keysOpt, keysHelp)
     .option('-o, --origin <name>', 'zone origin')
