@@ -70,7 +70,7 @@ describe('store zones signed from keys in the store', { ...T, concurrency: true 
       });
 
       it('ZSK added inactive, activated, NSEC chosen; deleting every key serves the zone unsigned', async () => {
-        const zsk = await cat.dnssec.addKey('signed.test.', { keytype: 'zsk', active: false, algorithm: 'ed25519' });
+        const zsk = await cat.dnssec.addKey('signed.test.', { keytype: 'zsk', active: false, algorithm: 'ecdsa256' });
         assert.equal(zsk.keytype, 'zsk');
         assert.equal(zsk.active, false);
         assert.equal(zsk.ds.length, 0);
