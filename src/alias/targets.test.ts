@@ -70,6 +70,23 @@ test('the TTL served stays put while the addresses do (a caching resolver counts
   t.close();
 });
 
+test('a TTL lowered at the origin is followed once a whole TTL passed without the old one', async () => {
+  const r = fakeResolver();
+  r.answer = { rdata: [ip(1)], ttl: 3 };
+  const t = new AliasTargets({ lookup: r.lookup, minRefreshMs: 50, maxRefreshMs: 100 });
+  t.track([T]);
+  await t.settled(1000);
+  r.answer = { rdata: [ip(1)], ttl: 2 };
+  await sleep(1000);
+  assert.equal(t.addresses(T, RRType.A)?.ttl, 3); // close to the old TTL: a refetch seen late, kept
+  r.answer = { rdata: [ip(1)], ttl: 0 };
+  await sleep(1000);
+  assert.equal(t.addresses(T, RRType.A)?.ttl, 3); // within the old TTL: kept
+  await sleep(5500); // the window that saw TTL 2 ends at ~3 s; the next, seeing only 0, at ~6 s
+  assert.equal(t.addresses(T, RRType.A)?.ttl, 0);
+  t.close();
+});
+
 test('policy servfail: a failing target keeps its answer until its TTL ends, then SERVFAIL; recovers', async () => {
   const r = fakeResolver();
   const events: AliasEvent[] = [];

@@ -50,6 +50,9 @@ interface Slot {
   /** The last good answer and when it was fetched (ms). */
   good: LookupResult | null;
   goodAt: number;
+  /** Start of the current window of one TTL, and the largest TTL seen for the same addresses in it. */
+  since: number;
+  maxSeen: number;
   failures: number;
   error: string | null;
   inflight: boolean;
@@ -198,7 +201,7 @@ export class AliasTargets {
 
   private add(name: Name, tracked: boolean): Target {
     const slot = (type: number): Slot => ({
-      type, current: null, good: null, goodAt: 0, failures: 0, error: null, inflight: false, timer: null,
+      type, current: null, good: null, goodAt: 0, since: 0, maxSeen: 0, failures: 0, error: null, inflight: false, timer: null,
       expiryTimer: null, settled: false,
     });
     const t: Target = { name: name.slice(), key: nameKey(name), a: slot(RRType.A), aaaa: slot(RRType.AAAA), tracked, used: false, usedAt: this.now(), dropped: false };
@@ -269,8 +272,21 @@ export class AliasTargets {
     const prev = s.current;
     const same = prev !== null && !prev.stale && sameRdata(prev.rdata, r.rdata);
     // The TTL answered stays put while the addresses do (a caching resolver hands out ever smaller TTLs);
-    // it rises when the resolver fetched anew.
-    if (!same || ttl > prev.ttl) this.set(s, { ttl, rdata: r.rdata, stale: false });
+    // it rises when the resolver fetched anew, and falls to the largest seen when a whole TTL passed
+    // without seeing it again (the origin lowered it).
+    if (!same || ttl > prev.ttl) {
+      this.set(s, { ttl, rdata: r.rdata, stale: false });
+      s.since = now;
+      s.maxSeen = -1;
+    } else {
+      s.maxSeen = Math.max(s.maxSeen, ttl);
+      if (now - s.since > prev.ttl * 1000 + this.minRefreshMs) {
+        // slack: a refetch seen a second or two late
+        if (s.maxSeen < prev.ttl - Math.max(2, prev.ttl / 10)) this.set(s, { ttl: s.maxSeen, rdata: r.rdata, stale: false });
+        s.since = now;
+        s.maxSeen = -1;
+      }
+    }
     s.good = r;
     s.goodAt = now;
     const wasFailing = s.error !== null;
