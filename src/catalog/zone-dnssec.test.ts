@@ -57,6 +57,17 @@ describe('store zones signed from keys in the store', { ...T, concurrency: true 
         assert.equal(sigsAt(cat, 'signed.test.', 'new.signed.test.', RRType.A), 1);
       });
 
+      it('enable with serial: false (a zone just created) signs without raising the serial; signedZoneNames lists it', async () => {
+        await cat.createZone(spec('fresh.test.'), 't');
+        const serial = cat.zone('fresh.test.')!.serial;
+        await cat.dnssec.enable('fresh.test.', { serial: false });
+        assert.equal(cat.zone('fresh.test.')!.serial, serial);
+        assert.equal(sigsAt(cat, 'fresh.test.', 'www.fresh.test.', RRType.A), 1);
+        assert.ok((await cat.dnssec.signedZoneNames()).has('fresh.test.'));
+        await cat.poll();
+        assert.equal(sigsAt(cat, 'fresh.test.', 'www.fresh.test.', RRType.A), 1, 'still signed after the next poll');
+      });
+
       it('private keys are encrypted at rest and refused without the secret', async () => {
         const rows = await cat.store.q.db.selectFrom('dnssec_keys').select('private_key').execute();
         assert.ok(rows.length > 0);

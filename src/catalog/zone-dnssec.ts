@@ -10,7 +10,7 @@ import type { RolloverState } from './key-rollover.js';
 import { CatalogError } from './errors.js';
 import { zoneName } from './zone-spec.js';
 import {
-  addKey, deleteAllKeys, deleteKey, flagsOf, loadDenial, loadKeys, nsec3ParamText, setDenial, setKey,
+  addKey, deleteAllKeys, keyedZones, deleteKey, flagsOf, loadDenial, loadKeys, nsec3ParamText, setDenial, setKey,
 } from './zone-keys.js';
 import type { KeyState, StoredKey } from './zone-keys.js';
 
@@ -107,10 +107,21 @@ export class ZoneDnssec {
   }
 
   /** Writes `fn` with a serial bump, then waits until the re-signed zone is served. */
-  async change<T>(zone: string, author: string, fn: (q: StoreQueries) => Promise<T>): Promise<T> {
+  async change<T>(zone: string, author: string, fn: (q: StoreQueries) => Promise<T>, serial = true): Promise<T> {
     const name = zoneName(zone);
     let out: T | undefined;
-    await this.catalog.apply(name, { rrsets: [] }, author, async (q) => { out = await fn(q); });
+    if (serial) {
+      await this.catalog.apply(name, { rrsets: [] }, author, async (q) => { out = await fn(q); });
+    } else {
+      // the zone's change seq moves (other nodes reload it and find the keys) but not its serial
+      await this.catalog.store.write(async (q) => {
+        const seq = await q.bumpCounter();
+        const row = await q.zoneByName(name, true);
+        if (row === undefined) throw new CatalogError('GDNS_ERR_ZONE_NOT_FOUND', `no zone ${name}`);
+        out = await fn(q);
+        await q.updateZone(row.id, { changeSeq: seq });
+      });
+    }
     await this.catalog.settled();
     await this.catalog.signing.resign(name);
     await this.catalog.settled();
@@ -129,15 +140,18 @@ export class ZoneDnssec {
     return k;
   }
 
-  /** Turns signing on: a CSK (ECDSA P-256 by default) unless the zone has active keys; NSEC3 by default. */
-  async enable(zone: string, opts: { algorithm?: number | string; nsec3param?: string; author?: string } = {}): Promise<KeyInfo[]> {
+  /**
+   * Turns signing on: a CSK (ECDSA P-256 by default) unless the zone has active keys; NSEC3 by default.
+   * `serial: false` (a zone just created, PowerDNS's `dnssec: true`) signs without raising the serial.
+   */
+  async enable(zone: string, opts: { algorithm?: number | string; nsec3param?: string; author?: string; serial?: boolean } = {}): Promise<KeyInfo[]> {
     const name = zoneName(zone);
     const alg = opts.algorithm === undefined ? 13 : algorithmOf(opts.algorithm).number;
     await this.change(name, opts.author ?? 'dnssec', async (q) => {
       const keys = await loadKeys(q, name, this.crypt);
       if (!keys.some((k) => k.active)) await addKey(q, name, this.crypt, { algorithm: alg, flags: 257, state: 'active', now: this.now() });
       if (opts.nsec3param !== undefined) await setDenial(q, name, opts.nsec3param);
-    });
+    }, opts.serial ?? true);
     return this.keys(name);
   }
 
@@ -185,6 +199,11 @@ export class ZoneDnssec {
   async setNsec3param(zone: string, nsec3param: string, author = 'dnssec'): Promise<void> {
     const name = zoneName(zone);
     await this.change(name, author, (q) => setDenial(q, name, nsec3param));
+  }
+
+  /** Names of the zones with an active key (zone lists: one query instead of status() per zone). */
+  signedZoneNames(): Promise<Set<string>> {
+    return keyedZones(this.catalog.store.q);
   }
 
   async status(zone: string): Promise<DnssecStatus> {
