@@ -7,8 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { usePair } from './setup.js';
-import { ZONES, createZone, getZone, patch } from './replay.js';
-import type { Step } from './replay.js';
+import { SERVER, ZONES, createZone, dropZones, getZone, patch, replace, replay } from './replay.js';
+import type { Servers, Step } from './replay.js';
+import { acmeSh, lego } from './clients.js';
 import { send } from './http.js';
 import type { ApiResponse } from './http.js';
 import { API_KEY } from './pdns.js';
@@ -112,5 +113,58 @@ test('concurrent PATCHes to one zone: 2xx or 409, never 5xx; no write lost; one 
     assert.equal(zone.serial, before.serial + done.length, 'one serial step per accepted write');
   } finally {
     await send(g, { method: 'DELETE', path: `${ZONES}/${Z}` });
+  }
+});
+
+/** Creates a Geodesic API key with these scopes (POST /apikeys with the full-access key); returns the key. */
+async function scopedKey(scopes: unknown[]): Promise<string> {
+  const res = await send(pair.servers.geodesic!, { method: 'POST', path: `${SERVER}/apikeys`, body: { name: `apidiff ${JSON.stringify(scopes)}`, scopes } });
+  assert.equal(res.status, 201, res.text);
+  return (res.body as { key: string }).key;
+}
+
+test('a key scoped to TXT under _acme-challenge runs acme.sh and lego unchanged, and nothing else', o, async () => {
+  const key = await scopedKey([{ zones: ['scoped.example.'], names: ['_acme-challenge.*'], types: ['TXT'], readOnly: false }]);
+  const full = pair.servers.geodesic!;
+  const scoped: Servers = { geodesic: { ...full, key } };
+  await dropZones({ geodesic: full }, ['scoped.example.']);
+  assert.equal((await send(full, createZone('scoped.example.', { kind: 'Master' }))).status, 201);
+  try {
+    const problems = [
+      ...await replay(scoped, acmeSh('scoped.example.')),
+      ...await replay(scoped, lego('scoped.example.')),
+      ...await replay(scoped, [
+        { ...replace('scoped.example.', 'www.scoped.example.', 'A', ['192.0.2.1']), status: 403 },
+        { ...replace('scoped.example.', '_acme-challenge.scoped.example.', 'A', ['192.0.2.1']), status: 403 },
+        { ...replace('scoped.example.', 'txt.scoped.example.', 'TXT', ['"x"']), status: 403 },
+        { method: 'DELETE', path: `${ZONES}/scoped.example.`, status: 403 },
+        { method: 'PUT', path: `${ZONES}/scoped.example./metadata/ALSO-NOTIFY`, body: { metadata: ['192.0.2.9'] }, status: 403 },
+        { ...createZone('other.example.'), status: 403 },
+      ]),
+    ];
+    assert.deepEqual(problems, []);
+  } finally {
+    await dropZones({ geodesic: full }, ['scoped.example.', 'other.example.']);
+  }
+});
+
+test('a read-only key reads everything and writes nothing', o, async () => {
+  const key = await scopedKey([{ readOnly: true }]);
+  const full = pair.servers.geodesic!;
+  await dropZones({ geodesic: full }, ['ro.example.']);
+  assert.equal((await send(full, createZone('ro.example.'))).status, 201);
+  try {
+    const problems = await replay({ geodesic: { ...full, key } }, [
+      { method: 'GET', path: ZONES, status: 200 },
+      getZone('ro.example.'),
+      { method: 'GET', path: `${ZONES}/ro.example./export`, status: 200 },
+      { ...replace('ro.example.', 'www.ro.example.', 'A', ['192.0.2.1']), status: 403 },
+      { ...createZone('ro2.example.'), status: 403 },
+      { method: 'DELETE', path: `${ZONES}/ro.example.`, status: 403 },
+      { method: 'PUT', path: `${ZONES}/ro.example./notify`, status: 403 },
+    ]);
+    assert.deepEqual(problems, []);
+  } finally {
+    await dropZones({ geodesic: full }, ['ro.example.', 'ro2.example.']);
   }
 });
