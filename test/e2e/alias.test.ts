@@ -153,7 +153,7 @@ alias:
   resolvers: [127.0.0.1:${relay.port}]
   failure: ${failure}
   max-stale: 4s
-  timeout: 1s
+  timeout: 2500ms
 pid-file: ${failure}.pid
 ${failure === 'servfail' ? 'dnssec: { keys: keys }\n' : ''}`);
     return f;
@@ -212,50 +212,54 @@ test('hosted targets are resolved here, a LUA geo target per client network (ECS
   assert.match(await dig(strict.port, '+subnet=8.8.8.0/24', '+short', 'geo.example.test', 'A'), /^67\.198\.150\.72$/m);
 });
 
+// Lookups are made slow (2 s through the relay): a query that waited for one would take that long. The
+// bounds below are half of it, so they hold on a loaded machine and fail only if a query waits.
 test('answers follow a change at the target after its TTL; no query waits on the slow resolver', async () => {
-  relay.delayMs = 600; // every lookup now takes 0.6 s
+  relay.delayMs = 2000;
   await setCdn(2, '203.0.113.2');
   const times: number[] = [];
-  const took = await eventually('new address served', 8000, async () => {
+  const took = await eventually('new address served', 15_000, async () => {
     const r = await ask(strict.port, 'example.test.', RRType.A);
     times.push(r.ms);
     return answers(r.m)[0] === 'example.test. 2 IN A 203.0.113.2';
   });
-  relay.delayMs = 0;
-  // Changed within TTL (2 s) + refresh + the slow lookup, never waiting for it.
-  assert.ok(took < 5000, `took ${took} ms`);
+  // Seen within the TTL (2 s) + a refresh + the slow lookup (2 s) + one more round of both at worst.
+  assert.ok(took < 10_000, `took ${took} ms`);
   times.sort((x, y) => x - y);
   const worst = times[times.length - 1]!;
-  assert.ok(worst < 300, `slowest of ${times.length} queries: ${worst.toFixed(1)} ms (lookups take 600 ms)`);
+  assert.ok(worst < 1000, `slowest of ${times.length} queries: ${worst.toFixed(1)} ms (lookups take 2000 ms)`);
 });
 
-test('cached answers are immediate: 200 queries, none waits', async () => {
+test('while slow lookups run, 200 queries in a row: none waits', async (t) => {
   const times: number[] = [];
-  for (let i = 0; i < 200; i++) times.push((await ask(strict.port, 'example.test.', RRType.A)).ms);
+  const t0 = Date.now();
+  while (Date.now() - t0 < 3000) times.push((await ask(strict.port, 'example.test.', RRType.A)).ms); // > one refresh
+  relay.delayMs = 0;
   times.sort((x, y) => x - y);
-  const p50 = times[100]!;
-  const max = times[199]!;
-  assert.ok(max < 250, `p50 ${p50.toFixed(2)} ms, max ${max.toFixed(2)} ms`);
+  const p50 = times[times.length >> 1]!;
+  const max = times[times.length - 1]!;
+  t.diagnostic(`${times.length} queries: p50 ${p50.toFixed(2)} ms, max ${max.toFixed(2)} ms`);
+  assert.ok(times.length >= 200 && max < 1000, `${times.length} queries: p50 ${p50.toFixed(2)} ms, max ${max.toFixed(2)} ms`);
 });
 
 test('the resolver fails: servfail policy answers until the TTL ends, then SERVFAIL; stale keeps the last answer for max-stale', async () => {
   // Both servers have 203.0.113.2 by now.
-  await eventually('stale server has the new address', 8000, async () =>
+  await eventually('stale server has the new address', 15_000, async () =>
     answers((await ask(stale.port, 'example.test.', RRType.A)).m)[0] === 'example.test. 2 IN A 203.0.113.2');
   relay.drop = true;
-  await eventually('servfail policy answers SERVFAIL', 8000, async () =>
+  await eventually('servfail policy answers SERVFAIL', 15_000, async () =>
     (await ask(strict.port, 'example.test.', RRType.A)).m.rcode === Rcode.SERVFAIL);
   // The stale server still answers with the last good addresses...
   const s = await ask(stale.port, 'example.test.', RRType.A);
   assert.equal(s.m.rcode, Rcode.NOERROR);
   assert.deepEqual(answers(s.m), ['example.test. 2 IN A 203.0.113.2']);
   // ...until max-stale (4 s) past the TTL.
-  await eventually('stale policy gives up after max-stale', 9000, async () =>
+  await eventually('stale policy gives up after max-stale', 15_000, async () =>
     (await ask(stale.port, 'example.test.', RRType.A)).m.rcode === Rcode.SERVFAIL);
   assert.match(strict.log(), /"event":"alias-target-failed"/);
   // The resolver is back: both answer again.
   relay.drop = false;
-  await eventually('recovered', 8000, async () =>
+  await eventually('recovered', 15_000, async () =>
     (await ask(strict.port, 'example.test.', RRType.A)).m.rcode === Rcode.NOERROR &&
     (await ask(stale.port, 'example.test.', RRType.A)).m.rcode === Rcode.NOERROR);
 });
