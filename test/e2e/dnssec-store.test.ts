@@ -3,12 +3,12 @@
 // module) and delv validate them with the zone's DS as trust anchor.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Catalog } from '../../src/catalog/index.js';
 import { openStore } from '../../src/store/index.js';
-import { dig, startServe } from './lib/serve-process.js';
+import { dig, run, startServe } from './lib/serve-process.js';
 import type { Served } from './lib/serve-process.js';
 import { delvVia, installed, resolveVia, startUnbound } from './lib/validators.js';
 import type { Unbound } from './lib/validators.js';
@@ -18,6 +18,8 @@ const NO_DELV = installed('delv') ? false : 'delv is not installed (apt-get inst
 const dir = mkdtempSync(join(tmpdir(), 'geodesic-dnssec-store-'));
 const data = join(dir, 'data');
 const Z = 'geo.test.';
+const PLAIN = 'plain.test.';
+const NO_LDNS = installed('ldns-verify-zone') ? false : 'ldns-verify-zone is not installed (apt-get install ldnsutils)';
 const UK = '81.2.69.0/24';
 const US = '8.8.8.0/24';
 let geodesic: Served;
@@ -46,8 +48,15 @@ before(async () => {
   ] }, 'test');
   const keys = await cat.dnssec.enable(Z);
   ds = `${Z} DS ${keys[0]!.ds[0]}`;
+  await cat.createZone({ name: PLAIN, records: [
+    { name: PLAIN, type: 'SOA', ttl: 300, content: `ns.${PLAIN} hostmaster.${PLAIN} 1 3600 600 86400 30` },
+    { name: PLAIN, type: 'NS', ttl: 300, content: `ns.${PLAIN}` }, { name: `ns.${PLAIN}`, type: 'A', ttl: 300, content: '192.0.2.1' },
+    { name: `www.${PLAIN}`, type: 'A', ttl: 300, content: '192.0.2.80' }, { name: `*.w.${PLAIN}`, type: 'TXT', ttl: 300, content: '"w"' },
+    { name: `sub.${PLAIN}`, type: 'NS', ttl: 300, content: `ns.sub.${PLAIN}` }, { name: `ns.sub.${PLAIN}`, type: 'A', ttl: 300, content: '192.0.2.2' },
+  ] }, 'test');
+  await cat.dnssec.enable(PLAIN, { algorithm: 'ed25519', nsec3param: '' });
   await cat.close();
-  geodesic = await startServe(['--data', data, '--listen', '127.0.0.1:0', '--no-rrl', '--enable-lua-records', '--pid-file', join(dir, 'g.pid')]);
+  geodesic = await startServe(['--data', data, '--listen', '127.0.0.1:0', '--no-rrl', '--enable-lua-records', '--axfr-allow', '127.0.0.1', '--pid-file', join(dir, 'g.pid')]);
   if (!NO_UNBOUND) unbound = await startUnbound(dir, geodesic.port, [Z], [ds], { ecs: true });
 });
 
@@ -104,4 +113,38 @@ test('delv (DS as trust anchor) fully validates a geo answer, a NODATA at a geo 
     assert.match(out, want, out);
     assert.doesNotMatch(out, /insecure|bogus|unsigned|broken trust chain|validation failed/i, out);
   }
+});
+
+async function axfr(zone: string, type = 'AXFR'): Promise<string> {
+  return (await run('dig', ['@127.0.0.1', '-p', String(geodesic.port), '+time=3', '+tries=1', '+onesoa', '+nocmd', '+nostats',
+    '+nocomments', '+noquestion', zone, type], 10_000)).stdout;
+}
+
+test('ldns-verify-zone accepts an AXFR of a signed store zone (NSEC, Ed25519), also after a change', { skip: NO_LDNS }, async () => {
+  const verify = async (): Promise<void> => {
+    const file = join(dir, 'plain.axfr');
+    writeFileSync(file, await axfr(PLAIN));
+    const v = await run('ldns-verify-zone', [file], 20_000);
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    assert.match(v.stdout + v.stderr, /Zone is verified and complete/);
+  };
+  await verify();
+  const cat = await Catalog.open(await openStore({ data }), { pollMs: 0 });
+  let serial = 0;
+  try {
+    serial = cat.zone(PLAIN)!.serial;
+    await cat.apply(PLAIN, { rrsets: [{ name: `new.${PLAIN}`, type: 'AAAA', changetype: 'REPLACE', ttl: 60, records: [{ content: '2001:db8::1' }] }] }, 'test');
+  } finally {
+    await cat.close();
+  }
+  for (let i = 0; i < 30 && !/2001:db8::1/.test(await dig(geodesic.port, `new.${PLAIN}`, 'AAAA')); i++) await new Promise((ok) => setTimeout(ok, 100));
+  await verify();
+  ixfrFrom = serial;
+});
+
+let ixfrFrom = 0;
+test('an IXFR of a signed store zone carries the new signatures', { skip: NO_LDNS, todo: 'xfr serves IXFR of store zones from the unsigned journal (asked in /work/coord/dnssec-notes.md)' }, async () => {
+  assert.ok(ixfrFrom > 0);
+  const out = await axfr(PLAIN, `IXFR=${ixfrFrom}`);
+  assert.match(out, new RegExp(`new\\.${PLAIN.replace(/\./g, '\\.')}\\s+\\d+\\s+IN\\s+RRSIG\\s+AAAA`), out);
 });
