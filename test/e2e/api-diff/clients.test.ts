@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import { usePair } from './setup.js';
 import { ZONES, createZone } from './replay.js';
-import { acmeSh, externalDns, lego, octodns, powerdnsAdmin } from './clients.js';
+import { acmeSh, externalDns, lego, lexicon, octodns, powerdnsAdmin } from './clients.js';
 
 const pair = usePair();
 const o = pair.opts;
@@ -19,6 +19,11 @@ test('acme.sh dns_pdns: add two challenges on one name, remove them one by one (
 test('lego pdns provider: Present twice and CleanUp twice on a Master zone (notify after each)', o, () => pair.check(['lego.example.'], [
   createZone('lego.example.', { kind: 'Master' }),
   ...lego('lego.example.'),
+]));
+
+test('certbot-dns-powerdns (dns-lexicon): two challenges added and removed on a Master zone, "{}" bodies on GET and notify', o, () => pair.check(['lex.example.'], [
+  createZone('lex.example.', { kind: 'Master' }),
+  ...lexicon('lex.example.'),
 ]));
 
 test('external-dns pdns provider: list, read, create A/TXT/CNAME/apex ALIAS, update, delete', o, () => pair.check(['edns.example.'], [

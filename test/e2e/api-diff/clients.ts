@@ -8,6 +8,7 @@
  *   external-dns kubernetes-sigs/external-dns provider/pdns/pdns.go over joeig/go-powerdns v3
  *   octodns     octodns/octodns-powerdns octodns_powerdns/__init__.py (requests.Session)
  *   PowerDNS-Admin ngoduykhanh/PowerDNS-Admin powerdnsadmin/models/{domain,record,server}.py, lib/utils.py
+ *   certbot     certbot-dns-powerdns over dns-lexicon src/lexicon/_private/providers/powerdns.py
  */
 import type { ApiResponse } from './http.js';
 import { SERVER, ZONES } from './replay.js';
@@ -238,6 +239,33 @@ export function octodns(zone: string): Step[] {
     { method: 'GET', path: `${ZONES}/${id}`, status: 200, headers: OCTO },
     // requests without a body: Content-Length 0, no Content-Type
     { method: 'PUT', path: `${ZONES}/${id}/notify`, status: 200, headers: OCTO, raw: true, body: '', norm: NOTIFY_NORM },
+  ];
+}
+
+// --------------------------------------------------------------------------------- certbot (dns-lexicon)
+const LEXICON = { 'User-Agent': 'python-requests/2.31.0', 'Accept-Encoding': 'gzip, deflate', Accept: '*/*', Connection: 'keep-alive', 'Content-Type': 'application/json' };
+
+/** certbot-dns-powerdns's auth and cleanup hooks through lexicon, for two challenges on one name. Lexicon
+ * sends `{}` as the body of every request, GETs and the notify PUT included, and notifies Master zones by
+ * their id without the final dot. */
+export function lexicon(zone: string): Step[] {
+  const bare = zone.slice(0, -1);
+  const name = `_acme-challenge.${zone}`;
+  const s = (step: Step): Step => ({ ...step, headers: LEXICON, raw: true, body: step.body ?? '{}' });
+  const get: Step = s({ method: 'GET', path: `${ZONES}/${zone}`, status: 200 });
+  const notify: Step = s({ method: 'PUT', path: `${ZONES}/${bare}/notify`, status: 200, norm: NOTIFY_NORM });
+  const rrs = (changetype: string, contents: string[]): Step => s({
+    method: 'PATCH', path: `${ZONES}/${zone}`, status: 204,
+    body: pyJson({ rrsets: [{ name, type: 'TXT', records: contents.map((content) => ({ content, disabled: false })), ttl: 60, changetype }] }),
+    dns: { name, type: 'TXT', want: contents },
+  });
+  return [
+    get, rrs('REPLACE', ['"tok-one"']), notify,
+    get, rrs('REPLACE', ['"tok-two"', '"tok-one"']), notify,
+    // delete_record(TXT, name, content): the rrset as read (comments dropped), REPLACE with what is left
+    get, rrs('REPLACE', ['"tok-two"']), notify,
+    get, rrs('REPLACE', []), notify,
+    get,
   ];
 }
 
