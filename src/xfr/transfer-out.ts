@@ -1,9 +1,8 @@
 import {
-  Flag, MessageWriter, Opcode, RRType, Rcode, WireError, decodeMessage, encodeMessage, nameKey, nameToText,
+  Flag, Opcode, RRType, Rcode, WireError, decodeMessage, encodeMessage, nameKey, nameToText,
   soaSerial, tsigSign, tsigVerify,
 } from '../wire/index.js';
-import type { Message, Name, Rr, TsigKey } from '../wire/index.js';
-import { transferMessages } from '../engine/index.js';
+import type { Message, Rr, TsigKey } from '../wire/index.js';
 import type { ClientInfo } from '../engine/index.js';
 import type { Zone } from '../zone/index.js';
 import type { AddressList } from './acl.js';
@@ -11,6 +10,8 @@ import { addressText } from './peer.js';
 import { nodeHmac } from './tsig-keys.js';
 import type { KeyRing } from './tsig-keys.js';
 import { serialNewer } from './transfer-in.js';
+import { packTransfer, zoneSequence } from './transfer-writer.js';
+import type { Rec } from './transfer-writer.js';
 
 /** How a handler answers over TCP (net's HandoffReply): several messages, then done. */
 export interface TransferReply {
@@ -48,8 +49,6 @@ export interface TransferServerOptions {
   /** Called with transfers served (for status and logs). */
   onTransfer?: (e: { zone: string; client: string; kind: 'AXFR' | 'IXFR' | 'IXFR-current' | 'refused'; serial: number; messages: number; reason?: string }) => void;
 }
-
-const MESSAGE_SIZE = 16_384;
 
 /**
  * Serves AXFR (RFC 5936) and IXFR (RFC 1995, from the journal; the whole zone when it does not reach
@@ -93,7 +92,6 @@ export async function serveTransfer(source: TransferSource, opts: TransferServer
     done('refused', zone.serial, 0, key === null ? 'address not allowed or no TSIG' : 'address or key not allowed');
     return refuse(reply, msg, key === null && opts.require !== null ? Rcode.NOTAUTH : Rcode.REFUSED, key, mac);
   }
-  const w = new MessageWriter(65535);
   let messages: Iterable<Uint8Array>;
   let kind: 'AXFR' | 'IXFR' | 'IXFR-current' = 'AXFR';
   const header = { id: msg.id, qname: q.name, qtype: q.type, qclass: q.class };
@@ -102,18 +100,18 @@ export async function serveTransfer(source: TransferSource, opts: TransferServer
     const from = theirs === undefined ? null : soaSerial(theirs.rdata);
     if (from !== null && !serialNewer(from, zone.serial)) {
       kind = 'IXFR-current';
-      messages = pack(header, w, [[zone.origin, RRType.SOA, zone.soa.ttl, zone.soa.rdata[0]!]]);
+      messages = packTransfer(header, zone.origin, [[zone.origin, RRType.SOA, zone.soa.ttl, zone.soa.rdata[0]!]]);
     } else {
       const diffs = from === null ? null : await source.diffs(zone, from);
       if (diffs !== null && diffs.length > 0) {
         kind = 'IXFR';
-        messages = pack(header, w, ixfrSequence(zone, diffs));
+        messages = packTransfer(header, zone.origin, ixfrSequence(zone, diffs));
       } else {
-        messages = transferMessages(zone, header, w);
+        messages = packTransfer(header, zone.origin, zoneSequence(zone));
       }
     }
   } else {
-    messages = transferMessages(zone, header, w);
+    messages = packTransfer(header, zone.origin, zoneSequence(zone));
   }
   let first = true;
   let count = 0;
@@ -133,8 +131,6 @@ export async function serveTransfer(source: TransferSource, opts: TransferServer
   reply.done();
 }
 
-type Rec = [Name, number, number, Uint8Array];
-
 function* ixfrSequence(zone: Zone, diffs: readonly IxfrDiff[]): Generator<Rec> {
   const soa: Rec = [zone.origin, RRType.SOA, zone.soa.ttl, zone.soa.rdata[0]!];
   yield soa;
@@ -145,30 +141,6 @@ function* ixfrSequence(zone: Zone, diffs: readonly IxfrDiff[]): Generator<Rec> {
     for (const r of d.added) if (r.type !== RRType.SOA) yield [r.name, r.type, r.ttl, r.rdata];
   }
   yield soa;
-}
-
-/** Packs records into transfer messages (AA, question in the first only), each a fresh copy. */
-function* pack(q: { id: number; qname: Name; qtype: number; qclass: number }, w: MessageWriter, records: Iterable<Rec>): Generator<Uint8Array> {
-  let first = true;
-  let count = 0;
-  const start = (): void => {
-    w.reset(MESSAGE_SIZE);
-    w.header(q.id, Flag.QR | Flag.AA);
-    if (first) w.question(q.qname, q.qtype, q.qclass);
-    w.section(1);
-    first = false;
-    count = 0;
-  };
-  start();
-  for (const [name, type, ttl, rdata] of records) {
-    if (w.rr(name, type, 1, ttl, rdata)) { count++; continue; }
-    if (count === 0) throw new Error(`a ${type} record does not fit a transfer message`);
-    yield w.finish().slice();
-    start();
-    if (!w.rr(name, type, 1, ttl, rdata)) throw new Error(`a ${type} record does not fit a transfer message`);
-    count++;
-  }
-  yield w.finish().slice();
 }
 
 /** An error answer (signed when the request was, so the client can tell it is ours). */
