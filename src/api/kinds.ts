@@ -9,14 +9,18 @@ const ECHO: Readonly<Record<ZoneKind, string>> = {
 
 export const kindToApi = (k: ZoneKind): string => ECHO[k];
 
-/** Any PowerDNS spelling, case-insensitive; anything unknown is Native (as PowerDNS's stringToKind). */
+/**
+ * Any PowerDNS spelling, case-insensitive. PowerDNS 4.7 makes anything unknown Native; Geodesic says no
+ * (a typo in `kind` would otherwise silently make a zone that never transfers).
+ */
 export function kindFromApi(text: string): ZoneKind {
   const t = text.toUpperCase();
   if (t === 'SECONDARY' || t === 'SLAVE') return 'secondary';
   if (t === 'PRIMARY' || t === 'MASTER') return 'primary';
   if (t === 'PRODUCER') return 'producer';
   if (t === 'CONSUMER') return 'consumer';
-  return 'native';
+  if (t === 'NATIVE') return 'native';
+  throw unprocessable(`Zone kind '${text}' is not one of Native, Master (Primary), Slave (Secondary), Producer, Consumer`);
 }
 
 export const isSecondaryKind = (k: ZoneKind): boolean => k === 'secondary' || k === 'consumer';

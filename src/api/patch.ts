@@ -1,12 +1,12 @@
-import type { ChangeSet, CommentInput, RRsetEdit } from '../catalog/index.js';
+import type { ChangeSet, CommentInput, RecordInput, RRsetEdit } from '../catalog/index.js';
 import { unprocessable } from './errors.js';
 import { asObject, intFrom, stringFrom } from './json.js';
 import type { Json } from './json.js';
 import { apiName, inZone } from './zone-id.js';
 import { apiType, checkRRset, gatherRecords, rrsetTtl } from './records.js';
 
-/** One RRset of a PATCH, checked: what the scope check needs and the catalog edit. */
-export interface PatchItem { name: string; type: string; edit: RRsetEdit }
+/** One RRset of a PATCH, checked: what the scope check needs and its edits in body order. */
+export interface PatchItem { name: string; type: string; ops: RRsetEdit[] }
 
 function gatherComments(rrset: Json): CommentInput[] {
   const now = Math.floor(Date.now() / 1000);
@@ -18,8 +18,8 @@ function gatherComments(rrset: Json): CommentInput[] {
 
 /**
  * PowerDNS's PATCH /zones/{zone} body, checked with its messages (422 for anything wrong, nothing
- * written), as a catalog change set. REPLACE, DELETE, and PowerDNS 5's EXTEND and PRUNE. A later change
- * to the same RRset in the same body overrides an earlier one (PowerDNS applies them in order).
+ * written): REPLACE, DELETE, and PowerDNS 4.9's EXTEND and PRUNE. REPLACE and DELETE may appear once
+ * per RRset and changetype; EXTEND and PRUNE as often as wanted; all apply in body order.
  */
 export function parsePatch(body: unknown, zone: string): PatchItem[] {
   const doc = asObject(body);
@@ -32,7 +32,9 @@ export function parsePatch(body: unknown, zone: string): PatchItem[] {
     const name = apiName(stringFrom(rrset, 'name'));
     const type = apiType(name, stringFrom(rrset, 'type'));
     const key = `${name}/${type.code}`;
-    if (seen.has(`${key}/${changetype}`)) throw unprocessable(`Duplicate RRset ${name} IN ${type.text} with changetype: ${changetype}`);
+    if ((changetype === 'REPLACE' || changetype === 'DELETE') && seen.has(`${key}/${changetype}`)) {
+      throw unprocessable(`Duplicate RRset ${name} IN ${type.text} with changetype: ${changetype}`);
+    }
     seen.add(`${key}/${changetype}`);
     let edit: RRsetEdit;
     if (changetype === 'DELETE') {
@@ -49,19 +51,52 @@ export function parsePatch(body: unknown, zone: string): PatchItem[] {
       }
       edit = { name, type: type.text, changetype };
       if (hasRecords) {
-        const ttl = rrsetTtl(rrset, name, type.text);
+        const ttl = changetype !== 'REPLACE' && rrset.ttl === undefined ? undefined : rrsetTtl(rrset, name, type.text);
         const records = gatherRecords(rrset, name, type, zone);
         if (changetype === 'REPLACE') checkRRset(name, type, records, zone);
-        edit = { ...edit, ttl, records: records.map((r) => ({ content: r.normal, disabled: r.disabled })) };
+        edit = { ...edit, ...(ttl !== undefined ? { ttl } : {}), records: records.map((r) => ({ content: r.normal, disabled: r.disabled })) };
       }
       if (hasComments && changetype === 'REPLACE') edit = { ...edit, comments: gatherComments(rrset) };
     } else {
-      throw unprocessable(`Changetype '${changetype}' is not a valid value`);
+      throw unprocessable('Changetype not understood');
     }
-    items.delete(key);
-    items.set(key, { name, type: type.text, edit });
+    const item = items.get(key);
+    if (item === undefined) items.set(key, { name, type: type.text, ops: [edit] });
+    else item.ops.push(edit);
   }
   return [...items.values()];
 }
 
-export const toChangeSet = (items: readonly PatchItem[]): ChangeSet => ({ rrsets: items.map((i) => i.edit) });
+/** The stored state of an RRset (records and TTL), for folding several changes to it into one. */
+export type RRsetBase = (name: string, type: string) => Promise<{ ttl: number; records: RecordInput[] }>;
+
+/**
+ * One catalog edit per RRset: a single change stays as it is (EXTEND/PRUNE are applied inside the
+ * write transaction); several are folded, in order, into one REPLACE (from the stored RRset when the
+ * first is an EXTEND or PRUNE, read under the zone's write lock).
+ */
+export async function toChangeSet(items: readonly PatchItem[], base: RRsetBase): Promise<ChangeSet> {
+  const rrsets: RRsetEdit[] = [];
+  for (const item of items) {
+    if (item.ops.length === 1) { rrsets.push(item.ops[0]!); continue; }
+    const first = item.ops[0]!;
+    let state: { ttl: number; records: RecordInput[] };
+    let comments: RRsetEdit['comments'];
+    if (first.changetype === 'EXTEND' || first.changetype === 'PRUNE') state = await base(item.name, item.type);
+    else state = { ttl: first.ttl ?? 3600, records: [] };
+    for (const op of item.ops) {
+      if (op.changetype === 'DELETE') { state = { ttl: state.ttl, records: [] }; comments = []; continue; }
+      if (op.changetype === 'REPLACE') {
+        if (op.records !== undefined) state = { ttl: op.ttl ?? state.ttl, records: [...op.records] };
+        if (op.comments !== undefined) comments = op.comments;
+        continue;
+      }
+      const rec = op.records![0]!;
+      const rest = state.records.filter((r) => r.content.toLowerCase() !== rec.content.toLowerCase());
+      const had = rest.length !== state.records.length;
+      state = { ttl: op.ttl ?? state.ttl, records: op.changetype === 'PRUNE' ? rest : had ? state.records : [...state.records, rec] };
+    }
+    rrsets.push({ name: item.name, type: item.type, changetype: 'REPLACE', ttl: state.ttl, records: state.records, ...(comments !== undefined ? { comments } : {}) });
+  }
+  return { rrsets };
+}

@@ -29,6 +29,9 @@ export function apiType(name: string, text: string): { code: number; text: strin
 export function checkContent(name: string, type: { code: number; text: string }, content: string, zone: string): string {
   const fail = (why: string): never => { throw unprocessable(`Record ${name}/${type.text} '${content}': ${why}`); };
   if (type.code === RRType.AAAA && (isIP(content) !== 6 || content.includes('.'))) fail('Invalid IPv6 address');
+  if ((type.code === RRType.TXT || type.code === RRType.SPF) && !content.startsWith('"')) {
+    fail(`Parsing record content (try 'pdnsutil check-zone'): Data field in DNS should start with quote (") at position 0 of '${content}'`);
+  }
   let asRoot: Uint8Array;
   let asZone: Uint8Array;
   try {

@@ -81,12 +81,22 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((err: unknown, req, reply) => sendError(toApiErrorFromFastify(err), req, reply));
-  app.setNotFoundHandler((req, reply) => sendError(new ApiError(404, null), req, reply));
   app.addHook('onSend', async (_req, reply, payload) => {
     if (reply.statusCode === 204) reply.removeHeader('content-type');
     return payload;
   });
 
+  // PowerDNS answers 405 to a known path with another method (Fastify would say 404).
+  const known: { method: string; re: RegExp }[] = [];
+  app.addHook('onRoute', (r) => {
+    const pattern = r.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z_]+/g, '[^/]+').replace(/\*/g, '.*');
+    for (const m of [r.method].flat()) known.push({ method: m, re: new RegExp(`^${pattern}$`) });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]!;
+    const other = known.some((k) => k.method !== req.method && k.method !== 'HEAD' && k.re.test(path));
+    return sendError(new ApiError(other ? 405 : 404, null), req, reply);
+  });
   await registerDocs(app, deps);
   for (const plugin of [...ROUTES, ...(deps.plugins ?? [])]) {
     await app.register(async (child) => plugin(child, ctx));
@@ -118,14 +128,13 @@ function toApiErrorFromFastify(err: unknown): ApiError {
   return toApiError(err);
 }
 
-/** `{"error": ...}`; a bare error (no message) follows the Accept header as PowerDNS does. */
+/**
+ * Always `{"error": ...}` as JSON (PowerDNS 4.7 sends bare 400/401/404 as text unless asked for JSON;
+ * PowerDNS-Admin and issue 6 want JSON everywhere).
+ */
 function sendError(err: ApiError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (err.status === 401) void reply.header('www-authenticate', 'X-API-Key realm="PowerDNS"');
   if (err.status >= 500) req.log.error({ err: err.cause ?? err }, err.message);
-  const accept = req.headers.accept ?? '';
-  if (err.bare && !accept.includes('application/json')) {
-    return reply.code(err.status).type('text/plain; charset=utf-8').send(err.message);
-  }
   return reply.code(err.status).type('application/json').send(JSON.stringify({ error: err.message }));
 }
 

@@ -94,6 +94,8 @@ export async function parseZoneCreation(body: unknown, catalog: Catalog, now: nu
   if (!haveSoa && !isSecondaryKind(kind)) {
     const soa = ((await catalog.store.q.setting('default-soa-content')) ?? DEFAULT_SOA).replaceAll('@', name.slice(0, -1));
     const t = soa.trim().split(/\s+/);
+    // PowerDNS reads default-soa-content's names as absolute, dot or not.
+    for (const i of [0, 1]) if (t[i] !== undefined && !t[i]!.endsWith('.')) t[i] = `${t[i]}.`;
     t[2] = String(intFrom(doc, 'serial', 0) >>> 0);
     sets.push({ name, type: { code: RRType.SOA, text: 'SOA' }, ttl: DEFAULT_TTL, records: [{ content: t.join(' '), normal: t.join(' '), disabled: false }] });
   }

@@ -47,7 +47,7 @@ export async function updateZoneSettings(ctx: ApiContext, z: ZoneInfo, doc: Json
     await q.bumpCounter();
     const row = await q.zoneByName(z.name, true);
     if (row === undefined) throw unprocessable(`Zone ${z.name} is gone`);
-    await q.updateZone(row.id, set);
+    if (Object.keys(set).length > 0) await q.updateZone(row.id, set);
     for (const [kind, values] of meta) await q.setMetadata(row.id, kind, values);
   });
   if (wantDnssec && !status.dnssec) await catalog.dnssec.enable(z.name, { author, ...(nsec3 ? { nsec3param: nsec3 } : {}) });

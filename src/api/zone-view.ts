@@ -59,12 +59,21 @@ export async function zoneInfo(ctx: ApiContext, name: string): Promise<ZoneInfo 
   return row === undefined ? undefined : fromRow(ctx, row);
 }
 
+const notified = new WeakMap<ApiContext, Map<string, number>>();
+
+/** Remembers the serial a PUT /notify announced (PowerDNS's notified_serial; kept in memory). */
+export function noteNotified(ctx: ApiContext, zone: string, serial: number): void {
+  let m = notified.get(ctx);
+  if (m === undefined) notified.set(ctx, m = new Map());
+  m.set(zone, serial);
+}
+
 /** The short Zone object of lists (getZoneInfo). */
 export async function zoneSummary(ctx: ApiContext, z: ZoneInfo, withDnssec: boolean): Promise<Record<string, unknown>> {
   const id = zoneNameToId(z.name);
   const o: Record<string, unknown> = {
     id, url: `/api/v1/servers/${ctx.serverId}/zones/${id}`, name: z.name, kind: kindToApi(z.kind), catalog: '',
-    account: z.account, masters: z.primaries, serial: z.serial, notified_serial: 0, last_check: 0,
+    account: z.account, masters: z.primaries, serial: z.serial, notified_serial: notified.get(ctx)?.get(z.name) ?? 0, last_check: 0,
   };
   if (withDnssec) {
     o.dnssec = (await dnssecOf(ctx, z)).dnssec;

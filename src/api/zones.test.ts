@@ -33,6 +33,8 @@ describe('api zones (SQLite)', { ...T, concurrency: false }, () => {
     assert.equal(r.json.kind, 'Native');
     assert.equal(r.json.soa_edit_api, 'DEFAULT');
     assert.match(String(r.json.serial), /^20\d{6}01$/);
+    const soa = r.json.rrsets.find((s: { type: string }) => s.type === 'SOA');
+    assert.match(soa.records[0].content, /^a\.misconfigured\.dns\.server\.invalid\. hostmaster\.example\.org\. 20\d{6}01 10800 3600 604800 3600$/);
     const ns = r.json.rrsets.find((s: { type: string }) => s.type === 'NS');
     assert.deepEqual(ns.records.map((x: { content: string }) => x.content).sort(), ['ns1.example.org.', 'ns2.example.net.']);
     assert.deepEqual(served(k, 'example.org.', 'www.example.org.', RRType.A), ['192.0.2.1']);
@@ -49,7 +51,7 @@ describe('api zones (SQLite)', { ...T, concurrency: false }, () => {
 
   it('accepts every spelling of zone kinds and masters forms, echoed as PowerDNS 4.7', async () => {
     const kinds: [string, string][] = [['MASTER', 'Master'], ['primary', 'Master'], ['Slave', 'Slave'], ['SECONDARY', 'Slave'],
-      ['producer', 'Producer'], ['Consumer', 'Consumer'], ['NATIVE', 'Native'], ['whatever', 'Native']];
+      ['producer', 'Producer'], ['Consumer', 'Consumer'], ['NATIVE', 'Native']];
     for (const [i, [kind, echo]] of kinds.entries()) {
       const masters = ['192.0.2.1', '192.0.2.2:53', '192.0.2.2:5300', '[2001:db8::1]:5300', '2001:db8::2'];
       const r = await k.req('POST', Z, { name: `k${i}.test.`, kind, masters });
@@ -64,6 +66,9 @@ describe('api zones (SQLite)', { ...T, concurrency: false }, () => {
       assert.deepEqual(r.json.masters, ['192.0.2.1', '192.0.2.2', '192.0.2.2:5300', '[2001:db8::1]:5300', '2001:db8::2']);
       assert.equal((await k.req('DELETE', `${Z}/k${i}.test.`)).status, 204);
     }
+    const typo = await k.req('POST', Z, { name: 'typo.test.', kind: 'Mastre' });
+    assert.equal(typo.status, 422);
+    assert.match(typo.json.error, /Zone kind 'Mastre' is not one of/);
     const bad = await k.req('POST', Z, { name: 'bad.test.', kind: 'Master', masters: ['ns.example.org'] });
     assert.equal(bad.status, 422);
     assert.match(bad.json.error, /is not an IP address/);
@@ -102,12 +107,28 @@ describe('api zones (SQLite)', { ...T, concurrency: false }, () => {
     assert.deepEqual(served(k, 'example.org.', '_acme-challenge.example.org.', RRType.TXT).sort(), ['"a"', '"b"']);
     assert.equal((await ext('PRUNE', '"a"')).status, 204);
     assert.deepEqual(served(k, 'example.org.', '_acme-challenge.example.org.', RRType.TXT), ['"b"']);
+    // PRUNE without a TTL (PowerDNS's own example) keeps the RRset's TTL.
+    const p = await k.req('PATCH', `${Z}/example.org.`, { rrsets: [{ name: '_acme-challenge.example.org.', type: 'TXT', changetype: 'PRUNE', records: [{ content: '"x"' }] }] });
+    assert.equal(p.status, 204, p.text);
+    // Several EXTEND/PRUNE of one RRset in one body, after a REPLACE: applied in order.
+    const seq = await k.req('PATCH', `${Z}/example.org.`, { rrsets: [
+      { name: 'seq.example.org.', type: 'TXT', ttl: 60, changetype: 'REPLACE', records: [{ content: '"r"' }] },
+      { name: 'seq.example.org.', type: 'TXT', ttl: 60, changetype: 'EXTEND', records: [{ content: '"e1"' }] },
+      { name: 'seq.example.org.', type: 'TXT', ttl: 60, changetype: 'EXTEND', records: [{ content: '"e2"' }] },
+      { name: 'seq.example.org.', type: 'TXT', ttl: 60, changetype: 'PRUNE', records: [{ content: '"r"' }] },
+      { name: '_acme-challenge.example.org.', type: 'TXT', changetype: 'EXTEND', records: [{ content: '"c"' }] },
+      { name: '_acme-challenge.example.org.', type: 'TXT', changetype: 'PRUNE', records: [{ content: '"b"' }] },
+    ] });
+    assert.equal(seq.status, 204, seq.text);
+    assert.deepEqual(served(k, 'example.org.', 'seq.example.org.', RRType.TXT).sort(), ['"e1"', '"e2"']);
+    assert.deepEqual(served(k, 'example.org.', '_acme-challenge.example.org.', RRType.TXT), ['"c"']);
     const two = await k.req('PATCH', `${Z}/example.org.`, { rrsets: [{ name: 'x.example.org.', type: 'TXT', ttl: 60, changetype: 'EXTEND', records: [{ content: '"1"' }, { content: '"2"' }] }] });
     assert.equal(two.status, 422);
   });
 
   const refused: [string, unknown, RegExp][] = [
     ['content that does not parse', { rrsets: [rr('a.example.org.', 'A', 60, '1.2.3')] }, /^Record a\.example\.org\.\/A '1\.2\.3': /],
+    ['TXT content without quotes', { rrsets: [rr('t.example.org.', 'TXT', 60, 'no quotes here')] }, /Data field in DNS should start with quote/],
     ['an AAAA that is not an address', { rrsets: [rr('a.example.org.', 'AAAA', 60, '192.0.2.1')] }, /Invalid IPv6 address/],
     ['a relative name in content', { rrsets: [rr('c.example.org.', 'CNAME', 60, 'www')] }, /Not in expected format \(parsed as 'www\.'\)/],
     ['a name outside the zone', { rrsets: [rr('www.example.com.', 'A', 60, '192.0.2.1')] }, /RRset www\.example\.com\. IN A: Name is out of zone/],
@@ -252,6 +273,14 @@ describe('api zones (SQLite)', { ...T, concurrency: false }, () => {
     assert.deepEqual((await k.req('GET', '/api')).json, [{ url: '/api/v1', version: 1 }]);
     assert.equal((await k.req('GET', '/api/v1/servers/localhost')).json.id, 'localhost');
     assert.equal((await k.req('GET', '/api/v1/servers/other')).status, 404);
+    assert.deepEqual((await k.req('GET', '/api/v1')).json, [{ server_url: '/api/v1/servers{/server}', api_features: [] }]);
+    const wrong = await k.req('POST', `${Z}/example.org.`, {});
+    assert.equal(wrong.status, 405);
+    assert.deepEqual(wrong.json, { error: 'Method Not Allowed' });
+    const missing = await k.app.inject({ url: `${Z}/absent.org.`, headers: { 'x-api-key': 'test-bootstrap-key' }, remoteAddress: '127.0.0.1' });
+    assert.equal(missing.statusCode, 404);
+    assert.match(String(missing.headers['content-type']), /application\/json/);
+    assert.deepEqual(JSON.parse(missing.body), { error: 'Not Found' });
   });
 
   it('OpenAPI document served', async () => {

@@ -30,7 +30,8 @@ function withSerial(content: string, serial: number): string {
 }
 
 /** The stored RRset with one record added (unless present) or removed, all at `ttl`. */
-function merged(before: readonly NewRecord[], rec: NewRecord, how: 'extend' | 'prune', ttl: number): NewRecord[] {
+function merged(before: readonly NewRecord[], rec: NewRecord, how: 'extend' | 'prune', given: number): NewRecord[] {
+  const ttl = given >= 0 ? given : before[0]?.ttl ?? 3600;
   const rest = before.filter((r) => r.content !== rec.content).map((r) => ({ ...r, ttl }));
   return how === 'extend' ? [...rest, before.find((r) => r.content === rec.content) ?? rec].map((r) => ({ ...r, ttl })) : rest;
 }
@@ -78,7 +79,7 @@ export async function applyChange(q: StoreQueries, input: ApplyInput): Promise<{
       await q.deleteRRset(row.id, e.name, e.type);
       await q.insertRecords(row.id, after);
       changes.push({ name: e.name, type: e.type, before: stateOf(before), after: stateOf(after) });
-      served.push({ owner: e.owner, type: e.type, ttl: e.ttl, rdata: after.filter((r) => !r.disabled).map((r) => r.wire) });
+      served.push({ owner: e.owner, type: e.type, ttl: after[0]?.ttl ?? e.ttl, rdata: after.filter((r) => !r.disabled).map((r) => r.wire) });
     }
     if (e.comments !== null) {
       await q.replaceComments(row.id, e.name, e.type, e.comments.map((c) => ({

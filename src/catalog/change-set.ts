@@ -91,8 +91,9 @@ export function parseChangeSet(cs: ChangeSet, origin: Name): ParsedEdit[] {
     }
     const replace = e.changetype !== 'DELETE';
     const keepRecords = replace && e.records === undefined;
-    const ttl = e.ttl ?? 3600;
-    if (replace && !keepRecords && (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_TTL)) {
+    // EXTEND/PRUNE without a TTL keep the RRset's (-1 here: taken from the stored RRset).
+    const ttl = e.ttl ?? (merge !== null ? -1 : 3600);
+    if (replace && !keepRecords && !(merge !== null && e.ttl === undefined) && (!Number.isInteger(ttl) || ttl < 0 || ttl > MAX_TTL)) {
       throw new CatalogError('GDNS_ERR_RECORD_INVALID', `${name} ${e.type}: TTL ${ttl} is not within 0..${MAX_TTL}`);
     }
     const records: NewRecord[] = [];

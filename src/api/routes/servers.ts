@@ -7,9 +7,10 @@ export const serverRoutes: ApiPlugin = async (app, ctx) => {
     url: `/api/v1/servers/${ctx.serverId}`,
     config_url: `/api/v1/servers/${ctx.serverId}/config{/config_setting}`,
     zones_url: `/api/v1/servers/${ctx.serverId}/zones{/zone}`,
+    autoprimaries_url: `/api/v1/servers/${ctx.serverId}/autoprimaries{/autoprimary}`,
   });
   app.get('/api', async () => [{ url: '/api/v1', version: 1 }]);
-  app.get('/api/v1', async () => ({ server_url: '/api/v1/servers{/server}', api_features: [] }));
+  app.get('/api/v1', async () => [{ server_url: '/api/v1/servers{/server}', api_features: [] }]);
   app.get('/api/v1/servers', async () => [server()]);
   app.get(`/api/v1/servers/${ctx.serverId}`, async () => server());
 };

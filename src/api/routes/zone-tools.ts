@@ -1,7 +1,7 @@
 import type { ApiPlugin } from '../context.js';
 import { unprocessable } from '../errors.js';
 import { isSecondaryKind } from '../kinds.js';
-import { zoneRRsets } from '../zone-view.js';
+import { noteNotified, zoneRRsets } from '../zone-view.js';
 import { zoneFromUrl } from './zones.js';
 
 /** /zones/{zone_id}/export, /notify, /axfr-retrieve, /rectify. */
@@ -24,7 +24,9 @@ export const zoneToolRoutes: ApiPlugin = async (app, ctx) => {
   app.put(`${base}/notify`, { schema: { summary: "Send NOTIFY to the zone's secondaries", tags: ['zones'] } }, async (req) => {
     const z = await zoneFromUrl(ctx, req, true);
     const t = ctx.deps.services?.transfer;
-    return { result: t !== undefined ? await t.notify(z.name) : 'Notification queued' };
+    const result = t !== undefined ? await t.notify(z.name) : 'Notification queued';
+    noteNotified(ctx, z.name, z.serial);
+    return { result };
   });
 
   app.put(`${base}/axfr-retrieve`, { schema: { summary: 'Transfer a secondary zone from its primaries now', tags: ['zones'] } }, async (req) => {

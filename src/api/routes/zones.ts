@@ -97,7 +97,8 @@ export const zoneRoutes: ApiPlugin = async (app, ctx) => {
           })));
         }
       });
-      if (c.dnssec) await catalog.dnssec.enable(c.name, { author: author(req), ...(c.nsec3param !== '' ? { nsec3param: c.nsec3param } : {}) });
+      // As PowerDNS: NSEC unless nsec3param is given, and signing a new zone leaves its serial alone.
+      if (c.dnssec) await catalog.dnssec.enable(c.name, { author: author(req), nsec3param: c.nsec3param, serial: false });
     });
     const z = (await zoneInfo(ctx, c.name))!;
     void reply.code(201);
@@ -126,7 +127,12 @@ export const zoneRoutes: ApiPlugin = async (app, ctx) => {
     if (z === undefined) { ctx.authorize(req, { zone: name, write: false }); throw notFound(); }
     const items = parsePatch(req.body, z.name);
     for (const i of items) ctx.authorize(req, { zone: z.name, name: i.name, type: i.type, write: true });
-    const out = await writeZone(ctx, z.name, () => ctx.catalog().apply(z.name, toChangeSet(items), author(req))).catch((err: unknown) => {
+    const catalog = ctx.catalog();
+    const base = async (name: string, type: string): Promise<{ ttl: number; records: { content: string; disabled: boolean }[] }> => {
+      const rows = z.row === null ? [] : await catalog.store.q.rrset(z.row.id, name, typeFromText(type));
+      return { ttl: rows[0]?.ttl ?? 3600, records: rows.map((r) => ({ content: r.content, disabled: r.disabled })) };
+    };
+    const out = await writeZone(ctx, z.name, async () => catalog.apply(z.name, await toChangeSet(items, base), author(req))).catch((err: unknown) => {
       throw conflictMessage(err, items);
     });
     void reply.headers({ 'x-pdns-old-serial': String(out.serialBefore), 'x-pdns-new-serial': String(out.serialAfter) });

@@ -23,12 +23,15 @@ export async function searchRecords(q: StoreQueries, pattern: string, limit: num
   return rows.map((r) => ({ zone: r.zone, name: r.name, type: num(r.type), ttl: num(r.ttl), content: r.content, disabled: num(r.disabled) !== 0 }));
 }
 
-/** Comments whose content matches (owner and type of the RRset they belong to), at most `limit`. */
+/** Comments whose content or RRset owner matches (owner and type of the RRset they belong to), at most `limit`. */
 export async function searchComments(q: StoreQueries, pattern: string, limit: number): Promise<Omit<SearchHit, 'ttl' | 'disabled'>[]> {
   const p = likePattern(pattern);
   const rows = await q.db.selectFrom('comments').innerJoin('zones', 'zones.id', 'comments.zone_id')
     .select(['zones.name as zone', 'comments.name', 'comments.type', 'comments.content'])
-    .where(sql`lower(comments.content)`, 'like', sql`${p} escape '!'`)
+    .where((eb) => eb.or([
+      eb(sql`lower(comments.content)`, 'like', sql`${p} escape '!'`),
+      eb(sql`lower(comments.name)`, 'like', sql`${p} escape '!'`),
+    ]))
     .orderBy('comments.id').limit(limit).execute();
   return rows.map((r) => ({ zone: r.zone, name: r.name, type: num(r.type), content: r.content }));
 }
