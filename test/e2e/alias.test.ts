@@ -152,10 +152,10 @@ geo: { lua-records: true }
 alias:
   resolvers: [127.0.0.1:${relay.port}]
   failure: ${failure}
-  max-stale: 4s
+  max-stale: 10s
   timeout: 2500ms
 pid-file: ${failure}.pid
-${failure === 'servfail' ? 'dnssec: { keys: keys }\n' : ''}`);
+${failure === 'servfail' ? 'dnssec: { keys: keys }\n' : 'store: { data: store }\n'}`);
     return f;
   };
   [strict, stale] = await Promise.all([startServe(['--config', config('servfail')]), startServe(['--config', config('stale')])]);
@@ -198,6 +198,15 @@ test('AXFR carries the ALIAS records as they are (for Geodesic and PowerDNS seco
   const axfr = await dig(stale.port, '+noall', '+answer', 'example.test', 'AXFR');
   assert.match(axfr, /^example\.test\.\s+300\s+IN\s+TYPE65401\s+\\# 15 04656467650363646E047465737400$/m, axfr);
   assert.doesNotMatch(axfr, /^example\.test\.\s+\d+\s+IN\s+A\s/m);
+});
+
+test('a zone written to the store while serving: its ALIAS targets are looked up and answered', async () => {
+  const file = join(dir, 'flat.test.zone');
+  writeFileSync(file, `$ORIGIN flat.test.\n$TTL 300\n@ SOA ns hm 1 3600 600 86400 60\n@ NS ns\nns A 192.0.2.1\n@ ALIAS cname.cdn.test.\n`);
+  const r = await run(process.execPath, cliArgs(['store', 'import', file, '--data', join(dir, 'store')]), 30_000);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  await eventually('the store zone\'s ALIAS answered', 15_000, async () =>
+    answers((await ask(stale.port, 'flat.test.', RRType.A)).m)[0]?.startsWith('flat.test. 2 IN A 203.0.113.') === true);
 });
 
 test('a target that does not exist answers SERVFAIL', async () => {
@@ -253,7 +262,7 @@ test('the resolver fails: servfail policy answers until the TTL ends, then SERVF
   const s = await ask(stale.port, 'example.test.', RRType.A);
   assert.equal(s.m.rcode, Rcode.NOERROR);
   assert.deepEqual(answers(s.m), ['example.test. 2 IN A 203.0.113.2']);
-  // ...until max-stale (4 s) past the TTL.
+  // ...until max-stale (10 s) past the TTL.
   await eventually('stale policy gives up after max-stale', 15_000, async () =>
     (await ask(stale.port, 'example.test.', RRType.A)).m.rcode === Rcode.SERVFAIL);
   assert.match(strict.log(), /"event":"alias-target-failed"/);
