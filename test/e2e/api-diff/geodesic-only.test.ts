@@ -4,7 +4,10 @@
  * "Deleting a single record"), include_disabled (4.8; 4.7 ignores it and hides disabled records from
  * rrset_name lookups), and the API key in the URL, which PowerDNS accepts and issue 6 refuses.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { usePair } from './setup.js';
 import { SERVER, ZONES, createZone, dropZones, getZone, patch, replace, replay } from './replay.js';
@@ -14,7 +17,12 @@ import { send } from './http.js';
 import type { ApiResponse } from './http.js';
 import { API_KEY } from './pdns.js';
 
-const pair = usePair({ needPdns: false });
+/** A zone file served with --zones beside the store: read-only through the API. */
+const FILES = mkdtempSync(join(tmpdir(), 'apidiff-files-'));
+writeFileSync(join(FILES, 'file.example.zone'), '$ORIGIN file.example.\n$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 60\n@ NS ns1\nns1 A 192.0.2.53\nwww A 192.0.2.80\n');
+after(() => rmSync(FILES, { recursive: true, force: true }));
+
+const pair = usePair({ needPdns: false, geodesic: { args: ['--zones', FILES] } });
 const o = pair.opts;
 const Z = 'only.example.';
 
@@ -168,3 +176,24 @@ test('a read-only key reads everything and writes nothing', o, async () => {
     await dropZones({ geodesic: full }, ['ro.example.', 'ro2.example.']);
   }
 });
+
+test('zones from --zones files: read through the API, every write refused with 422', o, () => pair.check([], [
+  {
+    method: 'GET', path: ZONES, status: 200,
+    check: (res) => ((res.body as Array<{ name: string }>).some((z) => z.name === 'file.example.') ? undefined : 'file.example. is not listed'),
+  },
+  {
+    ...getZone('file.example.'),
+    check: (res) => ((res.body as { rrsets?: Rrset[] }).rrsets?.some((r) => r.name === 'www.file.example.' && r.records[0]?.content === '192.0.2.80') ? undefined : 'www.file.example. A is not in the zone'),
+  },
+  { method: 'GET', path: `${ZONES}/file.example./export`, status: 200 },
+  { ...replace('file.example.', 'www.file.example.', 'A', ['192.0.2.81']), status: 422, mentions: ['file'] },
+  { method: 'PUT', path: `${ZONES}/file.example.`, body: { kind: 'Master' }, status: 422, mentions: ['file'] },
+  { method: 'DELETE', path: `${ZONES}/file.example.`, status: 422, mentions: ['file'] },
+  { method: 'POST', path: `${ZONES}/file.example./metadata`, body: { kind: 'ALSO-NOTIFY', metadata: ['192.0.2.9'] }, status: 422, mentions: ['file'] },
+  { ...createZone('file.example.'), status: 409 },
+  {
+    ...getZone('file.example.'), dns: { name: 'www.file.example.', type: 'A', want: ['192.0.2.80'] },
+    check: (res) => ((res.body as { rrsets?: Rrset[] }).rrsets?.some((r) => r.name === 'www.file.example.' && r.records[0]?.content === '192.0.2.80') ? undefined : 'the file zone changed'),
+  },
+]));
