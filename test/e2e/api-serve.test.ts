@@ -97,6 +97,44 @@ describe('geodesic serve --api-listen', { ...T, concurrency: false }, () => {
   });
 });
 
+describe('secondary zones through the API', { ...T, concurrency: false }, () => {
+  let dir: string;
+  let primary: Served;
+  let secondary: Served;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gdns-api-sec-'));
+    mkdirSync(join(dir, 'zones'));
+    writeFileSync(join(dir, 'zones', 'sec.test.zone'), '$ORIGIN sec.test.\n$TTL 300\n@ SOA ns1 h 42 60 60 3600 60\n@ NS ns1\nns1 A 192.0.2.53\nwww A 192.0.2.80\n');
+    primary = await startServe(['--zones', join(dir, 'zones'), '--listen', '127.0.0.1:0', '--axfr-allow', '127.0.0.0/8', '--no-rrl', '--pid-file', join(dir, 'p1')]);
+    secondary = await startServe(['--data', join(dir, 'data'), '--listen', '127.0.0.1:0', '--api-listen', '127.0.0.1:0', '--api-key', KEY, '--no-rrl', '--pid-file', join(dir, 'p2')]);
+  });
+  after(async () => {
+    await secondary?.stop();
+    await primary?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('POST kind Slave with masters: 201 at once, then the zone is transferred and answered', async () => {
+    const port = apiPort(secondary);
+    const r = await api(port, 'POST', Z, { name: 'sec.test.', kind: 'Slave', masters: [`127.0.0.1:${primary.port}`] });
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    assert.equal(r.json.kind, 'Slave');
+    assert.deepEqual(r.json.masters, [`127.0.0.1:${primary.port}`]);
+    let answer = '';
+    for (let i = 0; i < 40 && answer !== '192.0.2.80'; i++) {
+      await new Promise((res) => setTimeout(res, 250));
+      answer = await short(secondary.port, 'www.sec.test.');
+    }
+    assert.equal(answer, '192.0.2.80');
+    const g = await api(port, 'GET', `${Z}/sec.test.`);
+    assert.equal(g.json.serial, 42);
+    assert.equal(g.json.kind, 'Slave');
+    assert.match((await api(port, 'PUT', `${Z}/sec.test./axfr-retrieve`)).json.result, /sec\.test\./);
+    assert.equal((await api(port, 'DELETE', `${Z}/sec.test.`)).status, 204);
+    assert.match(await dig(secondary.port, '+norec', 'www.sec.test.', 'A'), /status: REFUSED/);
+  });
+});
+
 describe('API listener options', { ...T, concurrency: false }, () => {
   let dir: string;
   before(() => { dir = mkdtempSync(join(tmpdir(), 'gdns-api-opt-')); });
