@@ -225,3 +225,36 @@ export function ruleOfCode(code: string): GeoRule | null {
     return null;
   }
 }
+
+/**
+ * The type and code of LUA record content in presentation form (`A "code"`, or several quoted strings
+ * as printed from the wire, with `\DDD` and `\X` escapes); null when it is not that.
+ */
+export function luaContentCode(content: string): { type: string; code: string } | null {
+  const m = /^\s*([A-Za-z0-9]+)\s+/.exec(content);
+  if (m === null) return null;
+  let i = m[0].length;
+  let code = '';
+  let strings = 0;
+  while (i < content.length) {
+    if (/\s/.test(content[i]!)) { i++; continue; }
+    if (content[i] !== '"') return null;
+    i++;
+    for (;;) {
+      if (i >= content.length) return null;
+      const c = content[i]!;
+      if (c === '"') { i++; break; }
+      if (c === '\\') {
+        const d = /^\d{3}/.exec(content.slice(i + 1, i + 4));
+        if (d !== null) { code += String.fromCharCode(Number(d[0])); i += 4; continue; }
+        code += content[i + 1] ?? '';
+        i += 2;
+        continue;
+      }
+      code += c;
+      i++;
+    }
+    strings++;
+  }
+  return strings === 0 ? null : { type: m[1]!.toUpperCase(), code: Buffer.from(code, 'latin1').toString('utf8') };
+}

@@ -21,7 +21,7 @@ export type { LuaHost } from './lua-library.js';
 export { evaluateLua } from './lua-evaluate.js';
 export type { LuaOutcome } from './lua-evaluate.js';
 export { GeoCache } from './geo-cache.js';
-export { compileRule, validateRule, ruleOfCode, endpointSpec, RULE_MARK } from './geo-rule.js';
+export { compileRule, validateRule, ruleOfCode, endpointSpec, luaContentCode, RULE_MARK } from './geo-rule.js';
 export type { GeoRule, GeoEndpoint, EndpointCheck } from './geo-rule.js';
 export { greatCircleKm } from './geo-rule-eval.js';
 export type { HealthOf, RuleOutcome } from './geo-rule-eval.js';

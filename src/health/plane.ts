@@ -171,7 +171,9 @@ export class HealthPlane {
     const at = this.now();
     touched.forEach((t, i) => {
       const why = o === null ? `override on ${name} cleared` : `${o} ${name}`;
-      this.changed(t, before[i]!, at, reason === '' ? why : `${why}: ${reason}`);
+      const text = reason === '' ? why : `${why}: ${reason}`;
+      t.note(this.effective(t), at, text);
+      this.changed(t, before[i]!, at, text);
     });
     if (touched.length === 0) this.emitName(name, o, at);
     return touched.map((t) => this.view(t));

@@ -90,6 +90,12 @@ export class Target {
     return null;
   }
 
+  /** Keeps an event that is not a verdict of the checks (an override) in the history. */
+  note(state: State, at: number, reason: string): void {
+    this.history.push({ at, state, reason });
+    if (this.history.length > this.historySize) this.history.shift();
+  }
+
   set(state: State, at: number, reason: string): string {
     this.state = state;
     this.since = at;

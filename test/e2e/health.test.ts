@@ -16,8 +16,8 @@ import type { HealthSettings } from '../../src/cli/health-serve.js';
 import { compileRule } from '../../src/geo/index.js';
 import { createApi } from '../../src/api/index.js';
 import { ApiKeyRing } from '../../src/api/keys.js';
-import { ZoneSet } from '../../src/zone/index.js';
-import { dig } from './lib/serve-process.js';
+import { execFile } from 'node:child_process';
+import { cliArgs, dig } from './lib/serve-process.js';
 
 // Two Geodesic nameservers on loopback: ns1 probes real TCP listeners on 127.0.0.2 and 127.0.0.3 (a LUA
 // ifportup record and a declarative failover record) every 150 ms with rise 2 / fall 2; ns2 takes ns1's
@@ -117,7 +117,7 @@ home LUA A ${zoneText(home)}
 `);
   const defaults = { intervalMs: INTERVAL, rise: RISE, fall: FALL };
   ns1 = await start({ ...DEFAULT_HEALTH, defaults, heartbeats: [{ name: 'home', token: TOKEN, expireMs: 400 }] });
-  api = await createApi({ catalog: null, fileZones: () => new ZoneSet([]), keys: new ApiKeyRing([KEY], null), services: { health: ns1.health! } });
+  api = await createApi({ catalog: null, fileZones: () => ns1.engine.zones, keys: new ApiKeyRing([KEY], null), services: { health: ns1.health! } });
   await api.listen({ host: '127.0.0.1', port: 0 });
   apiUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
   ns2 = await start({ ...DEFAULT_HEALTH, defaults, follow: { url: apiUrl, apiKey: KEY, intervalMs: 100, timeoutMs: 1000 } });
@@ -180,4 +180,53 @@ test('heartbeats: the home endpoint answers while they come, the cloud one when 
   assert.equal((await fetch(`${apiUrl}/api/v1/heartbeat/wrong-token`, { method: 'POST' })).status, 404);
   const gone = await until(ns1, 'home', '127.0.0.5', 400 + SLACK);
   assert.ok(gone >= 200, `expired after ${gone} ms (expire 400 ms)`);
+});
+
+function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, cliArgs(args), { timeout: 60_000, env: { ...process.env, GEODESIC_API_KEY: KEY } }, (e, out, err) => {
+      resolve({ code: e === null ? 0 : typeof e.code === 'number' ? e.code : 1, out, err });
+    });
+  });
+}
+
+test('geodesic endpoint drain / list / show / undrain through the API', { timeout: 120_000 }, async () => {
+  const drain = await cli('endpoint', 'drain', 'edge-b', '--reason', 'disk swap', '--api', apiUrl);
+  assert.equal(drain.code, 0, drain.err);
+  assert.match(drain.out, /down \(drain; checks: up\)\s+tcp 127\.0\.0\.3:\d+\s+127\.0\.0\.3, edge-b/);
+  assert.equal(await answers(ns1, 'lua'), '127.0.0.2');
+  const list = await cli('endpoint', 'list', '--api', apiUrl);
+  assert.match(list.out, /^state\s+check\s+names\s+since\s+source\s+last error$/m);
+  assert.match(list.out, /heartbeat home/);
+  const show = await cli('endpoint', 'show', 'edge-b', '--api', apiUrl);
+  assert.match(show.out, /down\s+drain edge-b: disk swap/);
+  assert.equal((await cli('endpoint', 'undrain', 'edge-b', '--api', apiUrl)).code, 0);
+  assert.equal(await answers(ns1, 'lua'), '127.0.0.2 127.0.0.3');
+  const bad = await cli('endpoint', 'show', 'nowhere', '--api', apiUrl);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /404 no endpoint or address "nowhere" is watched/);
+  const off = await cli('endpoint', 'list', '--api', 'http://127.0.0.1:1');
+  assert.match(off.err, /cannot reach the API at http:\/\/127\.0\.0\.1:1/);
+});
+
+test('geodesic geo whatif --explain: the rule that decided, with endpoint states from the API', { timeout: 120_000 }, async () => {
+  await until(ns1, 'geo', '127.0.0.2', SLACK);
+  const r = await cli('geo', 'whatif', 'geo.h.test', '--server', `127.0.0.1:${ns1.udp[0]!.port}`, '--from', '81.2.69.0/24',
+    '--explain', '--api', apiUrl);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /vantage\s+client network \(ECS\)\s+answer\s+scope\s+rule/);
+  assert.match(r.out, /81\.2\.69\.0\/24\s+A 127\.0\.0\.2\s+\S+\s+127\.0\.0\.2 ← failover: priority 1 up: edge-a/);
+  await fetch(`${apiUrl}/api/v1/servers/localhost/endpoints/edge-a`, {
+    method: 'PUT', headers: { 'X-API-Key': KEY, 'Content-Type': 'application/json' }, body: JSON.stringify({ override: 'drain' }),
+  });
+  try {
+    const d = await cli('geo', 'whatif', 'geo.h.test', '--server', `127.0.0.1:${ns1.udp[0]!.port}`, '--from', '81.2.69.0/24', '--explain', '--api', apiUrl);
+    assert.match(d.out, /A 127\.0\.0\.3\s+\S+\s+127\.0\.0\.3 ← failover: priority 2 up: edge-b; down: edge-a/);
+    const plain = await cli('geo', 'whatif', 'lua.h.test', '--server', `127.0.0.1:${ns1.udp[0]!.port}`, '--from', '81.2.69.0/24', '--explain', '--api', apiUrl);
+    assert.match(plain.out, /not a declarative geo record/);
+  } finally {
+    await fetch(`${apiUrl}/api/v1/servers/localhost/endpoints/edge-a`, {
+      method: 'PUT', headers: { 'X-API-Key': KEY, 'Content-Type': 'application/json' }, body: JSON.stringify({ override: null }),
+    });
+  }
 });

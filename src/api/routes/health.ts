@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { compileRule, ruleOfCode } from '../../geo/index.js';
+import { compileRule, luaContentCode, ruleOfCode } from '../../geo/index.js';
 import { HealthError } from '../../health/index.js';
 import type { HealthPlane, Override } from '../../health/index.js';
 import type { ApiContext, ApiPlugin } from '../context.js';
@@ -57,9 +57,8 @@ export const healthRoutes: ApiPlugin = async (app, ctx) => {
     read(req);
     const content = (req.body as { content?: unknown } | null)?.content;
     if (typeof content !== 'string') throw unprocessable('"content" must be the content of a LUA record');
-    const m = /^\s*(A|AAAA)\s+"((?:[^"\\]|\\.)*)"\s*$/s.exec(content);
-    const rule = m === null ? null : ruleOfCode(m[2]!.replace(/\\(.)/gs, '$1'));
-    return { type: m?.[1] ?? null, rule };
+    const c = luaContentCode(content);
+    return { type: c?.type ?? null, rule: c === null ? null : ruleOfCode(c.code) };
   });
 };
 
