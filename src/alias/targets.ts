@@ -105,6 +105,9 @@ export class AliasTargets {
   private readonly onEvent: (e: AliasEvent) => void;
   private readonly now: () => number;
   private running = 0;
+  /** Lookups finished, and how many of them failed (for metrics). */
+  lookups = 0;
+  lookupFailures = 0;
   private readonly queue: Array<() => void> = [];
   private waiters: Array<() => void> = [];
   private readonly changeListeners: Array<() => void> = [];
@@ -252,6 +255,8 @@ export class AliasTargets {
         (r) => this.succeeded(t, s, r),
         (err: unknown) => this.failed(t, s, err instanceof Error ? err.message : String(err)),
       ).finally(() => {
+        this.lookups++;
+        if (s.error !== null) this.lookupFailures++;
         s.inflight = false;
         this.running--;
         this.queue.shift()?.();

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { Counter, Gauge } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { formatResolver, parseResolver, stubLookup, systemResolvers } from '../alias/index.js';
 import type { AliasEvent } from '../alias/index.js';
 import type { AliasConfig } from '../config/index.js';
@@ -43,4 +45,31 @@ function logEvent(log: Logger, e: AliasEvent): void {
     case 'failed': log.warn({ ...fields, serving: e.serving }, `${what} could not be resolved (${e.error}); queries get: ${e.serving}`); break;
     case 'expired': log.warn(fields, `${what}: no usable answer left (${e.error ?? 'lookups fail'}); queries get SERVFAIL`); break;
   }
+}
+
+/** Prometheus series of the ALIAS targets (docs/metrics.md): per target and type whether queries get
+ * addresses and whether they are stale; lookups by result. */
+export function registerAliasMetrics(r: Registry, stage: AliasStage): void {
+  const perTarget = (name: string, help: string, value: (t: { addresses: string[] | null; stale: boolean }) => number): void => {
+    new Gauge({
+      name, help, labelNames: ['target', 'type'] as const, registers: [r],
+      collect() {
+        this.reset();
+        for (const t of stage.targets.status()) for (const x of t.types) this.set({ target: t.target, type: x.type }, value(x));
+      },
+    });
+  };
+  perTarget('geodesic_alias_target_up', 'ALIAS targets: 1 when queries get its addresses (fresh or stale), 0 when they get SERVFAIL',
+    (x) => (x.addresses === null ? 0 : 1));
+  perTarget('geodesic_alias_target_stale', 'ALIAS targets: 1 while their last good answer is served past its TTL (failure policy stale)',
+    (x) => (x.stale ? 1 : 0));
+  new Counter({
+    name: 'geodesic_alias_lookups_total', help: 'Lookups of ALIAS targets through the resolvers, by result',
+    labelNames: ['result'] as const, registers: [r],
+    collect() {
+      this.reset();
+      this.inc({ result: 'ok' }, stage.targets.lookups - stage.targets.lookupFailures);
+      this.inc({ result: 'failed' }, stage.targets.lookupFailures);
+    },
+  });
 }

@@ -1,5 +1,6 @@
 import { writeFileSync, rmSync } from 'node:fs';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { Engine } from '../engine/index.js';
 import { listenTcp, listenUdp, ResponseRateLimiter, parseCidr, bindError } from '../net/index.js';
 import type { TcpEndpoint, UdpListener } from '../net/index.js';
@@ -13,7 +14,7 @@ import { startGeo } from './geo-serve.js';
 import { DEFAULT_HEALTH, registerHealthMetrics, startHealth } from './health-serve.js';
 import type { HealthSettings } from './health-serve.js';
 import type { HealthPlane } from '../health/index.js';
-import { startAlias } from './alias-serve.js';
+import { registerAliasMetrics, startAlias } from './alias-serve.js';
 import { resignDelayMs, signLoadedZone } from './dnssec-serve.js';
 import { attachOps } from './ops-attach.js';
 import { NO_OPS, needsEveryQuery } from './ops-options.js';
@@ -161,7 +162,10 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
     udp: () => udp,
     answerCaches: () => udpListeners.flatMap((l) => (l.cache !== null ? [l.cache] : [])),
     rrl: () => rrl?.counts() ?? { dropped: 0, slipped: 0 },
-    register: health === null ? [] : [(r) => registerHealthMetrics(r, health)],
+    register: [
+      ...(health === null ? [] : [(r: Registry) => registerHealthMetrics(r, health)]),
+      ...(alias === undefined ? [] : [(r: Registry) => registerAliasMetrics(r, alias)]),
+    ],
   }).catch(async (err: unknown) => { await close(); throw err; });
   const api = apiSettings === null ? null : await startApi(apiSettings, {
     catalog, fileZones: () => fileZones,

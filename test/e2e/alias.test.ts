@@ -28,6 +28,7 @@ let relay: Relay;
 let strict: Served;
 let stale: Served;
 let ds = '';
+let metricsPort = 0;
 
 function cdnZone(serial: number, v4: string): string {
   return `$ORIGIN cdn.test.
@@ -137,6 +138,7 @@ before(async () => {
   writeFileSync(join(knotDir, 'knot.conf'), knotConfig(knotDir, knotZones, ['127.0.0.1'], kport, ['cdn.test.']));
   knot = await startServer({ name: 'knot', command: 'knotd', args: ['-c', join(knotDir, 'knot.conf')], hosts: ['127.0.0.1'], port: kport, zones: ['cdn.test.'] });
   relay = await startRelay(kport);
+  metricsPort = await freePort();
   writeFileSync(join(dir, 'zones', 'example.test.zone'), EXAMPLE);
   const enable = await run(process.execPath, cliArgs(['dnssec', 'enable', 'example.test', '--keys', join(dir, 'keys')]), 30_000);
   assert.equal(enable.code, 0, enable.stderr);
@@ -155,7 +157,7 @@ alias:
   max-stale: 10s
   timeout: 2500ms
 pid-file: ${failure}.pid
-${failure === 'servfail' ? 'dnssec: { keys: keys }\n' : 'store: { data: store }\n'}`);
+${failure === 'servfail' ? 'dnssec: { keys: keys }\n' : `store: { data: store }\nmetrics: { listen: 127.0.0.1:${metricsPort} }\n`}`);
     return f;
   };
   [strict, stale] = await Promise.all([startServe(['--config', config('servfail')]), startServe(['--config', config('stale')])]);
@@ -207,6 +209,14 @@ test('a zone written to the store while serving: its ALIAS targets are looked up
   assert.equal(r.code, 0, r.stderr + r.stdout);
   await eventually('the store zone\'s ALIAS answered', 15_000, async () =>
     answers((await ask(stale.port, 'flat.test.', RRType.A)).m)[0]?.startsWith('flat.test. 2 IN A 203.0.113.') === true);
+});
+
+test('metrics: per target whether queries get addresses; lookups by result', async () => {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  assert.match(text, /^geodesic_alias_target_up\{target="edge\.cdn\.test\.",type="A"\} 1$/m, text);
+  assert.match(text, /^geodesic_alias_target_up\{target="nowhere\.cdn\.test\.",type="A"\} 0$/m);
+  assert.match(text, /^geodesic_alias_target_stale\{target="edge\.cdn\.test\.",type="AAAA"\} 0$/m);
+  assert.match(text, /^geodesic_alias_lookups_total\{result="failed"\} [1-9]/m);
 });
 
 test('a target that does not exist answers SERVFAIL', async () => {
