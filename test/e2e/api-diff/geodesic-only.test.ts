@@ -150,7 +150,7 @@ test('a key scoped to TXT under _acme-challenge runs acme.sh and lego unchanged,
         { ...createZone('other.example.'), status: 403 },
       ]),
     ];
-    assert.equal(problems.length, 0, `\n${problems.join("\n")}\n`);
+    assert.equal(problems.length, 0, `\n${problems.join('\n')}\n`);
   } finally {
     await dropZones({ geodesic: full }, ['scoped.example.', 'other.example.']);
   }
@@ -171,7 +171,7 @@ test('a read-only key reads everything and writes nothing', o, async () => {
       { method: 'DELETE', path: `${ZONES}/ro.example.`, status: 403 },
       { method: 'PUT', path: `${ZONES}/ro.example./notify`, status: 403 },
     ]);
-    assert.equal(problems.length, 0, `\n${problems.join("\n")}\n`);
+    assert.equal(problems.length, 0, `\n${problems.join('\n')}\n`);
   } finally {
     await dropZones({ geodesic: full }, ['ro.example.', 'ro2.example.']);
   }
