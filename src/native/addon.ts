@@ -30,13 +30,7 @@ export interface NativeAddon {
   cachePut(cache: object, query: Uint8Array, answer: Uint8Array): boolean;
   cacheClear(cache: object): void;
   cacheStats(cache: object): { entries: number; hits: number; misses: number; puts: number };
-  /** dup()s both fds; onDone(end, code, bytesUp, bytesDown) once both duplicates are closed */
-  pumpStart(clientFd: number, upstreamFd: number, idleMs: number, headUp: Uint8Array | undefined,
-    headDown: Uint8Array | undefined, onDone: (end: number, code: string | undefined, up: number, down: number) => void,
-    resource: object): object;
-  pumpClose(handle: object): void;
-  pumpStats(handle: object): { bytesUp: number; bytesDown: number; pipes: number };
-  spliceInfo(): { pumps: number; sparePipes: number; pipeBytes: number };
+  /* relay*: the TCP relay loop, typed in relay-loop.ts */
 }
 
 const FILE = 'geodesic_native.node';

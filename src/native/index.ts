@@ -1,6 +1,7 @@
 /**
  * src/native: the C addon (N-API) and its pure-JS fallbacks. Imports nothing from src/.
- * UDP: batched recvmmsg/sendmmsg over buffers shared with JavaScript (README.md).
+ * UDP: batched recvmmsg/sendmmsg over buffers shared with JavaScript; TCP relay: the connection
+ * loop (accept, peek, connect, recv/send and splice(2)) in C (README.md).
  */
 export { openUdp, nativeStatus } from './open-udp.js';
 export type { OpenUdpOptions } from './open-udp.js';
@@ -11,5 +12,5 @@ export { peerAddress, peerPort, addressRecord, recordAddress, recordPort } from 
 export { UdpBindError } from './errors.js';
 export { createAnswerCache } from './answer-cache.js';
 export type { AnswerCache, AnswerCacheStats } from './answer-cache.js';
-export { startSplicePump, spliceStatus, spliceInfo } from './splice-pump.js';
-export type { SplicePump, SplicePumpOptions, SpliceResult, SpliceEnd } from './splice-pump.js';
+export { nativeRelay, nativeRelayStatus, errnoName, RelayEvent, RELAY_ENDS } from './relay-loop.js';
+export type { NativeRelay, NativeListener, NativeListenerStats, RelayEventKind, RelayEventSink, RelayEnd } from './relay-loop.js';

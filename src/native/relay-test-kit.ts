@@ -1,60 +1,7 @@
-/** Test helper (not exported): a relay on loopback that hands each accepted socket and its upstream to the pump. */
+/** Test helpers (not exported): loopback clients, bulk patterns and hashes for the relay loop's tests. */
 import { createHash } from 'node:crypto';
-import { connect, createServer } from 'node:net';
-import type { AddressInfo, Server, Socket } from 'node:net';
-import { startSplicePump } from './splice-pump.js';
-import type { SplicePump, SplicePumpOptions, SpliceResult } from './splice-pump.js';
-
-export interface Rig {
-  readonly port: number;
-  readonly pumps: (SplicePump | null)[];
-  readonly results: SpliceResult[];
-  /** resolves once n pumps have ended, rejects after ms */
-  ended(n: number, ms: number): Promise<SpliceResult[]>;
-  close(): Promise<void>;
-}
-
-function listen(s: Server): Promise<number> {
-  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port)));
-}
-
-/** backend(socket) serves each upstream connection; connectDelayMs lets client bytes pile up in Node first. */
-export async function rig(backend: (s: Socket) => void, opts: SplicePumpOptions = {}, connectDelayMs = 0): Promise<Rig> {
-  const open = new Set<Socket>(); // destroyed by close() (those not handed to a pump)
-  const track = (s: Socket): void => { open.add(s); s.once('close', () => open.delete(s)); };
-  const back = createServer({ allowHalfOpen: true }, (s) => { track(s); backend(s); });
-  const backPort = await listen(back);
-  const pumps: (SplicePump | null)[] = [];
-  const results: SpliceResult[] = [];
-  let wake: (() => void) | undefined;
-  const front = createServer({ allowHalfOpen: true }, (c) => {
-    c.on('error', () => undefined);
-    track(c);
-    setTimeout(() => {
-      const up = connect({ port: backPort, host: '127.0.0.1', allowHalfOpen: true }, () => {
-        pumps.push(startSplicePump(c, up, opts, (r) => { results.push(r); wake?.(); }));
-      });
-      up.on('error', () => undefined);
-      track(up);
-    }, connectDelayMs);
-  });
-  const port = await listen(front);
-  return {
-    port, pumps, results,
-    ended(n, ms) {
-      return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`${results.length}/${n} pumps ended after ${ms} ms`)), ms);
-        const check = (): void => { if (results.length >= n) { clearTimeout(t); resolve(results); } };
-        wake = check;
-        check();
-      });
-    },
-    async close() {
-      for (const s of open) s.destroy();
-      await Promise.all([front, back].map((s) => new Promise((r) => s.close(r))));
-    },
-  };
-}
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 
 export function client(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -87,11 +34,3 @@ export function pattern(size: number, seed: number): Buffer {
 }
 
 export const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
-
-export function closed(s: Socket, ms: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (s.destroyed) return resolve();
-    const t = setTimeout(() => reject(new Error(`socket not closed within ${ms} ms`)), ms);
-    s.once('close', () => { clearTimeout(t); resolve(); });
-  });
-}

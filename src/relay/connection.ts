@@ -1,12 +1,11 @@
 /**
- * One relayed TCP connection: optional inbound PROXY header (trusted sources only), ClientHello
- * peek with a deadline, routing, upstream connect with retry on the next server, then a byte pump
- * with backpressure and half-close in both directions.
+ * One relayed TCP connection on node:net (the path without the native addon; see
+ * native-listener.ts for the other): optional inbound PROXY header (trusted sources only),
+ * ClientHello peek with a deadline, routing, upstream connect with retry on the next server, then
+ * a byte pump with backpressure and half-close in both directions.
  */
 import { Socket } from 'node:net';
 import type { SocketConstructorOpts } from 'node:net';
-import { startSplicePump } from '../native/index.js';
-import type { SplicePump, SpliceResult } from '../native/index.js';
 import { connectionChannel } from './channels.js';
 import type { ConnectionEvent } from './channels.js';
 import type { ListenerCounters, RouteCounters } from './counters.js';
@@ -69,8 +68,6 @@ export class Connection {
   private clientAddr: string | undefined;
   private clientPortNum: number | undefined;
   private inbound: ProxyAddresses | undefined;
-  /** Set while the C splice pump owns both sockets (they are destroyed JS-side then). */
-  private pump: SplicePump | undefined;
 
   constructor(
     private readonly ctx: ConnectionContext,
@@ -252,7 +249,6 @@ export class Connection {
     this.phase = Phase.Piping;
     up.setTimeout(0);
     const proxy = (this.pool as Pool).opts.proxyProtocol;
-    if (this.startPump(proxy ? encodeProxyHeader(proxy, this.proxyAddresses(), this.sni) : undefined)) return;
     const chunks = this.chunks;
     const many = chunks.length + (proxy ? 1 : 0) > 1;
     if (many) up.cork();
@@ -274,33 +270,6 @@ export class Connection {
     }
     if (sock.readableEnded) up.end();
     if (sock.isPaused()) sock.resume();
-  };
-
-  /**
-   * Hands both sockets to the native splice pump (PROXY header and buffered bytes go first); false
-   * when it is unavailable (no addon, not Linux, GEODESIC_SPLICE=0), and the JS pipe below is used.
-   */
-  private startPump(proxyHeader: Buffer | undefined): boolean {
-    void this.client; // read the peer address now: the sockets are gone once the pump has them
-    void this.clientPort;
-    const head = proxyHeader ? [proxyHeader, ...this.chunks] : this.chunks;
-    const pump = startSplicePump(this.sock, this.up as Socket, { idleTimeoutMs: this.ctx.opts.idleTimeoutMs, head }, this.onPumpDone);
-    if (!pump) return false;
-    for (const c of this.chunks) this.bytesUp += c.length;
-    this.chunks = [];
-    this.pump = pump;
-    return true;
-  }
-
-  private readonly onPumpDone = (r: SpliceResult): void => {
-    this.bytesUp += r.bytesUp;
-    this.bytesDown += r.bytesDown;
-    if (r.end === 'idle-timeout') this.ending ??= 'idle-timeout';
-    else if (r.end === 'client-error') this.ending ??= `client error: ${r.code ?? 'unknown'}`;
-    else if (r.end === 'upstream-error') this.ending ??= `upstream error: ${r.code ?? 'unknown'}`;
-    else if (r.end === 'local-error') this.ending ??= `splice error: ${r.code ?? 'unknown'}`;
-    this.pump = undefined;
-    this.maybeDone();
   };
 
   private proxyAddresses(): ProxyAddresses {
@@ -350,14 +319,13 @@ export class Connection {
   /** Ends both sides now. */
   abort(reason: string): void {
     this.ending ??= reason;
-    if (this.pump) return this.pump.close(); // onPumpDone follows
     this.sock.destroy();
     this.up?.destroy();
     this.maybeDone();
   }
 
   private maybeDone(): void {
-    if (this.phase === Phase.Closed || this.pump) return;
+    if (this.phase === Phase.Closed) return;
     if (!this.sock.destroyed || (this.up && !this.up.destroyed)) return;
     this.phase = Phase.Closed;
     if (this.timer) clearTimeout(this.timer);

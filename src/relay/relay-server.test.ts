@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Backend } from '../../test/fixtures/relay/backends.js';
 import { echoBackend, rawBackend, rawGreeting, sleep, tlsBackend, tlsGreeting } from '../../test/fixtures/relay/backends.js';
 import { captureClientHello, makeCert, reframe } from '../../test/fixtures/relay/hello.js';
+import { nativeRelayStatus } from '../native/index.js';
 import { connectionChannel } from './channels.js';
 import type { ConnectionEvent } from './channels.js';
 import { encodeProxyHeader } from './proxy-protocol.js';
@@ -13,7 +14,13 @@ import { RelayServer } from './relay-server.js';
 
 const addr = (b: Backend): string => `127.0.0.1:${b.port}`;
 
-describe('RelayServer over loopback with real TLS', { timeout: 40_000 }, () => {
+// Every test on both TCP paths: the native loop (when the addon is built) and node:net.
+const paths = [
+  { name: 'native loop', env: undefined, skip: nativeRelayStatus().available ? false : `no native loop: ${nativeRelayStatus().reason}` },
+  { name: 'node:net', env: '0', skip: false },
+] as const;
+
+for (const path of paths) describe(`RelayServer over loopback with real TLS (${path.name})`, { timeout: 40_000, skip: path.skip }, () => {
   let A: Backend, B: Backend, W: Backend, ACME: Backend, D: Backend, RAW: Backend;
   const relays: RelayServer[] = [];
   const start = async (cfg: Record<string, unknown>): Promise<RelayServer> => {
@@ -24,7 +31,9 @@ describe('RelayServer over loopback with real TLS', { timeout: 40_000 }, () => {
   };
   const port = (r: RelayServer, name = 'l'): number => r.ports()[name] ?? 0;
 
+  const saved = process.env['GEODESIC_NATIVE_RELAY'];
   before(async () => {
+    if (path.env === undefined) delete process.env['GEODESIC_NATIVE_RELAY']; else process.env['GEODESIC_NATIVE_RELAY'] = path.env;
     const cred = makeCert(['a.test', 'b.test', '*.wild.test']);
     [A, B, W, ACME, D, RAW] = await Promise.all([
       tlsBackend('A', cred),
@@ -38,6 +47,7 @@ describe('RelayServer over loopback with real TLS', { timeout: 40_000 }, () => {
   after(async () => {
     await Promise.all(relays.map((r) => r.close({ drainTimeoutMs: 0 })));
     await Promise.all([A, B, W, ACME, D, RAW].map((b) => b?.close()));
+    if (saved === undefined) delete process.env['GEODESIC_NATIVE_RELAY']; else process.env['GEODESIC_NATIVE_RELAY'] = saved;
   });
 
   const routed = (extra: Record<string, unknown> = {}, pools: Record<string, unknown> = {}): Record<string, unknown> => ({

@@ -6,8 +6,10 @@ import { healthChannel } from './channels.js';
 import type { HealthEvent } from './channels.js';
 import { RelayError, RelayErrorCode } from './errors.js';
 import { HealthChecker } from './health-check.js';
+import { nativeRelay } from '../native/index.js';
 import { TcpListener } from './listener.js';
 import type { Listener, ListenerHost } from './listener-base.js';
+import { NativeTcpListener } from './native-listener.js';
 import { UdpListener } from './udp-listener.js';
 import type { ListenerOptions, RelayOptions } from './options.js';
 import { Pool } from './pool.js';
@@ -16,7 +18,12 @@ import { StatusServer } from './status-server.js';
 import type { Upstream } from './upstream.js';
 
 const listenerKey = (l: ListenerOptions): string => `${l.protocol} ${l.port === 0 ? `name:${l.name}` : `${l.host}:${l.port}`}`;
-const makeListener = (l: ListenerOptions, host: ListenerHost): Listener => (l.protocol === 'udp' ? new UdpListener(l, host) : new TcpListener(l, host));
+/** TCP on the native relay loop when the addon has it (accept to close in C), else node:net. */
+const makeListener = (l: ListenerOptions, host: ListenerHost): Listener => {
+  if (l.protocol === 'udp') return new UdpListener(l, host);
+  const native = nativeRelay();
+  return native ? new NativeTcpListener(l, host, native) : new TcpListener(l, host);
+};
 
 export class RelayServer implements ListenerHost {
   private opts: RelayOptions;

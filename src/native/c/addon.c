@@ -2,7 +2,7 @@
  * cache: cacheCreate, cachePut, cacheClear, cacheStats.
  * Plain node_api.h (no node-addon-api). Errors thrown carry `code` (EADDRINUSE...) and `syscall`. */
 #include "udp.h"
-#include "splice-pump.h"
+#include "relay-loop.h"
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -349,7 +349,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     { "cacheStats", NULL, CacheStats, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
-  splice_register(env, exports);
+  relay_register(env, exports);
   return exports;
 }
 
