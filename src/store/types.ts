@@ -57,6 +57,8 @@ export interface StoreTables {
     hint: string | null;          // the key's first characters (0002)
   };
   settings: { name: string; value: string };
+  user_zones: { id: Generated<number>; user_id: number; zone: string };
+  sessions: { id: string; user_id: number; csrf: string; created_at: number | string; seen_at: number | string; expires_at: number | string };
   journal: {
     id: Generated<number>;
     zone_id: number;
@@ -72,7 +74,7 @@ export interface StoreTables {
 /** Every table, in the order a restore fills them. */
 export const TABLES = [
   'change_counter', 'zones', 'records', 'comments', 'zone_metadata', 'tsig_keys', 'dnssec_keys', 'users',
-  'api_keys', 'settings', 'journal',
+  'api_keys', 'settings', 'journal', 'user_zones',
 ] as const satisfies readonly (keyof StoreTables)[];
 
 /** Columns holding bytes (backups encode them as base64). */

@@ -84,6 +84,7 @@ export async function restoreStore(store: Store, lines: AsyncIterable<string>, o
     }
     const db = q.db as unknown as AnyDb;
     for (const t of [...TABLES].reverse()) await db.deleteFrom(t).execute();
+    await db.deleteFrom('sessions').execute(); // admin UI sessions are not backed up: a restore signs everyone out
     let batch: Row[] = [];
     let table = '';
     const flush = async (): Promise<void> => {

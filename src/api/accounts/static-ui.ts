@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { notFound } from '../errors.js';
+
+/** dist/ui of this package (built by `vite build` at install time), found from this file's folder. */
+export function uiRoot(): string | null {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) {
+      const ui = join(dir, 'dist', 'ui');
+      return existsSync(join(ui, 'index.html')) ? ui : null;
+    }
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+const HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'deny',
+  'referrer-policy': 'same-origin',
+  'content-security-policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+};
+
+const NOT_BUILT = `<!doctype html><html lang="en"><title>Geodesic</title><h1>Geodesic</h1>
+<p>The admin UI is not built on this machine: run <code>npm run build</code> in the Geodesic folder, then reload.</p></html>`;
+
+/**
+ * The admin UI on the API listener: files of dist/ui (hashed assets cached for a year) and index.html
+ * for every other path that is not the API's (the UI routes in the browser). Public: the app itself holds
+ * no data; everything it shows comes from the authenticated API.
+ */
+export async function staticUi(app: FastifyInstance, root = uiRoot()): Promise<void> {
+  const index = root === null ? NOT_BUILT : readFileSync(join(root, 'index.html'), 'utf8');
+  const sendIndex = async (_req: unknown, reply: FastifyReply) =>
+    reply.headers({ ...HEADERS, 'cache-control': 'no-cache' }).code(root === null ? 503 : 200).type('text/html; charset=utf-8').send(index);
+  if (root !== null) {
+    await app.register(fastifyStatic, {
+      root: join(root, 'assets'), prefix: '/assets/', wildcard: false, index: false, decorateReply: false,
+      setHeaders: (res) => {
+        for (const [k, v] of Object.entries(HEADERS)) res.setHeader(k, v);
+        res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
+  }
+  app.get('/', { config: { public: true }, schema: { hide: true } }, sendIndex);
+  app.get('/*', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
+    const path = req.url.split('?')[0]!;
+    if (path.startsWith('/api') || path === '/metrics' || path.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(path)) throw notFound();
+    return sendIndex(req, reply);
+  });
+}
