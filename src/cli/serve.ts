@@ -102,7 +102,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
       ipv6Prefix: config.rrl.ipv6Prefix, exempt: config.rrl.exempt.map(parseCidr), tableSize: 65536,
     })
     : null;
-  const repl = await startReplication(engine, catalog, config, replication, log)
+  const repl = await startReplication(engine, catalog, config, replication, log, () => { for (const l of udpListeners) l.cache?.clear(); })
     .catch(async (err: unknown) => { await catalog?.close(); await geo.close(); throw err; });
   const handoff = repl.handleTcp.bind(repl);
   const forceDgram = config.udp.io === 'dgram' || process.env.GEODESIC_UDP === 'dgram';

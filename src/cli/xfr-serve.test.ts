@@ -75,3 +75,33 @@ test('a secondary node transfers at once, follows NOTIFY by IXFR, and a removed 
   assert.equal(st.lastError, null);
   assert.ok(primary.replication.status().served.some((s) => s.kind === 'IXFR'));
 });
+
+test('a secondary past its SOA expire answers SERVFAIL, and serves again once a primary answers', async () => {
+  const primary = await serve('expire-primary');
+  await primary.catalog!.createZone({ name: 'exp.test', kind: 'primary', records: [
+    { name: 'exp.test', type: 'SOA', content: 'ns1.exp.test. h.exp.test. 1 1 1 3 60' },
+    { name: 'exp.test', type: 'NS', content: 'ns1.exp.test.' },
+    { name: 'ns1.exp.test', type: 'A', content: '127.0.0.1' },
+  ] }, 't');
+  const port = primary.udp[0]!.port;
+  const secondary = await serve('expire-secondary', replicationSettings(undefined, { secondary: [`exp.test=127.0.0.1:${port}`] }));
+  const sport = secondary.udp[0]!.port;
+  const soaRcode = async (): Promise<number> => {
+    try { await fetchSerial({ host: '127.0.0.1', port: sport }, nameFromText('exp.test.'), null, 1000); return 0; } catch (err) {
+      return /SERVFAIL/.test((err as Error).message) ? 2 : -1;
+    }
+  };
+  await until('first transfer', async () => (await soaRcode()) === 0 ? true : undefined);
+  await primary.close();
+  servers.splice(servers.indexOf(primary), 1);
+  await until('SERVFAIL after expire', async () => (await soaRcode()) === 2 ? true : undefined, 10_000);
+  assert.equal(secondary.replication.status().secondaries[0]!.expired, true);
+  const back = await serve('expire-primary-again');
+  await back.catalog!.createZone({ name: 'exp.test', kind: 'primary', records: [
+    { name: 'exp.test', type: 'SOA', content: 'ns1.exp.test. h.exp.test. 2 1 1 3 60' },
+    { name: 'exp.test', type: 'NS', content: 'ns1.exp.test.' },
+  ] }, 't');
+  await secondary.replication.addSecondary({ zone: 'exp.test', primaries: [`127.0.0.1:${back.udp[0]!.port}`] });
+  await until('answers again', async () => (await soaRcode()) === 0 ? true : undefined, 10_000);
+  assert.equal(secondary.replication.status().secondaries[0]!.expired, false);
+});

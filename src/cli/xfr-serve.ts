@@ -133,7 +133,8 @@ function logEvent(log: Logger, e: ReplicationEvent): void {
 }
 
 /** Starts replication for `serve`: the transfer/NOTIFY handler, NOTIFY sending, secondaries, catalogs. */
-export function startReplication(engine: Engine, catalog: Catalog | null, config: ServerConfig, settings: ReplicationSettings, log: Logger): Promise<Replication> {
+export function startReplication(engine: Engine, catalog: Catalog | null, config: ServerConfig, settings: ReplicationSettings, log: Logger,
+  clearCaches: () => void = () => undefined): Promise<Replication> {
   const opts: ReplicationOptions = {
     allow: config.transfer.allow,
     requireKey: config.transfer.tsigKey,
@@ -146,7 +147,11 @@ export function startReplication(engine: Engine, catalog: Catalog | null, config
     maxRecords: settings.maxRecords,
     minIntervalMs: settings.minIntervalMs,
   };
-  return Replication.start({ zones: () => engine.zones, catalog, onEvent: (e) => logEvent(log, e) }, opts);
+  return Replication.start({
+    zones: () => engine.zones, catalog, onEvent: (e) => logEvent(log, e),
+    // An expired secondary answers SERVFAIL (RFC 1035 §3.3.13) until a primary answers again.
+    onUnavailable: (keys) => { engine.setUnavailable(keys); clearCaches(); },
+  }, opts);
 }
 
 /**

@@ -63,6 +63,7 @@ export class Engine {
         transfers: options.transfers ?? false,
       },
       serve: { serveLua: options.serveLua ?? false, serveAlias: options.serveAlias ?? false },
+      unavailable: new Set(),
     };
     const geo = options.geo;
     this.geo = geo ?? null;
@@ -99,6 +100,12 @@ export class Engine {
     this.cache?.clear();
     this.geo?.clear();
     this.alias?.setZones(zones);
+  }
+
+  /** Zones (origin keys) answered SERVFAIL until set again, e.g. secondaries past their expire time. */
+  setUnavailable(originKeys: Iterable<string>): void {
+    this.opts.unavailable = new Set(originKeys);
+    this.cache?.clear();
   }
 
   /**

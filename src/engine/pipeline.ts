@@ -9,6 +9,8 @@ import type { ServeOptions } from './resolve.js';
 export interface PipelineOptions {
   classify: ClassifyOptions;
   serve: ServeOptions;
+  /** Origin keys of zones that must not be answered from (an expired secondary): SERVFAIL. */
+  unavailable: ReadonlySet<string>;
 }
 
 /**
@@ -25,6 +27,10 @@ export function runPipeline(ctx: QueryContext, opts: PipelineOptions): Verdict {
   const zone = findZone(ctx);
   if (zone === undefined) {
     ctx.rcode = Rcode.REFUSED;
+    return Verdict.Reply;
+  }
+  if (opts.unavailable.size > 0 && opts.unavailable.has(zone.originKey)) {
+    ctx.rcode = Rcode.SERVFAIL;
     return Verdict.Reply;
   }
   ctx.zone = zone;

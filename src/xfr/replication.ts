@@ -3,6 +3,7 @@ import {
 } from '../wire/index.js';
 import type { Message, Rr, TsigKey } from '../wire/index.js';
 import type { ClientInfo } from '../engine/index.js';
+import { keyOf } from '../zone/index.js';
 import type { Zone, ZoneSet } from '../zone/index.js';
 import { entryDiff, zoneChangedChannel, zoneName } from '../catalog/index.js';
 import type { Catalog, ZoneChangedEvent } from '../catalog/index.js';
@@ -75,6 +76,8 @@ export interface ReplicationDeps {
   /** The store's catalog; null when serving zone files only (then: no secondaries, no NOTIFY by metadata). */
   catalog: Catalog | null;
   onEvent?: (e: ReplicationEvent) => void;
+  /** The zones that must answer SERVFAIL changed (origin keys of expired secondaries): `engine.setUnavailable`. */
+  onUnavailable?: (originKeys: string[]) => void;
 }
 
 /**
@@ -121,6 +124,7 @@ export class Replication {
             keys: async () => r.keyRing, maxRecords: opts.maxRecords, minIntervalMs: opts.minIntervalMs,
             onEvent: (e) => r.emit({ type: 'secondary', ...e }),
             onApplied: (zone, rec) => r.applied(zone, rec),
+            onExpired: (zones) => deps.onUnavailable?.(zones.map((z) => keyOf(nameFromText(z)))),
           });
           for (const s of opts.secondaries) {
             await r.secondaries.add({ zone: s.zone, primaries: s.primaries, kind: s.kind ?? 'secondary', tsigKey: s.tsigKey ?? null });

@@ -28,6 +28,8 @@ export interface SecondaryOptions {
   now?: () => number;
   /** After each check: what happened (for the log and the status). */
   onEvent?: (e: SecondaryEvent) => void;
+  /** The expired zones changed (their queries must fail). */
+  onExpired?: (zones: string[]) => void;
   /** After a new version of a zone was stored and is served. */
   onApplied?: (zone: string, rec: SecondaryRecord) => Promise<void> | void;
 }
@@ -148,6 +150,7 @@ export class Secondaries {
     const name = zoneName(zone);
     const l = this.live.get(name);
     this.live.delete(name);
+    if (l?.expired === true) this.opts.onExpired?.(this.expired());
     await l?.running?.catch(() => undefined);
     await this.table.remove(name);
     if (await this.catalog.store.q.zoneByName(name) !== undefined) await this.catalog.deleteZone(name, 'xfr');
@@ -225,20 +228,24 @@ export class Secondaries {
 
   private tick(): void {
     const now = this.now();
+    let changed = false;
+    for (const l of this.live.values()) changed = this.checkExpiry(l, now) || changed;
+    if (changed) this.opts.onExpired?.(this.expired());
     for (const l of this.live.values()) {
-      this.checkExpiry(l, now);
       if (l.running !== null || l.due > now) continue;
       if (this.active >= (this.opts.concurrency ?? 4)) return;
       void this.run(l);
     }
   }
 
-  private checkExpiry(l: Live, now: number): void {
+  /** True when the zone's expired state changed. */
+  private checkExpiry(l: Live, now: number): boolean {
     const z = this.catalog.zone(l.rec.zone);
-    if (z === undefined || l.rec.refreshedAt === null) return;
-    const expired = now > l.rec.refreshedAt + soaTimers(z.soa.rdata[0]!).expire * 1000;
-    if (expired && !l.expired) this.opts.onEvent?.({ zone: l.rec.zone, event: 'expired', serial: z.serial });
+    const expired = z !== undefined && l.rec.refreshedAt !== null && now > l.rec.refreshedAt + soaTimers(z.soa.rdata[0]!).expire * 1000;
+    if (expired === l.expired) return false;
+    if (expired) this.opts.onEvent?.({ zone: l.rec.zone, event: 'expired', serial: z!.serial });
     l.expired = expired;
+    return true;
   }
 
   private run(l: Live): Promise<void> {
@@ -318,7 +325,7 @@ export class Secondaries {
       if (l.noticedAt !== null) l.lagMs = now - l.noticedAt;
     }
     l.noticedAt = null;
-    l.expired = false;
+    if (l.expired) { l.expired = false; this.opts.onExpired?.(this.expired()); }
     l.due = now + this.interval(soaTimers(zone.soa.rdata[0]!).refresh * 1000);
     if (this.live.get(rec.zone) === l) await this.table.put(rec).catch(() => undefined);
     if (transferredFrom !== null) await this.opts.onApplied?.(rec.zone, { ...rec });
