@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeMessage, encodeMessage, nameFromText, Rcode, RRType, rrToText } from '../../src/wire/index.js';
 import type { Message } from '../../src/wire/index.js';
 import { freePort } from './lib/free-port.js';
-import { knotConfig } from './lib/peer-configs.js';
+import { knotConfig, pdnsConfig, pdnsNamedConf } from './lib/peer-configs.js';
 import { startServer } from './lib/server-process.js';
 import type { RunningServer } from './lib/server-process.js';
 import { cliArgs, dig, run, startServe } from './lib/serve-process.js';
@@ -29,6 +29,7 @@ let strict: Served;
 let stale: Served;
 let ds = '';
 let metricsPort = 0;
+let pdns: RunningServer | undefined;
 
 function cdnZone(serial: number, v4: string): string {
   return `$ORIGIN cdn.test.
@@ -166,6 +167,7 @@ ${failure === 'servfail' ? 'dnssec: { keys: keys }\n' : `store: { data: store }\
 after(async () => {
   await Promise.all([strict, stale].filter((s) => s !== undefined).map((s) => s.stop()));
   await knot?.stop();
+  await pdns?.stop();
   relay?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -233,6 +235,26 @@ test('hosted targets are resolved here, a LUA geo target per client network (ECS
 
 // Lookups are made slow (2 s through the relay): a query that waited for one would take that long. The
 // bounds below are half of it, so they hold on a loaded machine and fail only if a query waits.
+test('as PowerDNS 4 with expand-alias and the same resolver (addresses and rcodes; TTLs differ by design)', async () => {
+  const pdir = join(dir, 'pdns');
+  mkdirSync(pdir);
+  const port = await freePort();
+  writeFileSync(join(pdir, 'pdns.conf'), pdnsConfig(pdir, ['127.0.0.1'], port)
+    .replace('expand-alias=no', `expand-alias=yes\nresolver=127.0.0.1:${relay.port}`));
+  writeFileSync(join(pdir, 'named.conf'), pdnsNamedConf([['example.test', join(dir, 'zones', 'example.test.zone')]]));
+  pdns = await startServer({ name: 'pdns', command: 'pdns_server', args: [`--config-dir=${pdir}`], hosts: ['127.0.0.1'], port, zones: ['example.test.'] });
+  const view = (m: Message): string => `${m.rcode} ${m.answers.map((r) => `${r.type} ${rrToText(r).split(/\s+/).slice(4).join(' ')}`).sort().join(', ')}`;
+  for (const [name, type] of [['example.test.', RRType.A], ['example.test.', RRType.AAAA], ['viacname.example.test.', RRType.A],
+    ['gone.example.test.', RRType.A], ['example.test.', RRType.MX], ['example.test.', RRType.ALIAS], ['www.example.test.', RRType.A]] as const) {
+    const [ours, theirs] = [view((await ask(strict.port, name, type)).m), view((await ask(port, name, type, 5000)).m)];
+    assert.equal(ours, theirs, `${name} ${type}`);
+  }
+  // Hosted targets: PowerDNS asks its resolver (which does not know example.test: SERVFAIL); Geodesic
+  // answers them itself.
+  assert.equal((await ask(port, 'inside.example.test.', RRType.A, 5000)).m.rcode, Rcode.SERVFAIL);
+  assert.equal((await ask(strict.port, 'inside.example.test.', RRType.A)).m.rcode, Rcode.NOERROR);
+});
+
 test('answers follow a change at the target after its TTL; no query waits on the slow resolver', async () => {
   relay.delayMs = 2000;
   await setCdn(2, '203.0.113.2');
