@@ -1,6 +1,6 @@
 import { AliasError, AliasTargets, externalTargets } from '../alias/index.js';
 import type { AliasTargetsOptions } from '../alias/index.js';
-import { Flag, RRType, Rcode, encodeMessage, nameEqual, nameToText, readQuery } from '../wire/index.js';
+import { Flag, RRType, Rcode, encodeMessage, nameEqual, nameToText, readQuery, rrsigTypeCovered } from '../wire/index.js';
 import type { Name, Query } from '../wire/index.js';
 import { ZoneBuilder } from '../zone/index.js';
 import type { RRset, Zone, ZoneNode, ZoneSet } from '../zone/index.js';
@@ -99,7 +99,10 @@ export class AliasStage {
     const b = new ZoneBuilder(zone.origin);
     for (const set of zone.records()) {
       if (set.type !== RRType.ALIAS) {
-        for (const r of set.rdata) b.add(set.name, set.type, set.ttl, r);
+        for (const r of set.rdata) {
+          // Signatures over the ALIAS go with it (the addresses sent instead are not signed).
+          if (set.type !== RRType.RRSIG || rrsigTypeCovered(r) !== RRType.ALIAS) b.add(set.name, set.type, set.ttl, r);
+        }
         continue;
       }
       const target = set.rdata[0] as Name;
