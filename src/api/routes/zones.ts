@@ -10,6 +10,7 @@ import type { ZoneInfo } from '../zone-view.js';
 import { parsePatch, toChangeSet } from '../patch.js';
 import type { PatchItem } from '../patch.js';
 import { CatalogError } from '../../catalog/index.js';
+import { zonesWithActiveKeys } from '../../store/index.js';
 import { parseZoneCreation } from '../zone-create.js';
 import { updateZoneSettings } from '../zone-settings.js';
 import { writeZone } from '../write.js';
@@ -62,7 +63,8 @@ export const zoneRoutes: ApiPlugin = async (app, ctx) => {
     }
     const withDnssec = q.dnssec !== 'false';
     const visible = zones.filter((z) => ctx.may(req, { zone: z.name, write: false }));
-    return Promise.all(visible.map((z) => zoneSummary(ctx, z, withDnssec)));
+    const signed = withDnssec && ctx.deps.catalog !== null ? await zonesWithActiveKeys(ctx.deps.catalog.store.q) : undefined;
+    return Promise.all(visible.map((z) => zoneSummary(ctx, z, withDnssec, signed)));
   });
 
   app.post(base, { schema: createDoc }, async (req, reply) => {

@@ -35,3 +35,10 @@ export async function searchComments(q: StoreQueries, pattern: string, limit: nu
     .orderBy('comments.id').limit(limit).execute();
   return rows.map((r) => ({ zone: r.zone, name: r.name, type: num(r.type), content: r.content }));
 }
+
+/** Names of the zones with at least one active DNSSEC key (one query: the API's zone list). */
+export async function zonesWithActiveKeys(q: StoreQueries): Promise<Set<string>> {
+  const rows = await q.db.selectFrom('dnssec_keys').innerJoin('zones', 'zones.id', 'dnssec_keys.zone_id')
+    .select('zones.name').where('dnssec_keys.active', '=', 1).distinct().execute();
+  return new Set(rows.map((r) => r.name));
+}
