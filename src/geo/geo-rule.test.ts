@@ -152,3 +152,27 @@ test('checks a zone needs are read from literal LUA calls and from declarative e
   const s = luaCheckSpec('192.0.2.1', { port: 443, options: new Map([['timeout', '1'], ['minimumFailures', '3']]) });
   assert.equal(plane.normalize(s).key, plane.normalize(found[0]!.spec).key);
 });
+
+test('checked endpoints: the compiled Lua asks ifportup the same check and agrees with the native answer', { timeout: 10_000 }, async () => {
+  const { createServer } = await import('node:net');
+  const server = createServer((c) => c.destroy());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const open = (server.address() as { port: number }).port;
+  const closed = await new Promise<number>((r) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => r(p)); }); });
+  try {
+    const rule: GeoRule = { rule: 'failover', endpoints: [
+      { name: 'a', address: '127.0.0.1', priority: 1, check: { type: 'tcp', port: closed } },
+      { name: 'b', address: '127.0.0.1', priority: 2, check: { type: 'tcp', port: open } },
+      { name: 'c', address: '127.0.0.1', priority: 3 },
+    ] };
+    both(rule, '81.2.69.160'); // registers the checks (probed at once)
+    const deadline = Date.now() + 5000;
+    while (plane.list().filter((t) => t.check.startsWith('tcp 127.0.0.1') && t.state !== 'unknown').length < 2 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const r = both(rule, '81.2.69.160');
+    assert.equal(r.why, 'failover: priority 2 up: b; down: a');
+  } finally {
+    server.close();
+  }
+});

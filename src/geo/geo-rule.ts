@@ -144,9 +144,13 @@ export function endpointSpec(e: GeoEndpoint): TargetSpec | null {
 const lstr = (s: string): string => `'${s.replace(/[\\'\n\r\0]/g, (c) => ({ '\\': '\\\\', "'": "\\'", '\n': '\\n', '\r': '\\r', '\0': '\\0' })[c]!)}'`;
 const lnum = (n: number): string => (Number.isInteger(n) ? String(n) : String(n));
 
-/** PowerDNS check options of an endpoint: the check's state only, no backup answer. */
+/**
+ * PowerDNS check options of an endpoint. Its address is listed twice with selector 'all' and
+ * backupSelector 'random': up gives two entries, down (or not checked yet) one — a test that means the
+ * same on PowerDNS 4.x, which has no 'empty' selector, and on 5.1+, whose backup takes the first group.
+ */
 function luaOptions(e: GeoEndpoint, extra: string[]): string {
-  const o = ["backupSelector='empty'", ...extra];
+  const o = ["selector='all'", "backupSelector='random'", ...extra];
   if (e.timeout !== undefined) o.push(`timeout=${e.timeout}`);
   if (e.interval !== undefined) o.push(`interval=${e.interval}`);
   if (e.fall !== undefined) o.push(`minimumFailures=${e.fall}`);
@@ -157,14 +161,14 @@ function luaCheck(e: GeoEndpoint): string {
   const c = e.check;
   const a = lstr(canonical(e.address));
   if (c === undefined || c.type === 'none' || c.type === 'heartbeat') return 'nil';
-  if (c.type === 'tcp' || c.type === 'tls') return `function() return ifportup(${c.port}, {${a}}, ${luaOptions(e, [])}) end`;
+  if (c.type === 'tcp' || c.type === 'tls') return `function() return ifportup(${c.port}, {${a}, ${a}}, ${luaOptions(e, [])}) end`;
   const extra: string[] = [];
   if (c.status !== undefined) extra.push(`httpcode=${c.status}`);
   if (c.match !== undefined) extra.push(`stringmatch=${lstr(c.match)}`);
   if (c.headers !== undefined) {
     extra.push(`headers={${Object.keys(c.headers).sort().map((k) => `[${lstr(k)}]=${lstr(c.headers![k]!)}`).join(', ')}}`);
   }
-  return `function() return ifurlup(${lstr(c.url)}, {${a}}, ${luaOptions(e, extra)}) end`;
+  return `function() return ifurlup(${lstr(c.url)}, {${a}, ${a}}, ${luaOptions(e, extra)}) end`;
 }
 
 function canonical(a: string): string {
@@ -173,7 +177,7 @@ function canonical(a: string): string {
 
 /** The rule evaluator in PowerDNS Lua (the same for every record; the endpoints table comes first). */
 const LUA_BODY = [
-  "local function up(e) return e.c == nil or #e.c() > 0 end",
+  "local function up(e) return e.c == nil or #e.c() > 1 end",
   "local function ups(l) local o = {} for _, e in ipairs(l) do if up(e) then o[#o + 1] = e end end return o end",
   "local function addrs(l) local o = {} for _, e in ipairs(l) do o[#o + 1] = e.a end return o end",
   "local function named(l) local o = {} for _, n in ipairs(l) do for _, e in ipairs(E) do if e.n == n then o[#o + 1] = e end end end return o end",
@@ -187,9 +191,9 @@ const LUA_BODY = [
   "if lat == 0 and lon == 0 then return addrs(u) end",
   "local function km(a1, o1, a2, o2) local r = math.pi / 180 local x = math.sin((a2 - a1) * r / 2) ^ 2 + math.cos(a1 * r) * math.cos(a2 * r) * math.sin((o2 - o1) * r / 2) ^ 2 return 12742 * math.asin(math.min(1, math.sqrt(x))) end",
   "local best, bd = nil, nil",
-  "for _, e in ipairs(u) do local el, eo = e.lat, e.lon if el == nil then el, eo = geoiplookup(e.a, GeoIPQueryAttribute.Location):match('(%S+) (%S+)') el, eo = tonumber(el), tonumber(eo) end if el ~= nil then local d = km(lat, lon, el, eo) - e.b if bd == nil or d < bd then best, bd = e, d end end end",
+  "for _, e in ipairs(u) do local el, eo = e.lat, e.lon if el == nil then el, eo = geoiplookup(e.a, 7):match('(%S+) (%S+)') el, eo = tonumber(el), tonumber(eo) end if el ~= nil then local d = km(lat, lon, el, eo) - e.b if bd == nil or d < bd then best, bd = e, d end end end",
   "if best == nil then return addrs(u) end return best.a",
-].join('\n');
+].join(' ');
 
 /**
  * The LUA record content (after its type) a rule compiles to: the rule's JSON in a comment (what
@@ -210,7 +214,7 @@ export function compileRule(input: unknown): string {
   const rule = [`rule=${lstr(r.rule)}`, `pick=${lstr(r.pick ?? 'all')}`, `whenAllDown=${lstr(r.whenAllDown ?? 'all')}`,
     `countries=${table(r.countries)}`, `continents=${table(r.continents)}`];
   if (r.default !== undefined) rule.push(`default={${r.default.map(lstr).join(', ')}}`);
-  return `${RULE_MARK}${json}${RULE_END}\nlocal E = {${ep.join(', ')}}\nlocal R = {${rule.join(', ')}}\n${LUA_BODY}`;
+  return `${RULE_MARK}${json}${RULE_END} local E = {${ep.join(', ')}} local R = {${rule.join(', ')}} ${LUA_BODY}`;
 }
 
 /** The rule of a LUA record's code when it is exactly what compileRule makes of it, else null. */
