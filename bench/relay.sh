@@ -4,6 +4,10 @@
 #
 #   bench/relay.sh [--runs N] [--duration S] [--only "geodesic nginx haproxy"] [--tests "idle tls-rate throughput sni-check"]
 #
+# geodesic = the native TCP loop (the addon); geodesic-net = the same relay on node:net
+# (GEODESIC_NATIVE_RELAY=0, the path without the addon). Needs nginx (libnginx-mod-stream), haproxy,
+# iperf3, jq, gcc and libssl-dev from Debian.
+#
 # Prints the harness's RELAYBENCH lines, then a summary with ratios to nginx. Relays run on CPU 0,
 # load and backends on CPU 1 (run.sh). Other work on the machine adds noise: read ranges, not digits.
 set -euo pipefail
@@ -16,11 +20,14 @@ while [ $# -gt 0 ]; do
     --duration) DURATION="$2"; shift 2;;
     --only) ONLY="$2"; shift 2;;
     --tests) TESTS="$2"; shift 2;;
-    -h|--help) sed -n 2,9p "$0"; exit 0;;
+    -h|--help) sed -n 2,12p "$0"; exit 0;;
     *) echo "unknown arg $1" >&2; exit 2;;
   esac
 done
 [ -x "$HARNESS/run.sh" ] || { echo "harness not found at $HARNESS (set RELAYBENCH_HARNESS)" >&2; exit 2; }
+for tool in nginx iperf3 jq gcc; do
+  command -v "$tool" >/dev/null || { echo "$tool not found: apt-get install nginx-light libnginx-mod-stream haproxy iperf3 jq gcc libssl-dev" >&2; exit 2; }
+done
 WORK="${RELAYBENCH_WORK:-/tmp/relaybench}/geodesic"
 mkdir -p "$WORK"
 OUT="$WORK/results.txt"; : > "$OUT"
@@ -46,9 +53,9 @@ YAML
 }
 
 GPID=
-start_geodesic() {
+start_geodesic() { # [env assignments]
   ulimit -n 20000
-  taskset -c 0 node "$ROOT/bench/relay/.build/bench/relay/relay-main.js" relay \
+  env "$@" taskset -c 0 node "$ROOT/bench/relay/.build/bench/relay/relay-main.js" relay \
       --config "$WORK/relay.yaml" --no-access-log --log-level warn >"$WORK/relay.log" 2>&1 &
   GPID=$!
   for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$PORT_G) 2>/dev/null && break; sleep 0.1; done
@@ -65,6 +72,7 @@ run_tests() { # label port pid
 for r in $ONLY; do
   case "$r" in
     geodesic) build; start_geodesic; run_tests geodesic $PORT_G "$GPID"; stop_geodesic;;
+    geodesic-net) build; start_geodesic GEODESIC_NATIVE_RELAY=0; run_tests geodesic-net $PORT_G "$GPID"; stop_geodesic;;
     nginx) pid=$("$HARNESS/anchors/nginx.sh" start $PORT_N); run_tests nginx $PORT_N "$pid"; "$HARNESS/anchors/nginx.sh" stop;;
     haproxy) pid=$("$HARNESS/anchors/haproxy.sh" start $PORT_H); run_tests haproxy $PORT_H "$pid"; "$HARNESS/anchors/haproxy.sh" stop;;
     *) echo "unknown relay $r" >&2; exit 2;;
@@ -85,12 +93,12 @@ cols = [('sni', 'sni-check'), ('throughput.gbps_1stream', 'Gbit/s 1'), ('through
         ('tls-rate.c1_p50_ms', 'c1 p50 ms'), ('idle.kb_per_conn', 'KiB/idle conn')]
 nginx = rows.get('nginx', {})
 print('\nsummary (ratio to nginx in brackets)')
-print('relay'.ljust(10) + ''.join(c[1].rjust(20) for c in cols))
+print('relay'.ljust(13) + ''.join(c[1].rjust(20) for c in cols))
 for label, r in rows.items():
     cells = []
     for key, _ in cols:
         v, n = r.get(key, '-'), nginx.get(key)
         try: cells.append(f"{v} ({float(v) / float(n):.2f}x)" if n and key != 'sni' else v)
         except ValueError: cells.append(v)
-    print(str(label).ljust(10) + ''.join(c.rjust(20) for c in cells))
+    print(str(label).ljust(13) + ''.join(c.rjust(20) for c in cells))
 PY

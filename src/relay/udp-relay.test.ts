@@ -11,6 +11,7 @@ import { sleep } from '../../test/fixtures/relay/backends.js';
 import { alpnExt, buildHello, makeCert, sniExt } from '../../test/fixtures/relay/hello.js';
 import { cryptoFrame, initialPacket } from '../../test/fixtures/relay/quic.js';
 import { encodeProxyHeader } from './proxy-protocol.js';
+import { QUIC_V1, QUIC_V2 } from './quic-initial.js';
 import { relayOptionsFromConfig } from './relay-config.js';
 import { RelayServer } from './relay-server.js';
 
@@ -160,6 +161,38 @@ describe('UDP relay: sessions, QUIC SNI routing, PROXY v2 over UDP', { timeout: 
       client.close();
       assert.equal(d.got.length, 0, 'a second session from the same address is refused');
       assert.equal(r.stats().listeners[0]!.counters.rejected, 1);
+    } finally {
+      a.sock.close();
+      d.sock.close();
+    }
+  });
+  it('routes coalesced Initials (the ClientHello over two packets in one datagram) by SNI, with PROXY v2 in front', async () => {
+    const [a, d] = await Promise.all([udpBackend('A'), udpBackend('D')]);
+    try {
+      const r = new RelayServer(relayOptionsFromConfig({
+        listeners: [{ name: 'u', protocol: 'udp', listen: '127.0.0.1:0', routes: [{ sni: 'h3.example', pool: 'a' }], default: 'd' }],
+        pools: { a: { proxy_protocol: 'v2', servers: [`127.0.0.1:${a.port}`] }, d: { servers: [`127.0.0.1:${d.port}`] } },
+      }));
+      relays.push(r);
+      await r.start();
+      const port = r.ports().u!;
+      for (const version of [QUIC_V1, QUIC_V2]) {
+        const dcid = Buffer.from(version === QUIC_V1 ? '8899aabbccddeeff' : '0102030405060708', 'hex');
+        const hs = buildHello([sniExt('h3.example'), alpnExt(['h3'])]).subarray(5);
+        const both = Buffer.concat([
+          initialPacket(version, dcid, 0, cryptoFrame(0, hs.subarray(0, 60)), 400),
+          initialPacket(version, dcid, 1, cryptoFrame(60, hs.subarray(60)), 400),
+        ]);
+        const n = a.got.length;
+        assert.match(await udpAsk(port, both), /^A:/, `QUIC ${version === QUIC_V1 ? 'v1' : 'v2'}`);
+        const got = a.got[n]!;
+        const hdr = encodeProxyHeader('v2', { sourceAddress: '127.0.0.1', sourcePort: 0, destAddress: '127.0.0.1', destPort: port }, 'h3.example', true);
+        assert.deepEqual(got.subarray(0, 12), hdr.subarray(0, 12), 'PROXY v2 signature');
+        assert.equal(got[13], 0x12, 'AF_INET + DGRAM');
+        assert.ok(got.includes(Buffer.from('h3.example')), 'the SNI as PP2_TYPE_AUTHORITY');
+        assert.deepEqual(got.subarray(got.length - both.length), both, 'the datagram itself, unchanged, after the header');
+      }
+      assert.equal(d.got.length, 0);
     } finally {
       a.sock.close();
       d.sock.close();
