@@ -19,6 +19,7 @@ export function registerDemoCommand(program: Command): void {
       config.listen = [parseListen(flags.listen, '--listen')];
       config.transfer.allow = ['127.0.0.0/8', '::1/128'];
       config.geo.luaRecords = true;
+      config.alias.enabled = true;
       const log = createLogger('warn');
       let server;
       try {
@@ -37,6 +38,7 @@ on ${l.address} port ${l.port} (UDP${l.native ? ' with native batched I/O' : ''}
   dig ${at} nothing.example.test A          # NXDOMAIN with the SOA
   dig ${at} example.test AXFR               # zone transfer (allowed from loopback in the demo)
   dig ${at} geo.example.test A +subnet=81.2.69.0/24   # a GeoDNS answer for a client network (ECS)
+  dig ${at} example.test A +subnet=89.28.239.0/24     # the apex: an ALIAS to geo, flattened per client
 
 Ctrl-C stops it.
 `);
