@@ -19,10 +19,11 @@ export function tempDir(prefix: string): string {
 }
 
 /** `geodesic serve` in this process (so a test can write through its catalog the way the API does). */
-export async function serveInProcess(data: string, opts: { host?: string; port?: number; flags?: ReplicationFlags; keys?: boolean; secondaries?: SecondaryConfig[] } = {}): Promise<RunningServer> {
+export async function serveInProcess(data: string, opts: { host?: string; port?: number; flags?: ReplicationFlags; keys?: boolean; secondaries?: SecondaryConfig[]; db?: string } = {}): Promise<RunningServer> {
   const c = defaultConfig();
   c.listen = [{ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 }];
-  c.store.data = data;
+  if (opts.db !== undefined) c.store.db = opts.db;
+  else c.store.data = data;
   c.transfer.allow = ['127.0.0.0/8'];
   if (opts.keys === true) c.keys = [{ name: 'xfr-key', algorithm: 'hmac-sha256', secret: SECRET }];
   c.rrl.enabled = false;
