@@ -5,6 +5,7 @@ import { keyOf } from '../zone/index.js';
 import type { ApiContext } from './context.js';
 import { kindToApi } from './kinds.js';
 import { zoneNameToId } from './zone-id.js';
+import { pdnsContent } from './pdns-text.js';
 
 /** What the API knows of one zone, wherever it is served from. */
 export interface ZoneInfo {
@@ -148,7 +149,7 @@ export async function zoneRRsets(ctx: ApiContext, z: ZoneInfo, filter: RRsetFilt
       const name = nameToText(set.name).toLowerCase();
       if (!wanted(name, set.type)) continue;
       const s = add(name, set.type, set.ttl);
-      for (const rd of set.rdata) s.records.push({ content: rdataToText(set.type, rd), disabled: false });
+      for (const rd of set.rdata) s.records.push({ content: pdnsContent(set.type, rdataToText(set.type, rd)), disabled: false });
     }
   } else {
     const stored = await ctx.catalog().stored(z.name);
@@ -156,7 +157,7 @@ export async function zoneRRsets(ctx: ApiContext, z: ZoneInfo, filter: RRsetFilt
       if ((!filter.includeDisabled && r.disabled) || !wanted(r.name, r.type)) continue;
       const s = add(r.name, r.type, r.ttl);
       s.ttl = Math.min(s.ttl, r.ttl);
-      s.records.push({ content: r.content, disabled: r.disabled });
+      s.records.push({ content: pdnsContent(r.type, r.content), disabled: r.disabled });
     }
     for (const c of stored.comments) {
       if (!wanted(c.name, c.type)) continue;

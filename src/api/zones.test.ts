@@ -98,6 +98,19 @@ describe('api zones (SQLite)', { ...T, concurrency: false }, () => {
     assert.ok(!('rrsets' in (await k.req('GET', `${Z}/example.org.?rrsets=false`)).json));
   });
 
+  it('answers record content in PowerDNS spelling (hex in lower case, SVCB values unquoted)', async () => {
+    const tlsa = '3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+    const r = await k.req('PATCH', `${Z}/example.org.`, { rrsets: [
+      rr('_443._tcp.example.org.', 'TLSA', 60, tlsa), rr('example.org.', 'HTTPS', 60, '1 . alpn=h2,h3'),
+      rr('sub.example.org.', 'DS', 60, '12345 13 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef')] });
+    assert.equal(r.status, 204, r.text);
+    const g = await k.req('GET', `${Z}/example.org.`);
+    const content = (name: string, type: string): string => g.json.rrsets.find((s: { name: string; type: string }) => s.name === name && s.type === type).records[0].content;
+    assert.equal(content('_443._tcp.example.org.', 'TLSA'), tlsa);
+    assert.equal(content('example.org.', 'HTTPS'), '1 . alpn=h2,h3');
+    assert.match(content('sub.example.org.', 'DS'), / 0123456789abcdef/);
+  });
+
   it('EXTEND adds one record, PRUNE removes it (PowerDNS 5 change types)', async () => {
     const ext = (changetype: string, content: string) => k.req('PATCH', `${Z}/example.org.`, {
       rrsets: [{ name: '_acme-challenge.example.org.', type: 'TXT', ttl: 60, changetype, records: [{ content }] }] });

@@ -4,6 +4,7 @@ import type { ApiPlugin } from '../context.js';
 import { ApiError, unprocessable } from '../errors.js';
 import { apiName, zoneNameToId } from '../zone-id.js';
 import { listZoneInfos } from '../zone-view.js';
+import { pdnsContent } from '../pdns-text.js';
 
 const started = Date.now();
 
@@ -41,7 +42,7 @@ export const serverToolRoutes: ApiPlugin = async (app, ctx) => {
       for (const r of await searchRecords(ctx.deps.catalog.store.q, text, max)) {
         const t = typeToText(r.type);
         if (!seen(r.zone, r.name, t)) continue;
-        out.push({ object_type: 'record', name: r.name, type: t, ttl: r.ttl, disabled: r.disabled, content: r.content, zone_id: zoneNameToId(r.zone), zone: r.zone });
+        out.push({ object_type: 'record', name: r.name, type: t, ttl: r.ttl, disabled: r.disabled, content: pdnsContent(r.type, r.content), zone_id: zoneNameToId(r.zone), zone: r.zone });
       }
     }
     if ((type === 'all' || type === 'comment') && ctx.deps.catalog !== null) {
