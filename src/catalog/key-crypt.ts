@@ -29,7 +29,7 @@ export class KeyCrypt {
   open(stored: string, what: string): string {
     if (!stored.startsWith(PREFIX)) return stored;
     if (this.key === null) {
-      throw new CatalogError('GDNS_ERR_DNSSEC_SECRET', `the private key of ${what} is encrypted in the store; set dnssec.secret (or --dnssec-secret-file) to the secret it was written with`);
+      throw new CatalogError('GDNS_ERR_DNSSEC_SECRET', `the private key of ${what} is encrypted in the store; give the secret it was written with (config dnssec.secret-file, --dnssec-secret-file or GEODESIC_DNSSEC_SECRET)`);
     }
     const raw = Buffer.from(stored.slice(PREFIX.length), 'base64');
     try {
@@ -37,7 +37,7 @@ export class KeyCrypt {
       d.setAuthTag(raw.subarray(12, 28));
       return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8');
     } catch (err) {
-      throw new CatalogError('GDNS_ERR_DNSSEC_SECRET', `the private key of ${what} does not decrypt with the configured dnssec.secret (another secret wrote it)`, { cause: err });
+      throw new CatalogError('GDNS_ERR_DNSSEC_SECRET', `the private key of ${what} does not decrypt with the configured DNSSEC secret (another secret wrote it)`, { cause: err });
     }
   }
 }

@@ -66,9 +66,10 @@ export class OnlineSigner {
     return sigs;
   }
 
-  /** When signatures made now are due again (seconds). */
-  get nextRefresh(): number {
-    return this.now() + this.validity - this.refresh;
+  /** When the signatures of `set` (as `sigs` made them) are due again, seconds; for a set never signed,
+   * when signatures made now would be. Encoded answers carrying them must go by then. */
+  refreshAt(set: object): number {
+    return this.cache.get(set)?.refreshAt ?? this.now() + this.validity - this.refresh;
   }
 }
 

@@ -248,7 +248,7 @@ export class GeoStage {
       v.encoded.set(gv, list);
     }
     list[last.alt] = bytes.slice();
-    if (ctx.answer[0]!.sigs !== undefined) this.signedUntil.note(last.zone);
+    if (ctx.answer[0]!.sigs !== undefined) this.signedUntil.note(last.zone, ctx.answer[0]!.set);
     this.questions.add(req, q, gv, last.record, last.type);
   }
 

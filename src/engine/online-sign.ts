@@ -22,10 +22,11 @@ export class SignedAnswerDeadline {
   private at = Infinity;
   private clock: (() => number) | null = null;
 
-  note(zone: Zone): void {
+  /** An encoded answer carrying the online signatures of `set` (from `zone`'s signer) was stored. */
+  note(zone: Zone, set: object): void {
     const s = onlineSignerOf(zone);
     if (s === undefined) return;
-    const at = s.nextRefresh;
+    const at = s.refreshAt(set);
     if (at < this.at) { this.at = at; this.clock = s.now; }
   }
 
