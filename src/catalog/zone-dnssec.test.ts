@@ -74,7 +74,7 @@ describe('store zones signed from keys in the store', { ...T, concurrency: true 
         for (const r of rows) assert.match(r.private_key, /^enc:v1:/);
         const other = await Catalog.open(await openStore(scratch.where), { pollMs: 0 });
         try {
-          await assert.rejects(other.dnssec.keys('signed.test.'), /encrypted in the store; set dnssec.secret/);
+          await assert.rejects(other.dnssec.keys('signed.test.'), /encrypted in the store; give the secret it was written with/);
         } finally {
           await other.store.close();
         }
