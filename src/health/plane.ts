@@ -208,9 +208,10 @@ export class HealthPlane {
     return () => this.listeners.delete(listener);
   }
 
-  /** States to publish to other nameservers (the primary's side of agreement). */
+  /** States to publish to other nameservers (the primary's side of agreement): effective, so a drain
+   * on the primary reaches the secondaries that follow it. */
   remoteStates(): RemoteState[] {
-    return [...this.targets.values()].map((t) => ({ key: t.key, state: t.state, weight: t.weight, since: t.since }));
+    return [...this.targets.values()].map((t) => ({ key: t.key, state: this.effective(t), weight: t.weight, since: t.since }));
   }
 
   /**

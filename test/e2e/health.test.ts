@@ -159,7 +159,7 @@ test('a listener goes down: answers leave it within interval x fall, come back w
   await until(ns2, 'geo', '127.0.0.2', 100 * 3 + SLACK);
 });
 
-test('drain through the API: the endpoint leaves at once; undrain brings it back', { timeout: 30_000 }, async () => {
+test('drain through the API: the endpoint leaves at once (and from the following ns2 within its poll); undrain brings it back', { timeout: 30_000 }, async () => {
   const put = (override: string | null) => fetch(`${apiUrl}/api/v1/servers/localhost/endpoints/edge-a`, {
     method: 'PUT', headers: { 'X-API-Key': KEY, 'Content-Type': 'application/json' }, body: JSON.stringify({ override, reason: 'e2e' }),
   });
@@ -167,9 +167,11 @@ test('drain through the API: the endpoint leaves at once; undrain brings it back
   assert.equal((await put('drain')).status, 200);
   assert.equal(await answers(ns1, 'geo'), '127.0.0.3', 'the very next answer');
   assert.equal(await answers(ns1, 'lua'), '127.0.0.3', 'the LUA record shares the check of 127.0.0.2:port, now drained');
+  await until(ns2, 'geo', '127.0.0.3', 100 * 3 + SLACK); // ns2 follows ns1's effective states
   assert.equal((await put(null)).status, 200);
   assert.equal(await answers(ns1, 'geo'), '127.0.0.2');
   assert.equal(await answers(ns1, 'lua'), '127.0.0.2 127.0.0.3');
+  await until(ns2, 'geo', '127.0.0.2', 100 * 3 + SLACK);
 });
 
 test('heartbeats: the home endpoint answers while they come, the cloud one when they stop', { timeout: 30_000 }, async () => {
