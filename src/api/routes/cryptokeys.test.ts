@@ -118,4 +118,24 @@ describe('PowerDNS cryptokeys endpoints (sqlite)', { ...T, concurrency: false },
     assert.equal(apex().get(RRType.DNSKEY), undefined);
     assert.deepEqual((await call('GET', `${Z}/cryptokeys`)).json, []);
   });
+
+  it('Geodesic\'s DNSSEC view and rollover controls: state, keys with states, DS; rollover started, refused twice; ds-seen refused when not waiting', async () => {
+    const G = '/api/v1/geodesic/zones/keys.test./dnssec';
+    assert.equal((await call('POST', `${Z}/cryptokeys`, { keytype: 'csk', active: true })).status, 201);
+    const v = (await call('GET', G)).json as Record<string, unknown>;
+    assert.equal(v.dnssec, true);
+    assert.equal(v.nsec3param, '1 0 0 -');
+    assert.equal((v.keys as Record<string, unknown>[])[0]!.state, 'active');
+    assert.equal((v.ds as string[]).length, 2);
+    assert.equal(v.rollover, null);
+    const r = await call('POST', `${G}/rollover`, { keytype: 'csk' });
+    assert.equal(r.status, 201, JSON.stringify(r.json));
+    assert.equal((r.json as Record<string, unknown>).step, 'publish');
+    assert.equal((await call('POST', `${G}/rollover`, { keytype: 'csk' })).status, 422);
+    assert.equal((await call('POST', `${G}/rollover`, { keytype: 'zsk' })).status, 422);
+    assert.equal((await call('POST', `${G}/ds-seen`, {})).status, 422);
+    const after = (await call('GET', G)).json as Record<string, unknown>;
+    assert.equal((after.keys as unknown[]).length, 2);
+    assert.equal((after.rollover as Record<string, unknown>).kind, 'sep');
+  });
 });

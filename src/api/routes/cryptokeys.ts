@@ -120,6 +120,35 @@ export const cryptokeyRoutes: ApiPlugin = async (app, ctx: ApiContext) => {
     return reply.code(204).send();
   });
 
+  // Geodesic's own: everything a DNSSEC page shows, and the rollover controls PowerDNS has no API for.
+  const g = '/api/v1/geodesic/zones/:zone_id/dnssec';
+  const gtags = ['geodesic'];
+  app.get(g, { schema: { summary: 'DNSSEC of a zone: status, keys with their states, the running rollover, DS for the registrar', tags: gtags } }, async (req) => {
+    const z = await zoneFromUrl(ctx, req, false);
+    if (z.source === 'file') return { zone: z.name, source: 'file', dnssec: false, keys: [], rollover: null, ds: [] };
+    const d = ctx.catalog().dnssec;
+    const [status, keys, rollover, ds] = await Promise.all([d.status(z.name), d.keys(z.name), d.rollovers.state(z.name), d.ds(z.name)]);
+    return {
+      zone: z.name, source: 'store', ...status, ds,
+      keys: keys.map((k) => ({ ...cryptokey(k, false), state: k.state, keyTag: k.keyTag, createdAt: k.createdAt, changedAt: k.changedAt })),
+      rollover,
+    };
+  });
+  app.post(`${g}/rollover`, { schema: { summary: 'Start a key rollover: {"keytype": "zsk"|"ksk"|"csk", "algorithm"?}', tags: gtags } }, async (req, reply) => {
+    const z = await zoneFromUrl(ctx, req, true);
+    const body = asObject(req.body ?? {});
+    const kind = body.keytype ?? 'csk';
+    if (kind !== 'zsk' && kind !== 'ksk' && kind !== 'csk') throw unprocessable(`Invalid keytype ${String(kind)}`);
+    const algorithm = typeof body.algorithm === 'string' || typeof body.algorithm === 'number' ? body.algorithm : undefined;
+    const state = await writeZone(ctx, z.name, () => dnssecErrors(() => ctx.catalog().dnssec.rollover(z.name, kind, { algorithm, author: author(req) })));
+    return reply.code(201).send(state);
+  });
+  app.post(`${g}/ds-seen`, { schema: { summary: 'Confirm that the parent publishes the new DS (a KSK/CSK rollover waiting for it)', tags: gtags } }, async (req, reply) => {
+    const z = await zoneFromUrl(ctx, req, true);
+    await writeZone(ctx, z.name, () => dnssecErrors(() => ctx.catalog().dnssec.rollovers.dsSeen(z.name, author(req))));
+    return reply.code(204).send();
+  });
+
   app.delete(`${base}/:cryptokey_id`, { schema: { summary: 'Delete a DNSSEC key', tags } }, async (req, reply) => {
     const z = await zoneFromUrl(ctx, req, true);
     const id = keyId(req);
