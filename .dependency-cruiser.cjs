@@ -14,6 +14,7 @@ const allowed = {
   catalog: ['store', 'zone', 'dnssec', 'wire', 'lib'],
   xfr: ['catalog', 'store', 'engine', 'zone', 'dnssec', 'wire', 'lib'],
   api: ['catalog', 'store', 'zone', 'dnssec', 'geo', 'health', 'wire', 'lib'],
+  update: ['api', 'xfr', 'catalog', 'zone', 'wire', 'lib'],
   relay: ['lib', 'native'],
   native: [],
   config: ['lib'],

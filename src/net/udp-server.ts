@@ -16,7 +16,9 @@ export interface UdpServerOptions {
    * see every query, such as a query log). */
   answerCache?: boolean;
   /** Answers a message the engine hands over (NOTIFY): the reply to send, or null for none. */
-  handoff?: (message: Uint8Array, client: ClientInfo) => Uint8Array | null;
+  /** Messages the engine hands off (NOTIFY, UPDATE): the answer now, null for none, or a promise of it (sent
+   * when it settles, outside the batch: UPDATE writes to the store first). */
+  handoff?: (message: Uint8Array, client: ClientInfo) => Uint8Array | null | Promise<Uint8Array | null>;
 }
 
 /** A UDP listener and the answers its native path repeats without calling JavaScript. */
@@ -52,8 +54,14 @@ export async function listenUdp(opts: UdpServerOptions): Promise<UdpListener> {
       let n = engine.answerInto(req, req.length, client, b.tx, base, b.slot);
       const handed = n === HANDOFF;
       if (handed) {
-        const r = opts.handoff?.(req.slice(), client) ?? null;
-        n = r !== null && r.length <= b.slot ? (b.tx.set(r, base), r.length) : 0;
+        const r = opts.handoff?.(req.slice(), { ...client, address: client.address.slice() }) ?? null;
+        if (r instanceof Promise) {
+          const to = b.addr.slice(a, a + 20);
+          void r.then((bytes) => { if (bytes !== null && bytes.length <= SLOT) endpoint.sendTo(bytes, to); }, () => undefined);
+          n = 0;
+        } else {
+          n = r !== null && r.length <= b.slot ? (b.tx.set(r, base), r.length) : 0;
+        }
       }
       if (n > 0 && rrl !== null) {
         const action = rrl.check(client.address, engine.rrlToken, now);

@@ -33,7 +33,7 @@ export interface StoreTables {
     modified_at: number | string;
   };
   zone_metadata: { id: Generated<number>; zone_id: number; kind: string; content: string };
-  tsig_keys: { id: Generated<number>; name: string; algorithm: string; secret: string };
+  tsig_keys: { id: Generated<number>; name: string; algorithm: string; secret: string; scopes: string | null };
   dnssec_keys: {
     id: Generated<number>;
     zone_id: number;
@@ -133,7 +133,8 @@ export interface JournalEntry {
   changes: RRsetChange[];
 }
 
-export interface TsigKeyRow { name: string; algorithm: string; secret: string }
+/** A TSIG key; `scopes`: JSON list of what it may change through DNS UPDATE (null: no restriction). */
+export interface TsigKeyRow { name: string; algorithm: string; secret: string; scopes?: string | null }
 
 /** An API key as stored (the key itself only as its hash). `scopes` is the JSON text of its scopes. */
 export interface ApiKeyRow { id: number; name: string; keyHash: string; userId: number | null; createdAt: number; scopes: string | null; hint: string | null }

@@ -7,6 +7,7 @@ import { m0001 } from './migrations/0001_initial.js';
 import { m0002 } from './migrations/0002_api_keys.js';
 import { m0003 } from './migrations/0003_dnssec.js';
 import { m0006 } from './migrations/0006_accounts.js';
+import { m0007 } from './migrations/0007_tsig_scopes.js';
 
 /** Channel of the NOTIFY sent with every committed change (other nodes LISTEN on it). */
 const CHANNEL = 'geodesic_changes';
@@ -19,7 +20,7 @@ export function postgresDialect(url: string, location: string): StoreDialect {
     supportsReturning: true,
     supportsForUpdate: true,
     ...postgresFacts,
-    migrations: { '0001_initial': m0001, '0002_api_keys': m0002, '0003_dnssec': m0003, '0006_accounts': m0006 },
+    migrations: { '0001_initial': m0001, '0002_api_keys': m0002, '0003_dnssec': m0003, '0006_accounts': m0006, '0007_tsig_scopes': m0007 },
     connect: () => new Kysely<StoreTables>({
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 }) }),
     }),

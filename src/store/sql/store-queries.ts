@@ -161,12 +161,13 @@ export class StoreQueries {
   }
 
   async tsigKeys(): Promise<TsigKeyRow[]> {
-    return this.db.selectFrom('tsig_keys').select(['name', 'algorithm', 'secret']).orderBy('name').execute();
+    const rows = await this.db.selectFrom('tsig_keys').select(['name', 'algorithm', 'secret', 'scopes']).orderBy('name').execute();
+    return rows.map((r) => ({ name: r.name, algorithm: r.algorithm, secret: r.secret, scopes: r.scopes ?? null }));
   }
 
   async putTsigKey(k: TsigKeyRow): Promise<void> {
     await this.db.deleteFrom('tsig_keys').where('name', '=', k.name).execute();
-    await this.db.insertInto('tsig_keys').values(k).execute();
+    await this.db.insertInto('tsig_keys').values({ name: k.name, algorithm: k.algorithm, secret: k.secret, scopes: k.scopes ?? null }).execute();
   }
 
   async deleteTsigKey(name: string): Promise<void> {

@@ -9,6 +9,7 @@ import { m0001 } from './migrations/0001_initial.js';
 import { m0002 } from './migrations/0002_api_keys.js';
 import { m0003 } from './migrations/0003_dnssec.js';
 import { m0006 } from './migrations/0006_accounts.js';
+import { m0007 } from './migrations/0007_tsig_scopes.js';
 
 export const SQLITE_FILE = 'geodesic.db';
 
@@ -31,7 +32,7 @@ export function sqliteDialect(dir: string): StoreDialect {
     supportsReturning: true,
     supportsForUpdate: false,
     ...sqliteFacts,
-    migrations: { '0001_initial': m0001, '0002_api_keys': m0002, '0003_dnssec': m0003, '0006_accounts': m0006 },
+    migrations: { '0001_initial': m0001, '0002_api_keys': m0002, '0003_dnssec': m0003, '0006_accounts': m0006, '0007_tsig_scopes': m0007 },
     connect() {
       handle = new Database(file, { readonly, timeout: 10_000 });
       if (!readonly) {
