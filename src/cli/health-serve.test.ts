@@ -20,7 +20,7 @@ test('health: section and flags; errors name the key', () => {
     assert.deepEqual(s, {
       defaults: { intervalMs: 200, timeoutMs: 1000, rise: 2, fall: 3 }, expireMs: 600_000,
       heartbeats: [{ name: 'home', token: 'a-long-enough-secret', expireMs: 90_000 }],
-      follow: { url: 'http://ns1.example.net:8081', apiKey: 'key-of-ns1', intervalMs: 2000, timeoutMs: 2000 },
+      follow: { url: 'http://ns1.example.net:8081', apiKey: 'key-of-ns1', intervalMs: 2000, timeoutMs: 2000 }, overridesFile: null,
     });
     assert.equal(healthSettings(undefined, { healthFollow: 'http://10.0.0.1:8081' }).follow?.url, 'http://10.0.0.1:8081');
     assert.throws(() => healthSettings({ intervall: '1s' }, {}, 'g.yaml'), /g.yaml: unknown setting "health.intervall"/);
@@ -44,5 +44,26 @@ test('metrics: a gauge per target with its override', async () => {
     assert.match(text, /geodesic_health_checks_total\{result="ok"\} 1/);
   } finally {
     plane.close();
+  }
+});
+
+test('overrides-file: drains survive a restart', async () => {
+  const { default: pino } = await import('pino');
+  const { startHealth, DEFAULT_HEALTH } = await import('./health-serve.js');
+  const dir = mkdtempSync(join(tmpdir(), 'geodesic-health-ovr-'));
+  const log = pino({ level: 'silent' });
+  try {
+    const settings = healthSettings({ 'overrides-file': 'overrides.json' }, {}, 'g.yaml', dir);
+    assert.equal(settings.overridesFile, join(dir, 'overrides.json'));
+    const first = startHealth({ ...DEFAULT_HEALTH, ...settings }, log);
+    first.setOverride('fra', 'drain', 'maintenance');
+    first.setOverride('ams', 'force-up');
+    first.setOverride('ams', null);
+    first.close();
+    const second = startHealth({ ...DEFAULT_HEALTH, ...settings }, log);
+    assert.deepEqual(second.overridesList(), [{ name: 'fra', override: 'drain' }]);
+    second.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
@@ -6,7 +6,7 @@ import { Gauge, Counter } from 'prom-client';
 import type { Registry } from 'prom-client';
 import { ConfigError, parseDuration } from '../config/index.js';
 import { HealthPlane } from '../health/index.js';
-import type { HeartbeatEndpoint, RemoteState, Timing } from '../health/index.js';
+import type { HeartbeatEndpoint, Override, RemoteState, Timing } from '../health/index.js';
 
 /** The `health:` section (docs/health.md) and the --health-* flags. */
 export interface HealthSettings {
@@ -17,9 +17,11 @@ export interface HealthSettings {
   follow: { url: string; apiKey: string | null; intervalMs: number; timeoutMs: number } | null;
   /** Checks registered by queries stop after this long unasked (lua-health-checks-expire-delay). */
   expireMs: number;
+  /** Drains and force-ups are kept here across restarts; null: in memory only. */
+  overridesFile: string | null;
 }
 
-export const DEFAULT_HEALTH: HealthSettings = { defaults: {}, heartbeats: [], follow: null, expireMs: 3_600_000 };
+export const DEFAULT_HEALTH: HealthSettings = { defaults: {}, heartbeats: [], follow: null, expireMs: 3_600_000, overridesFile: null };
 
 export interface HealthFlags {
   healthFollow?: string;
@@ -41,7 +43,7 @@ export function healthSettings(raw: unknown, flags: HealthFlags = {}, file = 'co
   const at = (k: string): string => `${file}: health.${k}`;
   const h = raw === undefined || raw === null ? {} : raw;
   if (!isObj(h)) throw new ConfigError(`${file}: health: expected a section of settings`);
-  const keys = ['interval', 'timeout', 'rise', 'fall', 'heartbeats', 'follow', 'expire'];
+  const keys = ['interval', 'timeout', 'rise', 'fall', 'heartbeats', 'follow', 'expire', 'overrides-file'];
   for (const k of Object.keys(h)) if (!keys.includes(k)) throw new ConfigError(`${file}: unknown setting "health.${k}" (known here: ${keys.map((x) => `health.${x}`).join(', ')})`);
   const count = (v: unknown, k: string): number => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 100) throw new ConfigError(`${at(k)}: expected a whole number from 1 to 100`);
@@ -52,6 +54,10 @@ export function healthSettings(raw: unknown, flags: HealthFlags = {}, file = 'co
   if (h.rise !== undefined) s.defaults.rise = count(h.rise, 'rise');
   if (h.fall !== undefined) s.defaults.fall = count(h.fall, 'fall');
   if (h.expire !== undefined) s.expireMs = parseDuration(h.expire, at('expire'));
+  if (h['overrides-file'] !== undefined) {
+    if (typeof h['overrides-file'] !== 'string' || h['overrides-file'] === '') throw new ConfigError(`${at('overrides-file')}: expected a file path`);
+    s.overridesFile = resolve(base, h['overrides-file']);
+  }
   const secret = (v: Obj, k: string): string => {
     if (typeof v.token === 'string' && v.token.length >= 16) return v.token;
     if (v.token !== undefined) throw new ConfigError(`${at(k)}.token: expected at least 16 characters (it is the only secret of a heartbeat)`);
@@ -113,7 +119,19 @@ export async function fetchStates(url: string, apiKey: string | null, timeoutMs:
  * every change of state (`health-change`, warn when something goes down).
  */
 export function startHealth(s: HealthSettings, log: Logger): HealthPlane {
-  const plane = new HealthPlane({ defaults: s.defaults, heartbeats: s.heartbeats, expireMs: s.expireMs });
+  const file = s.overridesFile;
+  const plane = new HealthPlane({
+    defaults: s.defaults, heartbeats: s.heartbeats, expireMs: s.expireMs,
+    overrides: file === null ? [] : readOverrides(file, log),
+    onOverrides: file === null ? undefined : (list) => {
+      try {
+        writeFileSync(`${file}.tmp`, `${JSON.stringify(list, null, 2)}\n`);
+        renameSync(`${file}.tmp`, file);
+      } catch (err) {
+        log.error({ event: 'health-overrides-not-saved', file, err }, `drains and force-ups not saved to ${file}: ${(err as Error).message}`);
+      }
+    },
+  });
   plane.subscribe((c) => {
     const line = { event: 'health-change', check: c.check, names: c.names, from: c.from, to: c.to, state: c.state, override: c.override, reason: c.reason };
     const text = `${c.check || c.names.join(', ')}: ${c.from} → ${c.to} (${c.reason})`;
@@ -137,6 +155,22 @@ export function startHealth(s: HealthSettings, log: Logger): HealthPlane {
     log.info({ event: 'health-follow', primary: f.url }, `health states taken from ${f.url}`);
   }
   return plane;
+}
+
+/** Overrides kept by a previous run (a missing file is an empty list; a broken one is logged and ignored). */
+function readOverrides(file: string, log: Logger): Array<{ name: string; override: Override }> {
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch { return []; }
+  try {
+    const list = JSON.parse(text) as unknown;
+    if (!Array.isArray(list)) throw new Error('not a list');
+    const out = list.filter((o): o is { name: string; override: Override } => typeof o?.name === 'string' && (o.override === 'drain' || o.override === 'force-up'));
+    if (out.length > 0) log.info({ event: 'health-overrides-loaded', file, overrides: out }, `${out.length} drain/force-up override(s) from ${file}`);
+    return out;
+  } catch (err) {
+    log.error({ event: 'health-overrides-broken', file }, `${file} is not a list of overrides (${(err as Error).message}); starting without`);
+    return [];
+  }
 }
 
 /** Prometheus series of the health plane (registered into the server's metrics registry). */

@@ -48,6 +48,10 @@ export interface HealthPlaneOptions {
    * about for this long (PowerDNS lua-health-checks-expire-delay; default 1 hour). */
   expireMs?: number;
   heartbeats?: HeartbeatEndpoint[];
+  /** Overrides to start with (kept by the caller, e.g. in a file). */
+  overrides?: ReadonlyArray<{ name: string; override: Override }>;
+  /** Called with every override after one is set or cleared (to keep them across restarts). */
+  onOverrides?: (list: Array<{ name: string; override: Override }>) => void;
   now?: () => number;
 }
 
@@ -74,6 +78,7 @@ export class HealthPlane {
   private readonly historySize: number;
   private readonly expireMs: number;
   private readonly now: () => number;
+  private readonly onOverrides: ((list: Array<{ name: string; override: Override }>) => void) | undefined;
   private remote: Map<string, RemoteState> | null = null;
   private remoteAt = 0;
   private remoteFreshMs = 0;
@@ -86,6 +91,8 @@ export class HealthPlane {
     this.historySize = options.historySize ?? 50;
     this.expireMs = options.expireMs ?? 3_600_000;
     this.now = options.now ?? Date.now;
+    this.onOverrides = options.onOverrides;
+    for (const o of options.overrides ?? []) this.overrides.set(o.name, o.override);
     for (const hb of options.heartbeats ?? []) {
       this.tokens.set(hashToken(hb.token), hb);
       this.beats.set(hb.name, hb);
@@ -176,6 +183,7 @@ export class HealthPlane {
       this.changed(t, before[i]!, at, text);
     });
     if (touched.length === 0) this.emitName(name, o, at);
+    this.onOverrides?.(this.overridesList());
     return touched.map((t) => this.view(t));
   }
 
