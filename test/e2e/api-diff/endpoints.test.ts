@@ -44,6 +44,8 @@ test('zone lifecycle: create, list, ?zone=, read (with and without the final dot
 const notifyResult = (res: ApiResponse): string | undefined =>
   res.status !== 200 || String((res.body as { result?: unknown })?.result).startsWith('Notification queued') ? undefined : `result is not "Notification queued...": ${res.text.slice(0, 100)}`;
 
+const F2 = 'F2: a secondary is missing until its first transfer';
+
 const KINDS = ['Native', 'native', 'NATIVE', 'Master', 'master', 'Primary', 'primary', 'Producer', 'producer'];
 const SECONDARY_KINDS = ['Slave', 'slave', 'Secondary', 'secondary', 'Consumer', 'consumer'];
 
@@ -51,8 +53,8 @@ test('zone kinds in every PowerDNS spelling, echoed as 4.7 does', o, () => pair.
   [...KINDS, ...SECONDARY_KINDS].map((_, i) => `kind${i}.example.`),
   [
     ...KINDS.map((kind, i) => createZone(`kind${i}.example.`, { kind })),
-    ...SECONDARY_KINDS.map((kind, i) => ({ method: 'POST', path: ZONES, status: 201, body: { name: `kind${KINDS.length + i}.example.`, kind, masters: ['192.0.2.1'] } }) as Step),
-    { method: 'GET', path: ZONES, status: 200 },
+    ...SECONDARY_KINDS.map((kind, i) => ({ method: 'POST', path: ZONES, status: 201, body: { name: `kind${KINDS.length + i}.example.`, kind, masters: ['192.0.2.1'] }, known: F2 }) as Step),
+    { method: 'GET', path: ZONES, status: 200, known: F2 },
   ],
 ));
 
@@ -61,10 +63,10 @@ const MASTERS = [['192.0.2.1'], ['192.0.2.1:5300'], ['[2001:db8::1]:5300'], ['20
 test('masters as IP, IP:PORT, [v6]:PORT, v6 and [v6]; PUT changes them', o, () => pair.check(
   MASTERS.map((_, i) => `sec${i}.example.`),
   [
-    ...MASTERS.map((masters, i) => ({ method: 'POST', path: ZONES, status: 201, body: { name: `sec${i}.example.`, kind: 'Slave', masters } }) as Step),
-    { method: 'PUT', path: `${ZONES}/sec0.example.`, status: 204, body: { masters: ['198.51.100.7:5353', '[2001:db8::7]:53'] } },
-    getZone('sec0.example.'),
-    { method: 'GET', path: ZONES, status: 200 },
+    ...MASTERS.map((masters, i) => ({ method: 'POST', path: ZONES, status: 201, body: { name: `sec${i}.example.`, kind: 'Slave', masters }, known: F2 }) as Step),
+    { method: 'PUT', path: `${ZONES}/sec0.example.`, status: 204, body: { masters: ['198.51.100.7:5353', '[2001:db8::7]:53'] }, known: F2 },
+    { ...getZone('sec0.example.'), known: F2 },
+    { method: 'GET', path: ZONES, status: 200, known: F2 },
   ],
 ));
 
@@ -167,8 +169,8 @@ test('export, notify, rectify, axfr-retrieve', o, () => pair.check(['x.example.'
   { method: 'GET', path: `${ZONES}/x.example./export`, status: 200 },
   { method: 'PUT', path: `${ZONES}/x.example./notify`, status: 200, norm: { ignore: ['$.result'] }, check: notifyResult },
   { method: 'PUT', path: `${ZONES}/x.example./rectify`, status: 200 },
-  { method: 'POST', path: ZONES, status: 201, body: { name: 'xs.example.', kind: 'Slave', masters: ['192.0.2.1'] } },
-  { method: 'PUT', path: `${ZONES}/xs.example./axfr-retrieve`, status: 200 },
+  { method: 'POST', path: ZONES, status: 201, body: { name: 'xs.example.', kind: 'Slave', masters: ['192.0.2.1'] }, known: F2 },
+  { method: 'PUT', path: `${ZONES}/xs.example./axfr-retrieve`, status: 200, known: F2 },
 ]));
 
 test('metadata: list, add, read, replace, delete; behavioural kinds', o, () => pair.check(['md.example.'], [
@@ -221,7 +223,7 @@ test('search-data: records, comments and zones, wildcards, object_type, max', o,
   { method: 'GET', path: `${SERVER}/search-data?q=*sd.example*&max=100`, status: 200 },
   { method: 'GET', path: `${SERVER}/search-data?q=192.0.2.2&object_type=record`, status: 200 },
   // PowerDNS matches q against names without the final dot
-  { method: 'GET', path: `${SERVER}/search-data?q=sd.example&object_type=zone`, status: 200 },
+  { method: 'GET', path: `${SERVER}/search-data?q=sd.example&object_type=zone`, status: 200, known: 'F19: q without the final dot finds no zone' },
   { method: 'GET', path: `${SERVER}/search-data?q=*www*&object_type=comment`, status: 200 },
   { method: 'GET', path: `${SERVER}/search-data?q=*note*&object_type=comment`, status: 200 },
 ]));

@@ -5,6 +5,9 @@
  */
 import { request as httpRequest } from 'node:http';
 
+/** Bodies from this size on are sent after a pause for an early refusal (see send). */
+const BIG = 1 << 20;
+
 export interface ApiRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path and query, e.g. `/api/v1/servers/localhost/zones?zone=example.org.`. */
@@ -66,7 +69,14 @@ export function send(target: Target, req: ApiRequest, timeoutMs = 15_000): Promi
     r.on('timeout', () => r.destroy(new Error(`${target.name}: ${req.method} ${req.path} took over ${timeoutMs} ms`)));
     // A server may answer (413) and close while a large body is still being written: the answer counts.
     r.on('error', (err) => { if (answered !== undefined) finish(); else reject(err); });
-    if (payload !== undefined) r.end(payload);
-    else r.end();
+    if (payload === undefined) r.end();
+    else if (payload.length < BIG) r.end(payload);
+    else {
+      // A server that refuses by Content-Length answers before reading the body and closes; writing the body
+      // then races with that close (ECONNRESET may come before the answer is read). Headers first, a short
+      // wait for such an early answer, then the body.
+      r.flushHeaders();
+      setTimeout(() => { if (answered === undefined) r.end(payload); else r.destroy(); }, 300);
+    }
   });
 }
