@@ -66,6 +66,7 @@ describe('api keys, scopes, allow-from', { ...T, concurrency: false }, () => {
     assert.equal(w.status, 403);
     assert.match(w.json.error, /may not change example\.org\. a\.example\.org\. TXT/);
     assert.equal((await k.req('POST', Z, { name: 'new.org.', kind: 'Native' }, as(key))).status, 403);
+    assert.equal((await k.req('PUT', `${Z}/example.org./notify`, undefined, as(key))).status, 403);
   });
 
   it('a zones scope sees and changes only its zones', async () => {
@@ -91,6 +92,9 @@ describe('api keys, scopes, allow-from', { ...T, concurrency: false }, () => {
     const g = await k.req('GET', `${Z}/example.org.`, undefined, as(key));
     assert.deepEqual(g.json.rrsets.map((s: { name: string }) => s.name), ['_acme-challenge.www.example.org.']);
     assert.equal((await k.req('DELETE', `${Z}/example.org.`, undefined, as(key))).status, 403);
+    // NOTIFY changes nothing: a key that may write something in the zone may ask for it (lego does).
+    assert.equal((await k.req('PUT', `${Z}/example.org./notify`, undefined, as(key))).status, 200);
+    assert.equal((await k.req('PUT', `${Z}/other.org./notify`, undefined, as(key))).status, 403);
   });
 
   it('a types scope', async () => {

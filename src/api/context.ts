@@ -35,6 +35,8 @@ export interface TransferService {
   /** Stops transferring a secondary zone and deletes its stored copy. */
   removeSecondary(zone: string): Promise<void>;
   isSecondary(zone: string): boolean;
+  /** Secondary zones replication knows, transferred or not yet (a new one is not in the store until then). */
+  secondaries?(): { zone: string; kind: 'secondary' | 'consumer'; primaries: string[] }[];
 }
 
 export interface ApiDeps {

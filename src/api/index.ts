@@ -2,7 +2,7 @@
 export { createApi, BODY_LIMIT } from './server.js';
 export type { ApiContext, ApiDeps, ApiPlugin, ApiServices, TransferService } from './context.js';
 export type { Principal, Authenticator } from './principal.js';
-export { scopeAllows, scopesAllow, nameMatches, FULL_ACCESS } from './scope.js';
+export { scopeAllows, scopesAllow, scopeWritesIn, nameMatches, FULL_ACCESS } from './scope.js';
 export type { Scope, Access } from './scope.js';
 export { scopeFromJson, parseScopes } from './scope-json.js';
 export { ApiKeyRing, hashKey, newKey } from './keys.js';

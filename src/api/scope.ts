@@ -70,6 +70,14 @@ export function scopeAllows(scope: Scope, access: Access): boolean {
   return true;
 }
 
+/**
+ * Whether a scope may write anything at all in `zone` (some name, some type): enough to ask for a NOTIFY,
+ * which changes nothing (lego notifies after each TXT it writes with a key scoped to `_acme-challenge`).
+ */
+export function scopeWritesIn(scope: Scope, zone: string): boolean {
+  return !scope.readOnly && (scope.zones === undefined || scope.zones.some((z) => nameMatches(z, zone)));
+}
+
 /** Whether any of `scopes` allows `access`. */
 export function scopesAllow(scopes: readonly Scope[], access: Access): boolean {
   return scopes.some((s) => scopeAllows(s, access));

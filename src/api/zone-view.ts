@@ -43,9 +43,18 @@ function fromFile(zone: Zone): ZoneInfo {
   return { name: nameToText(zone.origin).toLowerCase(), source: 'file', kind: 'native', primaries: [], account: '', serial: zone.serial, soaEditApi: '', row: null };
 }
 
+/** A secondary zone added but not transferred yet (PowerDNS lists it with serial 0 and no records). */
+function pendingSecondary(ctx: ApiContext, name?: string): ZoneInfo[] {
+  const list = ctx.deps.services?.transfer?.secondaries?.() ?? [];
+  return list.filter((s) => name === undefined || s.zone === name).map((s) => ({
+    name: s.zone, source: 'store', kind: s.kind, primaries: s.primaries, account: '', serial: 0, soaEditApi: '', row: null,
+  }));
+}
+
 /** Every zone: files first win over store zones of the same name (as DNS serves them), sorted by name. */
 export async function listZoneInfos(ctx: ApiContext): Promise<ZoneInfo[]> {
   const out = new Map<string, ZoneInfo>();
+  for (const p of pendingSecondary(ctx)) out.set(p.name, p);
   if (ctx.deps.catalog !== null) for (const row of await ctx.deps.catalog.listZones()) out.set(row.name, fromRow(ctx, row));
   for (const z of ctx.deps.fileZones()) { const i = fromFile(z); out.set(i.name, i); }
   return [...out.values()].sort((a, b) => nameCompareCanonical(nameFromText(a.name), nameFromText(b.name)));
@@ -57,7 +66,7 @@ export async function zoneInfo(ctx: ApiContext, name: string): Promise<ZoneInfo 
   if (file !== undefined) return fromFile(file);
   if (ctx.deps.catalog === null) return undefined;
   const row = await ctx.deps.catalog.store.q.zoneByName(name);
-  return row === undefined ? undefined : fromRow(ctx, row);
+  return row === undefined ? pendingSecondary(ctx, name)[0] : fromRow(ctx, row);
 }
 
 const notified = new WeakMap<ApiContext, Map<string, number>>();
@@ -151,7 +160,7 @@ export async function zoneRRsets(ctx: ApiContext, z: ZoneInfo, filter: RRsetFilt
       const s = add(name, set.type, set.ttl);
       for (const rd of set.rdata) s.records.push({ content: pdnsContent(set.type, rdataToText(set.type, rd)), disabled: false });
     }
-  } else {
+  } else if (z.row !== null) {
     const stored = await ctx.catalog().stored(z.name);
     for (const r of stored.records) {
       if ((!filter.includeDisabled && r.disabled) || !wanted(r.name, r.type)) continue;

@@ -258,6 +258,9 @@ describe('api zones (SQLite)', { ...T, concurrency: false }, () => {
     const c = await k.req('GET', '/api/v1/servers/localhost/search-data?q=why&object_type=comment');
     assert.deepEqual(c.json.map((x: { name: string }) => x.name), ['txt.example.org.']);
     assert.equal((await k.req('GET', '/api/v1/servers/localhost/search-data?q=')).status, 422);
+    // PowerDNS stores names without the final dot: a query without it finds zones and records.
+    assert.deepEqual((await k.req('GET', '/api/v1/servers/localhost/search-data?q=example.org&object_type=zone')).json.map((x: { name: string }) => x.name), ['example.org.']);
+    assert.equal((await k.req('GET', '/api/v1/servers/localhost/search-data?q=www.example.org&object_type=record')).json.length, 2);
   });
 
   it('TSIG keys: create (secret generated), read, rename, delete; errors as PowerDNS', async () => {

@@ -169,7 +169,7 @@ export async function startApi(s: ApiSettings, host: ApiHost, log: Logger): Prom
 /** The services the API borrows from the running server: replication, cache flush, metrics, settings. */
 export function apiServices(config: ServerConfig, metrics: DnsMetrics | null, repl: Replication, flush: () => void): ApiServices {
   return {
-    transfer: transferService(repl),
+    transfer: { ...transferService(repl), secondaries: () => repl.status().secondaries },
     flushCache: () => { flush(); return 0; },
     ...(metrics !== null ? { metrics: async () => ({ contentType: metrics.registry.contentType, text: await metrics.scrape() }) } : {}),
     config: () => [

@@ -36,12 +36,13 @@ export async function staticUi(app: FastifyInstance, root = uiRoot()): Promise<v
   const sendIndex = async (_req: unknown, reply: FastifyReply) =>
     reply.headers({ ...HEADERS, 'cache-control': 'no-cache' }).code(root === null ? 503 : 200).type('text/html; charset=utf-8').send(index);
   if (root !== null) {
-    await app.register(fastifyStatic, {
-      root: join(root, 'assets'), prefix: '/assets/', wildcard: false, index: false, decorateReply: false,
-      setHeaders: (res) => {
-        for (const [k, v] of Object.entries(HEADERS)) res.setHeader(k, v);
-        res.setHeader('cache-control', 'public, max-age=31536000, immutable');
-      },
+    // Files are sent by our own public route (the static plugin's routes would need an API key).
+    await app.register(fastifyStatic, { root: join(root, 'assets'), serve: false, maxAge: '365d', immutable: true });
+    app.get('/assets/*', { config: { public: true }, schema: { hide: true } }, async (req, reply) => {
+      const file = (req.params as { '*': string })['*'];
+      if (!/^[\w.-]+$/.test(file)) throw notFound();
+      void reply.headers(HEADERS);
+      return reply.sendFile(file);
     });
   }
   app.get('/', { config: { public: true }, schema: { hide: true } }, sendIndex);

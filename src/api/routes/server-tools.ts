@@ -34,7 +34,7 @@ export const serverToolRoutes: ApiPlugin = async (app, ctx) => {
     if (type === 'all' || type === 'zone') {
       for (const z of zones) {
         if (out.length >= max) break;
-        if (match(z.name) && ctx.may(req, { zone: z.name, write: false })) out.push({ object_type: 'zone', zone_id: zoneNameToId(z.name), name: z.name });
+        if ((match(z.name) || match(z.name.slice(0, -1))) && ctx.may(req, { zone: z.name, write: false })) out.push({ object_type: 'zone', zone_id: zoneNameToId(z.name), name: z.name });
       }
     }
     const seen = (zone: string, name: string, t: string): boolean => ctx.may(req, { zone, name, type: t, write: false });

@@ -1,5 +1,6 @@
 import type { ApiPlugin } from '../context.js';
-import { unprocessable } from '../errors.js';
+import { ApiError, unprocessable } from '../errors.js';
+import { scopeWritesIn } from '../scope.js';
 import { isSecondaryKind } from '../kinds.js';
 import { noteNotified, zoneRRsets } from '../zone-view.js';
 import { zoneFromUrl } from './zones.js';
@@ -22,7 +23,9 @@ export const zoneToolRoutes: ApiPlugin = async (app, ctx) => {
   });
 
   app.put(`${base}/notify`, { schema: { summary: "Send NOTIFY to the zone's secondaries", tags: ['zones'] } }, async (req) => {
-    const z = await zoneFromUrl(ctx, req, true);
+    const z = await zoneFromUrl(ctx, req, false);
+    const p = req.principal!;
+    if (!p.scopes.some((s) => scopeWritesIn(s, z.name))) throw new ApiError(403, `${p.kind} "${p.label}" may not change anything in ${z.name}, so it may not NOTIFY it`);
     const t = ctx.deps.services?.transfer;
     const result = t !== undefined ? await t.notify(z.name) : 'Notification queued';
     noteNotified(ctx, z.name, z.serial);
@@ -36,7 +39,9 @@ export const zoneToolRoutes: ApiPlugin = async (app, ctx) => {
     }
     const t = ctx.deps.services?.transfer;
     if (t === undefined) throw unprocessable('zone transfers are not running in this server');
-    return { result: await t.retrieve(z.name) };
+    // Queued, as PowerDNS does: the transfer's outcome shows in the zone's serial and the log.
+    void t.retrieve(z.name).catch(() => undefined);
+    return { result: `Added retrieval request for '${z.name}' from master ${z.primaries[0]!}` };
   });
 
   app.put(`${base}/rectify`, { schema: { summary: 'Rectify the zone (Geodesic keeps zones rectified: a no-op)', tags: ['zones'] } }, async (req) => {

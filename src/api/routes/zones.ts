@@ -85,7 +85,7 @@ export const zoneRoutes: ApiPlugin = async (app, ctx) => {
       await t.addSecondary({ zone: c.name, primaries: c.spec.primaries, kind: c.spec.kind, account: c.spec.account ?? '' });
       void reply.code(201);
       const pending: ZoneInfo = { name: c.name, source: 'store', kind: c.spec.kind, primaries: c.spec.primaries, account: c.spec.account ?? '', serial: 0, soaEditApi: '', row: null };
-      return { ...await zoneSummary(ctx, pending, true), rrsets: [] };
+      return zoneDetail(ctx, pending, true, { includeDisabled: true });
     }
     await writeZone(ctx, c.name, async () => {
       await catalog.createZone(c.spec, author(req));

@@ -10,13 +10,14 @@ export function likePattern(q: string): string {
   return q.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`).replace(/\*/g, '%').replace(/\?/g, '_');
 }
 
-/** Records whose owner or content matches, at most `limit`, in id order. */
+/** Records whose owner (with or without its final dot, as PowerDNS stores names) or content matches, at most `limit`, in id order. */
 export async function searchRecords(q: StoreQueries, pattern: string, limit: number): Promise<SearchHit[]> {
   const p = likePattern(pattern);
   const rows = await q.db.selectFrom('records').innerJoin('zones', 'zones.id', 'records.zone_id')
     .select(['zones.name as zone', 'records.name', 'records.type', 'records.ttl', 'records.content', 'records.disabled'])
     .where((eb) => eb.or([
       eb(sql`lower(records.name)`, 'like', sql`${p} escape '!'`),
+      eb(sql`lower(records.name)`, 'like', sql`${`${p}.`} escape '!'`),
       eb(sql`lower(records.content)`, 'like', sql`${p} escape '!'`),
     ]))
     .orderBy('records.id').limit(limit).execute();
@@ -31,6 +32,7 @@ export async function searchComments(q: StoreQueries, pattern: string, limit: nu
     .where((eb) => eb.or([
       eb(sql`lower(comments.content)`, 'like', sql`${p} escape '!'`),
       eb(sql`lower(comments.name)`, 'like', sql`${p} escape '!'`),
+      eb(sql`lower(comments.name)`, 'like', sql`${`${p}.`} escape '!'`),
     ]))
     .orderBy('comments.id').limit(limit).execute();
   return rows.map((r) => ({ zone: r.zone, name: r.name, type: num(r.type), content: r.content }));
