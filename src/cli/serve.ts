@@ -15,6 +15,7 @@ import { DEFAULT_HEALTH, registerHealthMetrics, startHealth } from './health-ser
 import type { HealthSettings } from './health-serve.js';
 import type { HealthPlane } from '../health/index.js';
 import { registerAliasMetrics, startAlias } from './alias-serve.js';
+import { withUpdates } from './update-serve.js';
 import { resignDelayMs, signLoadedZone } from './dnssec-serve.js';
 import { attachOps } from './ops-attach.js';
 import { NO_OPS, needsEveryQuery } from './ops-options.js';
@@ -61,7 +62,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
   const engine = new Engine({
     maxUdpSize: config.udp.maxSize,
     transfers: true,
-    handledOpcodes: [Opcode.NOTIFY],
+    handledOpcodes: [Opcode.NOTIFY, Opcode.UPDATE],
     geo,
     alias,
   });
@@ -102,9 +103,12 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
       ipv6Prefix: config.rrl.ipv6Prefix, exempt: config.rrl.exempt.map(parseCidr), tableSize: 65536,
     })
     : null;
-  const repl = await startReplication(engine, catalog, config, replication, log, () => { for (const l of udpListeners) l.cache?.clear(); })
+  const repl = await startReplication(engine, catalog, config, replication, log, () => { for (const l of udpListeners) l.cache?.clear(); }, alias)
     .catch(async (err: unknown) => { await catalog?.close(); await geo.close(); throw err; });
-  const handoff = repl.handleTcp.bind(repl);
+  const handoffs = withUpdates(catalog, config, log, () => fileZones, {
+    tcp: repl.handleTcp.bind(repl), udp: (m, c) => repl.handleNotify(m, c),
+  });
+  const handoff = handoffs.tcp;
   const forceDgram = config.udp.io === 'dgram' || process.env.GEODESIC_UDP === 'dgram';
   const status = nativeStatus();
   if (config.udp.io === 'native' && !status.available) {
@@ -131,7 +135,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
       for (let attempt = 0; ; attempt++) {
         let listener: UdpListener;
         try {
-          listener = await listenUdp({ host: l.host, port: l.port, engine, rrl, forceDgram, answerCache: !everyQuery, handoff: (m, c) => repl.handleNotify(m, c) });
+          listener = await listenUdp({ host: l.host, port: l.port, engine, rrl, forceDgram, answerCache: !everyQuery, handoff: handoffs.udp });
         } catch (err) {
           // The UDP bind error carries the errno name as syscallCode (EADDRINUSE, EACCES...).
           const code = (err as { syscallCode?: string }).syscallCode;

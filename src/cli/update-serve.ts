@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { Opcode, Rcode } from '../wire/index.js';
+import { Opcode, Rcode, nameFromText, nameKey } from '../wire/index.js';
+import type { ZoneSet } from '../zone/index.js';
 import type { ClientInfo } from '../engine/index.js';
 import type { HandoffHandler } from '../net/index.js';
 import type { Catalog } from '../catalog/index.js';
@@ -13,13 +14,13 @@ const opcodeOf = (m: Uint8Array): number => (m.length > 2 ? (m[2]! >> 3) & 0xf :
  * go to the UpdateHandler (over UDP answered when the write is served); everything else, and every
  * UPDATE when serving only zone files (REFUSED: change the files), to the given handlers.
  */
-export function withUpdates(catalog: Catalog | null, config: ServerConfig, log: Logger, isFileZone: (zone: string) => boolean,
+export function withUpdates(catalog: Catalog | null, config: ServerConfig, log: Logger, fileZones: () => ZoneSet,
   next: { tcp: HandoffHandler; udp: (m: Uint8Array, c: ClientInfo) => Uint8Array | null }): {
     tcp: HandoffHandler; udp: (m: Uint8Array, c: ClientInfo) => Uint8Array | null | Promise<Uint8Array | null>;
   } {
   const handler = catalog === null ? null : new UpdateHandler(catalog, {
     keys: config.keys.map((k) => ({ ...k, scopes: null })),
-    servedElsewhere: isFileZone,
+    servedElsewhere: (zone) => fileZones().get(nameKey(nameFromText(zone))) !== undefined,
   }, (o) => {
     const msg = `UPDATE of ${o.zone} from ${o.client}${o.key !== null ? ` (key ${o.key})` : ''}: ${o.rcode === 0 ? o.reason : `refused (rcode ${o.rcode}): ${o.reason}`}`;
     if (o.rcode === 0) log.info({ event: 'update', ...o }, msg);
