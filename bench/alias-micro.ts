@@ -30,7 +30,7 @@ const clients = Array.from({ length: 1000 }, (_, i) => ({ transport: 'udp' as co
 
 for (const [label, name, cacheSize] of [['static A, cache on', 'www.example.', 100_000], ['static A, cache off', 'www.example.', 0],
   ['ALIAS, outside target', 'example.', 100_000], ['ALIAS, hosted target', 'in.example.', 100_000],
-  ['ALIAS, hosted LUA geo target', 'geo.example.', 100_000]] as const) {
+  ['ALIAS, hosted LUA geo target', 'geo.example.', 100_000], ['the LUA geo record itself', 'pick.example.', 100_000]] as const) {
   const engine = new Engine({ cacheSize, alias, geo });
   engine.setZones(new ZoneSet([zone]));
   await alias.targets.settled(1000);

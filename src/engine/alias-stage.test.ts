@@ -156,6 +156,13 @@ test('a LUA geo target: the answer follows the client network, with the ECS scop
   assert.deepEqual(text(ask('geo.example.', 'A', [[81, 2, 69, 160], 32])), ['geo.example. 300 IN A 81.2.69.160']);
 });
 
+test('an ALIAS answer made from a LUA record never stands in for the LUA name\'s own encoded answer', () => {
+  const client = [[89, 160, 20, 112], 32] as [number[], number];
+  for (let i = 0; i < 2; i++) assert.deepEqual(text(ask('pick.example.', 'A', client)), ['pick.example. 300 IN A 89.160.20.112']);
+  assert.deepEqual(text(ask('geo.example.', 'A', client)), ['geo.example. 300 IN A 89.160.20.112']);
+  assert.deepEqual(text(ask('pick.example.', 'A', client)), ['pick.example. 300 IN A 89.160.20.112']);
+});
+
 test('alias answers are kept like static ones and dropped when the target\'s answer changes', async () => {
   let v4 = '203.0.113.1';
   const stage = AliasStage.create({ lookup: async (_n, t) => ({ rdata: t === RRType.A ? [addr(RRType.A, v4)] : [], ttl: 1 }), minRefreshMs: 50 });

@@ -62,7 +62,8 @@ export class AliasStage {
     // changes: see Engine), unless it is signed online or a geo record made it (the geo stage says so).
     const any = qtype === RRType.ANY;
     let answered = false;
-    for (const type of any ? [RRType.A, RRType.AAAA] : [qtype]) {
+    for (let i = 0; i < (any ? 2 : 1); i++) {
+      const type = any ? (i === 0 ? RRType.A : RRType.AAAA) : qtype;
       const first: Found = this.depth >= MAX_DEPTH ? { servfail: true } : this.find(ctx, target, type, opts);
       const found = 'external' in first ? this.external(first.external, type) : first;
       if ('servfail' in found) {
@@ -159,21 +160,26 @@ export class AliasStage {
   private find(ctx: QueryContext, target: Name, type: number, opts: ServeOptions): Found {
     const zone = ctx.zones.find(target);
     if (zone === undefined) return { external: target };
-    const marks = [ctx.answer.length, ctx.authority.length, ctx.additional.length, ctx.requiredGlue];
-    const { rcode, aa, dnssecOk } = ctx;
+    const answers = ctx.answer.length;
+    const authority = ctx.authority.length;
+    const additional = ctx.additional.length;
+    const glue = ctx.requiredGlue;
+    const rcode = ctx.rcode;
+    const aa = ctx.aa;
+    const dnssecOk = ctx.dnssecOk;
     ctx.dnssecOk = false;
     ctx.rcode = Rcode.NOERROR;
     this.depth++;
     let found: Found;
     try {
       resolveFrom(ctx, zone, target, type, opts);
-      found = this.collect(ctx, marks[0]!, marks[1]!, target, type);
+      found = this.collect(ctx, answers, authority, target, type);
     } finally {
       this.depth--;
-      ctx.answer.length = marks[0]!;
-      ctx.authority.length = marks[1]!;
-      ctx.additional.length = marks[2]!;
-      ctx.requiredGlue = marks[3]!;
+      ctx.answer.length = answers;
+      ctx.authority.length = authority;
+      ctx.additional.length = additional;
+      ctx.requiredGlue = glue;
       ctx.dnssecOk = dnssecOk;
       ctx.rcode = rcode;
       ctx.aa = aa;

@@ -61,6 +61,9 @@ interface LastAnswer {
   type: number;
   value: GeoValue;
   alt: number;
+  /** The answer entry it made: only a response whose whole answer is this entry is kept encoded (an ALIAS
+   * to a LUA name answers with another owner). */
+  entry: object;
 }
 
 type Step = { follow: Name } | null;
@@ -197,8 +200,9 @@ export class GeoStage {
       return null;
     }
     const set = this.pick(value);
-    ctx.answer.push({ owner, set, sigs: dynamicSigs(ctx, zone, node, set) });
-    this.last = { ctx, zone, record: lua, type, value, alt: value.sampleN > 0 || type !== qtype ? -1 : value.sets.indexOf(set) };
+    const entry = { owner, set, sigs: dynamicSigs(ctx, zone, node, set) };
+    ctx.answer.push(entry);
+    this.last = { ctx, zone, record: lua, type, value, alt: value.sampleN > 0 || type !== qtype ? -1 : value.sets.indexOf(set), entry };
     if (type === RRType.CNAME && qtype !== RRType.CNAME) {
       const target = set.rdata[0];
       return target === undefined ? null : { follow: target };
@@ -236,7 +240,7 @@ export class GeoStage {
     const last = this.last;
     this.last = null;
     if (last === null || last.ctx !== ctx || last.alt < 0 || ctx.rcode !== Rcode.NOERROR || ctx.tc ||
-      ctx.answer.length !== 1 || ctx.authority.length !== 0 || ctx.additional.length !== 0) return;
+      ctx.answer.length !== 1 || ctx.answer[0] !== last.entry || ctx.authority.length !== 0 || ctx.additional.length !== 0) return;
     const q = ctx.query;
     if (q.ecs !== null && !ctx.edns) return;
     const gv = geoVariant(variant, q);
