@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { defaultConfig } from '../config/index.js';
-import { nameFromText } from '../wire/index.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { RRType, nameFromText } from '../wire/index.js';
 import { fetchSerial } from '../xfr/index.js';
 import { startServer } from './serve.js';
 import type { RunningServer } from './serve.js';
@@ -19,8 +21,9 @@ after(async () => {
 });
 const log = pino({ level: process.env.XFR_TEST_LOG ?? 'silent' }, pino.destination(2));
 
-async function serve(name: string, settings = replicationSettings(undefined)): Promise<RunningServer> {
+async function serve(name: string, settings = replicationSettings(undefined), lua = false): Promise<RunningServer> {
   const c = defaultConfig();
+  c.geo.luaRecords = lua;
   c.listen = [{ host: '127.0.0.1', port: 0 }];
   c.store.data = join(dir, name);
   c.transfer.allow = ['127.0.0.0/8'];
@@ -104,4 +107,23 @@ test('a secondary past its SOA expire answers SERVFAIL, and serves again once a 
   await secondary.replication.addSecondary({ zone: 'exp.test', primaries: [`127.0.0.1:${back.udp[0]!.port}`] });
   await until('answers again', async () => (await soaRcode()) === 0 ? true : undefined, 10_000);
   assert.equal(secondary.replication.status().secondaries[0]!.expired, false);
+});
+
+test('LUA records go to a Geodesic secondary as LUA, to others (dig) as their static answers', async () => {
+  const primary = await serve('lua-primary', replicationSettings(undefined), true);
+  await primary.catalog!.createZone({ name: 'lua.test', kind: 'primary', records: [
+    { name: 'lua.test', type: 'SOA', content: 'ns1.lua.test. h.lua.test. 1 3600 600 86400 60' },
+    { name: 'lua.test', type: 'NS', content: 'ns1.lua.test.' },
+    { name: 'ns1.lua.test', type: 'A', content: '127.0.0.1' },
+    { name: 'www.lua.test', type: 'LUA', content: `A "pickrandom({'192.0.2.7'})"` },
+  ] }, 't');
+  const port = primary.udp[0]!.port;
+  // dig runs beside this process's server: execFile, never execFileSync (that would block the server).
+  const out = (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(port), '+time=3', '+tries=1', 'lua.test', 'AXFR'], { timeout: 10_000 })).stdout;
+  assert.match(out, /^www\.lua\.test\.\s+\d+\s+IN\s+A\s+192\.0\.2\.7$/m);
+  assert.doesNotMatch(out, /LUA|TYPE65402|pickrandom/);
+  const secondary = await serve('lua-secondary', replicationSettings(undefined, { secondary: [`lua.test=127.0.0.1:${port}`] }), true);
+  const z = await until('transfer', async () => secondary.catalog!.zone('lua.test'));
+  assert.ok(z.lookup(nameFromText('www.lua.test.')).node?.get(RRType.LUA), 'the LUA record itself');
+  assert.equal(z.lookup(nameFromText('www.lua.test.')).node?.get(RRType.A), undefined);
 });

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/index.js';
-import type { Engine } from '../engine/index.js';
+import type { AliasStage, Engine } from '../engine/index.js';
 import type { Catalog } from '../catalog/index.js';
-import { Replication } from '../xfr/index.js';
+import { Replication, luaStaticZone, zoneHasLua } from '../xfr/index.js';
 import type { ReplicationEvent, ReplicationOptions, SecondaryConfig } from '../xfr/index.js';
 
 /** The `replication:` section of the configuration and the serve flags that add to it (docs/replication.md). */
@@ -14,10 +14,13 @@ export interface ReplicationSettings {
   autoPrimaries: string[];
   maxRecords: number | undefined;
   minIntervalMs: number | undefined;
+  /** LUA records towards servers other than Geodesic: their static answers (export) or the records. */
+  luaToOthers: 'export' | 'records';
 }
 
 export const NO_REPLICATION: ReplicationSettings = {
   alsoNotify: [], secondaries: [], produceCatalog: null, autoPrimaries: [], maxRecords: undefined, minIntervalMs: undefined,
+  luaToOthers: 'export',
 };
 
 export interface ReplicationFlags {
@@ -61,7 +64,7 @@ export function replicationSettings(section: unknown, flags: ReplicationFlags = 
   if (section !== undefined && section !== null) {
     if (typeof section !== 'object' || Array.isArray(section)) throw new Error('replication: expected a section of settings');
     const s = section as Record<string, unknown>;
-    const known = ['also-notify', 'secondaries', 'catalog-producer', 'autoprimaries', 'max-transfer-records', 'min-refresh'];
+    const known = ['also-notify', 'secondaries', 'catalog-producer', 'autoprimaries', 'max-transfer-records', 'min-refresh', 'lua-to-others'];
     for (const k of Object.keys(s)) if (!known.includes(k)) throw new Error(`unknown setting "replication.${k}" (known here: ${known.map(where).join(', ')})`);
     out.alsoNotify = strings(s['also-notify'], 'also-notify');
     out.autoPrimaries = strings(s.autoprimaries, 'autoprimaries');
@@ -78,6 +81,10 @@ export function replicationSettings(section: unknown, flags: ReplicationFlags = 
       const n = s['min-refresh'];
       if (typeof n !== 'number' || n < 0) throw new Error(`${where('min-refresh')}: expected seconds (a number)`);
       out.minIntervalMs = n * 1000;
+    }
+    if (s['lua-to-others'] !== undefined) {
+      if (s['lua-to-others'] !== 'export' && s['lua-to-others'] !== 'records') throw new Error(`${where('lua-to-others')}: export or records`);
+      out.luaToOthers = s['lua-to-others'];
     }
     if (s.secondaries !== undefined) {
       if (!Array.isArray(s.secondaries)) throw new Error(`${where('secondaries')}: expected a list`);
@@ -134,7 +141,7 @@ function logEvent(log: Logger, e: ReplicationEvent): void {
 
 /** Starts replication for `serve`: the transfer/NOTIFY handler, NOTIFY sending, secondaries, catalogs. */
 export function startReplication(engine: Engine, catalog: Catalog | null, config: ServerConfig, settings: ReplicationSettings, log: Logger,
-  clearCaches: () => void = () => undefined): Promise<Replication> {
+  clearCaches: () => void = () => undefined, alias?: AliasStage): Promise<Replication> {
   const opts: ReplicationOptions = {
     allow: config.transfer.allow,
     requireKey: config.transfer.tsigKey,
@@ -149,6 +156,14 @@ export function startReplication(engine: Engine, catalog: Catalog | null, config
   };
   return Replication.start({
     zones: () => engine.zones, catalog, onEvent: (e) => logEvent(log, e),
+    // What a transfer client gets: LUA records as their static answers unless it is Geodesic (option),
+    // ALIAS as addresses when alias.axfr says so (PowerDNS outgoing-axfr-expand-alias).
+    expand: async (zone, client, geodesic) => {
+      let z = zone;
+      if (!geodesic && settings.luaToOthers === 'export' && zoneHasLua(z)) z = luaStaticZone(z, engine);
+      if (alias !== undefined && config.alias.axfr === 'addresses') z = await alias.transferZone(z, engine.zones, client);
+      return z === zone ? null : z;
+    },
     // An expired secondary answers SERVFAIL (RFC 1035 §3.3.13) until a primary answers again.
     onUnavailable: (keys) => { engine.setUnavailable(keys); clearCaches(); },
   }, opts);

@@ -15,3 +15,4 @@ export { fetchTransfer, fetchSerial, sendNotify } from './transfer-in.js';
 export type { Transfer, IxfrStep } from './transfer-in.js';
 export { catalogMembers, memberId } from './catalog-zones.js';
 export { nodeHmac, KeyRing } from './tsig-keys.js';
+export { zoneHasLua, luaStaticZone, GEODESIC_XFR_OPTION } from './lua-export.js';

@@ -76,6 +76,8 @@ export interface ReplicationDeps {
   /** The store's catalog; null when serving zone files only (then: no secondaries, no NOTIFY by metadata). */
   catalog: Catalog | null;
   onEvent?: (e: ReplicationEvent) => void;
+  /** The zone as a transfer client gets it, or null for as served (see TransferSource.expand). */
+  expand?: (zone: Zone, client: ClientInfo, geodesic: boolean) => Promise<Zone | null>;
   /** The zones that must answer SERVFAIL changed (origin keys of expired secondaries): `engine.setUnavailable`. */
   onUnavailable?: (originKeys: string[]) => void;
 }
@@ -206,6 +208,7 @@ export class Replication {
       diffs: (zone, from) => this.diffs(zone, from),
       rules: (zone) => this.rules(zone),
       keys: async () => this.keyRing,
+      ...(this.deps.expand !== undefined ? { expand: this.deps.expand } : {}),
     }, {
       allow: this.allow, require: this.opts.requireKey,
       onTransfer: (t) => this.record({ at: Date.now(), ...t }),

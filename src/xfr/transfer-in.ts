@@ -8,6 +8,7 @@ import { tcpExchange, tcpQuery, udpExchange } from './dns-client.js';
 import { peerText } from './peer.js';
 import type { Peer } from './peer.js';
 import { nodeHmac } from './tsig-keys.js';
+import { GEODESIC_XFR_DATA, GEODESIC_XFR_OPTION } from './lua-export.js';
 
 /** One IXFR step (RFC 1995): from one serial to the next, records removed then added (SOAs left out). */
 export interface IxfrStep { from: number; to: number; soa: Rr; removed: Rr[]; added: Rr[] }
@@ -37,6 +38,10 @@ function query(zone: Name, type: number, authority: Rr[], key: TsigKey | null | 
     id, flags: flags | (opcode << 11), opcode, rcode: 0, questions: [{ name: zone, type, class: RRClass.IN }],
     answers: opcode === Opcode.NOTIFY ? authority : [], authority: opcode === Opcode.NOTIFY ? [] : authority, additional: [], edns: null, tsig: null,
   };
+  // Transfers are marked as Geodesic's: a Geodesic primary then sends LUA records as they are.
+  if (type === RRType.AXFR || type === RRType.IXFR) {
+    msg.edns = { udpSize: 1232, extRcode: 0, version: 0, do: false, flags: 0, options: [{ code: GEODESIC_XFR_OPTION, data: GEODESIC_XFR_DATA }] };
+  }
   const wire = encodeMessage(msg);
   if (key === null || key === undefined) return { wire, mac: undefined };
   const s = tsigSign(wire, key, nodeHmac);

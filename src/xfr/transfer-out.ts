@@ -11,6 +11,7 @@ import { nodeHmac } from './tsig-keys.js';
 import type { KeyRing } from './tsig-keys.js';
 import { serialNewer } from './transfer-in.js';
 import { packTransfer, zoneSequence } from './transfer-writer.js';
+import { GEODESIC_XFR_OPTION } from './lua-export.js';
 import type { Rec } from './transfer-writer.js';
 
 /** How a handler answers over TCP (net's HandoffReply): several messages, then done. */
@@ -39,6 +40,12 @@ export interface TransferSource {
   diffs(zone: Zone, fromSerial: number): Promise<IxfrDiff[] | null>;
   rules(zone: Zone): Promise<ZoneTransferRules>;
   keys(): Promise<KeyRing>;
+  /**
+   * The zone as this client gets it (ALIAS expanded, LUA as static answers...), or null: as served. A
+   * changed zone is sent whole (IXFR answered with AXFR). `geodesic`: the client marked its request
+   * as a Geodesic secondary.
+   */
+  expand?(zone: Zone, client: ClientInfo, geodesic: boolean): Promise<Zone | null>;
 }
 
 export interface TransferServerOptions {
@@ -92,10 +99,20 @@ export async function serveTransfer(source: TransferSource, opts: TransferServer
     done('refused', zone.serial, 0, key === null ? 'address not allowed or no TSIG' : 'address or key not allowed');
     return refuse(reply, msg, key === null && opts.require !== null ? Rcode.NOTAUTH : Rcode.REFUSED, key, mac);
   }
+  let sent: Zone | null = null;
+  try {
+    const geodesic = msg.edns?.options.some((o) => o.code === GEODESIC_XFR_OPTION) ?? false;
+    sent = source.expand === undefined ? null : await source.expand(zone, client, geodesic);
+  } catch (err) {
+    done('refused', zone.serial, 0, `cannot prepare the zone: ${(err as Error).message}`);
+    return refuse(reply, msg, Rcode.SERVFAIL, key, mac);
+  }
   let messages: Iterable<Uint8Array>;
   let kind: 'AXFR' | 'IXFR' | 'IXFR-current' = 'AXFR';
   const header = { id: msg.id, qname: q.name, qtype: q.type, qclass: q.class };
-  if (q.type === RRType.IXFR) {
+  if (sent !== null) {
+    messages = packTransfer(header, zone.origin, zoneSequence(sent));
+  } else if (q.type === RRType.IXFR) {
     const theirs = msg.authority.find((r) => r.type === RRType.SOA);
     const from = theirs === undefined ? null : soaSerial(theirs.rdata);
     if (from !== null && !serialNewer(from, zone.serial)) {
