@@ -18,6 +18,9 @@ export interface RuleOutcome {
 
 const EARTH_DIAMETER_KM = 12742;
 
+/** Each endpoint's check, made once (the health plane then knows the object). */
+const specs = new WeakMap<GeoEndpoint, { spec: TargetSpec | null; names: string[] }>();
+
 /** Great-circle distance in km (haversine on a sphere of mean radius 6371 km). */
 export function greatCircleKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const r = Math.PI / 180;
@@ -34,7 +37,12 @@ export function evaluateRule(rule: GeoRule, ev: Evaluation, health: HealthOf, ra
   const isUp = (e: GeoEndpoint): boolean => {
     let v = state.get(e);
     if (v === undefined) {
-      v = health(endpointSpec(e), [e.name, canonical(e.address)]) > 0;
+      let spec = specs.get(e);
+      if (spec === undefined) {
+        spec = { spec: endpointSpec(e), names: [e.name, canonical(e.address)] };
+        specs.set(e, spec);
+      }
+      v = health(spec.spec, spec.names) > 0;
       state.set(e, v);
     }
     return v;
@@ -105,29 +113,44 @@ export function evaluateRule(rule: GeoRule, ev: Evaluation, health: HealthOf, ra
       }
       let best: GeoEndpoint | null = null;
       let bd = Infinity;
-      const parts: string[] = [];
+      const dist: Array<[GeoEndpoint, number]> = [];
+      const clat = Number(rec.lat.toFixed(6)); // as PowerDNS's latlon() prints it
+      const clon = Number(rec.lon.toFixed(6));
       for (const e of u) {
         let lat = e.lat;
         let lon = e.lon;
         if (lat === undefined || lon === undefined) {
           const r = ev.recordOf(addressFromText(e.address));
-          if (!r.hasLocation) { parts.push(`${e.name} location unknown`); continue; }
+          if (!r.hasLocation) { dist.push([e, NaN]); continue; }
           lat = Number(r.lat.toFixed(6));
           lon = Number(r.lon.toFixed(6));
         }
-        const d = greatCircleKm(Number(rec.lat.toFixed(6)), Number(rec.lon.toFixed(6)), lat, lon) - (e.bias ?? 0);
-        parts.push(`${e.name} ${Math.round(d)} km${e.bias ? ` (bias ${e.bias})` : ''}`);
+        const d = greatCircleKm(clat, clon, lat, lon) - (e.bias ?? 0);
+        dist.push([e, d]);
         if (d < bd) { best = e; bd = d; }
       }
       if (best === null) return { result: addrs(u), why: 'closest: no endpoint has a location → every endpoint up' };
+      const chosen = best;
       return {
-        result: canonical(best.address),
-        why: `closest to client at ${rec.lat.toFixed(2)},${rec.lon.toFixed(2)}: ${best.name} (${parts.join(', ')})${downList(all)}`,
+        result: canonical(chosen.address),
+        // built only when someone reads it (geo whatif), not on the answer path
+        get why(): string {
+          const parts = dist.map(([e, d]) => (Number.isNaN(d) ? `${e.name} location unknown` : `${e.name} ${Math.round(d)} km${e.bias ? ` (bias ${e.bias})` : ''}`));
+          return `closest to client at ${rec.lat.toFixed(2)},${rec.lon.toFixed(2)}: ${chosen.name} (${parts.join(', ')})${downList(all)}`;
+        },
       };
     }
   }
 }
 
+const canonicalText = new Map<string, string>();
+
 function canonical(a: string): string {
-  return addressToText(addressFromText(a));
+  let c = canonicalText.get(a);
+  if (c === undefined) {
+    c = addressToText(addressFromText(a));
+    if (canonicalText.size > 10_000) canonicalText.clear();
+    canonicalText.set(a, c);
+  }
+  return c;
 }

@@ -71,6 +71,8 @@ export class HealthPlane {
   readonly defaults: Timing;
   private readonly targets = new Map<string, Target>();
   private readonly memo = new Map<string, NormalTarget>();
+  /** The same spec object (a declarative endpoint's) is normalized once. */
+  private readonly bySpec = new WeakMap<TargetSpec, NormalTarget>();
   private readonly overrides = new Map<string, Override>();
   private readonly listeners = new Set<(c: HealthChange) => void>();
   private readonly tokens = new Map<string, HeartbeatEndpoint>();
@@ -108,6 +110,8 @@ export class HealthPlane {
 
   /** Normalized form of a spec (cached by its JSON text). Throws HealthError for a bad spec. */
   normalize(spec: TargetSpec): NormalTarget {
+    const known = this.bySpec.get(spec);
+    if (known !== undefined) return known;
     const text = JSON.stringify(spec);
     let n = this.memo.get(text);
     if (n === undefined) {
@@ -115,6 +119,7 @@ export class HealthPlane {
       if (this.memo.size > 10_000) this.memo.clear();
       this.memo.set(text, n);
     }
+    this.bySpec.set(spec, n);
     return n;
   }
 
