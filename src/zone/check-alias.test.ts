@@ -27,3 +27,12 @@ test('several ALIAS records at one name are a warning (PowerDNS uses the first)'
 test('ALIAS beside a CNAME is the CNAME rule\'s error', () => {
   assert.match(errors('www ALIAS a.cdn.test.\nwww CNAME b.cdn.test.\n')[0] ?? '', /CNAME and other data/);
 });
+
+test('an ALIAS target inside the zone that does not exist or has no addresses is a warning', () => {
+  const warnings = (body: string): string[] => compileZoneText(`$TTL 300\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n${body}`,
+    { origin, file: 'example.com.zone' }).diagnostics.filter((d) => d.severity === 'warning').map((d) => d.message);
+  assert.match(warnings('@ ALIAS missing.example.com.\n').join('\n'), /ALIAS 'missing\.example\.com\.' does not exist in the zone/);
+  assert.match(warnings('@ ALIAS txt.example.com.\ntxt TXT "x"\n').join('\n'), /ALIAS 'txt\.example\.com\.' has no address records/);
+  assert.deepEqual(warnings('@ ALIAS ns.example.com.\nwww ALIAS geo.example.com.\ngeo LUA A "\'192.0.2.1\'"\nx ALIAS y.wild.example.com.\n*.wild A 192.0.2.2\n'), []);
+  assert.deepEqual(warnings('@ ALIAS edge.cdn.test.\n'), []);
+});

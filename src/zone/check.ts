@@ -66,7 +66,8 @@ class Checker {
     if (alias) {
       if (alias.rdata.length > 1) this.warn(node, RRType.ALIAS, `${name()}: several ALIAS records; only the first (in canonical order) is used`);
       const a = ADDRESS.find((t) => node.has(t));
-      if (a !== undefined) this.error(node, a, `${name()}: ALIAS and ${typeToText(a)} at the same name (the ALIAS answers A and AAAA there; PowerDNS refuses this too)`);
+      if (a !== undefined) this.error(node, a, `${name()}: ALIAS and ${typeToText(a)} at the same name (the ALIAS answers A and AAAA there)`);
+      this.aliasTarget(node, rdataNames(RRType.ALIAS, alias.rdata[0]!)[0]!);
     }
     const dname = node.peek(RRType.DNAME);
     if (dname && dname.rdata.length > 1) this.error(node, RRType.DNAME, `${name()}: multiple RRs of singleton type DNAME`);
@@ -129,6 +130,18 @@ class Checker {
       if (this.cutAbove(keyOf(target)) === undefined && !this.wildcardCovers(target)) {
         this.warn(node, type, `${typeToText(type)} '${t}' has no address records (A or AAAA)`);
       }
+    }
+  }
+
+  /** An ALIAS target inside the zone must have something to answer A/AAAA with (else SERVFAIL). */
+  private aliasTarget(node: ZoneNode, target: Name): void {
+    if (!this.inZone(target) || this.cutAbove(keyOf(target)) !== undefined) return;
+    const n = this.zone.lookup(target).node;
+    const t = nameToText(target);
+    if (n === undefined || n.isEmptyNonTerminal) {
+      if (!this.wildcardCovers(target)) this.warn(node, RRType.ALIAS, `ALIAS '${t}' does not exist in the zone (A/AAAA queries get SERVFAIL)`);
+    } else if (![...ADDRESS, RRType.CNAME, RRType.ALIAS, RRType.LUA].some((x) => n.has(x))) {
+      this.warn(node, RRType.ALIAS, `ALIAS '${t}' has no address records (A or AAAA)`);
     }
   }
 
