@@ -232,3 +232,13 @@ test('geodesic geo whatif --explain: the rule that decided, with endpoint states
     });
   }
 });
+
+test('checks of deleted records stop: a reload without them leaves no TCP target', { timeout: 30_000 }, async () => {
+  const file = join(dir, 'zones', 'h.test.zone');
+  const { readFileSync } = await import('node:fs');
+  writeFileSync(file, readFileSync(file, 'utf8').split('\n').filter((l) => !/^(lua|geo) /.test(l)).join('\n'));
+  await ns1.reload();
+  const start = Date.now();
+  while (ns1.health!.list().some((t) => t.check.startsWith('tcp')) && Date.now() - start < 2000) await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(ns1.health!.list().map((t) => t.check), ['heartbeat home']);
+});
