@@ -2,6 +2,7 @@ import { RRType, nameCompareCanonical, nameFromText, nameToText, rdataToText, ty
 import type { ZoneKind, ZoneRow } from '../store/index.js';
 import type { Zone } from '../zone/index.js';
 import { keyOf } from '../zone/index.js';
+import { recordTexts } from '../store/index.js';
 import type { ApiContext } from './context.js';
 import { kindToApi } from './kinds.js';
 import { zoneNameToId } from './zone-id.js';
@@ -161,7 +162,9 @@ export async function zoneRRsets(ctx: ApiContext, z: ZoneInfo, filter: RRsetFilt
       for (const rd of set.rdata) s.records.push({ content: pdnsContent(set.type, rdataToText(set.type, rd)), disabled: false });
     }
   } else if (z.row !== null) {
-    const stored = await ctx.catalog().stored(z.name);
+    const row = z.row;
+    const only = { ...(filter.name !== undefined ? { name: filter.name } : {}), ...(wantType !== undefined ? { type: wantType } : {}) };
+    const stored = await ctx.catalog().store.snapshot(async (q) => ({ records: await recordTexts(q, row.id, only), comments: await q.comments(row.id) }));
     for (const r of stored.records) {
       if ((!filter.includeDisabled && r.disabled) || !wanted(r.name, r.type)) continue;
       const s = add(r.name, r.type, r.ttl);

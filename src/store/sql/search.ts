@@ -44,3 +44,21 @@ export async function zonesWithActiveKeys(q: StoreQueries): Promise<Set<string>>
     .select('zones.name').where('dnssec_keys.active', '=', 1).distinct().execute();
   return new Set(rows.map((r) => r.name));
 }
+
+/** A record without its wire form (what the HTTP API lists). */
+export interface RecordText { name: string; type: number; ttl: number; content: string; disabled: boolean }
+
+/** Every record of a zone in id order, without the wire column (10,000 a query), optionally of one owner/type. */
+export async function recordTexts(q: StoreQueries, zoneId: number, filter: { name?: string; type?: number } = {}): Promise<RecordText[]> {
+  const out: RecordText[] = [];
+  for (let after = 0; ;) {
+    let s = q.db.selectFrom('records').select(['id', 'name', 'type', 'ttl', 'content', 'disabled'])
+      .where('zone_id', '=', zoneId).where('id', '>', after);
+    if (filter.name !== undefined) s = s.where('name', '=', filter.name);
+    if (filter.type !== undefined) s = s.where('type', '=', filter.type);
+    const rows = await s.orderBy('id').limit(10_000).execute();
+    for (const r of rows) out.push({ name: r.name, type: num(r.type), ttl: num(r.ttl), content: r.content, disabled: num(r.disabled) !== 0 });
+    if (rows.length < 10_000) return out;
+    after = num(rows.at(-1)!.id);
+  }
+}
