@@ -8,7 +8,7 @@ import { nativeStatus } from '../native/index.js';
 import type { UdpEndpoint } from '../native/index.js';
 import type { ServerConfig } from '../config/index.js';
 import { loadZones, zoneSpecs } from './zone-loader.js';
-import { startReplication, NO_REPLICATION } from './xfr-serve.js';
+import { registerReplicationMetrics, startReplication, NO_REPLICATION } from './xfr-serve.js';
 import type { ReplicationSettings } from './xfr-serve.js';
 import { startGeo } from './geo-serve.js';
 import { DEFAULT_HEALTH, registerHealthMetrics, startHealth } from './health-serve.js';
@@ -169,14 +169,18 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
     register: [
       ...(health === null ? [] : [(r: Registry) => registerHealthMetrics(r, health)]),
       ...(alias === undefined ? [] : [(r: Registry) => registerAliasMetrics(r, alias)]),
+      (r: Registry) => registerReplicationMetrics(r, repl),
     ],
   }).catch(async (err: unknown) => { await close(); throw err; });
   const api = apiSettings === null ? null : await startApi(apiSettings, {
     catalog, fileZones: () => fileZones,
-    services: apiServices(config, attached.metrics, repl, () => {
-      engine.setZones(engine.zones);
-      for (const l of udpListeners) l.cache?.clear();
-    }),
+    services: {
+      ...apiServices(config, attached.metrics, repl, () => {
+        engine.setZones(engine.zones);
+        for (const l of udpListeners) l.cache?.clear();
+      }),
+      ...(health !== null ? { health } : {}),
+    },
   }, log).catch(async (err: unknown) => { await attached.close(); await close(); throw err; });
   const closeAll = async (): Promise<void> => {
     await api?.close();

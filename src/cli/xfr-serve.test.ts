@@ -11,7 +11,8 @@ import { RRType, nameFromText } from '../wire/index.js';
 import { fetchSerial } from '../xfr/index.js';
 import { startServer } from './serve.js';
 import type { RunningServer } from './serve.js';
-import { replicationSettings } from './xfr-serve.js';
+import { Registry } from 'prom-client';
+import { registerReplicationMetrics, replicationSettings } from './xfr-serve.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'geodesic-xfr-serve-'));
 const servers: RunningServer[] = [];
@@ -77,6 +78,12 @@ test('a secondary node transfers at once, follows NOTIFY by IXFR, and a removed 
   assert.equal(st.lastTransfer?.kind, 'IXFR');
   assert.equal(st.lastError, null);
   assert.ok(primary.replication.status().served.some((s) => s.kind === 'IXFR'));
+  const reg = new Registry();
+  registerReplicationMetrics(reg, secondary.replication);
+  const text = await reg.metrics();
+  assert.match(text, new RegExp(`geodesic_xfr_secondary_serial\\{zone="rep.test."\\} ${want}\\n`));
+  assert.match(text, /geodesic_xfr_transfers_in_total\{kind="IXFR"\} [1-9]/);
+  assert.match(text, /geodesic_xfr_notify_received_total\{result="accepted"\} [1-9]/);
 });
 
 test('a secondary past its SOA expire answers SERVFAIL, and serves again once a primary answers', async () => {

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { Counter, Gauge } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/index.js';
 import type { AliasStage, Engine } from '../engine/index.js';
@@ -194,4 +196,43 @@ export function transferService(repl: Replication): {
     removeSecondary: (zone) => repl.removeSecondary(zone),
     isSecondary: (zone) => repl.isSecondary(zone),
   };
+}
+
+/** Prometheus series of replication (docs/metrics.md): per secondary zone, and totals. */
+export function registerReplicationMetrics(r: Registry, repl: Replication): void {
+  const perZone = (name: string, help: string, value: (s: ReturnType<Replication['status']>['secondaries'][number]) => number | null): void => {
+    new Gauge({
+      name, help, labelNames: ['zone'] as const, registers: [r],
+      collect() {
+        this.reset();
+        for (const s of repl.status().secondaries) { const v = value(s); if (v !== null) this.set({ zone: s.zone }, v); }
+      },
+    });
+  };
+  perZone('geodesic_xfr_secondary_serial', 'Serial served for each secondary zone', (s) => s.serial);
+  perZone('geodesic_xfr_secondary_primary_serial', 'Newest serial a primary reported for each secondary zone', (s) => s.primarySerial);
+  perZone('geodesic_xfr_secondary_refresh_age_seconds', 'Seconds since a primary last confirmed each secondary zone', (s) => (s.refreshedAt === null ? null : (Date.now() - s.refreshedAt) / 1000));
+  perZone('geodesic_xfr_secondary_lag_seconds', 'Last time from learning of a new serial to serving it', (s) => (s.lagMs === null ? null : s.lagMs / 1000));
+  perZone('geodesic_xfr_secondary_expired', '1 when the zone is past its SOA expire (answered SERVFAIL)', (s) => (s.expired ? 1 : 0));
+  perZone('geodesic_xfr_secondary_failing', '1 when the last refresh failed', (s) => (s.lastError === null ? 0 : 1));
+  new Counter({
+    name: 'geodesic_xfr_transfers_in_total', help: 'Zone transfers received, by kind (AXFR, IXFR) or failed refreshes',
+    labelNames: ['kind'] as const, registers: [r],
+    collect() { this.reset(); for (const [k, v] of Object.entries(repl.totals().transfersIn)) this.inc({ kind: k }, v); },
+  });
+  new Counter({
+    name: 'geodesic_xfr_transfers_out_total', help: 'Zone transfers served, by kind (AXFR, IXFR, IXFR-current) or refused',
+    labelNames: ['kind'] as const, registers: [r],
+    collect() { this.reset(); for (const [k, v] of Object.entries(repl.totals().transfersOut)) this.inc({ kind: k }, v); },
+  });
+  new Counter({
+    name: 'geodesic_xfr_notify_sent_total', help: 'NOTIFY sent, by result (answered, given up after retries)',
+    labelNames: ['result'] as const, registers: [r],
+    collect() { this.reset(); const t = repl.totals().notifySent; this.inc({ result: 'answered' }, t.answered); this.inc({ result: 'given-up' }, t.givenUp); },
+  });
+  new Counter({
+    name: 'geodesic_xfr_notify_received_total', help: 'NOTIFY received, by result (accepted, refused)',
+    labelNames: ['result'] as const, registers: [r],
+    collect() { this.reset(); const t = repl.totals().notifyReceived; this.inc({ result: 'accepted' }, t.accepted); this.inc({ result: 'refused' }, t.refused); },
+  });
 }

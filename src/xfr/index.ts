@@ -2,7 +2,7 @@
 // catalog zones (RFC 9432), TSIG, status.
 export { Replication } from './replication.js';
 export type {
-  ReplicationOptions, ReplicationDeps, ReplicationStatus, ReplicationEvent, SecondaryConfig, ServedTransfer,
+  ReplicationOptions, ReplicationDeps, ReplicationStatus, ReplicationEvent, ReplicationCounts, SecondaryConfig, ServedTransfer,
 } from './replication.js';
 export type { SecondaryStatus } from './secondary.js';
 export type { NotifyState } from './notifier.js';

@@ -62,6 +62,14 @@ export interface ReplicationStatus {
   served: ServedTransfer[];
 }
 
+/** Running totals since start (metrics). */
+export interface ReplicationCounts {
+  transfersIn: { AXFR: number; IXFR: number; failed: number };
+  transfersOut: { AXFR: number; IXFR: number; 'IXFR-current': number; refused: number };
+  notifySent: { answered: number; givenUp: number };
+  notifyReceived: { accepted: number; refused: number };
+}
+
 export type ReplicationEvent =
   | ({ type: 'secondary' } & SecondaryEvent)
   | { type: 'notify'; zone: string; target: string; serial: number; ok: boolean; attempts: number; error: string | null }
@@ -93,6 +101,12 @@ export class Replication {
   private readonly notifier: Notifier;
   private secondaries: Secondaries | null = null;
   private readonly served: ServedTransfer[] = [];
+  private readonly counts: ReplicationCounts = {
+    transfersIn: { AXFR: 0, IXFR: 0, failed: 0 },
+    transfersOut: { AXFR: 0, IXFR: 0, 'IXFR-current': 0, refused: 0 },
+    notifySent: { answered: 0, givenUp: 0 },
+    notifyReceived: { accepted: 0, refused: 0 },
+  };
   private rows = new Map<string, ZoneRow>();
   private produceTimer: NodeJS.Timeout | null = null;
   private keysTimer: NodeJS.Timeout | null = null;
@@ -271,7 +285,18 @@ export class Replication {
     return this.secondaries;
   }
 
+  /** Totals since start: transfers in and out, NOTIFY sent and received. */
+  totals(): ReplicationCounts {
+    return structuredClone(this.counts);
+  }
+
   private emit(e: ReplicationEvent): void {
+    const c = this.counts;
+    if (e.type === 'secondary' && e.event === 'transferred' && e.kind !== undefined) c.transfersIn[e.kind]++;
+    else if (e.type === 'secondary' && e.event === 'failed') c.transfersIn.failed++;
+    else if (e.type === 'served') { const k = e.transfer.kind as keyof ReplicationCounts['transfersOut']; if (k in c.transfersOut) c.transfersOut[k]++; }
+    else if (e.type === 'notify') { if (e.ok) c.notifySent.answered++; else c.notifySent.givenUp++; }
+    else if (e.type === 'notify-received') { if (e.accepted) c.notifyReceived.accepted++; else c.notifyReceived.refused++; }
     this.deps.onEvent?.(e);
   }
 
