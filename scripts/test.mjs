@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the test suites with node's test runner and prints how long each took.
-// Usage: node scripts/test.mjs [suite...]   (suites: lint, unit, e2e; default: all)
+// Usage: node scripts/test.mjs [suite...]   (suites: lint, unit, e2e, ui; default: all)
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -9,6 +9,7 @@ const SUITES = {
   lint: { cmd: ['npm', 'run', '--silent', 'lint'] },
   unit: { dirs: ['src'], timeoutMs: 600_000 },
   e2e: { dirs: ['test/e2e'], timeoutMs: 900_000 },
+  ui: { dirs: ['test/ui'], timeoutMs: 300_000 },
 };
 
 function findTests(dir, out = []) {

@@ -1,0 +1,204 @@
+// The admin UI in a real browser (Debian chromium + playwright-core) against a real `geodesic serve`:
+// accounts, zones, records (answers checked with dig), revert, field errors, viewer limits, axe, screenshots.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { dig } from '../e2e/lib/serve-process.js';
+import { buildUi, DESKTOP, launch, newPage, PHONE, seriousViolations, SHOTS, signIn, startSite } from './ui-kit.js';
+import type { Site } from './ui-kit.js';
+
+const T = { timeout: 150_000 };
+const ADMIN = { name: 'admin', password: 'admin-password-1' };
+const VIEWER = { name: 'viewer', password: 'viewer-password-1' };
+const ZONE = 'ui.test.';
+
+const short = async (port: number, name: string, type = 'A'): Promise<string> =>
+  (await dig(port, '+short', '+norec', name, type)).trim().split('\n').filter(Boolean).sort().join(' ');
+
+/** Retries a DNS check for up to 5 s (the API answers after DNS serves a change; this only absorbs scheduling). */
+async function eventually(check: () => Promise<string>, want: (v: string) => boolean): Promise<string> {
+  let v = '';
+  for (let i = 0; i < 25; i++) {
+    v = await check();
+    if (want(v)) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return v;
+}
+
+describe('admin UI in chromium', { ...T, concurrency: false }, () => {
+  let site: Site;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    buildUi();
+    site = await startSite();
+    browser = await launch();
+    ({ page } = await newPage(browser));
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.stop();
+  });
+
+  const apiAs = async (p: Page, method: string, path: string, body?: unknown) => p.evaluate(async ({ method, path, body }) => {
+    const s = await (await fetch('/api/v1/geodesic/auth/session')).json() as { csrf?: string };
+    const r = await fetch(path, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf ?? '' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: r.status, text: await r.text() };
+  }, { method, path, body });
+
+  it('first sign-up becomes admin', async () => {
+    await page.goto(`${site.base}/`);
+    await page.getByText('the first account you create is the administrator').waitFor();
+    await page.getByLabel('User name').fill(ADMIN.name);
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+    await page.getByLabel('Password again').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('link', { name: 'Users' }).waitFor();
+    assert.match(await page.locator('.who').innerText(), /admin\s+admin/);
+  });
+
+  it('sign-up is then closed: a second sign-up is refused (UI and API)', async () => {
+    const { ctx, page: other } = await newPage(browser);
+    await other.goto(`${site.base}/?signup`);
+    await other.getByLabel('User name').fill('mallory');
+    await other.getByLabel('Password', { exact: true }).fill('mallory-password');
+    await other.getByLabel('Password again').fill('mallory-password');
+    await other.getByRole('button', { name: 'Create account' }).click();
+    await other.getByRole('alert').filter({ hasText: 'sign-up is closed' }).waitFor();
+    const r = await fetch(`${site.base}/api/v1/geodesic/auth/signup`, { method: 'POST', body: JSON.stringify({ name: 'eve', password: 'eve-password-1' }), headers: { 'content-type': 'application/json' } });
+    assert.equal(r.status, 403);
+    await ctx.close();
+  });
+
+  it('creates a zone from the template and adds an A record that dig answers', async () => {
+    await page.getByRole('link', { name: 'Zones', exact: true }).click();
+    await page.getByRole('button', { name: 'New zone' }).click();
+    await page.getByLabel('Zone name').fill(ZONE);
+    await page.getByLabel('Name servers').fill('ns1.ui.test. ns2.ui.test.');
+    await page.getByRole('button', { name: 'Create zone' }).click();
+    await page.getByRole('heading', { name: ZONE }).waitFor();
+    assert.equal(await short(site.dns, ZONE, 'NS'), 'ns1.ui.test. ns2.ui.test.');
+    await page.getByRole('button', { name: 'Add record' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('www');
+    await page.getByLabel('IPv4 address').fill('192.0.2.10');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(`Saved www.${ZONE} A.`).waitFor();
+    assert.equal(await short(site.dns, `www.${ZONE}`), '192.0.2.10');
+  });
+
+  it('adds a LUA geo record in the raw editor and dig gets an answer from it', async () => {
+    await page.getByRole('link', { name: 'Geo', exact: true }).click();
+    const editor = page.locator('.card', { hasText: 'Raw LUA editor' });
+    await editor.getByLabel('Name', { exact: true }).fill('geo');
+    await editor.getByLabel('LUA code').fill("pickclosest({'192.0.2.1','198.51.100.1'})");
+    await editor.getByRole('button', { name: 'Save LUA record' }).click();
+    await page.getByText(`Saved LUA record geo.${ZONE}`).waitFor();
+    const a = await eventually(() => short(site.dns, `geo.${ZONE}`), (v) => v !== '');
+    assert.ok(['192.0.2.1', '198.51.100.1'].includes(a), `geo answer: ${a}`);
+  });
+
+  it('edits a record and reverts the edit from the history', async () => {
+    await page.getByRole('link', { name: 'Records' }).click();
+    await page.getByRole('button', { name: `Edit www.${ZONE} A` }).click();
+    await page.getByLabel('IPv4 address').fill('192.0.2.11');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(`Saved www.${ZONE} A.`).waitFor();
+    assert.equal(await short(site.dns, `www.${ZONE}`), '192.0.2.11');
+    await page.getByRole('link', { name: 'History' }).click();
+    const newest = page.locator('.history > li').first();
+    assert.match(await newest.innerText(), /192\.0\.2\.11/);
+    await newest.getByRole('button', { name: /Revert change/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revert' }).click();
+    await page.getByText(/reverted/).waitFor();
+    assert.equal(await short(site.dns, `www.${ZONE}`), '192.0.2.10');
+  });
+
+  it('a bad record shows the API error at its field and nothing is saved', async () => {
+    await page.getByRole('link', { name: 'Records' }).click();
+    await page.getByRole('button', { name: 'Add record' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('bad');
+    const field = page.getByLabel('IPv4 address');
+    await field.fill('300.1.2.3');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.field.invalid .field-error').waitFor();
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    const described = await field.getAttribute('aria-describedby');
+    assert.match(await page.locator(`[id="${described!.split(' ')[0]}"]`).innerText(), /300\.1\.2\.3|address|IPv4/i);
+    const r = await apiAs(page, 'GET', `/api/v1/geodesic/zones/${ZONE}/rrsets?q=bad.`);
+    assert.equal(JSON.parse(r.text).total, 0);
+    assert.equal(await short(site.dns, `bad.${ZONE}`), '');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('a viewer can change nothing, in the UI and through the API', async () => {
+    await page.getByRole('link', { name: 'Users' }).click();
+    const form = page.locator('form', { hasText: 'New user' });
+    await form.getByLabel('User name').fill(VIEWER.name);
+    await form.getByLabel('Password').fill(VIEWER.password);
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await page.getByText(`User ${VIEWER.name} created.`).waitFor();
+
+    const { ctx, page: v } = await newPage(browser);
+    await signIn(v, site.base, VIEWER.name, VIEWER.password);
+    await v.goto(`${site.base}/zones/${ZONE}`);
+    await v.getByRole('cell', { name: 'www', exact: true }).waitFor();
+    assert.equal(await v.getByRole('button', { name: 'Add record' }).count(), 0);
+    assert.equal(await v.getByRole('button', { name: /^Edit / }).count(), 0);
+    await v.goto(`${site.base}/zones`);
+    await v.getByRole('link', { name: ZONE }).waitFor();
+    assert.equal(await v.getByRole('button', { name: 'New zone' }).count(), 0);
+    assert.equal(await v.getByRole('button', { name: /^Delete zone/ }).count(), 0);
+    const patch = await apiAs(v, 'PATCH', `/api/v1/servers/localhost/zones/${ZONE}`, { rrsets: [{ name: `www.${ZONE}`, type: 'A', changetype: 'REPLACE', ttl: 60, records: [{ content: '192.0.2.66', disabled: false }] }] });
+    assert.equal(patch.status, 403, patch.text);
+    const del = await apiAs(v, 'DELETE', `/api/v1/servers/localhost/zones/${ZONE}`);
+    assert.equal(del.status, 403, del.text);
+    const settings = await apiAs(v, 'PATCH', '/api/v1/geodesic/settings', { allowSignup: true });
+    assert.equal(settings.status, 403);
+    assert.equal(await short(site.dns, `www.${ZONE}`), '192.0.2.10');
+    await ctx.close();
+  });
+
+  const PAGES: [string, string][] = [
+    ['dashboard', '/'], ['zones', '/zones'], ['records', `/zones/${ZONE}`], ['history', `/zones/${ZONE}/history`],
+    ['import', `/zones/${ZONE}/import`], ['geo', `/zones/${ZONE}/geo`], ['dnssec', `/zones/${ZONE}/dnssec`],
+    ['replication', '/replication'], ['settings', '/settings'], ['users', '/users'], ['account', '/account'],
+  ];
+
+  it('axe finds no serious violation on any page (light and dark)', async () => {
+    const problems: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      const { ctx, page: p } = await newPage(browser, { ...DESKTOP, colorScheme: scheme });
+      await p.goto(`${site.base}/`);
+      for (const v of await seriousViolations(p)) problems.push(`login (${scheme}): ${v}`);
+      await signIn(p, site.base, ADMIN.name, ADMIN.password);
+      for (const [name, path] of PAGES) {
+        await p.goto(`${site.base}${path}`);
+        await p.locator('main h1').first().waitFor();
+        await p.waitForLoadState('networkidle');
+        for (const v of await seriousViolations(p)) problems.push(`${name} (${scheme}): ${v}`);
+      }
+      await ctx.close();
+    }
+    assert.deepEqual(problems, []);
+  });
+
+  it('saves screenshots of the main pages (desktop, phone, dark) into docs/screenshots', async () => {
+    const variants = [['desktop', DESKTOP], ['phone', PHONE], ['dark', { ...DESKTOP, colorScheme: 'dark' as const }]] as const;
+    for (const [variant, opts] of variants) {
+      const { ctx, page: p } = await newPage(browser, opts);
+      await p.goto(`${site.base}/`);
+      await p.screenshot({ path: join(SHOTS, `login-${variant}.png`) });
+      await signIn(p, site.base, ADMIN.name, ADMIN.password);
+      for (const [name, path] of PAGES.filter(([n]) => ['dashboard', 'zones', 'records', 'history', 'geo'].includes(n))) {
+        await p.goto(`${site.base}${path}`);
+        await p.locator('main h1').first().waitFor();
+        await p.waitForLoadState('networkidle');
+        await p.screenshot({ path: join(SHOTS, `${name}-${variant}.png`), fullPage: variant !== 'phone' });
+      }
+      await ctx.close();
+    }
+  });
+});
