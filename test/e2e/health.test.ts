@@ -242,3 +242,22 @@ test('checks of deleted records stop: a reload without them leaves no TCP target
   while (ns1.health!.list().some((t) => t.check.startsWith('tcp')) && Date.now() - start < 2000) await new Promise((r) => setTimeout(r, 10));
   assert.deepEqual(ns1.health!.list().map((t) => t.check), ['heartbeat home']);
 });
+
+test('geodesic serve --api-listen serves the health routes (real process)', { timeout: 120_000 }, async () => {
+  const { startServe } = await import('./lib/serve-process.js');
+  const s = await startServe(['--zones', join(dir, 'zones'), '--listen', '127.0.0.1:0', '--enable-lua-records',
+    '--api-listen', '127.0.0.1:0', '--api-key', KEY, '--pid-file', join(dir, 'p.pid')]);
+  try {
+    let m: RegExpExecArray | null = null;
+    for (let i = 0; i < 100 && m === null; i++) {
+      m = /"event":"api-listening"[^\n]*"port":(\d+)/.exec(s.log());
+      if (m === null) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(m !== null, s.log());
+    const res = await fetch(`http://127.0.0.1:${m[1]}/api/v1/servers/localhost/health`, { headers: { 'X-API-Key': KEY } });
+    assert.equal(res.status, 200);
+    assert.ok(Array.isArray(((await res.json()) as { targets: unknown[] }).targets));
+  } finally {
+    await s.stop();
+  }
+});
