@@ -37,6 +37,8 @@ export interface TransferService {
   isSecondary(zone: string): boolean;
   /** Secondary zones replication knows, transferred or not yet (a new one is not in the store until then). */
   secondaries?(): { zone: string; kind: 'secondary' | 'consumer'; primaries: string[] }[];
+  /** The store's TSIG keys changed (POST/PUT/DELETE /tsigkeys): use them from now on. */
+  keysChanged?(): Promise<void> | void;
 }
 
 export interface ApiDeps {

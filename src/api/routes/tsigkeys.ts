@@ -55,6 +55,7 @@ export const tsigKeyRoutes: ApiPlugin = async (app, ctx) => {
     checkBase64(secret, `TSIG content '${secret}' cannot be base64-decoded`);
     const row = { name, algorithm: alg, secret };
     await store.write((q) => q.putTsigKey(row));
+    await ctx.deps.services?.transfer?.keysChanged?.();
     void reply.code(201);
     return json(row, true);
   });
@@ -76,6 +77,7 @@ export const tsigKeyRoutes: ApiPlugin = async (app, ctx) => {
       await q.putTsigKey(next);
       if (noDot(next.name) !== noDot(old.name)) await q.deleteTsigKey(old.name);
     });
+    await ctx.deps.services?.transfer?.keysChanged?.();
     return json(next, true);
   });
 
@@ -83,6 +85,7 @@ export const tsigKeyRoutes: ApiPlugin = async (app, ctx) => {
     ctx.authorize(req, { write: true });
     const k = await find((req.params as { id: string }).id);
     await ctx.catalog().store.write((q) => q.deleteTsigKey(k.name));
+    await ctx.deps.services?.transfer?.keysChanged?.();
     return reply.code(204).send();
   });
 };
