@@ -73,7 +73,7 @@ test('TSIG-ALLOW-AXFR (master_tsig_key_ids): AXFR signed with that key is allowe
     try {
       assert.ok(await sameAxfr(Z, `hmac-sha256:xfr:${SECRET}`), 'allowed with the key');
     } catch (err) {
-      console.log(`# known F21: a TSIG key made through the API is not used at once: ${(err as Error).message.split('\n')[0]}`);
+      console.log(`known F21: a TSIG key made through the API is not used at once: ${(err as Error).message.split('\n')[0]}`);
       await new Promise((r) => setTimeout(r, 11_000));
       assert.ok(await sameAxfr(Z, `hmac-sha256:xfr:${SECRET}`), 'allowed with the key (after 11 s)');
     }

@@ -212,7 +212,6 @@ export function octodns(zone: string): Step[] {
   return [
     {
       method: 'GET', path: SERVER, status: 200, headers: OCTO,
-      known: 'F18: version 0.1.0',
       check: (res) => {
         const v = octoVersion(res);
         if (v === undefined) return `octodns cannot parse "version": ${res.text.slice(0, 100)}`;

@@ -36,7 +36,7 @@ export const KNOWN = 'known ';
 
 /** The problems that fail a case (those of steps marked `known` are only printed). */
 export function failures(problems: string[]): string[] {
-  for (const p of problems.filter((x) => x.startsWith(KNOWN))) console.log(`# ${p.split('\n')[0]!.slice(0, 400)}`);
+  for (const p of problems.filter((x) => x.startsWith(KNOWN))) console.log(p.split('\n').slice(0, 4).join('\n').slice(0, 600));
   return problems.filter((x) => !x.startsWith(KNOWN));
 }
 
@@ -69,7 +69,7 @@ export async function replay(servers: Servers, steps: Step[]): Promise<string[]>
     const where = label(i, step);
     const found = await stepProblems(servers, step, where);
     if (step.dns) found.push(...await dnsProblems(servers, step.dns, where));
-    if (step.known !== undefined && found.length === 0) console.log(`# ${where}: passes now although marked as open finding ${step.known}: remove the mark`);
+    if (step.known !== undefined && found.length === 0) console.log(`${where}: passes now although marked as open finding ${step.known}: remove the mark`);
     problems.push(...(step.known !== undefined ? found.map((x) => `${KNOWN}${step.known}: ${x}`) : found));
   }
   return problems;
