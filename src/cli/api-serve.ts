@@ -74,7 +74,9 @@ export function apiSettings(raw: unknown, flags: ApiFlags = {}, base = process.c
     if (flags.apiKey !== undefined || flags.apiKeyFile !== undefined) throw new Error('--api-key needs --api-listen ADDR:PORT (where the API listens)');
     return null;
   }
-  if (typeof listenText !== 'string') throw new Error('api.listen: expected ADDR:PORT');
+  if (typeof listenText !== 'string' || !/^(\[[^\]]+\]|[^:[\]]+):\d+$/.test(listenText)) {
+    throw new Error(`${flags.apiListen !== undefined ? '--api-listen' : 'api.listen'}: expected ADDR:PORT (e.g. 127.0.0.1:8081 or [::1]:8081), not ${JSON.stringify(listenText)}`);
+  }
   const listen = parseListen(listenText, flags.apiListen !== undefined ? '--api-listen' : 'api.listen');
   const keys: string[] = [];
   const key = flags.apiKey ?? a.key;

@@ -150,6 +150,18 @@ describe('API listener options', { ...T, concurrency: false }, () => {
     }
   });
 
+  it('/metrics shares the API listener, readable without a key', async () => {
+    const s = await startServe(['--data', join(dir, 'd3'), '--listen', '127.0.0.1:0', '--api-listen', '127.0.0.1:0', '--api-key', KEY,
+      '--metrics-listen', '127.0.0.1:0', '--pid-file', join(dir, 'p3')]);
+    try {
+      const r = await fetch(`http://127.0.0.1:${apiPort(s)}/metrics`, { signal: AbortSignal.timeout(10_000) });
+      assert.equal(r.status, 200);
+      assert.match(await r.text(), /^# HELP /m);
+    } finally {
+      await s.stop();
+    }
+  });
+
   it('TLS: serves the certificate, and a new one once the files change', async () => {
     const cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
