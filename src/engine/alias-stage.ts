@@ -1,6 +1,9 @@
 import { AliasError, AliasTargets, externalTargets } from '../alias/index.js';
 import type { AliasTargetsOptions } from '../alias/index.js';
-import { Flag, RRType, Rcode, encodeMessage, nameEqual, nameToText, readQuery, rrsigTypeCovered } from '../wire/index.js';
+import { onlineSignerOf, typeBitmap } from '../dnssec/index.js';
+import {
+  Flag, RRType, Rcode, encodeMessage, nameEqual, nameToText, nsec3Types, nsecTypes, readQuery, rrsigTypeCovered,
+} from '../wire/index.js';
 import type { Name, Query } from '../wire/index.js';
 import { ZoneBuilder } from '../zone/index.js';
 import type { RRset, Zone, ZoneNode, ZoneSet } from '../zone/index.js';
@@ -33,6 +36,8 @@ export class AliasStage {
   private depth = 0;
   private opts: ServeOptions | null = null;
   private readonly sets = new WeakMap<Rdata, Map<number, DynamicSet>>();
+  /** NSEC/NSEC3 records with a type taken out, per original rdata and type (signatures kept per object). */
+  private readonly denials = new WeakMap<Uint8Array, Map<number, DynamicSet>>();
 
   constructor(readonly targets: AliasTargets) {}
 
@@ -86,8 +91,46 @@ export class AliasStage {
     if (answered) return null;
     if (any) return undefined; // no address: ANY gets the name's other records
     addNegativeSoa(ctx, zone);
-    if (ctx.dnssecOk) addDenial(ctx, zone, node.name, qtype);
+    if (ctx.dnssecOk) {
+      const mark = ctx.authority.length;
+      addDenial(ctx, zone, node.name, qtype);
+      this.denyType(ctx, zone, mark, qtype);
+    }
     return null;
+  }
+
+  /**
+   * The NSEC/NSEC3 bitmap of an ALIAS name lists A and AAAA (either may be answered); when the target has
+   * none of `qtype` now, a validator would find the NODATA proof contradicted. In a zone signed here the
+   * record goes out with `qtype` taken from its bitmap and signed online (a white lie: same owner and next
+   * name, fewer types). Pre-signed zones keep their records.
+   */
+  private denyType(ctx: QueryContext, zone: Zone, from: number, qtype: number): void {
+    const signer = onlineSignerOf(zone);
+    if (signer === undefined) return;
+    ctx.cacheable = false;
+    for (let i = from; i < ctx.authority.length; i++) {
+      const e = ctx.authority[i]!;
+      const t = e.set.type;
+      if (t !== RRType.NSEC && t !== RRType.NSEC3) continue;
+      const rdata = e.set.rdata[0];
+      if (rdata === undefined) continue;
+      let byType = this.denials.get(rdata);
+      if (byType === undefined) this.denials.set(rdata, byType = new Map());
+      let set = byType.get(qtype);
+      if (set === undefined) {
+        const types = t === RRType.NSEC ? nsecTypes(rdata) : nsec3Types(rdata);
+        if (!types.includes(qtype)) continue;
+        const at = bitmapOffset(t, rdata);
+        const bitmap = typeBitmap(types.filter((x) => x !== qtype));
+        const out = new Uint8Array(at + bitmap.length);
+        out.set(rdata.subarray(0, at));
+        out.set(bitmap, at);
+        set = { type: t, ttl: e.set.ttl, rdata: [out] };
+        byType.set(qtype, set);
+      }
+      ctx.authority[i] = { owner: e.owner, set, sigs: signer.sigs(e.owner, set) };
+    }
   }
 
   /**
@@ -207,4 +250,15 @@ export class AliasStage {
     if (referral && ctx.answer.length === from) return { external: target };
     return { rdata: [], ttl: 0 };
   }
+}
+
+/** Where the type bitmap starts in NSEC (after the next name) or NSEC3 (after salt and hash) rdata. */
+function bitmapOffset(type: number, r: Uint8Array): number {
+  if (type === RRType.NSEC) {
+    let p = 0;
+    while (r[p]! !== 0) p += r[p]! + 1;
+    return p + 1;
+  }
+  const salt = r[4]!;
+  return 5 + salt + 1 + r[5 + salt]!;
 }

@@ -39,6 +39,7 @@ $TTL 2
 ns    3600 A   127.0.0.1
 edge  A    ${v4}
 edge  AAAA 2001:db8::7
+v4only A   203.0.113.9
 cname CNAME edge
 `;
 }
@@ -56,6 +57,7 @@ inside   ALIAS www
 viacname ALIAS cname.cdn.test.
 gone     ALIAS nowhere.cdn.test.
 geo      ALIAS pick
+v4       ALIAS v4only.cdn.test.
 pick     LUA A "pickclosest({'78.142.195.195','67.198.150.72'})"
 `;
 
@@ -194,6 +196,9 @@ test('signed zone: ALIAS answers (external, hosted, LUA geo) carry signatures an
     const r = await run('delv', ['@127.0.0.1', '-p', String(strict.port), '-a', anchors, '+root=example.test', name, 'A'], 20_000);
     assert.match(r.stdout + r.stderr, /; fully validated/, `${name}: ${r.stdout}${r.stderr}`);
   }
+  // A target without AAAA: NODATA, proven with the name's NSEC3 minus AAAA, signed online.
+  const nodata = await run('delv', ['@127.0.0.1', '-p', String(strict.port), '-a', anchors, '+root=example.test', 'v4.example.test', 'AAAA'], 20_000);
+  assert.match(nodata.stdout + nodata.stderr, /negative response, fully validated/, nodata.stdout + nodata.stderr);
   const withDo = await dig(strict.port, '+dnssec', '+noall', '+answer', 'example.test', 'A');
   assert.match(withDo, /\sRRSIG\s+A 13 2 /);
 });
