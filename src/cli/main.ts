@@ -4,6 +4,7 @@ import { registerServeCommands } from './serve-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerRelayCommand } from './relay.js';
 import { registerZoneCommands } from './zone-check.js';
+import { registerZoneAdminCommands } from './zone-admin-command.js';
 import { registerDnssecCommands } from './dnssec-command.js';
 import { registerGeoCommands } from './geo-whatif.js';
 import { registerEndpointCommands } from './endpoint-command.js';
@@ -29,6 +30,7 @@ Every command has --help. Documentation: docs/ in the package (configuration, op
 
 registerServeCommands(program);
 registerZoneCommands(program);
+registerZoneAdminCommands(program);
 registerDnssecCommands(program);
 registerGeoCommands(program);
 registerEndpointCommands(program);
