@@ -3,7 +3,7 @@ import { unprocessable } from './errors.js';
 import { asObject, intFrom, stringFrom } from './json.js';
 import type { Json } from './json.js';
 import { apiName, inZone } from './zone-id.js';
-import { apiType, checkRRset, gatherRecords, rrsetTtl } from './records.js';
+import { apiType, checkRRset, gatherRecords, keepText, rrsetTtl } from './records.js';
 
 /** One RRset of a PATCH, checked: what the scope check needs and its edits in body order. */
 export interface PatchItem { name: string; type: string; ops: RRsetEdit[] }
@@ -54,7 +54,7 @@ export function parsePatch(body: unknown, zone: string): PatchItem[] {
         const ttl = changetype !== 'REPLACE' && rrset.ttl === undefined ? undefined : rrsetTtl(rrset, name, type.text);
         const records = gatherRecords(rrset, name, type, zone);
         if (changetype === 'REPLACE') checkRRset(name, type, records, zone);
-        edit = { ...edit, ...(ttl !== undefined ? { ttl } : {}), records: records.map((r) => ({ content: r.normal, disabled: r.disabled })) };
+        edit = { ...edit, ...(ttl !== undefined ? { ttl } : {}), records: records.map((r) => ({ content: keepText(type.code) ? r.content : r.normal, disabled: r.disabled })) };
       }
       if (hasComments && changetype === 'REPLACE') edit = { ...edit, comments: gatherComments(rrset) };
     } else {
@@ -92,7 +92,7 @@ export async function toChangeSet(items: readonly PatchItem[], base: RRsetBase):
         continue;
       }
       const rec = op.records![0]!;
-      const rest = state.records.filter((r) => r.content.toLowerCase() !== rec.content.toLowerCase());
+      const rest = state.records.filter((r) => r.content !== rec.content);
       const had = rest.length !== state.records.length;
       state = { ttl: op.ttl ?? state.ttl, records: op.changetype === 'PRUNE' ? rest : had ? state.records : [...state.records, rec] };
     }

@@ -45,6 +45,9 @@ export function checkContent(name: string, type: { code: number; text: string },
   return text;
 }
 
+/** TXT and SPF content is kept as the client wrote it (PowerDNS does; octodns reads back `\;`). */
+export const keepText = (type: number): boolean => type === RRType.TXT || type === RRType.SPF;
+
 export interface GatheredRecord { content: string; disabled: boolean; normal: string }
 
 /** The `records` of an RRset in a request, each checked (gatherRecords). */

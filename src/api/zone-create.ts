@@ -7,7 +7,7 @@ import { unprocessable } from './errors.js';
 import { asObject, intFrom, optString, stringFrom } from './json.js';
 import type { Json } from './json.js';
 import { apiName, inZone } from './zone-id.js';
-import { apiType, checkRRset, gatherRecords, rrsetTtl } from './records.js';
+import { apiType, checkRRset, gatherRecords, keepText, rrsetTtl } from './records.js';
 import type { GatheredRecord } from './records.js';
 import { isSecondaryKind, kindFromApi, parsePrimary } from './kinds.js';
 
@@ -138,7 +138,7 @@ export async function parseZoneCreation(body: unknown, catalog: Catalog, now: nu
     name,
     spec: {
       name, kind, account: typeof doc.account === 'string' ? doc.account : '', primaries, serialPolicy: policy,
-      records: merged.flatMap((s) => s.records.map((r) => ({ name: s.name, type: s.type.code, ttl: s.ttl, content: r.normal, disabled: r.disabled }))),
+      records: merged.flatMap((s) => s.records.map((r) => ({ name: s.name, type: s.type.code, ttl: s.ttl, content: keepText(s.type.code) ? r.content : r.normal, disabled: r.disabled }))),
     },
     comments, metadata, dnssec, nsec3param, nsec3narrow: doc.nsec3narrow === true,
   };

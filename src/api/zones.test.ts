@@ -111,6 +111,15 @@ describe('api zones (SQLite)', { ...T, concurrency: false }, () => {
     assert.match(content('sub.example.org.', 'DS'), / 0123456789abcdef/);
   });
 
+  it('keeps TXT content as written (escapes included), serving the same data', async () => {
+    const dkim = '"v=DKIM1\\; k=rsa\\; p=MIGf"';
+    const r = await k.req('PATCH', `${Z}/example.org.`, { rrsets: [rr('sel._domainkey.example.org.', 'TXT', 60, dkim)] });
+    assert.equal(r.status, 204, r.text);
+    const g = await k.req('GET', `${Z}/example.org.?rrset_name=sel._domainkey.example.org.&rrset_type=TXT`);
+    assert.equal(g.json.rrsets[0].records[0].content, dkim);
+    assert.deepEqual(served(k, 'example.org.', 'sel._domainkey.example.org.', RRType.TXT), ['"v=DKIM1; k=rsa; p=MIGf"']);
+  });
+
   it('EXTEND adds one record, PRUNE removes it (PowerDNS 5 change types)', async () => {
     const ext = (changetype: string, content: string) => k.req('PATCH', `${Z}/example.org.`, {
       rrsets: [{ name: '_acme-challenge.example.org.', type: 'TXT', ttl: 60, changetype, records: [{ content }] }] });

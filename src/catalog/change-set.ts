@@ -1,4 +1,4 @@
-import { nameFromText, nameIsBelowOrAt, nameToText, rdataFromText, rdataToText, tokenize, typeFromText, typeToText } from '../wire/index.js';
+import { RRType, nameFromText, nameIsBelowOrAt, nameToText, rdataFromText, rdataToText, tokenize, typeFromText, typeToText } from '../wire/index.js';
 import type { Name } from '../wire/index.js';
 import type { NewRecord, RRsetState } from '../store/index.js';
 import { CatalogError } from './errors.js';
@@ -40,11 +40,18 @@ export interface ParsedEdit {
 
 const MAX_TTL = 0x7fffffff;
 
-/** Parses a record's content into wire rdata (and its normalised presentation form). */
+/** TXT-like types keep their text as written (escapes such as `\;` included), as PowerDNS does. */
+const KEEP_TEXT = new Set<number>([RRType.TXT, RRType.SPF]);
+
+/**
+ * Parses a record's content into wire rdata and the presentation form kept in the store: normalised,
+ * except TXT and SPF, kept as written (trimmed) — clients (octodns, PowerDNS-Admin) compare what they
+ * read back with what they sent, and PowerDNS keeps it.
+ */
 export function parseContent(type: number, content: string, origin: Name): { wire: Uint8Array; content: string } {
   try {
     const wire = rdataFromText(type, tokenize(content), origin);
-    return { wire, content: rdataToText(type, wire) };
+    return { wire, content: KEEP_TEXT.has(type) && content.trim() !== '' ? content.trim() : rdataToText(type, wire) };
   } catch (err) {
     throw new CatalogError('GDNS_ERR_RECORD_INVALID', `"${content}" is not valid ${typeToText(type)} content: ${(err as Error).message}`, { cause: err });
   }
