@@ -21,6 +21,9 @@ export function recordPort(a: Uint8Array, o = 0): number {
 /** Address of the ADDR_BYTES record at `o` as text. */
 export function recordAddress(a: Uint8Array, o = 0): string {
   if (a[o] === 4) return `${a[o + 4]}.${a[o + 5]}.${a[o + 6]}.${a[o + 7]}`;
+  let mapped = a[o + 14] === 0xff && a[o + 15] === 0xff; // ::ffff:192.0.2.1, as node:dgram writes it
+  for (let k = 4; mapped && k < 14; k++) mapped = a[o + k] === 0;
+  if (mapped) return `::ffff:${a[o + 16]}.${a[o + 17]}.${a[o + 18]}.${a[o + 19]}`;
   const groups: string[] = [];
   for (let g = 0; g < 8; g++) groups.push((((a[o + 4 + 2 * g] ?? 0) << 8) | (a[o + 5 + 2 * g] ?? 0)).toString(16));
   return compressV6(groups);

@@ -1,10 +1,11 @@
 /**
  * A UDP listener: one session per client address and port, each with its own connected upstream
  * socket; QUIC Initials are peeked for SNI. Sessions end after `idle_timeout` without traffic.
+ * The listening socket is the native batched one (recvmmsg, sendto from C) when the addon is
+ * built, else node:dgram with the same batches (src/native openUdp).
  */
-import { createSocket } from 'node:dgram';
-import type { RemoteInfo, Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { ADDR_BYTES, openUdp, peerAddress, peerPort } from '../native/index.js';
+import type { UdpBatch, UdpEndpoint } from '../native/index.js';
 import { connectionChannel } from './channels.js';
 import type { ConnectionEvent } from './channels.js';
 import { RelayError, RelayErrorCode } from './errors.js';
@@ -13,16 +14,23 @@ import type { Listener, ListenerHost, ListenerStats } from './listener-base.js';
 import type { ListenerOptions } from './options.js';
 import { UdpSession } from './udp-session.js';
 
+/** Largest datagram relayed (bigger ones are dropped and counted by the endpoint). */
+const SLOT = 65536;
+const BATCH = 16;
+
+/** A map key for the client of packet i: a number for IPv4 (address * 65536 + port), else text. */
+function sessionKey(a: Uint8Array, o: number): number | string {
+  if (a[o] === 4) return ((a[o + 4]! * 256 + a[o + 5]!) * 256 + a[o + 6]!) * 256 * 256 * 256 + a[o + 7]! * 65536 + a[o + 2]! * 256 + a[o + 3]!;
+  return String.fromCharCode(...a.subarray(o + 2, o + ADDR_BYTES));
+}
+
 export class UdpListener extends ListenerBase implements Listener {
-  readonly sessions = new Map<string, UdpSession>();
-  private readonly socket: Socket;
+  readonly sessions = new Map<number | string, UdpSession>();
+  private endpoint: UdpEndpoint | undefined;
   private readonly ticker: NodeJS.Timeout;
 
   constructor(opts: ListenerOptions, host: ListenerHost) {
     super(opts, host);
-    this.socket = createSocket({ type: isIPv6(opts.host) ? 'udp6' : 'udp4' });
-    this.socket.on('message', this.onMessage);
-    this.socket.on('error', () => {}); // per-datagram send errors; the session idles out
     this.ticker = setInterval(() => this.tick(Date.now()), 250).unref();
   }
 
@@ -30,54 +38,55 @@ export class UdpListener extends ListenerBase implements Listener {
     return this.sessions.size;
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(new RelayError(RelayErrorCode.listen, `listener ${this.opts.name}: cannot bind udp ${this.opts.host}:${this.opts.port}: ${err.message}`, { cause: err }));
-      this.socket.once('error', onError);
-      this.socket.bind(this.opts.port, this.opts.host, () => {
-        this.socket.removeListener('error', onError);
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    try {
+      this.endpoint = await openUdp({ host: this.opts.host, port: this.opts.port, slot: SLOT, batch: BATCH }, this.onBatch);
+    } catch (err) {
+      const why = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
+      throw new RelayError(RelayErrorCode.listen, `listener ${this.opts.name}: cannot bind udp ${this.opts.host}:${this.opts.port}: ${why}`, { cause: err });
+    }
   }
 
   get port(): number {
-    try {
-      return this.socket.address().port;
-    } catch {
-      return this.opts.port;
-    }
+    return this.endpoint?.port ?? this.opts.port;
   }
 
   localAddress(): { address: string; port: number } {
-    const a = this.socket.address();
-    return { address: a.address, port: a.port };
+    return { address: this.endpoint?.address ?? this.opts.host, port: this.port };
   }
 
-  private readonly onMessage = (msg: Buffer, r: RemoteInfo): void => {
-    const key = `${r.address}|${r.port}`;
-    const s = this.sessions.get(key);
-    if (s) return s.fromClient(msg);
-    this.counters.accepted++;
-    if (this.draining || (this.opts.maxConnections > 0 && this.sessions.size >= this.opts.maxConnections)) {
-      this.reject(r.address, this.draining ? 'draining' : 'max-connections');
-      return;
+  private readonly onBatch = (b: UdpBatch): void => {
+    for (let i = 0; i < b.count; i++) {
+      const at = i * b.slot;
+      const msg = Buffer.from(b.rx.subarray(at, at + (b.rxLen[i] ?? 0))); // the batch buffers are reused
+      const key = sessionKey(b.addr, i * ADDR_BYTES);
+      const s = this.sessions.get(key);
+      if (s) {
+        s.fromClient(msg);
+        continue;
+      }
+      const address = peerAddress(b, i);
+      this.counters.accepted++;
+      if (this.draining || (this.opts.maxConnections > 0 && this.sessions.size >= this.opts.maxConnections)) {
+        this.reject(address, this.draining ? 'draining' : 'max-connections');
+        continue;
+      }
+      if (!this.admit(address)) continue;
+      const session = new UdpSession(this, address, peerPort(b, i), key, b.addr.slice(i * ADDR_BYTES, (i + 1) * ADDR_BYTES));
+      this.sessions.set(key, session);
+      this.counters.active++;
+      session.fromClient(msg);
     }
-    if (!this.admit(r.address)) return;
-    const session = new UdpSession(this, r.address, r.port);
-    this.sessions.set(key, session);
-    this.counters.active++;
-    session.fromClient(msg);
   };
 
-  reply(msg: Buffer, port: number, address: string): void {
-    this.socket.send(msg, port, address);
+  /** A datagram from the session's upstream, back to its client from the listener's address. */
+  reply(msg: Buffer, s: UdpSession): void {
+    this.endpoint?.sendTo(msg, s.record);
   }
 
   sessionClosed(s: UdpSession): void {
-    const key = `${s.client}|${s.clientPort}`;
-    if (this.sessions.get(key) !== s) return;
-    this.sessions.delete(key);
+    if (this.sessions.get(s.key) !== s) return;
+    this.sessions.delete(s.key);
     this.counters.active--;
     this.release(s.client);
     if (connectionChannel.hasSubscribers) {
@@ -107,11 +116,7 @@ export class UdpListener extends ListenerBase implements Listener {
   destroyAll(reason: string): void {
     for (const s of [...this.sessions.values()]) s.close(reason);
     clearInterval(this.ticker);
-    try {
-      this.socket.close();
-    } catch {
-      // already closed
-    }
+    void this.endpoint?.close();
   }
 
   stats(): ListenerStats {

@@ -23,7 +23,7 @@ export interface UdpSessionHost {
   routeFor(sni: string | undefined, alpn: readonly string[]): RoutePick | undefined;
   passiveFailure(pool: Pool, upstream: Upstream, reason: string): void;
   localAddress(): { address: string; port: number };
-  reply(msg: Buffer, port: number, address: string): void;
+  reply(msg: Buffer, s: UdpSession): void;
   sessionClosed(s: UdpSession): void;
 }
 
@@ -52,6 +52,10 @@ export class UdpSession {
     private readonly listener: UdpSessionHost,
     readonly client: string,
     readonly clientPort: number,
+    /** the listener's key for this client */
+    readonly key: number | string,
+    /** the client's address record (src/native layout), where replies go */
+    readonly record: Uint8Array,
   ) {
     const o = listener.opts;
     if (o.peek && !listener.router.onlyDefault) this.collector = new QuicHelloCollector(o.maxHelloBytes);
@@ -110,7 +114,7 @@ export class UdpSession {
     up.on('message', (m: Buffer) => {
       this.lastSeen = Date.now();
       this.bytesDown += m.length;
-      this.listener.reply(m, this.clientPort, this.client);
+      this.listener.reply(m, this);
     });
     up.on('error', (err: NodeJS.ErrnoException) => {
       // A connected UDP socket reports ICMP port unreachable as ECONNREFUSED.
