@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { RRType, nameFromText, nameParent, nameToText } from '../wire/index.js';
+import { Resolver } from 'node:dns/promises';
+import { RRType, nameFromText, nameLabelCount, nameParent, nameToText } from '../wire/index.js';
+import type { Name } from '../wire/index.js';
 import type { Catalog, DsLookup, SigningOptions } from '../catalog/index.js';
 import type { ServerConfig } from '../config/index.js';
 import { askServer } from './check-delegation-client.js';
-import { findParentServer } from './check-delegation-command.js';
+import type { ServerAddress } from './check-delegation-client.js';
 
 /** The store's DNSSEC secret: `dnssec.secret-file` (or --dnssec-secret-file), else GEODESIC_DNSSEC_SECRET. */
 export function dnssecSecret(config: ServerConfig['dnssec']): string | null {
@@ -17,11 +19,30 @@ export function dnssecSecret(config: ServerConfig['dnssec']): string | null {
   return env !== undefined && env !== '' ? env : null;
 }
 
+/** Addresses of every name server of the zone above `zone` (system resolver, walking up to a cut). */
+async function parentServers(zone: Name): Promise<ServerAddress[]> {
+  const r = new Resolver({ timeout: 3000, tries: 2 });
+  for (let p = nameParent(zone); ; p = nameParent(p)) {
+    const text = nameToText(p);
+    const ns = await r.resolveNs(text === '.' ? '' : text.replace(/\.$/, '')).catch(() => [] as string[]);
+    if (ns.length > 0) {
+      const out: ServerAddress[] = [];
+      for (const host of ns) {
+        const a = [...await r.resolve4(host).catch(() => [] as string[]), ...await r.resolve6(host).catch(() => [] as string[])];
+        out.push(...a.map((host) => ({ host, port: 53 })));
+      }
+      return out;
+    }
+    if (nameLabelCount(p) === 0) return [];
+  }
+}
+
 /**
- * The parent's DS for a zone, asked of one of the parent's servers (found through the system resolver);
- * null when no server answers. A parent served by the same catalog is read directly instead.
+ * The parent's DS for a zone as EVERY server of the parent publishes it (a rollover may go on only once
+ * all of them do, as Knot checks): the DS records all answers share, the largest TTL. Null when a server
+ * does not answer or none is found. A parent served by the same catalog is read directly instead.
  */
-export function parentDsLookup(catalog: () => Catalog | null): DsLookup {
+export function parentDsLookup(catalog: () => Catalog | null, servers = parentServers): DsLookup {
   return async (zone) => {
     const owner = nameFromText(zone);
     const c = catalog();
@@ -33,11 +54,24 @@ export function parentDsLookup(catalog: () => Catalog | null): DsLookup {
       }
       if (p.length <= 1) break;
     }
-    const server = await findParentServer(owner);
-    const m = await askServer(server, owner, RRType.DS);
-    const rrs = m.answers.filter((r) => r.type === RRType.DS);
-    return { ds: rrs.map((r) => r.rdata), ttl: rrs[0]?.ttl ?? 0 };
+    const list = await servers(owner);
+    if (list.length === 0) return null;
+    let common: Uint8Array[] | null = null;
+    let ttl = 0;
+    for (const server of list) {
+      const m = await askServer(server, owner, RRType.DS).catch(() => null);
+      if (m === null) return null;
+      const rrs = m.answers.filter((r) => r.type === RRType.DS);
+      for (const r of rrs) ttl = Math.max(ttl, r.ttl);
+      const mine = rrs.map((r) => r.rdata);
+      common = common === null ? mine : common.filter((a) => mine.some((b) => sameBytes(a, b)));
+    }
+    return { ds: common ?? [], ttl };
   };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Catalog DNSSEC options from the config (signature timing, secret, rollover policy). */

@@ -1,0 +1,36 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { nameFromText } from '../wire/index.js';
+import { ZoneSet, buildZone, parseZoneText } from '../zone/index.js';
+import { Engine } from '../engine/index.js';
+import { listenUdp } from '../net/index.js';
+import type { UdpListener } from '../net/index.js';
+import { parentDsLookup } from './dnssec-store-serve.js';
+
+const DS_A = '11111 13 2 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const DS_B = '22222 13 2 BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
+const listeners: UdpListener[] = [];
+after(async () => { for (const l of listeners) await l.endpoint.close(); });
+
+/** A parent server for parent.test. publishing `ds` (lines) for child.parent.test. */
+async function parentServer(ds: string[], ttl: number): Promise<{ host: string; port: number }> {
+  const origin = nameFromText('parent.test.');
+  const text = `$ORIGIN parent.test.\n@ 300 SOA ns h 1 2 3 4 5\n@ 300 NS ns\nns 300 A 192.0.2.1\nchild 300 NS ns.child\nns.child 300 A 192.0.2.2\n` +
+    ds.map((d) => `child ${ttl} DS ${d}\n`).join('');
+  const engine = new Engine();
+  engine.setZones(new ZoneSet([buildZone(origin, parseZoneText(text, { origin }))]));
+  const l = await listenUdp({ host: '127.0.0.1', port: 0, engine, rrl: null, forceDgram: true });
+  listeners.push(l);
+  return { host: '127.0.0.1', port: l.endpoint.port };
+}
+
+test('the parent\'s DS counts only once every parent server publishes it; largest TTL', async () => {
+  const both = [await parentServer([DS_A, DS_B], 600), await parentServer([DS_A], 3600)];
+  const r = await parentDsLookup(() => null, async () => both)('child.parent.test.');
+  assert.ok(r !== null);
+  assert.equal(r.ds.length, 1, 'DS_B is not on every server yet');
+  assert.equal(r.ds[0]![0]! * 256 + r.ds[0]![1]!, 11111);
+  assert.equal(r.ttl, 3600);
+  const none = await parentDsLookup(() => null, async () => [])('child.parent.test.');
+  assert.equal(none, null, 'no parent server found: cannot tell');
+});
