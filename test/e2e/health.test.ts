@@ -261,3 +261,51 @@ test('geodesic serve --api-listen serves the health routes (real process)', { ti
     await s.stop();
   }
 });
+
+test('a declarative record written through the API (compile, PATCH) is answered and its checks start at once', { timeout: 120_000 }, async () => {
+  const { startServe } = await import('./lib/serve-process.js');
+  const data = join(dir, 'store');
+  mkdirSync(data, { recursive: true });
+  writeFileSync(join(dir, 'h2.yaml'), `health: { interval: 150ms, rise: 1, fall: 1 }\ngeo: { lua-records: true }\n`);
+  const s = await startServe(['--config', join(dir, 'h2.yaml'), '--data', data, '--listen', '127.0.0.1:0',
+    '--api-listen', '127.0.0.1:0', '--api-key', KEY, '--pid-file', join(dir, 'q.pid')]);
+  try {
+    let m: RegExpExecArray | null = null;
+    for (let i = 0; i < 100 && m === null; i++) {
+      m = /"event":"api-listening"[^\n]*"port":(\d+)/.exec(s.log());
+      if (m === null) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(m !== null, s.log());
+    const base = `http://127.0.0.1:${m[1]}/api/v1/servers/localhost`;
+    const call = async (method: string, path: string, body?: unknown) => {
+      const r = await fetch(`${base}${path}`, { method, headers: { 'X-API-Key': KEY, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await r.text();
+      return { status: r.status, json: text === '' ? null : JSON.parse(text) as Record<string, unknown> };
+    };
+    assert.equal((await call('POST', '/zones', { name: 'api.h.test.', kind: 'Native', nameservers: ['ns.api.h.test.'] })).status, 201);
+    const rule = { rule: 'failover', endpoints: [
+      { name: 'first', address: '127.0.0.2', priority: 1, check: { type: 'tcp', port } },
+      { name: 'second', address: '127.0.0.3', priority: 2, check: { type: 'tcp', port } },
+    ] };
+    const c = await call('POST', '/geo/compile', { type: 'A', rule });
+    assert.equal(c.status, 200);
+    const p = await call('PATCH', '/zones/api.h.test.', { rrsets: [{ name: 'www.api.h.test.', type: 'LUA', ttl: 30, changetype: 'REPLACE', records: [{ content: c.json!.content }] }] });
+    assert.equal(p.status, 204, JSON.stringify(p.json));
+    const start = Date.now();
+    let got = '';
+    while (Date.now() - start < 3000) {
+      got = (await dig(s.port, '+short', 'www.api.h.test', 'A')).trim();
+      if (got === '127.0.0.2') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(got, '127.0.0.2');
+    const h = await call('GET', '/health');
+    const first = (h.json!.targets as Array<{ names: string[]; owners: string[]; state: string }>).find((t) => t.names.includes('first'))!;
+    assert.deepEqual([first.owners, first.state], [['api.h.test.'], 'up']);
+    const back = await call('GET', '/zones/api.h.test.?rrset_name=www.api.h.test.&rrset_type=LUA');
+    const content = ((back.json!.rrsets as Array<{ records: Array<{ content: string }> }>)[0]!.records[0]!.content);
+    assert.deepEqual((await call('POST', '/geo/parse', { content })).json, { type: 'A', rule });
+  } finally {
+    await s.stop();
+  }
+});
