@@ -134,3 +134,39 @@ test('LUA records go to a Geodesic secondary as LUA, to others (dig) as their st
   assert.ok(z.lookup(nameFromText('www.lua.test.')).node?.get(RRType.LUA), 'the LUA record itself');
   assert.equal(z.lookup(nameFromText('www.lua.test.')).node?.get(RRType.A), undefined);
 });
+
+test('Geodesic consumes Geodesic\'s catalog (members added and removed); autoprimary adds a notified zone', async () => {
+  const producer = await serve('cat-producer', replicationSettings(undefined, { catalogProducer: 'cat.test' }));
+  const p = producer.catalog!;
+  const zoneOf = (n: string): { name: string; type: string; content: string }[] => [
+    { name: n, type: 'SOA', content: `ns1.${n}. h.${n}. 1 3600 600 86400 60` },
+    { name: n, type: 'NS', content: `ns1.${n}.` },
+    { name: `ns1.${n}`, type: 'A', content: '127.0.0.1' },
+  ];
+  await p.createZone({ name: 'one.test', kind: 'primary', records: zoneOf('one.test') }, 't');
+  await p.createZone({ name: 'two.test', kind: 'primary', records: zoneOf('two.test') }, 't');
+  await p.createZone({ name: 'native.test', kind: 'native', records: zoneOf('native.test') }, 't');
+  const port = producer.udp[0]!.port;
+  await until('the catalog lists both', async () => ((p.zone('cat.test')?.recordCount ?? 0) >= 5 ? true : undefined));
+  const consumer = await serve('cat-consumer', replicationSettings(undefined, { catalogConsumer: [`cat.test=127.0.0.1:${port}`] }));
+  await until('members', async () => (consumer.catalog!.zone('one.test') && consumer.catalog!.zone('two.test') ? true : undefined));
+  assert.equal(consumer.catalog!.zone('native.test'), undefined, 'only primary zones are members');
+  const row = await p.store.q.zoneByName('cat.test.');
+  await p.store.write((q) => q.setMetadata(row!.id, 'ALSO-NOTIFY', [`127.0.0.1:${consumer.udp[0]!.port}`]));
+  await p.deleteZone('two.test', 't');
+  await until('member removed', async () => (consumer.catalog!.zone('two.test') === undefined ? true : undefined));
+  assert.ok(consumer.catalog!.zone('one.test'));
+
+  // Autoprimary: a NOTIFY from a trusted primary for a zone the node does not have creates it.
+  const auto = await serve('autosecondary', replicationSettings(undefined, { autoprimary: [`127.0.0.1:${port}`] }));
+  const orow = await p.store.q.zoneByName('one.test.');
+  await p.store.write((q) => q.setMetadata(orow!.id, 'ALSO-NOTIFY', [`127.0.0.1:${auto.udp[0]!.port}`]));
+  assert.deepEqual(await producer.replication.notify('one.test'), [`127.0.0.1:${auto.udp[0]!.port}`]);
+  await until('autosecondary zone', async () => auto.catalog!.zone('one.test'));
+  assert.deepEqual(auto.replication.status().secondaries.map((s) => s.zone), ['one.test.']);
+  // An untrusted NOTIFY creates nothing.
+  const stranger = await serve('stranger');
+  await until('refused notify', async () => (stranger.replication.totals().notifyReceived.refused > 0 ? true : undefined),
+    5000).catch(() => undefined);
+  assert.equal(stranger.catalog!.zone('one.test'), undefined);
+});

@@ -436,8 +436,15 @@ export class Replication {
     this.produceTimer.unref();
   }
 
-  /** Writes the producer catalog zone: every zone of kind primary is a member. */
-  private async produce(): Promise<void> {
+  private producing: Promise<void> = Promise.resolve();
+
+  /** Writes the producer catalog zone: every zone of kind primary is a member (one run at a time). */
+  private produce(): Promise<void> {
+    this.producing = this.producing.catch(() => undefined).then(() => this.produceOnce());
+    return this.producing;
+  }
+
+  private async produceOnce(): Promise<void> {
     const catalog = this.deps.catalog;
     const name = this.opts.produceCatalog;
     if (catalog === null || name === null || catalog.readOnly) return;
