@@ -77,7 +77,13 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
     if (/[?&]api-key=/i.test(req.url)) {
       throw new ApiError(401, 'an API key in the URL is refused (URLs end up in logs): send it in the X-API-Key header');
     }
-    req.principal = await authenticate(req, deps, authenticators);
+    try {
+      req.principal = await authenticate(req, deps, authenticators);
+    } catch (err) {
+      // One line per refused request, with the client, for operators (and fail2ban).
+      req.log.warn({ event: 'api-auth-failed', client: req.socket.remoteAddress, url: req.url.split('?')[0] }, 'API request without a valid key or session');
+      throw err;
+    }
   });
 
   app.setErrorHandler((err: unknown, req, reply) => sendError(toApiErrorFromFastify(err), req, reply));
