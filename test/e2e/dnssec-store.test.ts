@@ -150,3 +150,12 @@ test('an IXFR of a signed store zone carries the new signatures', { skip: NO_LDN
   const out = await axfr(PLAIN, `IXFR=${ixfrFrom}`);
   assert.match(out, new RegExp(`new\\.${PLAIN.replace(/\./g, '\\.')}\\s+\\d+\\s+IN\\s+RRSIG\\s+AAAA`), out);
 });
+
+test('an AXFR of a signed zone with LUA records (exported as static answers to non-Geodesic secondaries) verifies', { skip: NO_LDNS, todo: 'xfr\'s LUA export asks the engine without DO, so the exported RRsets carry no RRSIG (asked in /work/coord/dnssec-notes.md)' }, async () => {
+  const file = join(dir, 'geo.axfr');
+  const text = await axfr(Z);
+  writeFileSync(file, text);
+  assert.doesNotMatch(text, /TYPE65402/, 'no LUA code goes to a non-Geodesic client');
+  const v = await run('ldns-verify-zone', [file], 20_000);
+  assert.equal(v.code, 0, v.stdout + v.stderr);
+});
