@@ -113,6 +113,14 @@ describe('api keys, scopes, allow-from', { ...T, concurrency: false }, () => {
     assert.equal((await k.req('POST', '/api/v1/servers/localhost/apikeys', { name: 'x', scopes: [{ zone: 'a' }] })).status, 422);
   });
 
+  it('30 refused keys in a minute from one client: 429 until the minute is over, others unaffected', async () => {
+    const from = (addr: string, key: string) => k.app.inject({ url: Z, remoteAddress: addr, headers: { 'x-api-key': key } });
+    for (let i = 0; i < 30; i++) assert.equal((await from('10.9.9.9', `guess${i}`)).statusCode, 401);
+    assert.equal((await from('10.9.9.9', 'guess')).statusCode, 429);
+    assert.equal((await from('10.9.9.9', 'test-bootstrap-key')).statusCode, 429);
+    assert.equal((await from('10.9.9.8', 'test-bootstrap-key')).statusCode, 200);
+  });
+
   it('a plugin authenticator (session) works like a key; X-API-Key wins; a bad session is 401', async () => {
     assert.equal((await k.req('GET', Z, undefined, { 'x-api-key': '', 'x-test-session': 'good' })).status, 401);
     const r = await k.app.inject({ url: Z, remoteAddress: '127.0.0.1', headers: { 'x-test-session': 'good' } });

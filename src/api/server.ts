@@ -56,6 +56,7 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
   const allow = new AllowFrom(deps.allowFrom ?? DEFAULT_ALLOW_FROM);
   const authenticators: Authenticator[] = [];
   const ctx = makeContext(deps, authenticators);
+  const failures = new FailureWindow(FAILURES_PER_MINUTE);
 
   app.addHook('onRequest', async (req, reply) => {
     if (!allow.allows(req.socket.remoteAddress)) {
@@ -77,9 +78,12 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
     if (/[?&]api-key=/i.test(req.url)) {
       throw new ApiError(401, 'an API key in the URL is refused (URLs end up in logs): send it in the X-API-Key header');
     }
+    const client = req.socket.remoteAddress ?? '';
+    if (failures.blocked(client)) throw new ApiError(429, `too many refused API keys from ${client}: wait a minute`);
     try {
       req.principal = await authenticate(req, deps, authenticators);
     } catch (err) {
+      if (err instanceof ApiError && err.status === 401) failures.note(client);
       // One line per refused request, with the client, for operators (and fail2ban).
       req.log.warn({ event: 'api-auth-failed', client: req.socket.remoteAddress, url: req.url.split('?')[0] }, 'API request without a valid key or session');
       throw err;
@@ -108,6 +112,32 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
     await app.register(async (child) => plugin(child, ctx));
   }
   return app;
+}
+
+/** Refused authentications a client may have in a minute before it gets 429 for the rest of it. */
+export const FAILURES_PER_MINUTE = 30;
+
+/** Counts refused authentications per client address over one-minute windows (guessing keys gets slow). */
+class FailureWindow {
+  private counts = new Map<string, number>();
+  private start = Date.now();
+  constructor(private readonly limit: number) {}
+
+  private roll(): void {
+    if (Date.now() - this.start < 60_000) return;
+    this.counts = new Map();
+    this.start = Date.now();
+  }
+
+  blocked(client: string): boolean {
+    this.roll();
+    return (this.counts.get(client) ?? 0) >= this.limit;
+  }
+
+  note(client: string): void {
+    this.roll();
+    this.counts.set(client, (this.counts.get(client) ?? 0) + 1);
+  }
 }
 
 async function authenticate(req: FastifyRequest, deps: ApiDeps, authenticators: readonly Authenticator[]): Promise<Principal> {
