@@ -5,7 +5,8 @@ import { listenUdp } from '../net/index.js';
 import type { UdpListener } from '../net/index.js';
 import { nameFromText } from '../wire/index.js';
 import { ZoneSet, buildZone, parseZoneText } from '../zone/index.js';
-import { formatWhatif, whatif } from './geo-whatif.js';
+import { formatWhatif, whatif, zoneLine } from './geo-whatif.js';
+import { luaCode, ruleOfCode } from '../geo/index.js';
 import { VANTAGES, vantageOf } from './geo-vantage.js';
 
 const T = new URL('../../../shared/testdata/geoip/', import.meta.url).pathname;
@@ -43,4 +44,15 @@ test('--from takes addresses, networks and cities; the default list spans the wo
   assert.equal(vantageOf('Atlantis'), undefined);
   assert.ok(VANTAGES.length >= 20);
   assert.equal(new Set(VANTAGES.map((v) => v.name.slice(-2))).size, VANTAGES.length - 1);
+});
+
+test('geo compile: a zone-file line that loads as the LUA record of the rule', () => {
+  const rule = { rule: 'map', endpoints: [{ name: 'a', address: '2001:db8::1' }, { name: 'b', address: '2001:db8::2' }], countries: { DE: ['a'] } };
+  const line = zoneLine('edge', 30, rule);
+  assert.match(line, /^edge 30 IN LUA AAAA ";--\[==\[geodesic-geo /);
+  const origin = nameFromText('example.');
+  const rrs = parseZoneText(`$TTL 60\n@ SOA ns1 hostmaster 1 7200 900 1209600 300\n@ NS ns1\nns1 A 192.0.2.1\n${line}\n`, { origin });
+  const lua = rrs.find((r) => r.type === 65402)!;
+  assert.deepEqual(ruleOfCode(luaCode(lua.rdata)), rule);
+  assert.throws(() => zoneLine('x', 60, { rule: 'closest', endpoints: [] }), /"endpoints" must list at least one endpoint/);
 });

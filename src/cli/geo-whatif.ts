@@ -1,7 +1,8 @@
 import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import type { Command } from 'commander';
-import { GeoIp, addressFromText, declarativeRule, explainRule, luaContentCode, networkFromText } from '../geo/index.js';
+import { GeoIp, addressFromText, compileRule, declarativeRule, explainRule, luaContentCode, networkFromText, validateRule } from '../geo/index.js';
 import type { GeoRule, HealthOf } from '../geo/index.js';
 import type { TargetView } from '../health/index.js';
 import { addApiClientOptions, apiCall, apiTarget } from './api-client.js';
@@ -147,9 +148,32 @@ export function explainRows(rows: WhatifRow[], rules: readonly GeoRule[], geo: G
   }
 }
 
+/** A zone-file line for a declarative record: `NAME TTL IN LUA TYPE "..."` (quotes and backslashes escaped). */
+export function zoneLine(name: string, ttl: number, rule: unknown): string {
+  const r = validateRule(rule);
+  const type = r.endpoints[0]!.address.includes(':') ? 'AAAA' : 'A';
+  return `${name} ${ttl} IN LUA ${type} "${compileRule(r).replace(/(["\\])/g, '\\$1')}"`;
+}
+
 /** `geodesic geo whatif NAME [--from IP|CIDR|CITY ...] [--explain --api URL]`. */
 export function registerGeoCommands(program: Command): void {
   const geo = program.command('geo').description('GeoDNS tools');
+  geo.command('compile')
+    .description('turn a declarative geo rule (JSON, docs/geo.md) into a LUA record line for a zone file')
+    .argument('<file>', 'the rule as JSON; - for standard input')
+    .option('-n, --name <name>', 'owner name of the record', '@')
+    .option('--ttl <seconds>', 'TTL of the record', '60')
+    .action((file: string, flags: { name: string; ttl: string }) => {
+      try {
+        const text = readFileSync(file === '-' ? 0 : file, 'utf8');
+        let rule: unknown;
+        try { rule = JSON.parse(text); } catch (err) { throw new Error(`${file} is not JSON: ${(err as Error).message}`); }
+        process.stdout.write(`${zoneLine(flags.name, Number(flags.ttl), rule)}\n`);
+      } catch (err) {
+        process.stderr.write(`geodesic geo compile: ${(err as Error).message}\n`);
+        process.exitCode = 1;
+      }
+    });
   const cmd = geo.command('whatif')
     .description('ask the running server what each vantage point gets for NAME (EDNS Client Subnet), with the scope returned')
     .argument('<name>', 'the name to ask for')
