@@ -23,6 +23,8 @@ export interface ApiServices {
   config?: () => readonly { name: string; value: string }[];
   /** The health plane (src/api/routes/health.ts): states, overrides, heartbeats. */
   health?: HealthPlane;
+  /** What vantage points around the world get for NAME/TYPE (admin UI map): DNS queries with their networks as ECS. */
+  geoWhatif?: (name: string, type: string) => Promise<readonly { vantage: string; network: string; answers: string[]; error?: string }[]>;
 }
 
 export interface TransferService {

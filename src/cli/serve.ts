@@ -26,6 +26,7 @@ import { compactHeap } from './compact-heap.js';
 import { ZoneSet } from '../zone/index.js';
 import type { Catalog } from '../catalog/index.js';
 import { apiServices, startApi } from './api-serve.js';
+import { geoWhatifService } from './ui-serve.js';
 import type { ApiSettings, RunningApi } from './api-serve.js';
 import type { Replication } from '../xfr/index.js';
 import { Opcode } from '../wire/index.js';
@@ -180,6 +181,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
         for (const l of udpListeners) l.cache?.clear();
       }),
       ...(health !== null ? { health } : {}),
+      ...geoWhatifService(udp),
     },
   }, log).catch(async (err: unknown) => { await attached.close(); await close(); throw err; });
   const closeAll = async (): Promise<void> => {

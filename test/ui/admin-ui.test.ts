@@ -100,6 +100,31 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     assert.ok(['192.0.2.1', '198.51.100.1'].includes(a), `geo answer: ${a}`);
   });
 
+  it('adds a declarative geo record in the form; the map shows what vantage points get', async () => {
+    await page.getByRole('button', { name: 'New geo record' }).click();
+    const form = page.locator('form', { hasText: 'New geo record' });
+    await form.getByLabel('Record name').fill('near');
+    await form.getByLabel('Name (endpoint 1)').fill('fra');
+    await form.getByLabel('Address (endpoint 1)').fill('192.0.2.21');
+    await form.getByLabel('Latitude').fill('50.1');
+    await form.getByLabel('Longitude').fill('8.7');
+    await form.getByRole('button', { name: 'Another endpoint' }).click();
+    await form.getByLabel('Name (endpoint 2)').fill('nyc');
+    await form.getByLabel('Address (endpoint 2)').fill('198.51.100.21');
+    await form.getByLabel('Latitude').nth(1).fill('40.7');
+    await form.getByLabel('Longitude').nth(1).fill('-74.0');
+    await form.getByRole('button', { name: 'Save geo record' }).click();
+    await page.getByText(`Saved geo record near.${ZONE}`).waitFor();
+    const a = await eventually(() => short(site.dns, `near.${ZONE}`), (v) => v !== '');
+    assert.ok(a.includes('192.0.2.21') || a.includes('198.51.100.21'), `near answer: ${a}`);
+    await page.locator('.map circle').nth(19).waitFor({ state: 'attached' });
+    await page.getByText('Answers as a table').click();
+    const frankfurt = await page.getByRole('row', { name: /Frankfurt/ }).innerText();
+    const chicago = await page.getByRole('row', { name: /Chicago/ }).innerText();
+    assert.match(frankfurt, /192\.0\.2\.21/);
+    assert.match(chicago, /198\.51\.100\.21/);
+  });
+
   it('edits a record and reverts the edit from the history', async () => {
     await page.getByRole('link', { name: 'Records' }).click();
     await page.getByRole('button', { name: `Edit www.${ZONE} A` }).click();

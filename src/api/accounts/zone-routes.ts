@@ -190,6 +190,20 @@ export async function zoneRoutes(app: FastifyInstance, a: Accounts): Promise<voi
     return { changes, rrsets };
   });
 
+  app.get(`${G}/zones/:zone/geo-map`, { schema: { tags: TAGS, summary: 'What vantage points around the world get for ?name= &type= (DNS queries with ECS to this server)' } }, async (req) => {
+    const zone = zoneParam(req);
+    a.ctx.authorize(req, { zone, write: false });
+    const whatif = a.ctx.deps.services?.geoWhatif;
+    if (whatif === undefined) throw notFound('this server has no DNS listener to ask');
+    const qs = req.query as Record<string, string | undefined>;
+    const name = zoneName(qs.name ?? zone);
+    if (name !== zone && !name.endsWith(`.${zone}`)) throw unprocessable(`name: ${name} is not in zone ${zone}`);
+    const type = (qs.type ?? 'A').toUpperCase();
+    if (!['A', 'AAAA', 'CNAME', 'TXT', 'MX'].includes(type)) throw unprocessable('type: one of A, AAAA, CNAME, TXT, MX');
+    const rows = await whatif(name, type);
+    return { name, type, vantages: rows.map((r) => ({ name: r.vantage, network: r.network, answer: r.error !== undefined ? `error: ${r.error}` : r.answers.map((x) => x.replace(/^\S+ /, '')).sort().join(', ') || 'no answer' })) };
+  });
+
   app.get(`${G}/settings`, { schema: { tags: TAGS, summary: 'Admin UI settings (record types, LUA, sign-up, SOA and NS defaults, proxy login)' } }, async (req) => {
     a.ctx.authorize(req, { write: false });
     return a.settings();
