@@ -54,18 +54,20 @@ test('zone kinds in every PowerDNS spelling, echoed as 4.7 does', o, () => pair.
   [...KINDS, ...SECONDARY_KINDS].map((_, i) => `kind${i}.example.`),
   [
     ...KINDS.map((kind, i) => createZone(`kind${i}.example.`, { kind })),
-    ...SECONDARY_KINDS.map((kind, i) => ({ method: 'POST', path: ZONES, status: 201, body: { name: `kind${KINDS.length + i}.example.`, kind, masters: ['192.0.2.1'] }, known: F2 }) as Step),
+    ...SECONDARY_KINDS.map((kind, i) => ({ method: 'POST', path: ZONES, status: 201, body: { name: `kind${KINDS.length + i}.example.`, kind, masters: ['127.0.0.2'] }, known: F2 }) as Step),
     { method: 'GET', path: ZONES, status: 200 },
   ],
 ));
 
-const MASTERS = [['192.0.2.1'], ['192.0.2.1:5300'], ['[2001:db8::1]:5300'], ['2001:db8::1'], ['[2001:db8::1]'], ['192.0.2.1', '192.0.2.2:53']];
+// Secondaries try their primaries at once: every address here is loopback with nothing listening (tests
+// send no packet off this machine).
+const MASTERS = [['127.0.0.2'], ['127.0.0.2:5300'], ['[::1]:5300'], ['::1'], ['[::1]'], ['127.0.0.2', '127.0.0.3:53']];
 
 test('masters as IP, IP:PORT, [v6]:PORT, v6 and [v6]; PUT changes them', o, () => pair.check(
   MASTERS.map((_, i) => `sec${i}.example.`),
   [
     ...MASTERS.map((masters, i) => ({ method: 'POST', path: ZONES, status: 201, body: { name: `sec${i}.example.`, kind: 'Slave', masters }, known: F2 }) as Step),
-    { method: 'PUT', path: `${ZONES}/sec0.example.`, status: 204, body: { masters: ['198.51.100.7:5353', '[2001:db8::7]:53'] } },
+    { method: 'PUT', path: `${ZONES}/sec0.example.`, status: 204, body: { masters: ['127.0.0.4:5353', '[::1]:5354'] } },
     { ...getZone('sec0.example.'), known: F2 },
     { method: 'GET', path: ZONES, status: 200, known: F22 },
   ],
@@ -89,7 +91,7 @@ test('create from zone text ("zone"), relative names and $ORIGIN', o, () => pair
   {
     method: 'POST', path: ZONES, status: 201, body: {
       name: 'text.example.', kind: 'Native',
-      zone: '$ORIGIN text.example.\n$TTL 300\n@ IN SOA ns1 hostmaster 7 3600 600 86400 60\n@ IN NS ns1\nns1 IN A 192.0.2.5\nwww 60 IN CNAME ns1\n_sip._udp IN SRV 0 5 5060 ns1\n',
+      zone: '$ORIGIN text.example.\n$TTL 300\n@ IN SOA ns1 hostmaster 7 3600 600 86400 60\n@ IN NS ns1\nns1 IN A 127.0.1.5\nwww 60 IN CNAME ns1\n_sip._udp IN SRV 0 5 5060 ns1\n',
     },
   },
   getZone('text.example.'),
@@ -170,17 +172,17 @@ test('export, notify, rectify, axfr-retrieve', o, () => pair.check(['x.example.'
   { method: 'GET', path: `${ZONES}/x.example./export`, status: 200 },
   { method: 'PUT', path: `${ZONES}/x.example./notify`, status: 200, norm: { ignore: ['$.result'] }, check: notifyResult },
   { method: 'PUT', path: `${ZONES}/x.example./rectify`, status: 200 },
-  { method: 'POST', path: ZONES, status: 201, body: { name: 'xs.example.', kind: 'Slave', masters: ['192.0.2.1'] }, known: F2 },
+  { method: 'POST', path: ZONES, status: 201, body: { name: 'xs.example.', kind: 'Slave', masters: ['127.0.0.2:5300'] }, known: F2 },
   { method: 'PUT', path: `${ZONES}/xs.example./axfr-retrieve`, status: 200 },
 ]));
 
 test('metadata: list, add, read, replace, delete; behavioural kinds', o, () => pair.check(['md.example.'], [
   createZone('md.example.'),
   { method: 'GET', path: `${ZONES}/md.example./metadata`, status: 200 },
-  { method: 'POST', path: `${ZONES}/md.example./metadata`, status: 201, body: { kind: 'ALSO-NOTIFY', metadata: ['192.0.2.9'] } },
-  { method: 'POST', path: `${ZONES}/md.example./metadata`, status: 201, body: { kind: 'ALSO-NOTIFY', metadata: ['192.0.2.10:5300'] } },
+  { method: 'POST', path: `${ZONES}/md.example./metadata`, status: 201, body: { kind: 'ALSO-NOTIFY', metadata: ['127.0.0.9'] } },
+  { method: 'POST', path: `${ZONES}/md.example./metadata`, status: 201, body: { kind: 'ALSO-NOTIFY', metadata: ['127.0.0.10:5300'] } },
   { method: 'GET', path: `${ZONES}/md.example./metadata/ALSO-NOTIFY`, status: 200 },
-  { method: 'PUT', path: `${ZONES}/md.example./metadata/ALSO-NOTIFY`, status: 200, body: { kind: 'ALSO-NOTIFY', metadata: ['192.0.2.11'] } },
+  { method: 'PUT', path: `${ZONES}/md.example./metadata/ALSO-NOTIFY`, status: 200, body: { kind: 'ALSO-NOTIFY', metadata: ['127.0.0.11'] } },
   { method: 'PUT', path: `${ZONES}/md.example./metadata/ALLOW-AXFR-FROM`, status: 200, body: { metadata: ['AUTO-NS', '192.0.2.0/24'] } },
   // TSIG-ALLOW-AXFR and AXFR-MASTER-TSIG are set through the zone's tsig key id lists, not /metadata
   { method: 'PUT', path: `${ZONES}/md.example./metadata/TSIG-ALLOW-AXFR`, status: 422, body: { metadata: ['xfr-key.'] } },

@@ -19,7 +19,7 @@ import { API_KEY } from './pdns.js';
 
 /** A zone file served with --zones beside the store: read-only through the API. */
 const FILES = mkdtempSync(join(tmpdir(), 'apidiff-files-'));
-writeFileSync(join(FILES, 'file.example.zone'), '$ORIGIN file.example.\n$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 60\n@ NS ns1\nns1 A 192.0.2.53\nwww A 192.0.2.80\n');
+writeFileSync(join(FILES, 'file.example.zone'), '$ORIGIN file.example.\n$TTL 300\n@ SOA ns1 hostmaster 1 3600 600 86400 60\n@ NS ns1\nns1 A 127.0.1.53\nwww A 192.0.2.80\n');
 after(() => rmSync(FILES, { recursive: true, force: true }));
 
 const pair = usePair({ needPdns: false, geodesic: { args: ['--zones', FILES] } });
@@ -147,7 +147,7 @@ test('a key scoped to TXT under _acme-challenge runs acme.sh and lego unchanged,
         { ...replace('scoped.example.', '_acme-challenge.scoped.example.', 'A', ['192.0.2.1']), status: 403 },
         { ...replace('scoped.example.', 'txt.scoped.example.', 'TXT', ['"x"']), status: 403 },
         { method: 'DELETE', path: `${ZONES}/scoped.example.`, status: 403 },
-        { method: 'PUT', path: `${ZONES}/scoped.example./metadata/ALSO-NOTIFY`, body: { metadata: ['192.0.2.9'] }, status: 403 },
+        { method: 'PUT', path: `${ZONES}/scoped.example./metadata/ALSO-NOTIFY`, body: { metadata: ['127.0.0.9'] }, status: 403 },
         { ...createZone('other.example.'), status: 403 },
       ]),
     ]);
@@ -191,7 +191,7 @@ test('zones from --zones files: read through the API, every write refused with 4
   { ...replace('file.example.', 'www.file.example.', 'A', ['192.0.2.81']), status: 422, mentions: ['file'] },
   { method: 'PUT', path: `${ZONES}/file.example.`, body: { kind: 'Master' }, status: 422, mentions: ['file'] },
   { method: 'DELETE', path: `${ZONES}/file.example.`, status: 422, mentions: ['file'] },
-  { method: 'POST', path: `${ZONES}/file.example./metadata`, body: { kind: 'ALSO-NOTIFY', metadata: ['192.0.2.9'] }, status: 422, mentions: ['file'] },
+  { method: 'POST', path: `${ZONES}/file.example./metadata`, body: { kind: 'ALSO-NOTIFY', metadata: ['127.0.0.9'] }, status: 422, mentions: ['file'] },
   { ...createZone('file.example.'), status: 409 },
   {
     ...getZone('file.example.'), dns: { name: 'www.file.example.', type: 'A', want: ['192.0.2.80'] },
