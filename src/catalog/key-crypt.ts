@@ -1,17 +1,18 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
 import { CatalogError } from './errors.js';
 
 const PREFIX = 'enc:v1:';
 
 /**
  * Private DNSSEC keys at rest: PKCS#8 PEM, or with a secret (config `dnssec.secret`) `enc:v1:` and
- * base64 of IV (12) | tag (16) | AES-256-GCM ciphertext, the AES key being SHA-256 of the secret.
+ * base64 of IV (12) | tag (16) | AES-256-GCM ciphertext, the AES key derived from the secret with scrypt
+ * (N=2^15: a guessed passphrase costs an attacker with the database ~0.1 s per guess).
  */
 export class KeyCrypt {
   private readonly key: Buffer | null;
 
   constructor(secret: string | null | undefined) {
-    this.key = secret ? createHash('sha256').update(secret, 'utf8').digest() : null;
+    this.key = secret ? scryptSync(secret, 'geodesic dnssec keys v1', 32, { N: 1 << 15, r: 8, p: 1, maxmem: 64 << 20 }) : null;
   }
 
   get encrypting(): boolean {
