@@ -6,8 +6,8 @@ import { GeoError } from './errors.js';
 /** How an endpoint is watched (docs/geo.md "Declarative geo records"). */
 export type EndpointCheck =
   | { type: 'tcp'; port: number }
-  | { type: 'http'; url: string; status?: number; match?: string; headers?: Record<string, string> }
-  | { type: 'tls'; port: number; sni?: string }
+  | { type: 'http'; url: string; status?: number; match?: string; headers?: Record<string, string>; verify?: boolean }
+  | { type: 'tls'; port: number; sni?: string; verify?: boolean }
   | { type: 'heartbeat' }
   | { type: 'none' };
 
@@ -96,6 +96,7 @@ export function validateRule(input: unknown): GeoRule {
         if (c.match !== undefined && typeof c.match !== 'string') fail(`${at}.check.match must be a string`);
         if (c.headers !== undefined && (typeof c.headers !== 'object' || Object.values(c.headers).some((v) => typeof v !== 'string'))) fail(`${at}.check.headers must map names to strings`);
       } else if (c.type !== 'heartbeat' && c.type !== 'none') fail(`${at}.check.type must be tcp, http, tls, heartbeat or none`);
+      if ((c.type === 'http' || c.type === 'tls') && c.verify !== undefined && typeof c.verify !== 'boolean') fail(`${at}.check.verify must be true or false`);
     }
   });
   const refs = (list: unknown, at: string): void => {
@@ -135,8 +136,8 @@ export function endpointSpec(e: GeoEndpoint): TargetSpec | null {
   };
   switch (c.type) {
     case 'tcp': return { check: { kind: 'tcp', address: e.address, port: c.port }, timing };
-    case 'tls': return { check: { kind: 'tls', address: e.address, port: c.port, serverName: c.sni }, timing };
-    case 'http': return { check: { kind: 'http', address: e.address, url: c.url, status: c.status, match: c.match, headers: c.headers }, timing };
+    case 'tls': return { check: { kind: 'tls', address: e.address, port: c.port, serverName: c.sni, verify: c.verify }, timing };
+    case 'http': return { check: { kind: 'http', address: e.address, url: c.url, status: c.status, match: c.match, headers: c.headers, verify: c.verify }, timing };
     case 'heartbeat': return { check: { kind: 'heartbeat', name: e.name }, timing };
   }
 }
