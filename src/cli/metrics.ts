@@ -1,9 +1,9 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { nameToText, typeToText } from '../wire/index.js';
 import type { QueryEvent } from '../engine/index.js';
 import type { AnswerCacheStats, UdpStats } from '../native/index.js';
 import type { Zone } from '../zone/index.js';
-import { eventLatencyMs, rcodeText } from './query-record.js';
+import { rcodeText } from './query-record.js';
 
 /** Counts kept outside the query channel, read at each scrape (the lead's server objects). */
 export interface MetricSources {
@@ -30,42 +30,45 @@ const typeLabel = (t: number): string => {
   return s.startsWith('TYPE') ? 'other' : s;
 };
 
+const HISTOGRAM = 'geodesic_dns_query_duration_seconds';
+
 /**
  * Prometheus metrics of one server (own registry, no global state). `observe` takes each published
- * query: counts are kept in a map keyed by small numbers and turned into labelled series at scrape time,
- * so a query costs one map update and one histogram observation.
+ * query and costs a few array and map updates: counts are kept under a numeric key (zone, transport,
+ * rcode, type) and the latency in plain bucket arrays; labels and the histogram's text are made at scrape
+ * time only.
  */
 export class DnsMetrics {
   readonly registry = new Registry();
-  private readonly counts = new Map<string, number>();
-  private readonly zoneNames = new WeakMap<Zone, string>();
-  private readonly latency: Histogram<'proto'>;
-  private readonly latencyUdp: { observe(v: number): void };
-  private readonly latencyTcp: { observe(v: number): void };
+  private readonly counts = new Map<number, number>();
+  /** Zone objects change with every write: ids are per zone name, found once per Zone object. */
+  private readonly zoneIds = new WeakMap<Zone, number>();
+  private readonly zoneIdByName = new Map<string, number>();
+  private readonly zoneNames: string[] = [''];
+  /** Cumulative-at-scrape bucket counts per transport (udp 0, tcp 1), with sums and totals. */
+  private readonly buckets = [new Float64Array(LATENCY_BUCKETS.length + 1), new Float64Array(LATENCY_BUCKETS.length + 1)];
+  private readonly sums = new Float64Array(2);
   private readonly errors: Counter;
 
   constructor(sources: MetricSources = {}, opts: { processMetrics?: boolean } = {}) {
     const r = this.registry;
     if (opts.processMetrics ?? true) collectDefaultMetrics({ register: r });
     const counts = this.counts;
-    const queries = new Counter({
+    const zoneNames = this.zoneNames;
+    new Counter({
       name: 'geodesic_dns_queries_total', help: 'DNS queries answered by the engine, by query type, response code, transport and zone',
       labelNames: ['type', 'rcode', 'proto', 'zone'] as const, registers: [r],
       collect() {
         this.reset();
         for (const [key, n] of counts) {
-          const [type, rcode, proto, zone] = key.split('|') as [string, string, string, string];
-          this.inc({ type, rcode, proto, zone }, n);
+          const qtype = key % 65536;
+          const rest = Math.floor(key / 65536);
+          const rcode = rest % 32;
+          const zp = Math.floor(rest / 32);
+          this.inc({ type: typeLabel(qtype), rcode: rcodeText(rcode), proto: zp % 2 === 0 ? 'udp' : 'tcp', zone: zoneNames[Math.floor(zp / 2)] ?? '' }, n);
         }
       },
     });
-    void queries;
-    this.latency = new Histogram({
-      name: 'geodesic_dns_query_duration_seconds', help: 'Time the engine took to answer a query',
-      labelNames: ['proto'] as const, buckets: LATENCY_BUCKETS, registers: [r],
-    });
-    this.latencyUdp = this.latency.labels('udp');
-    this.latencyTcp = this.latency.labels('tcp');
     this.errors = new Counter({
       name: 'geodesic_dns_internal_errors_total', help: 'Queries answered SERVFAIL because of an internal error (see the log)',
       registers: [r],
@@ -77,21 +80,57 @@ export class DnsMetrics {
   observe(event: QueryEvent): void {
     const ctx = event.ctx;
     const zone = ctx.zone;
-    let zoneText = '';
+    let zid = 0;
     if (zone !== undefined) {
-      zoneText = this.zoneNames.get(zone) ?? '';
-      if (zoneText === '') this.zoneNames.set(zone, zoneText = nameToText(zone.origin));
+      zid = this.zoneIds.get(zone) ?? this.zoneIdOf(zone);
     }
-    const key = `${typeLabel(ctx.query.qtype)}|${rcodeText(ctx.rcode)}|${ctx.client.transport}|${zoneText}`;
+    const proto = ctx.client.transport === 'udp' ? 0 : 1;
+    const key = ((zid * 2 + proto) * 32 + (ctx.rcode & 31)) * 65536 + ctx.query.qtype;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     if (event.error !== undefined) this.errors.inc();
-    const ms = eventLatencyMs(event);
-    if (ms !== null) (ctx.client.transport === 'udp' ? this.latencyUdp : this.latencyTcp).observe(ms / 1000);
+    const ns = event.elapsedNs;
+    if (typeof ns === 'number') {
+      const secs = ns / 1e9;
+      let b = 0;
+      while (b < LATENCY_BUCKETS.length && secs > LATENCY_BUCKETS[b]!) b++;
+      this.buckets[proto]![b]! += 1;
+      this.sums[proto]! += secs;
+    }
+  }
+
+  private zoneIdOf(zone: Zone): number {
+    const text = nameToText(zone.origin);
+    let id = this.zoneIdByName.get(text);
+    if (id === undefined) {
+      id = this.zoneNames.length;
+      this.zoneNames.push(text);
+      this.zoneIdByName.set(text, id);
+    }
+    this.zoneIds.set(zone, id);
+    return id;
   }
 
   /** The Prometheus text exposition. */
-  scrape(): Promise<string> {
-    return this.registry.metrics();
+  async scrape(): Promise<string> {
+    return `${await this.registry.metrics()}${this.histogramText()}`;
+  }
+
+  /** The latency histogram in the text format (kept outside prom-client so observing stays cheap). */
+  private histogramText(): string {
+    const lines = [`# HELP ${HISTOGRAM} Time the engine took to answer a query`, `# TYPE ${HISTOGRAM} histogram`];
+    (['udp', 'tcp'] as const).forEach((proto, p) => {
+      const b = this.buckets[p]!;
+      let cum = 0;
+      LATENCY_BUCKETS.forEach((le, i) => {
+        cum += b[i]!;
+        lines.push(`${HISTOGRAM}_bucket{le="${le}",proto="${proto}"} ${cum}`);
+      });
+      cum += b[LATENCY_BUCKETS.length]!;
+      lines.push(`${HISTOGRAM}_bucket{le="+Inf",proto="${proto}"} ${cum}`);
+      lines.push(`${HISTOGRAM}_sum{proto="${proto}"} ${this.sums[p]}`);
+      lines.push(`${HISTOGRAM}_count{proto="${proto}"} ${cum}`);
+    });
+    return `${lines.join('\n')}\n`;
   }
 }
 
