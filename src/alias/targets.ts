@@ -73,6 +73,9 @@ interface Target {
   used: boolean;
   usedAt: number;
   dropped: boolean;
+  /** Resolves when both record types have had their first lookup (null once they have). */
+  firstLookup: Promise<void> | null;
+  firstDone: () => void;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -136,6 +139,11 @@ export class AliasTargets {
     return (type === RRType.AAAA ? t.aaaa : t.a).current;
   }
 
+  /** While the target's first lookups are under way (it was just added): when they are done; else null. */
+  firstLookup(target: Name): Promise<void> | null {
+    return this.targets.get(nameKey(target))?.firstLookup ?? null;
+  }
+
   /** The targets the served zones hold: new ones are looked up at once; ones no longer held are dropped
    * (unless queries still ask for them). */
   track(targets: Iterable<Name>): void {
@@ -196,7 +204,10 @@ export class AliasTargets {
 
   close(): void {
     this.closed = true;
-    for (const t of this.targets.values()) this.drop(t);
+    for (const t of this.targets.values()) {
+      this.drop(t);
+      t.firstDone();
+    }
     this.targets.clear();
     this.queue.length = 0;
     for (const w of [...this.waiters]) w();
@@ -207,7 +218,12 @@ export class AliasTargets {
       type, current: null, good: null, goodAt: 0, since: 0, maxSeen: 0, failures: 0, error: null, inflight: false, timer: null,
       expiryTimer: null, settled: false,
     });
-    const t: Target = { name: name.slice(), key: nameKey(name), a: slot(RRType.A), aaaa: slot(RRType.AAAA), tracked, used: false, usedAt: this.now(), dropped: false };
+    let firstDone = (): void => undefined;
+    const firstLookup = new Promise<void>((resolve) => { firstDone = resolve; });
+    const t: Target = {
+      name: name.slice(), key: nameKey(name), a: slot(RRType.A), aaaa: slot(RRType.AAAA), tracked, used: false,
+      usedAt: this.now(), dropped: false, firstLookup, firstDone,
+    };
     this.targets.set(t.key, t);
     if (!this.closed) {
       this.refresh(t, t.a);
@@ -262,6 +278,10 @@ export class AliasTargets {
         this.queue.shift()?.();
         if (!s.settled) {
           s.settled = true;
+          if (t.a.settled && t.aaaa.settled) {
+            t.firstLookup = null;
+            t.firstDone();
+          }
           if (this.allSettled()) for (const w of [...this.waiters]) w();
         }
       });

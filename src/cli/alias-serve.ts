@@ -4,7 +4,9 @@ import type { Registry } from 'prom-client';
 import { formatResolver, parseResolver, stubLookup, systemResolvers } from '../alias/index.js';
 import type { AliasEvent } from '../alias/index.js';
 import type { AliasConfig } from '../config/index.js';
-import { AliasStage } from '../engine/index.js';
+import { AliasStage, HANDOFF } from '../engine/index.js';
+import type { Engine } from '../engine/index.js';
+import type { HandoffHandler } from '../net/index.js';
 
 /**
  * The ALIAS stage for `geodesic serve` from the `alias:` config section (or --resolver/--expand-alias):
@@ -72,4 +74,38 @@ export function registerAliasMetrics(r: Registry, stage: AliasStage): void {
       this.inc({ result: 'failed' }, stage.targets.lookupFailures);
     },
   });
+}
+
+/** Longest a TCP query waits for a target's first lookup (the lookup itself is bounded by the timeouts). */
+const DEFER_MAX_MS = 10_000;
+
+/**
+ * The TCP handoff handler with ALIAS deferrals in front of `next` (transfers, NOTIFY): a query for a
+ * target whose first lookup is under way (a zone just loaded or written) waits for that lookup and is then
+ * answered, instead of SERVFAIL; over UDP such queries get TC=1 and come back over TCP.
+ */
+export function aliasHandoff(engine: Engine, alias: AliasStage | undefined, next: HandoffHandler): HandoffHandler {
+  if (alias === undefined) return next;
+  alias.deferFirstLookups = true;
+  return (message, client, reply) => {
+    const wait = alias.takeDeferred();
+    if (wait === null) { next(message, client, reply); return; }
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => { timer = setTimeout(resolve, DEFER_MAX_MS); });
+    void Promise.race([wait, limit]).then(() => {
+      clearTimeout(timer);
+      if (!reply.closed) {
+        // Answered now whatever the lookup's state (no second deferral): addresses, or SERVFAIL.
+        alias.deferFirstLookups = false;
+        let n: number;
+        try {
+          n = engine.answer(message, message.length, client);
+        } finally {
+          alias.deferFirstLookups = true;
+        }
+        if (n > 0 && n !== HANDOFF) reply.send(engine.output.slice(0, n));
+      }
+      reply.done();
+    });
+  };
 }

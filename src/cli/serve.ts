@@ -14,7 +14,7 @@ import { startGeo } from './geo-serve.js';
 import { DEFAULT_HEALTH, registerHealthMetrics, startHealth } from './health-serve.js';
 import type { HealthSettings } from './health-serve.js';
 import type { HealthPlane } from '../health/index.js';
-import { registerAliasMetrics, startAlias } from './alias-serve.js';
+import { aliasHandoff, registerAliasMetrics, startAlias } from './alias-serve.js';
 import { withUpdates } from './update-serve.js';
 import { resignDelayMs, signLoadedZone } from './dnssec-serve.js';
 import { attachOps } from './ops-attach.js';
@@ -109,7 +109,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
   const handoffs = withUpdates(catalog, config, log, () => fileZones, {
     tcp: repl.handleTcp.bind(repl), udp: (m, c) => repl.handleNotify(m, c),
   });
-  const handoff = handoffs.tcp;
+  const handoff = aliasHandoff(engine, alias, handoffs.tcp);
   const forceDgram = config.udp.io === 'dgram' || process.env.GEODESIC_UDP === 'dgram';
   const status = nativeStatus();
   if (config.udp.io === 'native' && !status.available) {

@@ -7,7 +7,7 @@ import {
 import type { Message, Name } from '../wire/index.js';
 import { ZoneSet, buildZone, parseZoneText } from '../zone/index.js';
 import type { LookupResult } from '../alias/index.js';
-import { AliasStage, Engine, GeoStage } from './index.js';
+import { AliasStage, Engine, GeoStage, HANDOFF } from './index.js';
 import type { ClientInfo } from './index.js';
 
 const T = new URL('../../../shared/testdata/geoip/', import.meta.url).pathname;
@@ -185,6 +185,35 @@ test('alias answers are kept like static ones and dropped when the target\'s ans
   const req = encodeMessage({ id: 1, flags: 0, opcode: 0, rcode: 0, questions: [{ name: nameFromText('nxd.example.'), type: RRType.A, class: 1 }], answers: [], authority: [], additional: [], edns: null, tsig: null });
   e.answer(req, req.length, CLIENT);
   assert.equal(e.lastCacheable, false);
+  stage.close();
+});
+
+test('a first lookup under way: UDP gets TC=1, TCP is handed over and answered once it is done', async () => {
+  let release = (): void => undefined;
+  const gate = new Promise<void>((r) => { release = r; });
+  const stage = AliasStage.create({ lookup: async (_n, t) => { await gate; return { rdata: t === RRType.A ? [addr(RRType.A, '203.0.113.5')] : [], ttl: 60 }; } });
+  const e = new Engine({ alias: stage });
+  const origin = nameFromText('example.');
+  e.setZones(new ZoneSet([buildZone(origin, parseZoneText(ZONE.replace(/^(pick|geo) .*$/gm, ''), { origin }))]));
+  const req = encodeMessage({ id: 9, flags: 0, opcode: 0, rcode: 0, questions: [{ name: nameFromText('example.'), type: RRType.A, class: 1 }], answers: [], authority: [], additional: [], edns: null, tsig: null });
+  const tcp: typeof CLIENT = { ...CLIENT, transport: 'tcp' };
+  // Not turned on: SERVFAIL, as before.
+  assert.equal(decodeMessage(e.output.slice(0, e.answer(req, req.length, CLIENT))).rcode, Rcode.SERVFAIL);
+  stage.deferFirstLookups = true;
+  const udp = decodeMessage(e.output.slice(0, e.answer(req, req.length, CLIENT)));
+  assert.equal(udp.rcode, Rcode.NOERROR);
+  assert.ok(udp.flags & Flag.TC);
+  assert.equal(udp.answers.length, 0);
+  assert.equal(e.answer(req, req.length, tcp), HANDOFF);
+  const wait = stage.takeDeferred();
+  assert.ok(wait !== null);
+  assert.equal(stage.takeDeferred(), null); // once
+  release();
+  await wait;
+  assert.deepEqual(text(decodeMessage(e.output.slice(0, e.answer(req, req.length, tcp)))), ['example. 60 IN A 203.0.113.5']);
+  // A hosted answer is never handed over.
+  const inside = encodeMessage({ id: 9, flags: 0, opcode: 0, rcode: 0, questions: [{ name: nameFromText('inside.example.'), type: RRType.A, class: 1 }], answers: [], authority: [], additional: [], edns: null, tsig: null });
+  assert.ok(e.answer(inside, inside.length, tcp) > 0);
   stage.close();
 });
 

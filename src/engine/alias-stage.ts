@@ -20,7 +20,7 @@ const MAX_DEPTH = 4;
 type Rdata = readonly Uint8Array[];
 type DynamicSet = { readonly type: number; readonly ttl: number; readonly rdata: Rdata };
 /** The addresses found for one type, or why none: SERVFAIL, or a name outside the zones served here. */
-type Found = { rdata: Rdata; ttl: number } | { servfail: true } | { external: Name };
+type Found = { rdata: Rdata; ttl: number } | { servfail: true } | { external: Name } | { wait: Promise<void> };
 
 /**
  * The ALIAS stage of the resolve step (PowerDNS ALIAS, apex flattening): A, AAAA and ANY at a name with an
@@ -35,6 +35,15 @@ type Found = { rdata: Rdata; ttl: number } | { servfail: true } | { external: Na
 export class AliasStage {
   private depth = 0;
   private opts: ServeOptions | null = null;
+  /**
+   * A query for a target whose first lookup is under way waits for it rather than get SERVFAIL: over UDP
+   * it is answered TC=1 (the client asks again over TCP), over TCP the engine hands it over (HANDOFF) and
+   * `takeDeferred()` gives the handler what to wait for. Off unless whoever routes handoffs turns it on
+   * (cli/alias-serve.ts aliasHandoff).
+   */
+  deferFirstLookups = false;
+  private deferring: { ctx: QueryContext; wait: Promise<void> } | null = null;
+  private handed: Promise<void> | null = null;
   private readonly sets = new WeakMap<Rdata, Map<number, DynamicSet>>();
   /** NSEC/NSEC3 records with a type taken out, per original rdata and type (signatures kept per object). */
   private readonly denials = new WeakMap<Uint8Array, Map<number, DynamicSet>>();
@@ -70,7 +79,17 @@ export class AliasStage {
     for (let i = 0; i < (any ? 2 : 1); i++) {
       const type = any ? (i === 0 ? RRType.A : RRType.AAAA) : qtype;
       const first: Found = this.depth >= MAX_DEPTH ? { servfail: true } : this.find(ctx, target, type, opts);
-      const found = 'external' in first ? this.external(first.external, type) : first;
+      const found = 'external' in first ? this.external(first.external, type, this.deferFirstLookups) : first;
+      if ('wait' in found) {
+        ctx.answer.length = 0;
+        ctx.authority.length = 0;
+        ctx.additional.length = 0;
+        ctx.requiredGlue = 0;
+        ctx.cacheable = false;
+        if (ctx.client.transport === 'udp') ctx.tc = true;
+        else this.deferring = { ctx, wait: found.wait };
+        return null;
+      }
       if ('servfail' in found) {
         ctx.answer.length = 0;
         ctx.authority.length = 0;
@@ -175,7 +194,7 @@ export class AliasStage {
     const ctx = newContext(readQuery(bytes, bytes.length, {} as Query), client, zones);
     const first = this.find(ctx, target, type, this.opts!);
     const found = 'external' in first ? this.external(first.external, type) : first;
-    return 'servfail' in found ? null : found;
+    return 'servfail' in found || 'wait' in found ? null : found;
   }
 
   /** One RRset object per distinct answer (online signatures are kept per object). */
@@ -194,9 +213,27 @@ export class AliasStage {
     return set;
   }
 
-  private external(target: Name, type: number): Exclude<Found, { external: Name }> {
+  private external(target: Name, type: number, defer = false): Exclude<Found, { external: Name }> {
     const a = this.targets.addresses(target, type);
-    return a === null ? { servfail: true } : { rdata: a.rdata, ttl: a.ttl };
+    if (a !== null) return { rdata: a.rdata, ttl: a.ttl };
+    const wait = defer ? this.targets.firstLookup(target) : null;
+    return wait === null ? { servfail: true } : { wait };
+  }
+
+  /** Called by the engine after the pipeline: whether this query waits for a first lookup (HANDOFF). */
+  deferred(ctx: QueryContext): boolean {
+    const d = this.deferring;
+    this.deferring = null;
+    if (d === null || d.ctx !== ctx) return false;
+    this.handed = d.wait;
+    return true;
+  }
+
+  /** What the query just handed over waits for (once); null when the handoff is not an ALIAS query's. */
+  takeDeferred(): Promise<void> | null {
+    const w = this.handed;
+    this.handed = null;
+    return w;
   }
 
   /** `type` at `target` from the zones served here (through the pipeline), else where to ask outside. */

@@ -163,7 +163,7 @@ export class Engine {
     } catch (err) {
       return this.emit(this.servfail(ctx, err), out, at, room);
     }
-    if (verdict === Verdict.Handoff) return HANDOFF;
+    if (verdict === Verdict.Handoff || this.alias?.deferred(ctx) === true) return HANDOFF;
     const bytes = assemble(ctx, this.writer, q.qdcount === 1);
     this.rrlToken = rrlToken(ctx, req, qlen);
     if (this.geo !== null && q.tsigOffset < 0) this.geo.storeEncoded(ctx, req, variant, bytes);
