@@ -13,15 +13,16 @@ export interface ApiClientFlags {
   apiKeyFile?: string;
 }
 
-/** --api URL, --api-key-file FILE (or GEODESIC_API_KEY); keys on the command line show in `ps`, so no --api-key. */
+/** --api URL, --api-key KEY or --api-key-file FILE, as `geodesic zone ...` ($GEODESIC_API_URL, $GEODESIC_API_KEY). */
 export function addApiClientOptions(cmd: Command): Command {
   return cmd
-    .option('--api <url>', "the running server's HTTP API", process.env.GEODESIC_API ?? 'http://127.0.0.1:8081')
-    .option('--api-key-file <file>', 'file holding an API key (default: $GEODESIC_API_KEY)');
+    .option('--api <url>', "a running server's API (default $GEODESIC_API_URL, else http://127.0.0.1:8081)", process.env.GEODESIC_API_URL ?? 'http://127.0.0.1:8081')
+    .option('--api-key <key>', 'the API key (default $GEODESIC_API_KEY)')
+    .option('--api-key-file <file>', 'a file holding the API key (keeps it out of `ps`)');
 }
 
 export function apiTarget(flags: ApiClientFlags): ApiTarget {
-  let key = process.env.GEODESIC_API_KEY ?? null;
+  let key = flags.apiKey ?? process.env.GEODESIC_API_KEY ?? null;
   if (flags.apiKeyFile !== undefined) key = readFileSync(flags.apiKeyFile, 'utf8').trim();
   return { url: flags.api.replace(/\/+$/, ''), key };
 }
@@ -44,7 +45,7 @@ export async function apiCall<T>(t: ApiTarget, method: string, path: string, bod
   try { json = text === '' ? null : JSON.parse(text); } catch { json = text; }
   if (!res.ok) {
     const msg = typeof json === 'object' && json !== null && 'error' in json ? String((json as { error: unknown }).error) : text;
-    throw new Error(`${method} ${path}: ${res.status} ${msg}${res.status === 401 ? ' (give a key: --api-key-file FILE or GEODESIC_API_KEY)' : ''}`);
+    throw new Error(`${method} ${path}: ${res.status} ${msg}${res.status === 401 ? ' (give a key: --api-key, --api-key-file or $GEODESIC_API_KEY)' : ''}`);
   }
   return json as T;
 }
