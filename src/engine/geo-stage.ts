@@ -109,7 +109,14 @@ export class GeoStage {
       lookup: (name, qtype) => holder.stage?.lookupText(name, qtype) ?? [],
       isUp: plane === undefined ? options.isUp : (address, check, answer) => {
         const o = plane.override(answer);
-        return o !== null ? (o === 'drain' ? 0 : 1) : plane.status(luaCheckSpec(address, check));
+        if (o !== null) return o === 'drain' ? 0 : 1;
+        try {
+          return plane.status(luaCheckSpec(address, check));
+        } catch (err) {
+          // a check that cannot run (port 0, bad URL): down, as PowerDNS's failing check
+          host.log(`health check of ${address} cannot run: ${(err as Error).message}`, 'warning');
+          return 0;
+        }
       },
       health: plane === undefined ? undefined : (spec, names) => {
         if (spec !== null) return plane.status(spec, names);

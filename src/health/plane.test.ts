@@ -203,3 +203,16 @@ test('bad specs are named', () => {
     plane.close();
   }
 });
+
+test('a zone with 1,000 checks: every one has a state within seconds (probes run 256 at a time)', { timeout: 30_000 }, async () => {
+  const plane = new HealthPlane();
+  try {
+    const wants = Array.from({ length: 1000 }, (_, i) => ({ spec: { check: { kind: 'tcp' as const, address: `127.0.${(i >> 8) + 10}.${i & 255}`, port: 9 }, timing: { timeoutMs: 1000 } } }));
+    assert.deepEqual(plane.want('big.', wants), []);
+    const ms = await until('all checked', () => plane.list().every((t) => t.state !== 'unknown'), 20_000);
+    assert.equal(plane.list().length, 1000);
+    assert.ok(ms < 20_000);
+  } finally {
+    plane.close();
+  }
+});

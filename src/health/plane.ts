@@ -7,6 +7,9 @@ import { probe } from './probes.js';
 import { Target } from './target.js';
 import type { Override, State, TargetView } from './target.js';
 
+/** Probes running at once, at most (sockets are cheap, but a burst of thousands at zone load is not). */
+const MAX_IN_FLIGHT = 256;
+
 /** Published on every change of a target's effective state (checks, heartbeats, overrides, the primary). */
 export const healthChangeChannel = channel('gdns:health:change');
 
@@ -87,6 +90,7 @@ export class HealthPlane {
   private remoteTimer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout;
   private closed = false;
+  private inFlight = 0;
 
   constructor(options: HealthPlaneOptions = {}) {
     this.defaults = { ...DEFAULT_TIMING, ...options.defaults };
@@ -312,8 +316,15 @@ export class HealthPlane {
     t.timer = null;
     if (t.stopped || t.spec.kind === 'heartbeat') return;
     if (!this.applyRemote(t)) {
+      // a zone with thousands of checks loads: at most MAX_IN_FLIGHT probes at a time
+      if (this.inFlight >= MAX_IN_FLIGHT) {
+        this.schedule(t, 5 + Math.floor(Math.random() * 20));
+        return;
+      }
       t.source = 'probe';
-      const r = await probe(t.spec, t.timing.timeoutMs);
+      this.inFlight++;
+      let r;
+      try { r = await probe(t.spec, t.timing.timeoutMs); } finally { this.inFlight--; }
       if (t.stopped) return;
       const before = this.effective(t);
       const reason = t.record(r.ok, r.weight, r.error, this.now(), r.ms);
