@@ -53,6 +53,7 @@ webserver=yes
 webserver-address=127.0.0.1
 webserver-port=${apiPort}
 webserver-allow-from=127.0.0.0/8
+only-notify=127.0.0.0/8,::1
 socket-dir=${dir}
 guardian=no
 daemon=no
@@ -60,6 +61,18 @@ disable-syslog=yes
 loglevel=4
 ${extra}
 `;
+}
+
+/**
+ * pdns_server's command line. PowerDNS resolves every NS name with getaddrinfo() when it sends NOTIFY (on
+ * PUT /notify too), which asks the system's resolver: as root it runs in its own mount namespace where
+ * /etc/resolv.conf names 127.0.0.1, so no query leaves the machine.
+ */
+function pdnsCommand(dir: string): [string, string[]] {
+  const args = [`--config-dir=${dir}`];
+  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/unshare')) return [PDNS_SERVER, args];
+  writeFileSync(join(dir, 'resolv.conf'), 'nameserver 127.0.0.1\n');
+  return ['/usr/bin/unshare', ['-m', '/bin/sh', '-c', `mount --bind ${join(dir, 'resolv.conf')} /etc/resolv.conf && exec ${PDNS_SERVER} ${args.join(' ')}`]];
 }
 
 /** Starts pdns_server and waits (≤ 20 s) until GET /api/v1/servers answers 200. */
@@ -73,7 +86,7 @@ export async function startPdns(opts: PdnsOptions = {}): Promise<ApiServer> {
   const dnsPort = await freePort();
   const apiPort = await freePort();
   writeFileSync(join(dir, 'pdns.conf'), pdnsConf(dir, dnsPort, apiPort, key, opts.extraConfig ?? ''));
-  const child = spawn(PDNS_SERVER, [`--config-dir=${dir}`], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(...pdnsCommand(dir), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
