@@ -10,7 +10,7 @@ import { addressText } from './peer.js';
 import { nodeHmac } from './tsig-keys.js';
 import type { KeyRing } from './tsig-keys.js';
 import { serialNewer } from './transfer-in.js';
-import { packTransfer, zoneSequence } from './transfer-writer.js';
+import { packSets, packTransfer, zoneSequence } from './transfer-writer.js';
 import { GEODESIC_XFR_OPTION } from './lua-export.js';
 import type { Rec } from './transfer-writer.js';
 
@@ -111,7 +111,7 @@ export async function serveTransfer(source: TransferSource, opts: TransferServer
   let kind: 'AXFR' | 'IXFR' | 'IXFR-current' = 'AXFR';
   const header = { id: msg.id, qname: q.name, qtype: q.type, qclass: q.class };
   if (sent !== null) {
-    messages = packTransfer(header, zone.origin, zoneSequence(sent));
+    messages = packSets(header, zone.origin, zoneSequence(sent));
   } else if (q.type === RRType.IXFR) {
     const theirs = msg.authority.find((r) => r.type === RRType.SOA);
     const from = theirs === undefined ? null : soaSerial(theirs.rdata);
@@ -124,11 +124,11 @@ export async function serveTransfer(source: TransferSource, opts: TransferServer
         kind = 'IXFR';
         messages = packTransfer(header, zone.origin, ixfrSequence(zone, diffs));
       } else {
-        messages = packTransfer(header, zone.origin, zoneSequence(zone));
+        messages = packSets(header, zone.origin, zoneSequence(zone));
       }
     }
   } else {
-    messages = packTransfer(header, zone.origin, zoneSequence(zone));
+    messages = packSets(header, zone.origin, zoneSequence(zone));
   }
   let first = true;
   let count = 0;

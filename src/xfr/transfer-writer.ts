@@ -10,15 +10,24 @@ export interface TransferQuestion { id: number; qname: Name; qtype: number; qcla
 /** Messages are filled up to this size (RFC 5936 allows 65535; 16 KiB keeps writes and TSIG work even). */
 const MESSAGE_SIZE = 16_384;
 
-/** Every record of a zone in transfer order: SOA, all RRsets in canonical order (RRSIGs too), SOA. */
-export function* zoneSequence(zone: Zone): Generator<Rec> {
-  const soa: Rec = [zone.origin, RRType.SOA, zone.soa.ttl, zone.soa.rdata[0]!];
+/** Records sharing owner, type and TTL (a zone's RRsets are walked without copying their records). */
+export interface RecSet { readonly name: Name; readonly type: number; readonly ttl: number; readonly rdata: readonly Uint8Array[] }
+
+/** Every RRset of a zone in transfer order: SOA, all RRsets in canonical order (RRSIGs too), SOA. */
+export function* zoneSequence(zone: Zone): Generator<RecSet> {
+  const soa: RecSet = { name: zone.origin, type: RRType.SOA, ttl: zone.soa.ttl, rdata: [zone.soa.rdata[0]!] };
   yield soa;
   for (const set of zone.records()) {
-    if (set.type === RRType.SOA) continue;
-    for (const rdata of set.rdata) yield [set.name, set.type, set.ttl, rdata];
+    if (set.type !== RRType.SOA) yield set as RecSet;
   }
   yield soa;
+}
+
+/** packSets for single records (IXFR sequences, tests). */
+export function packTransfer(q: TransferQuestion, origin: Name, records: Iterable<Rec>, size = MESSAGE_SIZE): Generator<Uint8Array> {
+  return packSets(q, origin, (function* () {
+    for (const [name, type, ttl, rdata] of records) yield { name, type, ttl, rdata: [rdata] };
+  })(), size);
 }
 
 const lower = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c);
@@ -40,7 +49,7 @@ function endsWith(name: Name, suffix: Name): boolean {
  * inside the zone points at the zone's name (written once per message); rdata goes uncompressed
  * (RFC 3597 §4 allows it). Each message is its own buffer.
  */
-export function* packTransfer(q: TransferQuestion, origin: Name, records: Iterable<Rec>, size = MESSAGE_SIZE): Generator<Uint8Array> {
+export function* packSets(q: TransferQuestion, origin: Name, sets: Iterable<RecSet>, size = MESSAGE_SIZE): Generator<Uint8Array> {
   let buf = new Uint8Array(size);
   let len = 0;
   let count = 0;
@@ -89,7 +98,7 @@ export function* packTransfer(q: TransferQuestion, origin: Name, records: Iterab
     } else if (originAt >= 0 && originAt < 0x4000 && endsWith(name, origin)) {
       const prefix = name.length - origin.length;
       if (p + prefix + 2 > size) return false;
-      buf.set(name.subarray(0, prefix), p);
+      for (let i = 0; i < prefix; i++) buf[p + i] = name[i]!;
       p += prefix;
       buf[p++] = 0xc0 | (originAt >> 8);
       buf[p++] = originAt & 255;
@@ -97,7 +106,7 @@ export function* packTransfer(q: TransferQuestion, origin: Name, records: Iterab
       ownerAt = at;
     } else {
       if (p + name.length > size) return false;
-      buf.set(name, p);
+      for (let i = 0; i < name.length; i++) buf[p + i] = name[i]!;
       if (zoneAt < 0 && endsWith(name, origin)) zoneAt = p + name.length - origin.length;
       p += name.length;
       owner = name;
@@ -107,7 +116,9 @@ export function* packTransfer(q: TransferQuestion, origin: Name, records: Iterab
     buf[p] = type >> 8; buf[p + 1] = type & 255; buf[p + 2] = 0; buf[p + 3] = 1;
     buf[p + 4] = ttl >>> 24; buf[p + 5] = (ttl >>> 16) & 255; buf[p + 6] = (ttl >>> 8) & 255; buf[p + 7] = ttl & 255;
     buf[p + 8] = rdata.length >> 8; buf[p + 9] = rdata.length & 255;
-    buf.set(rdata, p + 10);
+    // Small copies by hand: TypedArray.set costs more than a short loop.
+    if (rdata.length > 64) buf.set(rdata, p + 10);
+    else for (let i = 0; i < rdata.length; i++) buf[p + 10 + i] = rdata[i]!;
     len = p + 10 + rdata.length;
     count++;
     lastOwner = owner;
@@ -116,12 +127,16 @@ export function* packTransfer(q: TransferQuestion, origin: Name, records: Iterab
     return true;
   };
   start();
-  for (const [name, type, ttl, rdata] of records) {
-    if (put(name, type, ttl, rdata)) continue;
-    if (count === 0) throw new Error(`a type ${type} record does not fit a transfer message`);
-    yield finish();
-    start();
-    if (!put(name, type, ttl, rdata)) throw new Error(`a type ${type} record does not fit a transfer message`);
+  for (const set of sets) {
+    const { name, type, ttl, rdata: list } = set;
+    for (let i = 0; i < list.length; i++) {
+      const rdata = list[i]!;
+      if (put(name, type, ttl, rdata)) continue;
+      if (count === 0) throw new Error(`a type ${type} record does not fit a transfer message`);
+      yield finish();
+      start();
+      if (!put(name, type, ttl, rdata)) throw new Error(`a type ${type} record does not fit a transfer message`);
+    }
   }
   yield finish();
 }

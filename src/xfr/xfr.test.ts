@@ -43,8 +43,8 @@ test('a zone is sent SOA first and last with every RRset between', () => {
   b.add(origin, RRType.NS, 60, rd(RRType.NS, 'ns.ex.test.'));
   b.add(nameFromText('ns.ex.test.'), RRType.A, 60, rd(RRType.A, '192.0.2.1'));
   const seq = [...zoneSequence(b.finish())];
-  assert.deepEqual(seq.map((r) => r[1]), [RRType.SOA, RRType.NS, RRType.A, RRType.SOA]);
-  assert.deepEqual(soaTimers(seq[0]![3]), { refresh: 1, retry: 1, expire: 1 });
+  assert.deepEqual(seq.map((r) => r.type), [RRType.SOA, RRType.NS, RRType.A, RRType.SOA]);
+  assert.deepEqual(soaTimers(seq[0]!.rdata[0]!), { refresh: 1, retry: 1, expire: 1 });
 });
 
 test('peers, address lists', () => {
