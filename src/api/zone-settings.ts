@@ -22,11 +22,10 @@ async function tsigNames(ctx: ApiContext, ids: unknown): Promise<string[]> {
 export async function updateZoneSettings(ctx: ApiContext, z: ZoneInfo, doc: Json, author: string): Promise<void> {
   const catalog = ctx.catalog();
   if (z.row === null) {
-    // A secondary not transferred yet lives in replication only: new masters restart it.
+    // A secondary not transferred yet lives in replication only: adding it again changes its masters.
     const t = ctx.deps.services?.transfer;
     if (t !== undefined && Array.isArray(doc.masters)) {
       const primaries = (doc.masters as unknown[]).map((m) => parsePrimary(typeof m === 'string' ? m : ''));
-      await t.removeSecondary(z.name);
       await t.addSecondary({ zone: z.name, primaries, kind: z.kind === 'consumer' ? 'consumer' : 'secondary', account: typeof doc.account === 'string' ? doc.account : z.account });
     }
     return;

@@ -34,9 +34,11 @@ function servedSerial(ctx: ApiContext, name: string): number {
 }
 
 export function fromRow(ctx: ApiContext, row: ZoneRow): ZoneInfo {
+  // Secondaries never edit their serial; PowerDNS shows DEFAULT (what its API stores for every new zone).
+  const secondary = row.kind === 'secondary' || row.kind === 'consumer';
   return {
     name: row.name, source: 'store', kind: row.kind, primaries: row.primaries, account: row.account,
-    serial: servedSerial(ctx, row.name), soaEditApi: POLICY_ECHO[row.serialPolicy] ?? row.serialPolicy, row,
+    serial: servedSerial(ctx, row.name), soaEditApi: secondary ? 'DEFAULT' : POLICY_ECHO[row.serialPolicy] ?? row.serialPolicy, row,
   };
 }
 
@@ -48,7 +50,7 @@ function fromFile(zone: Zone): ZoneInfo {
 function pendingSecondary(ctx: ApiContext, name?: string): ZoneInfo[] {
   const list = ctx.deps.services?.transfer?.secondaries?.() ?? [];
   return list.filter((s) => name === undefined || s.zone === name).map((s) => ({
-    name: s.zone, source: 'store', kind: s.kind, primaries: s.primaries, account: '', serial: 0, soaEditApi: '', row: null,
+    name: s.zone, source: 'store', kind: s.kind, primaries: s.primaries, account: '', serial: 0, soaEditApi: 'DEFAULT', row: null,
   }));
 }
 
