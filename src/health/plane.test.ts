@@ -158,7 +158,7 @@ test('heartbeats: up on a beat, down when they stop; unknown token refused', { t
   }
 });
 
-test('follow: a secondary takes the primary states at once; the primary verdict wins over its own view', { timeout: 10_000 }, async () => {
+test('follow: a secondary takes the primary states at once, probes alone while the primary is gone, follows again', { timeout: 10_000 }, async () => {
   const primary = new HealthPlane();
   const secondary = new HealthPlane();
   const server = createNetServer((s) => s.destroy());
@@ -175,10 +175,17 @@ test('follow: a secondary takes the primary states at once; the primary verdict 
     assert.equal(secondary.find('127.0.0.1')[0]!.source, 'primary');
     // primary says down (its own check): the secondary agrees although the port answers it
     const key = normalizeTarget(spec).key;
-    const states = primary.remoteStates().map((s) => (s.key === key ? { ...s, state: 'down' as const } : s));
-    secondary.follow(async () => states, 50);
+    let states = primary.remoteStates().map((s) => (s.key === key ? { ...s, state: 'down' as const } : s));
+    secondary.follow(async () => { if (!reachable) throw new Error('gone'); return states; }, 50);
     await until('secondary down', () => secondary.status(spec) === 0, 1000);
+    // the primary is gone for more than three intervals: the secondary probes by itself (the port answers)
     reachable = false;
+    const alone = await until('secondary probes alone', () => secondary.status(spec) > 0, 2000);
+    assert.ok(alone >= 100, `not before the primary was missed for 3 intervals (${alone} ms)`);
+    assert.equal(secondary.find('127.0.0.1')[0]!.source, 'probe');
+    states = primary.remoteStates().map((s) => (s.key === key ? { ...s, state: 'down' as const } : s));
+    reachable = true;
+    await until('follows again', () => secondary.status(spec) === 0, 2000);
   } finally {
     server.close();
     primary.close();
