@@ -89,7 +89,7 @@ export class KeyRollover {
     const name = zoneName(zone);
     if (this.host.readOnly()) throw new CatalogError('GDNS_ERR_DNSSEC_KEY', 'this node\'s store is read-only: keys roll on the writable primary');
     return this.host.change(name, opts.author ?? 'dnssec-rollover', async (q) => {
-      if (await readState(q, name) !== null) throw new CatalogError('GDNS_ERR_DNSSEC_KEY', `a key rollover of ${name} is already running (geodesic dnssec status ${name})`);
+      if (await readState(q, name) !== null) throw new CatalogError('GDNS_ERR_DNSSEC_KEY', `a key rollover of ${name} is already running (geodesic dnssec keys ${name} shows it)`);
       const keys = await loadKeys(q, name, this.host.crypt);
       const sep = kind !== 'zsk';
       const old = keys.filter((k) => k.active && isSep(k.key) === sep);

@@ -102,8 +102,9 @@ export class ZoneDnssec {
     return this.catalog.signing.crypt;
   }
 
+  /** Key timestamps (created, state changed) are on the rollover clock: rollovers wait from them. */
   private now(): number {
-    return this.catalog.signing.now() * 1000;
+    return this.rollovers.now();
   }
 
   /** Writes `fn` with a serial bump, then waits until the re-signed zone is served. */
