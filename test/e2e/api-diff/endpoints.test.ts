@@ -133,6 +133,16 @@ test('PATCH REPLACE and DELETE: disabled records, comments, several rrsets at on
   getZone('p.example.'),
 ]));
 
+test('a JSON body is read whatever the Content-Type says (curl -d sends form encoding; some clients none)', o, () => pair.check(['ct.example.'], [
+  createZone('ct.example.'),
+  ...(['application/x-www-form-urlencoded', 'text/plain', 'application/json; charset=utf-8'].map((ct, i): Step => ({
+    ...replace('ct.example.', `r${i}.ct.example.`, 'A', [`192.0.2.${i + 1}`]),
+    headers: { 'Content-Type': ct },
+  }))),
+  { ...replace('ct.example.', 'none.ct.example.', 'A', ['192.0.2.9']), raw: true, body: JSON.stringify({ rrsets: [{ name: 'none.ct.example.', type: 'A', ttl: 300, changetype: 'REPLACE', records: [{ content: '192.0.2.9', disabled: false }] }] }) },
+  getZone('ct.example.'),
+]));
+
 test('comments: REPLACE of comments alone keeps records, records alone keep comments, comment-only rrsets', o, () => pair.check(['cm.example.'], [
   createZone('cm.example.'),
   replace('cm.example.', 'a.cm.example.', 'A', ['192.0.2.1'], 300, { comments: [{ content: 'first', account: 'x' }, { content: 'second', account: '' }] }),
