@@ -8,7 +8,7 @@ import { defaultConfig } from '../config/index.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { RRType, nameFromText } from '../wire/index.js';
-import { fetchSerial } from '../xfr/index.js';
+import { fetchSerial, fetchTransfer } from '../xfr/index.js';
 import { startServer } from './serve.js';
 import type { RunningServer } from './serve.js';
 import { Registry } from 'prom-client';
@@ -78,6 +78,7 @@ test('a secondary node transfers at once, follows NOTIFY by IXFR, and a removed 
   assert.equal(st.lastTransfer?.kind, 'IXFR');
   assert.equal(st.lastError, null);
   assert.ok(primary.replication.status().served.some((s) => s.kind === 'IXFR'));
+  assert.deepEqual(primary.replication.status().downstream.map((d) => [d.zone, d.clients.map((c) => [c.client, c.behind])]), [['rep.test.', [['127.0.0.1', 0]]]]);
   const reg = new Registry();
   registerReplicationMetrics(reg, secondary.replication);
   const text = await reg.metrics();
@@ -106,6 +107,8 @@ test('a secondary past its SOA expire answers SERVFAIL, and serves again once a 
   servers.splice(servers.indexOf(primary), 1);
   await until('SERVFAIL after expire', async () => (await soaRcode()) === 2 ? true : undefined, 10_000);
   assert.equal(secondary.replication.status().secondaries[0]!.expired, true);
+  await assert.rejects(fetchTransfer({ host: '127.0.0.1', port: sport }, nameFromText('exp.test.'), { maxRecords: 100, maxBytes: 1e6, idleMs: 2000, totalMs: 5000 }),
+    /NOTAUTH/, 'an expired zone is not handed on');
   const back = await serve('expire-primary-again');
   await back.catalog!.createZone({ name: 'exp.test', kind: 'primary', records: [
     { name: 'exp.test', type: 'SOA', content: 'ns1.exp.test. h.exp.test. 2 1 1 3 60' },

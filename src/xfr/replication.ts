@@ -60,6 +60,11 @@ export interface ReplicationStatus {
   secondaries: SecondaryStatus[];
   notifies: NotifyState[];
   served: ServedTransfer[];
+  /**
+   * Per zone served here, the secondaries that transferred it: the serial each last took and when, and
+   * how far behind the served serial that is (0: current).
+   */
+  downstream: { zone: string; serial: number; clients: { client: string; serial: number; at: number; kind: string; behind: number }[] }[];
 }
 
 /** Running totals since start (metrics). */
@@ -101,6 +106,9 @@ export class Replication {
   private readonly notifier: Notifier;
   private secondaries: Secondaries | null = null;
   private readonly served: ServedTransfer[] = [];
+  /** Per zone, per client address: the last transfer it took. */
+  private readonly takers = new Map<string, Map<string, { serial: number; at: number; kind: string }>>();
+  private expiredKeys = new Set<string>();
   private readonly counts: ReplicationCounts = {
     transfersIn: { AXFR: 0, IXFR: 0, failed: 0 },
     transfersOut: { AXFR: 0, IXFR: 0, 'IXFR-current': 0, refused: 0 },
@@ -140,7 +148,10 @@ export class Replication {
             keys: async () => r.keyRing, maxRecords: opts.maxRecords, minIntervalMs: opts.minIntervalMs,
             onEvent: (e) => r.emit({ type: 'secondary', ...e }),
             onApplied: (zone, rec) => r.applied(zone, rec),
-            onExpired: (zones) => deps.onUnavailable?.(zones.map((z) => keyOf(nameFromText(z)))),
+            onExpired: (zones) => {
+              r.expiredKeys = new Set(zones.map((z) => keyOf(nameFromText(z))));
+              deps.onUnavailable?.([...r.expiredKeys]);
+            },
           });
           for (const s of opts.secondaries) {
             await r.secondaries.add({ zone: s.zone, primaries: s.primaries, kind: s.kind ?? 'secondary', tsigKey: s.tsigKey ?? null });
@@ -192,7 +203,17 @@ export class Replication {
   }
 
   status(): ReplicationStatus {
-    return { secondaries: this.secondaries?.status() ?? [], notifies: this.notifier.states(), served: [...this.served] };
+    const zones = this.deps.zones();
+    const downstream: ReplicationStatus['downstream'] = [];
+    for (const [zone, clients] of this.takers) {
+      const z = zones.get(keyOf(nameFromText(zone)));
+      if (z === undefined) continue;
+      downstream.push({
+        zone, serial: z.serial,
+        clients: [...clients].map(([client, t]) => ({ client, serial: t.serial, at: t.at, kind: t.kind, behind: (z.serial - t.serial) >>> 0 })),
+      });
+    }
+    return { secondaries: this.secondaries?.status() ?? [], notifies: this.notifier.states(), served: [...this.served], downstream };
   }
 
   /** Zones past their expire time without a primary (their queries must fail, RFC 1035 §3.3.13). */
@@ -218,7 +239,8 @@ export class Replication {
       return;
     }
     void serveTransfer({
-      zone: (key) => this.deps.zones().get(key),
+      // An expired zone is not handed on (Knot and BIND refuse it too).
+      zone: (key) => (this.expiredKeys.has(key) ? undefined : this.deps.zones().get(key)),
       diffs: (zone, from) => this.diffs(zone, from),
       rules: (zone) => this.rules(zone),
       keys: async () => this.keyRing,
@@ -301,6 +323,11 @@ export class Replication {
   }
 
   private record(t: ServedTransfer): void {
+    if (t.kind !== 'refused') {
+      let clients = this.takers.get(t.zone);
+      if (clients === undefined) this.takers.set(t.zone, clients = new Map());
+      clients.set(t.client, { serial: t.serial, at: t.at, kind: t.kind });
+    }
     this.served.push(t);
     if (this.served.length > 50) this.served.shift();
     this.emit({ type: 'served', transfer: t });
