@@ -276,6 +276,8 @@ export function lexicon(zone: string): Step[] {
 /** PowerDNS-Admin's fetch_remote passes only the caller's headers: the key, no Content-Type, Accept any. */
 const PDA = { 'User-Agent': 'python-requests/2.25.1', 'Accept-Encoding': 'gzip, deflate', Accept: '*/*', Connection: 'keep-alive' };
 
+const PDA_ZONE_KEYS = ['name', 'masters', 'kind', 'serial', 'notified_serial', 'last_check', 'dnssec'];
+
 /** Dashboard, new domain with NS, record edits (apply: DELETE step, then REPLACE step), kind and SOA-EDIT-API change, delete. */
 export function powerdnsAdmin(zone: string): Step[] {
   const bare = zone.slice(0, -1);
@@ -292,8 +294,16 @@ export function powerdnsAdmin(zone: string): Step[] {
       method: 'GET', path: `${ZONES}/${zone}`, status: 200,
       check: (res) => {
         const z = json(res) as Record<string, unknown>;
-        const missing = ['name', 'masters', 'kind', 'serial', 'notified_serial', 'last_check', 'dnssec'].filter((k) => !(k in z));
+        const missing = PDA_ZONE_KEYS.filter((k) => !(k in z));
         return missing.length ? `zone lacks ${missing.join(', ')} (add_domain_to_powerdns_admin reads them)` : isJsonType(res);
+      },
+    }),
+    // Domain.update (every dashboard visit): each listed zone is read by these keys
+    s({
+      method: 'GET', path: ZONES, status: 200,
+      check: (res) => {
+        const bad = (json(res) as Array<Record<string, unknown>>).find((z) => PDA_ZONE_KEYS.some((k) => !(k in z)));
+        return bad ? `a listed zone lacks ${PDA_ZONE_KEYS.filter((k) => !(k in bad)).join(', ')} (Domain.update reads them)` : isJsonType(res);
       },
     }),
     // Record.apply: GET by the bare name, then PATCH the new rrsets (blank comments included, as it sends them)
