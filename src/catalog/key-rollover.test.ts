@@ -84,6 +84,26 @@ describe('key rollovers on an injected clock', { ...T, concurrency: true }, () =
         await tick(2 * HOUR);
         await cat.dnssec.rollovers.dsSeen(Z);
         assert.equal((await cat.dnssec.rollovers.state(Z))?.step, 'ds-seen');
+        for (let i = 0; i < 3 && await cat.dnssec.rollovers.state(Z) !== null; i++) await tick(24 * HOUR);
+        assert.equal(await cat.dnssec.rollovers.state(Z), null);
+      });
+
+      it('disabling safely: CDS/CDNSKEY delete until the parent has no DS, then after its TTL the keys go', async () => {
+        const ds = cat.zone(Z)!.apex.get(RRType.DNSKEY) !== undefined;
+        assert.ok(ds);
+        parent = { ds: [new Uint8Array([1, 2, 3, 4])], ttl: 600 };
+        await cat.dnssec.unsign(Z);
+        assert.deepEqual([...cat.zone(Z)!.apex.get(RRType.CDS)!.rdata[0]!], [0, 0, 0, 0, 0], 'CDS delete (RFC 8078)');
+        await tick(); await tick();
+        assert.equal((await cat.dnssec.rollovers.state(Z))?.step, 'ds-wait', 'the parent still has a DS');
+        assert.ok(cat.zone(Z)!.apex.get(RRType.DNSKEY) !== undefined, 'still signed');
+        parent = { ds: [], ttl: 0 };
+        await tick();
+        assert.equal((await cat.dnssec.rollovers.state(Z))?.step, 'ds-seen');
+        await tick(25 * HOUR);
+        assert.equal(await cat.dnssec.rollovers.state(Z), null);
+        assert.equal(cat.zone(Z)!.apex.get(RRType.DNSKEY), undefined, 'served unsigned');
+        assert.deepEqual(await cat.dnssec.keys(Z), []);
       });
     });
   }

@@ -31,9 +31,10 @@ export interface RolloverPolicy {
 
 /** A rollover in progress (zone metadata GEODESIC-ROLLOVER, JSON). */
 export interface RolloverState {
-  /** zsk: pre-publish; sep: KSK/CSK (and algorithm) double-signature rollover. */
-  kind: 'zsk' | 'sep';
-  /** publish → (sep: ds-wait → ds-seen →) retire → done. */
+  /** zsk: pre-publish; sep: KSK/CSK (and algorithm) double-signature rollover; unsign: going insecure
+   * (RFC 8078 CDS/CDNSKEY delete, waits until the parent has no DS, then the keys go). */
+  kind: 'zsk' | 'sep' | 'unsign';
+  /** publish → (sep: ds-wait → ds-seen →) retire → done; unsign: ds-wait → ds-seen (the DS is gone) → done. */
   step: 'publish' | 'ds-wait' | 'ds-seen' | 'retire';
   newKey: number;
   oldKeys: number[];
@@ -114,12 +115,30 @@ export class KeyRollover {
     });
   }
 
-  /** The parent's DS for the new key is published (registrar done): the rollover may go on. */
+  /**
+   * Going insecure safely (RFC 8078): CDS/CDNSKEY ask the parent to delete the DS; once every parent
+   * server has none (or `dsSeen` confirms it), and its TTL has passed, the keys are deleted.
+   */
+  async unsign(zone: string, author = 'dnssec-rollover'): Promise<RolloverState> {
+    const name = zoneName(zone);
+    if (this.host.readOnly()) throw new CatalogError('GDNS_ERR_DNSSEC_KEY', 'this node\'s store is read-only: DNSSEC is turned off on the writable primary');
+    return this.host.change(name, author, async (q) => {
+      const running = await readState(q, name);
+      if (running?.kind === 'unsign') return running;
+      if (running !== null) throw new CatalogError('GDNS_ERR_DNSSEC_KEY', `a key rollover of ${name} is running; wait for it or disable at once (--now)`);
+      if (!(await loadKeys(q, name, this.host.crypt)).some((k) => k.active)) throw new CatalogError('GDNS_ERR_DNSSEC_KEY', `${name} is not signed`);
+      const state: RolloverState = { kind: 'unsign', step: 'ds-wait', newKey: 0, oldKeys: [], since: this.now() };
+      await writeState(q, name, state);
+      return state;
+    });
+  }
+
+  /** The parent publishes the new DS (rollover), or no longer any DS (unsign): the rollover may go on. */
   async dsSeen(zone: string, author = 'dnssec-rollover'): Promise<void> {
     const name = zoneName(zone);
     await this.host.change(name, author, async (q) => {
       const s = await readState(q, name);
-      if (s === null || s.kind !== 'sep' || s.step !== 'ds-wait') {
+      if (s === null || s.kind === 'zsk' || s.step !== 'ds-wait') {
         throw new CatalogError('GDNS_ERR_DNSSEC_KEY', `${name} is not waiting for its parent's DS`);
       }
       await writeState(q, name, { ...s, step: 'ds-seen', since: this.now(), dsTtl: s.dsTtl ?? this.policy.dsTtl ?? 86400 });
@@ -153,6 +172,7 @@ export class KeyRollover {
     const maxTtl = zone === undefined ? 86400 : maxZoneTtl(zone);
     const dnskeyTtl = this.host.dnskeyTtl;
     const author = 'dnssec-rollover';
+    if (state.kind === 'unsign') return this.unsignStep(name, state, now, elapsed);
     if (state.kind === 'zsk') {
       if (state.step === 'publish' && elapsed >= dnskeyTtl + this.prop) {
         await this.host.change(name, author, async (q) => {
@@ -188,6 +208,23 @@ export class KeyRollover {
       return `old key(s) ${state.oldKeys.join(',')} retired`;
     }
     if (state.step === 'retire' && elapsed >= Math.max(dnskeyTtl, maxTtl) + this.prop) return this.finish(name, state, now);
+    return null;
+  }
+
+  private async unsignStep(name: string, state: RolloverState, now: number, elapsed: number): Promise<string | null> {
+    if (state.step === 'ds-wait') {
+      const found = this.policy.dsLookup !== undefined ? await this.policy.dsLookup(name).catch(() => null) : this.localParentDs(name);
+      if (found === null || found.ds.length > 0) return null;
+      await this.host.change(name, 'dnssec-rollover', (q) => writeState(q, name, { ...state, step: 'ds-seen', since: now, dsTtl: found.ttl || (this.policy.dsTtl ?? 86400) }));
+      return 'the parent has no DS any more';
+    }
+    if (state.step === 'ds-seen' && elapsed >= (state.dsTtl ?? this.policy.dsTtl ?? 86400) + this.prop) {
+      await this.host.change(name, 'dnssec-rollover', async (q) => {
+        for (const k of await loadKeys(q, name, this.host.crypt)) await deleteKey(q, name, k.id);
+        await writeState(q, name, null);
+      });
+      return 'keys deleted: the zone is served unsigned';
+    }
     return null;
   }
 
@@ -244,7 +281,7 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-async function readState(q: StoreQueries, name: string): Promise<RolloverState | null> {
+export async function readState(q: StoreQueries, name: string): Promise<RolloverState | null> {
   const row = await q.zoneByName(name);
   if (row === undefined) throw new CatalogError('GDNS_ERR_ZONE_NOT_FOUND', `no zone ${name}`);
   const m = (await q.metadata(row.id)).find((x) => x.kind === ROLLOVER_KIND);

@@ -156,7 +156,15 @@ export class ZoneDnssec {
     return this.keys(name);
   }
 
-  /** Turns signing off: every key goes (the parent's DS must be removed first, or the zone is bogus). */
+  /**
+   * Turns signing off safely (RFC 8078): CDS/CDNSKEY "delete" ask the parent to remove the DS; the keys go
+   * once no parent server has it any more and its TTL has passed (maintain() moves it on).
+   */
+  unsign(zone: string, author = 'dnssec'): Promise<RolloverState> {
+    return this.rollovers.unsign(zone, author);
+  }
+
+  /** Turns signing off at once: every key goes (the parent's DS must be removed first, or the zone is bogus). */
   async disable(zone: string, author = 'dnssec'): Promise<void> {
     const name = zoneName(zone);
     await this.change(name, author, async (q) => {

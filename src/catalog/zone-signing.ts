@@ -5,6 +5,7 @@ import type { Store } from '../store/index.js';
 import { KeyCrypt } from './key-crypt.js';
 import { keyedZones, loadDenial, loadKeys } from './zone-keys.js';
 import type { StoredKey } from './zone-keys.js';
+import { readState } from './key-rollover.js';
 import type { RolloverPolicy } from './key-rollover.js';
 
 /** How the catalog signs zones that have active keys in the store (config `dnssec:`). */
@@ -127,9 +128,9 @@ export class ZoneSigning {
   private async signOnce(name: string): Promise<void> {
     const zone = this.current(name);
     if (zone === undefined) return;
-    const { keys, denial } = await this.store.snapshot(async (q) => {
-      if (await q.zoneByName(name) === undefined) return { keys: [], denial: null };
-      return { keys: await loadKeys(q, name, this.crypt), denial: await loadDenial(q, name) };
+    const { keys, denial, unsigning } = await this.store.snapshot(async (q) => {
+      if (await q.zoneByName(name) === undefined) return { keys: [], denial: null, unsigning: false };
+      return { keys: await loadKeys(q, name, this.crypt), denial: await loadDenial(q, name), unsigning: (await readState(q, name))?.kind === 'unsign' };
     });
     const usable = keys.filter((k) => k.active || k.published);
     if (!keys.some((k) => k.active) || denial === null) {
@@ -149,6 +150,7 @@ export class ZoneSigning {
     };
     const ready = usable.filter((k) => k.state === 'ready').map((k) => k.key);
     if (ready.length > 0) { opts.cds = 'publish'; opts.cdsKeys = ready; }
+    if (unsigning) opts.cds = 'delete';
     const signed = await signZoneAsync(zone, usable.map((k) => k.key), opts);
     if (this.current(name) !== zone && this.jobs.get(name)?.again !== true) this.schedule(name);
     this.signedZones.set(name, { zone: signed, keys: usable, signedAt: now });

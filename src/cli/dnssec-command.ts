@@ -134,9 +134,10 @@ export function registerDnssecCommands(program: Command): void {
       if (f.keys !== undefined) process.exitCode = guarded(processIo, () => dnssecEnable(zone, f as EnableFlags));
       else storeGuarded(() => storeDnssec.enable(absolute(zone), f, processIo));
     });
-  storeOpts(d.command('disable').description('stop signing ZONE (store: deletes its keys; folder: keeps them); remove the DS at the registrar first')
-    .argument('<zone>').option(keysOpt, keysHelp))
-    .action((zone: string, f: Flags) => {
+  storeOpts(d.command('disable').description('stop signing ZONE: store zones ask the parent to drop the DS (CDS delete) and lose their keys once it has (--now: at once); folder zones keep their keys')
+    .argument('<zone>').option(keysOpt, keysHelp)
+    .option('--now', 'store: delete the keys at once (only when the parent has no DS)'))
+    .action((zone: string, f: Flags & { now?: boolean }) => {
       if (f.keys !== undefined) process.exitCode = guarded(processIo, () => dnssecDisable(zone, { keys: f.keys! }));
       else storeGuarded(() => storeDnssec.disable(absolute(zone), f, processIo));
     });

@@ -54,8 +54,10 @@ test('geodesic dnssec enable/keys/ds/rollover/ds-seen/disable on the store, keys
   const k2 = io();
   await storeDnssec.keys(Z, flags, k2.io);
   assert.match(k2.out.join(''), /rollover: KSK\/CSK at step publish/);
+  const busy = io();
+  await assert.rejects(storeDnssec.disable(Z, flags, busy.io), /rollover .* is running/);
   const off = io();
-  assert.equal(await storeDnssec.disable(Z, flags, off.io), 0);
+  assert.equal(await storeDnssec.disable(Z, { ...flags, now: true }, off.io), 0);
   const k3 = io();
   await storeDnssec.keys(Z, flags, k3.io);
   assert.match(k3.out.join(''), /DNSSEC disabled/);

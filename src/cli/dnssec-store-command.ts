@@ -44,10 +44,16 @@ export const storeDnssec = {
       return 0;
     });
   },
-  async disable(zone: string, flags: DnssecStoreFlags, io: ZoneCommandIo): Promise<number> {
+  async disable(zone: string, flags: DnssecStoreFlags & { now?: boolean }, io: ZoneCommandIo): Promise<number> {
     return withCatalog(flags, async (c) => {
-      await c.dnssec.disable(zone, 'geodesic dnssec');
-      io.out(`DNSSEC disabled for ${zone}: its keys are deleted. Remove the DS at your registrar first and wait its TTL, or validators fail the zone\n`);
+      if (flags.now) {
+        await c.dnssec.disable(zone, 'geodesic dnssec');
+        io.out(`DNSSEC disabled for ${zone}: its keys are deleted. If the parent still has a DS, validators fail the zone until it is removed and its TTL has passed\n`);
+        return 0;
+      }
+      await c.dnssec.unsign(zone, 'geodesic dnssec');
+      io.out(`${zone} asks its parent to delete the DS (CDS/CDNSKEY delete, RFC 8078). Remove the DS at your registrar if it does not do so by itself;\n` +
+        'the server deletes the keys once no parent server has the DS and its TTL has passed (geodesic dnssec ds-seen ZONE confirms it by hand)\n');
       return 0;
     });
   },
