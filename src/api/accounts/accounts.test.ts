@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { Catalog } from '../../catalog/index.js';
 import { createScratchStore, openStore } from '../../store/index.js';
 import type { ScratchStore } from '../../store/index.js';
-import { ZoneSet } from '../../zone/index.js';
+import { ZoneSet, buildZone, parseZoneText } from '../../zone/index.js';
+import { nameFromText } from '../../wire/index.js';
 import { createApi } from '../server.js';
 import { ApiKeyRing } from '../keys.js';
 import { LoginLimiter } from './login-limiter.js';
@@ -39,7 +40,9 @@ describe('admin UI accounts and extras (sqlite)', { ...T, concurrency: false }, 
     scratch = await createScratchStore('sqlite');
     const store = await openStore(scratch.where);
     cat = await Catalog.open(store, { pollMs: 0 });
-    app = await createApi({ catalog: cat, fileZones: () => new ZoneSet([]), keys: new ApiKeyRing([], store) });
+    const origin = nameFromText('file.test.');
+    const fileZone = buildZone(origin, parseZoneText('@ 300 IN SOA ns1 h 7 1 1 1 1\n@ NS ns1\nns1 A 192.0.2.53\nwww TXT "hello"\n', { origin }));
+    app = await createApi({ catalog: cat, fileZones: () => new ZoneSet([fileZone]), keys: new ApiKeyRing([], store) });
     await cat.createZone({ name: 'ui.test.', records: [
       { name: 'ui.test.', type: 'SOA', content: 'ns1.ui.test. hostmaster.ui.test. 1 3600 600 86400 300' },
       { name: 'ui.test.', type: 'NS', content: 'ns1.ui.test.' },
@@ -128,7 +131,13 @@ describe('admin UI accounts and extras (sqlite)', { ...T, concurrency: false }, 
     const found = await call('GET', `${G}/zones/ui.test/rrsets?q=h12&type=A`, admin);
     assert.deepEqual((found.json.rrsets as { name: string }[]).map((r) => r.name).slice(0, 2), ['h120.ui.test.', 'h121.ui.test.']);
     const zones = await call('GET', `${G}/zones?q=ui`, admin);
-    assert.deepEqual(zones.json.zones, [{ id: 'ui.test.', name: 'ui.test.', kind: 'Native', serial: 1, records: 303 }]);
+    assert.deepEqual(zones.json.zones, [{ id: 'ui.test.', name: 'ui.test.', kind: 'Native', serial: 1, records: 303, source: 'store' }]);
+    const files = await call('GET', `${G}/zones?q=file`, admin);
+    assert.deepEqual(files.json.zones, [{ id: 'file.test.', name: 'file.test.', kind: 'Native', serial: 7, records: 4, source: 'file' }]);
+    const fileSets = await call('GET', `${G}/zones/file.test./rrsets?q=hello`, admin);
+    assert.equal(fileSets.json.source, 'file');
+    assert.deepEqual((fileSets.json.rrsets as { name: string; type: string }[]).map((r) => `${r.name} ${r.type}`), ['www.file.test. TXT']);
+    assert.deepEqual((await call('GET', `${G}/zones/file.test./history`, admin)).json, []);
   });
 
   it('reverts a change from the history, and refuses when the RRset changed since', async () => {

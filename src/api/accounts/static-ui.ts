@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -32,9 +32,19 @@ const NOT_BUILT = `<!doctype html><html lang="en"><title>Geodesic</title><h1>Geo
  * no data; everything it shows comes from the authenticated API.
  */
 export async function staticUi(app: FastifyInstance, root = uiRoot()): Promise<void> {
-  const index = root === null ? NOT_BUILT : readFileSync(join(root, 'index.html'), 'utf8');
+  // index.html is read again when it changes (a rebuild while the server runs names new asset files).
+  let index = { text: NOT_BUILT, mtime: -1 };
+  const currentIndex = (): string => {
+    if (root === null) return NOT_BUILT;
+    const file = join(root, 'index.html');
+    try {
+      const mtime = statSync(file).mtimeMs;
+      if (mtime !== index.mtime) index = { text: readFileSync(file, 'utf8'), mtime };
+    } catch { /* removed during a rebuild: keep the last one */ }
+    return index.text;
+  };
   const sendIndex = async (_req: unknown, reply: FastifyReply) =>
-    reply.headers({ ...HEADERS, 'cache-control': 'no-cache' }).code(root === null ? 503 : 200).type('text/html; charset=utf-8').send(index);
+    reply.headers({ ...HEADERS, 'cache-control': 'no-cache' }).code(root === null ? 503 : 200).type('text/html; charset=utf-8').send(currentIndex());
   if (root !== null) {
     // Files are sent by our own public route (the static plugin's routes would need an API key).
     await app.register(fastifyStatic, { root: join(root, 'assets'), serve: false, maxAge: '365d', immutable: true });

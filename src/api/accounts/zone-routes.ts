@@ -3,8 +3,9 @@ import type { Kysely } from 'kysely';
 import { zoneName } from '../../catalog/index.js';
 import type { RRsetEdit } from '../../catalog/index.js';
 import type { JournalEntry, RRsetState, StoreTables } from '../../store/index.js';
-import { nameFromText, nameToText, rdataToText, typeFromText, typeToText } from '../../wire/index.js';
-import { parseZoneText, ZoneFileError } from '../../zone/index.js';
+import { nameFromText, nameToText, rdataToText, soaSerial, typeFromText, typeToText } from '../../wire/index.js';
+import { keyOf, parseZoneText, ZoneFileError } from '../../zone/index.js';
+import type { Zone } from '../../zone/index.js';
 import { conflict, notFound, unprocessable } from '../errors.js';
 import { body, G, intParam } from './shared.js';
 import type { Accounts } from './shared.js';
@@ -21,6 +22,16 @@ function zoneParam(req: FastifyRequest): string {
   } catch (e) {
     throw unprocessable(`zone: ${(e as Error).message}`);
   }
+}
+
+/** The RRsets of a zone served from a file (read-only through the API), sorted like the store's. */
+function fileRRsets(zone: Zone): RRsetOut[] {
+  const out: RRsetOut[] = [];
+  for (const set of zone.records()) {
+    out.push({ name: nameToText(set.name).toLowerCase(), type: typeToText(set.type), ttl: set.ttl,
+      records: set.rdata.map((rd) => ({ content: rdataToText(set.type, rd), disabled: false })), comments: [] });
+  }
+  return out.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : x.type.localeCompare(y.type)));
 }
 
 const changeOut = (c: { name: string; type: number; before: RRsetState | null; after: RRsetState | null }) => ({ ...c, type: typeToText(c.type) });
@@ -51,11 +62,14 @@ export async function zoneRoutes(app: FastifyInstance, a: Accounts): Promise<voi
     const q = (qs.q ?? '').toLowerCase();
     const offset = intParam(qs.offset, 'offset', 0, 1e9);
     const limit = intParam(qs.limit, 'limit', 50, 1000);
-    const all = (await a.ctx.catalog().listZones())
+    type Row = { id: number; name: string; kind: string; file?: Zone };
+    const stored: Row[] = a.hasStore ? await a.ctx.catalog().listZones() : [];
+    const files: Row[] = [...a.ctx.deps.fileZones()].map((z) => ({ id: -1, name: nameToText(z.origin).toLowerCase(), kind: 'native', file: z }));
+    const all = [...stored, ...files]
       .filter((z) => z.name.includes(q) && a.ctx.may(req, { zone: z.name, write: false }))
       .sort((x, y) => x.name.localeCompare(y.name));
     const page = all.slice(offset, offset + limit);
-    const ids = page.map((z) => z.id);
+    const ids = page.filter((z) => z.file === undefined).map((z) => z.id);
     const counts = new Map<number, number>();
     const serials = new Map<number, number>();
     if (ids.length > 0) {
@@ -67,17 +81,26 @@ export async function zoneRoutes(app: FastifyInstance, a: Accounts): Promise<voi
     }
     return {
       total: all.length, offset, limit,
-      zones: page.map((z) => ({ id: z.name, name: z.name, kind: z.kind[0]!.toUpperCase() + z.kind.slice(1), serial: serials.get(z.id) ?? 0, records: counts.get(z.id) ?? 0 })),
+      zones: page.map((z) => z.file !== undefined
+        ? { id: z.name, name: z.name, kind: 'Native', serial: soaSerial(z.file.soa.rdata[0]!), records: fileRRsets(z.file).reduce((n, r) => n + r.records.length, 0), source: 'file' }
+        : { id: z.name, name: z.name, kind: z.kind[0]!.toUpperCase() + z.kind.slice(1), serial: serials.get(z.id) ?? 0, records: counts.get(z.id) ?? 0, source: 'store' }),
     };
   });
 
   app.get(`${G}/zones/:zone/rrsets`, { schema: { tags: TAGS, summary: 'RRsets of a zone sorted by name and type; ?q= (name or content contains), ?type=, ?offset=, ?limit=' } }, async (req) => {
     const name = zoneParam(req);
     a.ctx.authorize(req, { zone: name, write: false });
-    const z = await zoneRow(name);
     const qs = req.query as Record<string, string | undefined>;
     const offset = intParam(qs.offset, 'offset', 0, 1e9);
     const limit = intParam(qs.limit, 'limit', 200, 5000);
+    const file = a.ctx.zoneSource(name) === 'file' ? a.ctx.deps.fileZones().get(keyOf(nameFromText(name))) : undefined;
+    if (file !== undefined) {
+      const q = (qs.q ?? '').trim().toLowerCase();
+      const type = (qs.type ?? '').toUpperCase();
+      const sets = fileRRsets(file).filter((r) => (!type || r.type === type) && (!q || r.name.includes(q) || r.records.some((x) => x.content.toLowerCase().includes(q))));
+      return { total: sets.length, offset, limit, source: 'file', rrsets: sets.slice(offset, offset + limit) };
+    }
+    const z = await zoneRow(name);
     let query = db().selectFrom('records').select(['name', 'type', 'ttl', 'content', 'disabled']).where('zone_id', '=', z.id);
     if (qs.type) {
       let t: number;
@@ -103,12 +126,13 @@ export async function zoneRoutes(app: FastifyInstance, a: Accounts): Promise<voi
       const byKey = new Map<string, RRsetOut>(page.map((s) => [`${s.name}|${s.type}`, s]));
       for (const c of comments) byKey.get(`${c.name}|${typeToText(c.type)}`)?.comments.push({ content: c.content, account: c.account, modified_at: c.modifiedAt });
     }
-    return { total: sets.length, offset, limit, rrsets: page };
+    return { total: sets.length, offset, limit, source: 'store', rrsets: page };
   });
 
   app.get(`${G}/zones/:zone/history`, { schema: { tags: TAGS, summary: 'The zone\'s changes, newest first: who, when, serials, RRsets before and after' } }, async (req) => {
     const name = zoneParam(req);
     a.ctx.authorize(req, { zone: name, write: false });
+    if (a.ctx.zoneSource(name) === 'file') return [];
     await zoneRow(name);
     const limit = intParam((req.query as Record<string, string | undefined>).limit, 'limit', 100, 1000);
     return (await a.ctx.catalog().history(name, limit)).reverse().map(entryOut);

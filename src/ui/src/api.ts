@@ -54,7 +54,7 @@ export const enc = (zone: string): string => encodeURIComponent(zone);
 export type Role = 'admin' | 'operator' | 'viewer';
 export interface User { id: number; name: string; role: Role; zones: string[]; createdAt?: number }
 export interface SessionState { user: User | null; csrf?: string; signupOpen: boolean; firstRun: boolean; luaRecords?: boolean }
-export interface ZoneSummary { id: string; name: string; kind: string; serial: number; records: number; dnssec?: boolean }
+export interface ZoneSummary { id: string; name: string; kind: string; serial: number; records: number; dnssec?: boolean; source?: 'file' | 'store' }
 export interface RecordItem { content: string; disabled: boolean }
 export interface Comment { content: string; account: string; modified_at: number }
 export interface RRset { name: string; type: string; ttl: number; records: RecordItem[]; comments: Comment[] }

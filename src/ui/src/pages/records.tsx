@@ -10,7 +10,7 @@ import { patchZone } from './zone';
 const PAGE = 200;
 const ROW = 44;
 
-interface Page { total: number; rrsets: RRset[] }
+interface Page { total: number; rrsets: RRset[]; source?: string }
 
 function toPatch(d: RRsetDraft): RRsetPatch {
   return {
@@ -24,8 +24,10 @@ function toPatch(d: RRsetDraft): RRsetPatch {
  * The records of one zone as RRsets: a virtualized table fed page by page by the server (search and type
  * filter run there), so 10,000 records stay as fast as 10. Inline edit, add, and bulk delete/TTL as one PATCH.
  */
-export function RecordsTab({ zone, writable, luaEnabled, types }: { zone: string; writable: boolean; luaEnabled: boolean; types?: string[] }) {
+export function RecordsTab({ zone, writable: mayWrite, luaEnabled, types }: { zone: string; writable: boolean; luaEnabled: boolean; types?: string[] }) {
   const [q, setQ] = useState('');
+  const [source, setSource] = useState('store');
+  const writable = mayWrite && source !== 'file';
   const [type, setType] = useState('');
   const [total, setTotal] = useState<number | null>(null);
   const [pages, setPages] = useState<Map<number, RRset[]>>(new Map());
@@ -50,6 +52,7 @@ export function RecordsTab({ zone, writable, luaEnabled, types }: { zone: string
       const data = await api<Page>('GET', url(page * PAGE));
       if (v !== versionRef.current) return;
       setTotal(data.total);
+      setSource(data.source ?? 'store');
       setPages((m) => new Map(m).set(page, data.rrsets));
       setError('');
     } catch (e) {
@@ -131,7 +134,8 @@ export function RecordsTab({ zone, writable, luaEnabled, types }: { zone: string
           <button type="button" className="danger" onClick={() => setConfirmBulk(true)}>Delete selected</button>
         </div>
       )}
-      <p className="muted" aria-live="polite">{total === null ? 'Loading…' : `${total} RRset${total === 1 ? '' : 's'}`}</p>
+      <p className="muted" aria-live="polite">{total === null ? 'Loading…' : `${total} RRset${total === 1 ? '' : 's'}`}
+        {source === 'file' && ' · served from a zone file: change the file and reload the server'}</p>
       <div className="rr-table" role="table" aria-label={`Records of ${zone}`} aria-rowcount={count + 1}>
         <div className="rr-row rr-head" role="row" aria-rowindex={1}>
           <span role="columnheader" className="c-sel"><span className="sr-only">Select</span></span>

@@ -60,13 +60,13 @@ export function ZonesPage() {
               <tbody>
                 {data.zones.map((z) => (
                   <tr key={z.id}>
-                    <td><Link href={`/zones/${enc(z.name)}`}>{z.name}</Link>{z.dnssec && <small className="badge">DNSSEC</small>}</td>
+                    <td><Link href={`/zones/${enc(z.name)}`}>{z.name}</Link>{z.dnssec && <small className="badge">DNSSEC</small>}{z.source === 'file' && <small className="badge">file</small>}</td>
                     <td>{z.kind}</td>
                     <td>{z.serial}</td>
                     <td className="num">{z.records}</td>
                     <td className="actions">
                       <a href={`${SERVER}/zones/${enc(z.id)}/export`} download={`${z.name}zone`}>Export</a>
-                      {user.role === 'admin' && (
+                      {user.role === 'admin' && z.source !== 'file' && (
                         <button type="button" className="danger small" onClick={() => setDeleting(z)}
                           aria-label={`Delete zone ${z.name}`}>Delete</button>
                       )}
