@@ -137,5 +137,6 @@ describe('PowerDNS cryptokeys endpoints (sqlite)', { ...T, concurrency: false },
     const after = (await call('GET', G)).json as Record<string, unknown>;
     assert.equal((after.keys as unknown[]).length, 2);
     assert.equal((after.rollover as Record<string, unknown>).kind, 'sep');
+    assert.equal((await call('POST', `${G}/unsign`, {})).status, 422, 'not while a rollover runs');
   });
 });

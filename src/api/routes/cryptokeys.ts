@@ -143,6 +143,11 @@ export const cryptokeyRoutes: ApiPlugin = async (app, ctx: ApiContext) => {
     const state = await writeZone(ctx, z.name, () => dnssecErrors(() => ctx.catalog().dnssec.rollover(z.name, kind, { algorithm, author: author(req) })));
     return reply.code(201).send(state);
   });
+  app.post(`${g}/unsign`, { schema: { summary: 'Turn DNSSEC off safely: CDS/CDNSKEY delete, keys deleted once the parent has no DS (RFC 8078)', tags: gtags } }, async (req, reply) => {
+    const z = await zoneFromUrl(ctx, req, true);
+    const state = await writeZone(ctx, z.name, () => dnssecErrors(() => ctx.catalog().dnssec.unsign(z.name, author(req))));
+    return reply.code(201).send(state);
+  });
   app.post(`${g}/ds-seen`, { schema: { summary: 'Confirm that the parent publishes the new DS (a KSK/CSK rollover waiting for it)', tags: gtags } }, async (req, reply) => {
     const z = await zoneFromUrl(ctx, req, true);
     await writeZone(ctx, z.name, () => dnssecErrors(() => ctx.catalog().dnssec.rollovers.dsSeen(z.name, author(req))));
