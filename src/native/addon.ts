@@ -23,6 +23,7 @@ export interface NativeAddon {
     rx: ArrayBuffer, rxLen: ArrayBuffer, addr: ArrayBuffer, tx: ArrayBuffer, txLen: ArrayBuffer,
     onBatch: (count: number) => void, resource: object, cache?: object): object;
   port(handle: object): number;
+  fd(handle: object): number;
   stats(handle: object): UdpStats;
   close(handle: object, onClosed: () => void): void;
   sendTo(handle: object, data: Uint8Array, addr: Uint8Array): boolean;

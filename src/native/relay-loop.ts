@@ -9,7 +9,7 @@
 import { getSystemErrorName } from 'node:util';
 import { loadAddon } from './addon.js';
 
-export const RelayEvent = { accept: 1, data: 2, timeout: 3, connected: 4, connectFailed: 5, closed: 6 } as const;
+export const RelayEvent = { accept: 1, data: 2, timeout: 3, connected: 4, connectFailed: 5, closed: 6, udpError: 7 } as const;
 export type RelayEventKind = (typeof RelayEvent)[keyof typeof RelayEvent];
 
 export type RelayEnd = 'closed' | 'idle-timeout' | 'client-error' | 'upstream-error' | 'aborted' | 'local-error' | 'total-timeout';
@@ -19,7 +19,8 @@ export const RELAY_ENDS: readonly RelayEnd[] = ['closed', 'idle-timeout', 'clien
  * One event of a listener. accept: (id); data: (id, offset, length, eof) = the client's bytes so
  * far, peeked, at data[offset, offset+length) (valid during the call only); timeout: the client
  * hello deadline passed; connected; connectFailed: (id, errno); closed: (id, end, errno, bytesUp,
- * bytesDown, surfaced) where surfaced = 0 when no earlier event named this connection.
+ * bytesDown, surfaced) where surfaced = 0 when no earlier event named this connection;
+ * udpError (UDP groups): (session id, errno) of an upstream socket (ICMP unreachable...), once.
  */
 export type RelayEventSink = (kind: RelayEventKind, id: number, a: number, b: number, c: number, d: number, e: number, data: Buffer) => void;
 
@@ -49,6 +50,23 @@ export interface NativeListener {
   stats(): NativeListenerStats;
 }
 
+/**
+ * The upstream sockets of one UDP listener's sessions: each session has its own connected socket;
+ * what its upstream sends goes back to the client in C, through the listener's socket (`fd`).
+ */
+export interface NativeUdpGroup {
+  /** A session towards `upstream` for `client` (address records); `head` goes before every datagram. */
+  open(upstream: Uint8Array, client: Uint8Array, head: Uint8Array | undefined): number;
+  /** head + datagram to the session's upstream now (the bytes are not kept); 0 or an errno */
+  send(id: number, datagram: Uint8Array): number;
+  /** bytes sent back to the client so far and ms since the upstream last sent (undefined: unknown id) */
+  state(id: number): [number, number] | undefined;
+  /** closes the session's socket; its bytes sent back to the client */
+  close(id: number): number;
+  /** closes the group's duplicate of the listener socket (close the sessions first) */
+  dispose(): void;
+}
+
 export interface NativeRelay {
   /** Binds and listens (host must be an IP address); throws a system error (code EADDRINUSE...). */
   listen(host: string, port: number, backlog: number, sink: RelayEventSink): NativeListener;
@@ -68,6 +86,8 @@ export interface NativeRelay {
   /** The client's address and port (local: the relay's end of the client connection). */
   address(id: number, local: boolean): [string, number] | undefined;
   info(): RelayInfo;
+  /** Upstream sockets for the sessions of the UDP listener socket `fd` (a native UdpEndpoint's). */
+  udpGroup(fd: number, sink: RelayEventSink): NativeUdpGroup;
 }
 
 interface RelayAddon {
@@ -83,6 +103,12 @@ interface RelayAddon {
   relayClose(id: number, fin: boolean): boolean;
   relayAddress(id: number, local: boolean): [string, number] | undefined;
   relayInfo(): RelayInfo;
+  relayUdpGroup(fd: number): number;
+  relayUdpGroupClose(id: number): void;
+  relayUdpOpen(group: number, upstream: Uint8Array, client: Uint8Array, head: Uint8Array | undefined): number;
+  relayUdpSend(id: number, datagram: Uint8Array): number;
+  relayUdpState(id: number): [number, number] | undefined;
+  relayUdpClose(id: number): number;
 }
 
 const EV_FIELDS = 8;
@@ -147,6 +173,20 @@ export function nativeRelay(): NativeRelay | null {
     close: (id, fin) => void addon.relayClose(id, fin),
     address: (id, local) => addon.relayAddress(id, local),
     info: () => addon.relayInfo(),
+    udpGroup(fd, sink) {
+      const group = addon.relayUdpGroup(fd);
+      sinks[group] = sink;
+      return {
+        open: (upstream, client, head) => addon.relayUdpOpen(group, upstream, client, head),
+        send: (id, datagram) => addon.relayUdpSend(id, datagram),
+        state: (id) => addon.relayUdpState(id),
+        close: (id) => addon.relayUdpClose(id),
+        dispose: () => {
+          sinks[group] = undefined;
+          addon.relayUdpGroupClose(group);
+        },
+      };
+    },
   };
   return instance;
 }

@@ -119,6 +119,7 @@ export async function openDgram(family: 4 | 6, host: string, port: number, slot:
   let closed: Promise<void> | undefined;
   return {
     native: false,
+    fd: -1,
     address: host,
     port: sock.address().port,
     stats: () => ({ ...batcher.stats }),

@@ -9,6 +9,8 @@ export interface UdpEndpoint {
   readonly address: string;
   /** the bound port (the real one when 0 was asked) */
   readonly port: number;
+  /** the socket's descriptor on the native path (the relay's UDP sessions reply through it), else -1 */
+  readonly fd: number;
   /** counters since open: packets in/out, oversized datagrams dropped, send/recv errors */
   stats(): UdpStats;
   /**

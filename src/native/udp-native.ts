@@ -29,6 +29,9 @@ export function openNative(addon: NativeAddon, family: 4 | 6, host: string, port
     native: true,
     address: host,
     port: bound,
+    get fd() {
+      return closed ? -1 : addon.fd(handle);
+    },
     stats: () => addon.stats(handle),
     sendTo: (data, addr) => {
       if (addr.length < ADDR_BYTES) throw new RangeError(`sendTo: address record of ${ADDR_BYTES} bytes expected`);

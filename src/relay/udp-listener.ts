@@ -1,11 +1,12 @@
 /**
  * A UDP listener: one session per client address and port, each with its own connected upstream
  * socket; QUIC Initials are peeked for SNI. Sessions end after `idle_timeout` without traffic.
- * The listening socket is the native batched one (recvmmsg, sendto from C) when the addon is
- * built, else node:dgram with the same batches (src/native openUdp).
+ * With the addon, the listening socket is the native batched one (recvmmsg) and each session's
+ * upstream socket lives in C, which sends the upstream's datagrams back to the client without
+ * JavaScript; else node:dgram for both (src/native openUdp, NativeUdpGroup).
  */
-import { ADDR_BYTES, openUdp, peerAddress, peerPort } from '../native/index.js';
-import type { UdpBatch, UdpEndpoint } from '../native/index.js';
+import { ADDR_BYTES, RelayEvent, nativeRelay, openUdp, peerAddress, peerPort } from '../native/index.js';
+import type { NativeUdpGroup, RelayEventKind, UdpBatch, UdpEndpoint } from '../native/index.js';
 import { connectionChannel } from './channels.js';
 import type { ConnectionEvent } from './channels.js';
 import { RelayError, RelayErrorCode } from './errors.js';
@@ -27,6 +28,8 @@ function sessionKey(a: Uint8Array, o: number): number | string {
 export class UdpListener extends ListenerBase implements Listener {
   readonly sessions = new Map<number | string, UdpSession>();
   private endpoint: UdpEndpoint | undefined;
+  group: NativeUdpGroup | undefined;
+  private readonly nativeSessions = new Map<number, UdpSession>();
   private readonly ticker: NodeJS.Timeout;
 
   constructor(opts: ListenerOptions, host: ListenerHost) {
@@ -41,6 +44,8 @@ export class UdpListener extends ListenerBase implements Listener {
   async listen(): Promise<void> {
     try {
       this.endpoint = await openUdp({ host: this.opts.host, port: this.opts.port, slot: SLOT, batch: BATCH }, this.onBatch);
+      const relay = this.endpoint.native ? nativeRelay() : null;
+      if (relay && this.endpoint.fd >= 0) this.group = relay.udpGroup(this.endpoint.fd, this.onGroupEvent);
     } catch (err) {
       const why = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
       throw new RelayError(RelayErrorCode.listen, `listener ${this.opts.name}: cannot bind udp ${this.opts.host}:${this.opts.port}: ${why}`, { cause: err });
@@ -58,7 +63,7 @@ export class UdpListener extends ListenerBase implements Listener {
   private readonly onBatch = (b: UdpBatch): void => {
     for (let i = 0; i < b.count; i++) {
       const at = i * b.slot;
-      const msg = Buffer.from(b.rx.subarray(at, at + (b.rxLen[i] ?? 0))); // the batch buffers are reused
+      const msg = b.rx.subarray(at, at + (b.rxLen[i] ?? 0)); // sessions copy what they keep
       const key = sessionKey(b.addr, i * ADDR_BYTES);
       const s = this.sessions.get(key);
       if (s) {
@@ -78,6 +83,15 @@ export class UdpListener extends ListenerBase implements Listener {
       session.fromClient(msg);
     }
   };
+
+  private readonly onGroupEvent = (kind: RelayEventKind, id: number, errno: number): void => {
+    if (kind === RelayEvent.udpError) this.nativeSessions.get(id)?.upstreamError(errno);
+  };
+
+  trackNative(id: number, s: UdpSession | undefined): void {
+    if (s) this.nativeSessions.set(id, s);
+    else this.nativeSessions.delete(id);
+  }
 
   /** A datagram from the session's upstream, back to its client from the listener's address. */
   reply(msg: Buffer, s: UdpSession): void {
@@ -102,7 +116,7 @@ export class UdpListener extends ListenerBase implements Listener {
     const idle = this.opts.idleTimeoutMs;
     for (const s of this.sessions.values()) {
       if (s.helloExpired(now)) s.expire();
-      else if (idle > 0 && now - s.lastSeen > idle) s.close('idle-timeout');
+      else if (idle > 0 && now - s.lastSeen > idle && (s.refresh(now), now - s.lastSeen > idle)) s.close('idle-timeout');
       else if (this.opts.totalTimeoutMs > 0 && now - s.startedAt > this.opts.totalTimeoutMs) s.close('total-timeout');
     }
   }
@@ -116,6 +130,8 @@ export class UdpListener extends ListenerBase implements Listener {
   destroyAll(reason: string): void {
     for (const s of [...this.sessions.values()]) s.close(reason);
     clearInterval(this.ticker);
+    this.group?.dispose();
+    this.group = undefined;
     void this.endpoint?.close();
   }
 

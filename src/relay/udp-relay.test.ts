@@ -6,10 +6,13 @@ import type { Socket } from 'node:dgram';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { after, before, describe, it } from 'node:test';
 import { sleep } from '../../test/fixtures/relay/backends.js';
 import { alpnExt, buildHello, makeCert, sniExt } from '../../test/fixtures/relay/hello.js';
 import { cryptoFrame, initialPacket } from '../../test/fixtures/relay/quic.js';
+import { nativeRelayStatus } from '../native/index.js';
+import type { ConnectionEvent } from './channels.js';
 import { encodeProxyHeader } from './proxy-protocol.js';
 import { QUIC_V1, QUIC_V2 } from './quic-initial.js';
 import { relayOptionsFromConfig } from './relay-config.js';
@@ -46,7 +49,21 @@ function udpAsk(port: number, msg: Buffer): Promise<string> {
   });
 }
 
-describe('UDP relay: sessions, QUIC SNI routing, PROXY v2 over UDP', { timeout: 40_000 }, () => {
+// Every test on both upstream paths: sockets in C (replies sent back without JS) and node:dgram.
+const paths = [
+  { name: 'native', env: undefined, skip: nativeRelayStatus().available ? false : `no native loop: ${nativeRelayStatus().reason}` },
+  { name: 'node:dgram upstreams', env: '0', skip: false },
+] as const;
+
+for (const path of paths) describe(`UDP relay: sessions, QUIC SNI routing, PROXY v2 over UDP (${path.name})`, { timeout: 60_000, skip: path.skip }, () => {
+  const saved = process.env['GEODESIC_NATIVE_RELAY'];
+  before(() => {
+    if (path.env === undefined) delete process.env['GEODESIC_NATIVE_RELAY']; else process.env['GEODESIC_NATIVE_RELAY'] = path.env;
+  });
+  after(() => {
+    if (saved === undefined) delete process.env['GEODESIC_NATIVE_RELAY']; else process.env['GEODESIC_NATIVE_RELAY'] = saved;
+  });
+
   const relays: RelayServer[] = [];
   const children: ChildProcess[] = [];
   let dir = '';
@@ -196,6 +213,58 @@ describe('UDP relay: sessions, QUIC SNI routing, PROXY v2 over UDP', { timeout: 
     } finally {
       a.sock.close();
       d.sock.close();
+    }
+  });
+  it('closes a session whose upstream is unreachable (ICMP) and counts a passive failure; replies count as activity', async () => {
+    const gone = await freeUdpPort();
+    const echo = createSocket('udp4');
+    echo.on('message', (_m, rinfo) => {
+      let n = 0;
+      const t = setInterval(() => { echo.send('tick', rinfo.port, rinfo.address); if (++n === 5) clearInterval(t); }, 200);
+    });
+    await new Promise<void>((res) => echo.bind(0, '127.0.0.1', () => res()));
+    try {
+      const r = new RelayServer(relayOptionsFromConfig({
+        listeners: [
+          { name: 'dead', protocol: 'udp', listen: '127.0.0.1:0', peek: 'none', default: 'x' },
+          { name: 'live', protocol: 'udp', listen: '127.0.0.1:0', peek: 'none', idle_timeout: '600ms', default: 'e' },
+        ],
+        pools: { x: { servers: [`127.0.0.1:${gone}`], max_fails: 1 }, e: { servers: [`127.0.0.1:${echo.address().port}`] } },
+      }));
+      relays.push(r);
+      await r.start();
+      const events: ConnectionEvent[] = [];
+      const onEvent = (e: unknown): void => void events.push(e as ConnectionEvent);
+      subscribe('gdns:relay:connection', onEvent);
+      try {
+        const c = createSocket('udp4');
+        await new Promise<void>((res) => c.bind(0, '127.0.0.1', () => res()));
+        c.send(Buffer.from('anyone there?'), r.ports().dead!, '127.0.0.1');
+        await sleep(100);
+        c.send(Buffer.from('anyone there?'), r.ports().dead!, '127.0.0.1');
+        for (let i = 0; i < 40 && events.length === 0; i++) await sleep(50);
+        assert.equal(events[0]?.end, 'upstream error: ECONNREFUSED');
+        assert.equal(r.stats().pools.find((p) => p.name === 'x')!.upstreams[0]!.failures, 1);
+        // the live session: the client sends once, the upstream keeps sending (as QUIC servers do)
+        let replies = 0;
+        c.on('message', () => { replies++; });
+        c.send(Buffer.from('hello'), r.ports().live!, '127.0.0.1');
+        await sleep(1200); // ticks every 200 ms for 1 s: the 600 ms idle timeout must not fire
+        const liveStats = (): number => r.stats().listeners.find((l) => l.name === 'live')!.counters.active;
+        assert.equal(liveStats(), 1, 'replies keep the session alive');
+        assert.ok(replies >= 4, `${replies} ticks reached the client`);
+        await sleep(1000);
+        assert.equal(liveStats(), 0, 'idle 600 ms after the last tick');
+        c.close();
+        const done = events.find((e) => e.listener === 'live');
+        assert.equal(done?.end, 'idle-timeout');
+        assert.equal(done?.bytesUp, 5);
+        assert.equal(done?.bytesDown, replies * 4);
+      } finally {
+        unsubscribe('gdns:relay:connection', onEvent);
+      }
+    } finally {
+      echo.close();
     }
   });
 });

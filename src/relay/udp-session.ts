@@ -5,7 +5,9 @@
  */
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
+import { addressRecord, errnoName } from '../native/index.js';
+import type { NativeUdpGroup } from '../native/index.js';
 import type { ListenerCounters, RouteCounters } from './counters.js';
 import type { RoutePick } from './listener-base.js';
 import type { ListenerOptions } from './options.js';
@@ -25,6 +27,9 @@ export interface UdpSessionHost {
   localAddress(): { address: string; port: number };
   reply(msg: Buffer, s: UdpSession): void;
   sessionClosed(s: UdpSession): void;
+  /** Upstream sockets in C (replies go back without JS), when the listener socket is native. */
+  readonly group: NativeUdpGroup | undefined;
+  trackNative(id: number, s: UdpSession | undefined): void;
 }
 
 const MAX_PENDING = 16;
@@ -35,6 +40,8 @@ export class UdpSession {
   private pending: Buffer[] | undefined = [];
   private collector: QuicHelloCollector | undefined;
   private up: Socket | undefined;
+  /** the session's upstream socket in C (NativeUdpGroup), when it has one */
+  private nid: number | undefined;
   private connected = false;
   private proxyHeader: Buffer | undefined;
   upstream: Upstream | undefined;
@@ -61,12 +68,13 @@ export class UdpSession {
     if (o.peek && !listener.router.onlyDefault) this.collector = new QuicHelloCollector(o.maxHelloBytes);
   }
 
-  /** A datagram from the client. */
-  fromClient(msg: Buffer): void {
+  /** A datagram from the client (a view valid during the call only). */
+  fromClient(view: Uint8Array): void {
     this.lastSeen = Date.now();
-    this.bytesUp += msg.length;
-    if (this.connected) return this.send(msg);
+    this.bytesUp += view.length;
+    if (this.connected) return this.send(view);
     if (!this.pending) return; // routed, upstream socket not connected yet: pending was kept below
+    const msg = Buffer.from(view);
     this.pending.push(msg);
     if (this.up) return;
     if (!this.collector) return this.decide(undefined, []);
@@ -109,6 +117,22 @@ export class UdpSession {
       const local = this.listener.localAddress();
       this.proxyHeader = encodeProxyHeader('v2', { sourceAddress: this.client, sourcePort: this.clientPort, destAddress: local.address, destPort: local.port }, sni, true);
     }
+    const group = this.listener.group;
+    if (group && isIP(u.opts.host)) {
+      try {
+        this.nid = group.open(addressRecord(u.opts.host, u.opts.port), this.record, this.proxyHeader);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        this.listener.passiveFailure(pool, u, code);
+        return this.close(`upstream error: ${code}`);
+      }
+      this.listener.trackNative(this.nid, this);
+      this.connected = true;
+      const queued = this.pending ?? [];
+      this.pending = undefined;
+      for (const m of queued) this.send(m);
+      return;
+    }
     const up = createSocket(isIPv6(u.opts.host) ? 'udp6' : 'udp4');
     this.up = up;
     up.on('message', (m: Buffer) => {
@@ -129,9 +153,26 @@ export class UdpSession {
     });
   }
 
-  private send(msg: Buffer): void {
-    if (!this.up || this.closed) return;
-    this.up.send(this.proxyHeader ? [this.proxyHeader, msg] : msg);
+  private send(msg: Uint8Array): void {
+    if (this.closed) return;
+    if (this.nid !== undefined) return void this.listener.group?.send(this.nid, msg);
+    if (!this.up) return;
+    const copy = Buffer.from(msg); // dgram may queue it; the caller's bytes are reused
+    this.up.send(this.proxyHeader ? [this.proxyHeader, copy] : copy);
+  }
+
+  /** The upstream's socket failed (ICMP unreachable...): passive failure, session closed. */
+  upstreamError(errno: number): void {
+    const code = errnoName(errno);
+    if (this.pool && this.upstream) this.listener.passiveFailure(this.pool, this.upstream, code);
+    this.close(`upstream error: ${code}`);
+  }
+
+  /** Takes replies sent by C into account (they do not pass through JS). */
+  refresh(now: number): void {
+    if (this.nid === undefined) return;
+    const st = this.listener.group?.state(this.nid);
+    if (st) this.lastSeen = Math.max(this.lastSeen, now - st[1]);
   }
 
   close(reason: string): void {
@@ -139,6 +180,12 @@ export class UdpSession {
     this.closed = true;
     this.ending ??= reason;
     this.pending = undefined;
+    if (this.nid !== undefined) {
+      const down = this.listener.group?.close(this.nid) ?? -1;
+      if (down > 0) this.bytesDown += down;
+      this.listener.trackNative(this.nid, undefined);
+      this.nid = undefined;
+    }
     try {
       this.up?.close();
     } catch {

@@ -195,6 +195,17 @@ static udp_t *unwrap(napi_env env, napi_callback_info info, size_t *argc, napi_v
   return (udp_t *)external_arg(env, info, argc, argv, "expected a UDP handle");
 }
 
+/* fd(handle): the socket's descriptor (-1 once closing), for the relay's UDP sessions (relay-loop.c
+ * dup()s it). */
+static napi_value Fd(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], out;
+  udp_t *u = unwrap(env, info, &argc, argv);
+  if (!u) return NULL;
+  napi_create_int32(env, u->closing ? -1 : u->fd, &out);
+  return out;
+}
+
 static napi_value Port(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1], out;
@@ -340,6 +351,7 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "open", NULL, Open, NULL, NULL, NULL, napi_default, NULL },
     { "port", NULL, Port, NULL, NULL, NULL, napi_default, NULL },
+    { "fd", NULL, Fd, NULL, NULL, NULL, napi_default, NULL },
     { "stats", NULL, Stats, NULL, NULL, NULL, napi_default, NULL },
     { "sendTo", NULL, SendTo, NULL, NULL, NULL, napi_default, NULL },
     { "close", NULL, Close, NULL, NULL, NULL, napi_default, NULL },

@@ -23,7 +23,7 @@
 #define RL_DATA_BYTES (1 << 20)   /* peeked bytes handed to JS per call */
 
 enum rl_event { RL_EV_ACCEPT = 1, RL_EV_DATA = 2, RL_EV_TIMEOUT = 3, RL_EV_CONNECTED = 4,
-                RL_EV_CONNECT_FAILED = 5, RL_EV_CLOSED = 6 };
+                RL_EV_CONNECT_FAILED = 5, RL_EV_CLOSED = 6, RL_EV_UDP_ERROR = 7 };
 /* How a connection ended (RL_EV_CLOSED's first argument); same order as the splice pump's. */
 enum rl_end { RL_CLOSED = 0, RL_IDLE = 1, RL_CLIENT_ERROR = 2, RL_UPSTREAM_ERROR = 3, RL_ABORTED = 4,
               RL_LOCAL_ERROR = 5, RL_TOTAL = 6 };
@@ -59,6 +59,20 @@ typedef struct rl_conn_s {
   uv_timer_t timer;
 } rl_conn_t;
 
+/* A UDP session's upstream side: a connected socket whose replies C sends straight back to the
+ * client through its group's (the UDP listener's) socket; JS sends the client's datagrams. */
+typedef struct rl_udp_s {
+  uint32_t slot, gen, group;
+  int fd;
+  struct sockaddr_storage client;
+  socklen_t client_len;
+  uint8_t *head;                  /* PROXY v2 header put before every datagram sent upstream */
+  size_t head_len;
+  double bytes_down;
+  uint64_t last_reply;
+  int error_told;
+} rl_udp_t;
+
 typedef struct rl_listener_s {
   struct rl_env_s *env;
   uint32_t id;
@@ -85,6 +99,9 @@ typedef struct rl_env_s {
   uint32_t conns, active_listeners;
   rl_listener_t **listeners;
   uint32_t nlisteners;
+  rl_udp_t **uslots;              /* UDP sessions (upstream sockets) */
+  uint32_t nuslots, nufree, *ufree;
+  uint8_t *ubuf;                  /* one datagram (64 KiB), allocated on first use */
   uint64_t *pend;                 /* (gen << 32 | slot) of connections with work left */
   size_t npend, pendcap;
   double *queue;                  /* events not yet handed to JS */
