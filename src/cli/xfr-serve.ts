@@ -159,11 +159,11 @@ export function startReplication(engine: Engine, catalog: Catalog | null, config
   return Replication.start({
     zones: () => engine.zones, catalog, onEvent: (e) => logEvent(log, e),
     // What a transfer client gets: LUA records as their static answers unless it is Geodesic (option),
-    // ALIAS as addresses when alias.axfr says so (PowerDNS outgoing-axfr-expand-alias).
+    // ALIAS as addresses when alias.axfr says so (PowerDNS outgoing-axfr-expand-alias), except to Geodesic.
     expand: async (zone, client, geodesic) => {
       let z = zone;
       if (!geodesic && settings.luaToOthers === 'export' && zoneHasLua(z)) z = luaStaticZone(z, engine);
-      if (alias !== undefined && config.alias.axfr === 'addresses') z = await alias.transferZone(z, engine.zones, client);
+      if (!geodesic && alias !== undefined && config.alias.axfr === 'addresses') z = await alias.transferZone(z, engine.zones, client);
       return z === zone ? null : z;
     },
     // An expired secondary answers SERVFAIL (RFC 1035 §3.3.13) until a primary answers again.

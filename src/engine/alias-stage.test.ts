@@ -238,4 +238,6 @@ www ALIAS ns
 @ 300 ALIAS down.cdn.test.
 `, { origin }));
   await assert.rejects(alias.transferZone(bad, engine.zones.with(bad), CLIENT, 100), /ALIAS flat\.test\. -> down\.cdn\.test\. cannot be expanded/);
+  const plain = buildZone(origin, parseZoneText(`$ORIGIN flat.test.\n@ 300 SOA ns hm 1 2 3 4 5\n@ 300 NS ns\nns 300 A 192.0.2.1\n`, { origin }));
+  assert.equal(await alias.transferZone(plain, engine.zones.with(plain), CLIENT), plain);
 });

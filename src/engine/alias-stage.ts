@@ -1,4 +1,4 @@
-import { AliasError, AliasTargets, externalTargets } from '../alias/index.js';
+import { AliasError, AliasTargets, aliasTargetsOf, externalTargets } from '../alias/index.js';
 import type { AliasTargetsOptions } from '../alias/index.js';
 import { onlineSignerOf, typeBitmap } from '../dnssec/index.js';
 import {
@@ -156,9 +156,11 @@ export class AliasStage {
    * `zone` as sent in a transfer to servers that do not know ALIAS (PowerDNS outgoing-axfr-expand-alias):
    * each ALIAS RRset replaced by the A and AAAA records its target has now (hosted targets as a query
    * from `client` would get them). Rejects with an AliasError naming the record when a target does not
-   * resolve (the transfer then fails rather than sending a zone without the apex addresses).
+   * resolve (the transfer then fails rather than sending a zone without the apex addresses). A zone
+   * without ALIAS records comes back as it is (the same object).
    */
   async transferZone(zone: Zone, zones: ZoneSet, client: ClientInfo, waitMs = 5000): Promise<Zone> {
+    if (aliasTargetsOf(zone).length === 0) return zone; // nothing to expand: the served snapshot as it is
     const b = new ZoneBuilder(zone.origin);
     for (const set of zone.records()) {
       if (set.type !== RRType.ALIAS) {

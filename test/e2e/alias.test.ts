@@ -160,7 +160,7 @@ alias:
   failure: ${failure}
   max-stale: 10s
   timeout: 2500ms
-pid-file: ${failure}.pid
+${failure === 'stale' ? '  axfr: addresses\n' : ''}pid-file: ${failure}.pid
 ${failure === 'servfail' ? 'dnssec: { keys: keys }\n' : `store: { data: store }\nmetrics: { listen: 127.0.0.1:${metricsPort} }\n`}`);
     return f;
   };
@@ -204,12 +204,6 @@ test('signed zone: ALIAS answers (external, hosted, LUA geo) carry signatures an
   assert.match(withDo, /\sRRSIG\s+A 13 2 /);
 });
 
-test('AXFR carries the ALIAS records as they are (for Geodesic and PowerDNS secondaries)', async () => {
-  const axfr = await dig(stale.port, '+noall', '+answer', 'example.test', 'AXFR');
-  assert.match(axfr, /^example\.test\.\s+300\s+IN\s+TYPE65401\s+\\# 15 04656467650363646E047465737400$/m, axfr);
-  assert.doesNotMatch(axfr, /^example\.test\.\s+\d+\s+IN\s+A\s/m);
-});
-
 test('a zone written to the store while serving: its new ALIAS target is looked up; queries meanwhile wait (TC, then TCP) instead of SERVFAIL', async () => {
   const file = join(dir, 'flat.test.zone');
   writeFileSync(file, `$ORIGIN flat.test.\n$TTL 300\n@ SOA ns hm 1 3600 600 86400 60\n@ NS ns\nns A 192.0.2.1\n@ ALIAS fresh.cdn.test.\n`);
@@ -227,6 +221,22 @@ test('a zone written to the store while serving: its new ALIAS target is looked 
   } finally {
     relay.delayMs = 0;
   }
+});
+
+test('AXFR carries the ALIAS records as they are (for Geodesic and PowerDNS secondaries), or their addresses (alias.axfr: addresses)', async () => {
+  const asIs = await dig(strict.port, '+noall', '+answer', 'example.test', 'AXFR');
+  assert.match(asIs, /^example\.test\.\s+300\s+IN\s+TYPE65401\s+\\# 15 04656467650363646E047465737400$/m, asIs);
+  assert.doesNotMatch(asIs, /^example\.test\.\s+\d+\s+IN\s+A\s/m);
+  // flat.test (from the store) as addresses; example.test has an ALIAS whose target does not exist: that
+  // transfer fails, as PowerDNS's does with outgoing-axfr-expand-alias=yes.
+  const expanded = await dig(stale.port, '+noall', '+answer', 'flat.test', 'AXFR');
+  assert.match(expanded, /^flat\.test\.\s+2\s+IN\s+A\s+203\.0\.113\.\d+$/m, expanded);
+  assert.match(expanded, /^flat\.test\.\s+2\s+IN\s+AAAA\s+2001:db8::7$/m);
+  assert.doesNotMatch(expanded, /TYPE65401/);
+  // A Geodesic secondary (its requests carry EDNS option 65432) gets ALIAS as it is.
+  assert.match(await dig(stale.port, '+noall', '+answer', '+ednsopt=65432:67656f6465736963', 'flat.test', 'AXFR'), /^flat\.test\.\s+300\s+IN\s+TYPE65401\s/m);
+  assert.match(await dig(stale.port, '+noall', '+answer', 'example.test', 'AXFR'), /Transfer failed/);
+  assert.match(stale.log(), /nowhere\.cdn\.test\. cannot be expanded/);
 });
 
 test('metrics: per target whether queries get addresses; lookups by result', async () => {
