@@ -16,10 +16,10 @@ import type { Served } from './lib/serve-process.js';
 // nameservers serve example.test; three entry points (127.0.0.11-13) run `geodesic relay` for TCP
 // and UDP in front of one cluster node, each with a health endpoint on the same port; an ifurlup
 // record answers with the entry points whose /health says yes. Stop one relay: it leaves the
-// answers of both nameservers; start it again: it comes back.
+// answers of both nameservers; start it again: it comes back. Cut one relay's cluster: it leaves too.
 const EDGES = ['127.0.0.11', '127.0.0.12', '127.0.0.13'];
 
-describe('GeoDNS in front of three relays: a stopped entry point leaves the answers', { timeout: 120_000 }, () => {
+describe('GeoDNS in front of three relays: a stopped entry point leaves the answers', { timeout: 180_000 }, () => {
   let dir: string;
   let cluster: Server;
   let clusterPort = 0;
@@ -28,10 +28,11 @@ describe('GeoDNS in front of three relays: a stopped entry point leaves the answ
   const relays = new Map<string, { proc: ChildProcess; log: () => string }>();
   const nameservers: Served[] = [];
 
-  const startRelay = async (ip: string): Promise<void> => {
-    const proc = spawn(process.execPath, cliArgs(['relay', '--listen', `${ip}:${edgePort}`, '--udp',
-      '--route', `*.example.test=127.0.0.1:${clusterPort}`, '--default', `127.0.0.1:${clusterPort}`,
-      '--proxy-protocol', 'v2', '--health-listen', `${ip}:${healthPort}`]), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const quick = (ip: string): string[] => ['--listen', `${ip}:${edgePort}`, '--udp',
+    '--route', `*.example.test=127.0.0.1:${clusterPort}`, '--default', `127.0.0.1:${clusterPort}`,
+    '--proxy-protocol', 'v2', '--health-listen', `${ip}:${healthPort}`];
+  const startRelay = async (ip: string, args = quick(ip)): Promise<void> => {
+    const proc = spawn(process.execPath, cliArgs(['relay', ...args]), { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     for (let i = 0; i < 600 && !err.includes('relay started') && proc.exitCode === null; i++) await sleep(100);
@@ -77,7 +78,7 @@ ns1 A 127.0.0.1
 ns2 A 127.0.0.1
 www 30 LUA A "ifurlup('http://edge.example.test:${healthPort}/health', {{${ips}}}, {selector='all', interval=1, timeout=1})"
 `);
-    await Promise.all(EDGES.map(startRelay));
+    await Promise.all(EDGES.map((ip) => startRelay(ip)));
     for (const name of ['ns1', 'ns2']) {
       nameservers.push(await startServe(['--zones', join(dir, 'zones'), '--listen', '127.0.0.1:0', '--enable-lua-records',
         '--pid-file', join(dir, `${name}.pid`)]));
@@ -112,6 +113,36 @@ www 30 LUA A "ifurlup('http://edge.example.test:${healthPort}/health', {{${ips}}
         s.on('error', () => undefined);
       });
       assert.equal(got, 'cluster\n', `through ${ip}`);
+    }
+  });
+  it('drops an entry point that lost the cluster (its /health says 503) and takes it back once the cluster is reachable', async () => {
+    // 127.0.0.13 now fronts a cluster node of its own, checked every 200 ms
+    const own = createServer((sock) => { sock.on('error', () => undefined); sock.resume(); sock.end('own\n'); });
+    await new Promise<void>((r) => own.listen(0, '127.0.0.1', r));
+    const ownPort = (own.address() as { port: number }).port;
+    writeFileSync(join(dir, 'edge13.yaml'), `
+relay:
+  health_listen: 127.0.0.13:${healthPort}
+  listeners:
+    - { name: https, listen: "127.0.0.13:${edgePort}", routes: [{ sni: "*.example.test", pool: cluster }], default: cluster }
+  pools:
+    cluster:
+      health_check: { type: tcp, interval: 200ms, timeout: 200ms, fall: 1, rise: 1 }
+      servers: [127.0.0.1:${ownPort}]
+`);
+    await stopRelay('127.0.0.13');
+    await startRelay('127.0.0.13', ['--config', join(dir, 'edge13.yaml')]);
+    await until(EDGES, 30_000);
+    await new Promise((r) => own.close(r)); // the tunnel to the cluster is gone; the relay itself runs on
+    const left = await until(['127.0.0.11', '127.0.0.12'], 30_000);
+    assert.ok(left < 15_000, `the entry point without a cluster left the answers after ${left} ms`);
+    const again = createServer((sock) => { sock.on('error', () => undefined); sock.resume(); sock.end('own\n'); });
+    await new Promise<void>((r) => again.listen(ownPort, '127.0.0.1', r));
+    try {
+      await until(EDGES, 30_000);
+    } finally {
+      await stopRelay('127.0.0.13');
+      await new Promise((r) => again.close(r));
     }
   });
 });
