@@ -51,12 +51,20 @@ function* newRecords(rrs: Iterable<Rr>): Iterable<NewRecord> {
  */
 export async function applyFull(catalog: Catalog, spec: SecondarySpec, records: readonly Rr[], author: string, now: number): Promise<Zone> {
   const origin = nameFromText(spec.name);
-  const zone = buildChecked(origin, records, spec.name);
   const existing = await catalog.store.q.zoneByName(spec.name);
   if (existing === undefined) {
-    await catalog.importZone({ name: spec.name, kind: spec.kind, primaries: spec.primaries, account: spec.account }, records, author);
-    return zone;
+    // importZone checks the zone as it builds it (one copy in memory, not two).
+    try {
+      await catalog.importZone({ name: spec.name, kind: spec.kind, primaries: spec.primaries, account: spec.account }, records, author);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'GDNS_ERR_ZONE_CHECK') throw new XfrError('GDNS_ERR_XFR_ZONE', `${spec.name}: the transferred zone fails the checks: ${(err as Error).message}`, { cause: err });
+      throw err;
+    }
+    const served = catalog.zone(spec.name);
+    if (served === undefined) throw new XfrError('GDNS_ERR_XFR_ZONE', `${spec.name}: stored but not served`);
+    return served;
   }
+  const zone = buildChecked(origin, records, spec.name);
   await catalog.store.write(async (q) => {
     const seq = await q.bumpCounter();
     const row = await q.zoneByName(spec.name, true);
