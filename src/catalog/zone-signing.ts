@@ -43,6 +43,8 @@ export class ZoneSigning {
   private readonly signedZones = new Map<string, SignedZone>();
   private keyed = new Set<string>();
   private readonly jobs = new Map<string, Job>();
+  /** Zone signings done and the time they took (metrics). */
+  readonly totals = { signings: 0, seconds: 0, failures: 0 };
 
   constructor(
     private readonly store: Store,
@@ -116,11 +118,15 @@ export class ZoneSigning {
     j.running = (async () => {
       do {
         j.again = false;
+        const t0 = performance.now();
         try {
           await this.signOnce(name);
+          this.totals.signings++;
         } catch (err) {
+          this.totals.failures++;
           this.onError(err as Error);
         }
+        this.totals.seconds += (performance.now() - t0) / 1000;
       } while (j.again);
     })().finally(() => { j.running = null; this.jobs.delete(name); });
   }

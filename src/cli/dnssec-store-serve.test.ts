@@ -5,7 +5,9 @@ import { ZoneSet, buildZone, parseZoneText } from '../zone/index.js';
 import { Engine } from '../engine/index.js';
 import { listenUdp } from '../net/index.js';
 import type { UdpListener } from '../net/index.js';
-import { parentDsLookup } from './dnssec-store-serve.js';
+import { Registry } from 'prom-client';
+import { generateKey, signZone } from '../dnssec/index.js';
+import { parentDsLookup, registerDnssecMetrics } from './dnssec-store-serve.js';
 
 const DS_A = '11111 13 2 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 const DS_B = '22222 13 2 BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
@@ -33,4 +35,16 @@ test('the parent\'s DS counts only once every parent server publishes it; larges
   assert.equal(r.ttl, 3600);
   const none = await parentDsLookup(() => null, async () => [])('child.parent.test.');
   assert.equal(none, null, 'no parent server found: cannot tell');
+});
+
+test('DNSSEC metrics: signed zones served, online signatures, store signings', async () => {
+  const origin = nameFromText('m.test.');
+  const zone = buildZone(origin, parseZoneText('$ORIGIN m.test.\n@ 300 SOA ns h 1 2 3 4 5\n@ 300 NS ns\nns 300 A 192.0.2.1\n', { origin }));
+  const other = nameFromText('u.test.');
+  const unsigned = buildZone(other, parseZoneText('$ORIGIN u.test.\n@ 300 SOA ns h 1 2 3 4 5\n@ 300 NS ns\nns 300 A 192.0.2.1\n', { origin: other }));
+  const r = new Registry();
+  registerDnssecMetrics(r, () => new ZoneSet([signZone(zone, [generateKey(13)]), unsigned]), () => null);
+  const text = await r.metrics();
+  assert.match(text, /^geodesic_dnssec_signed_zones 1$/m);
+  assert.match(text, /^geodesic_dnssec_online_signatures_total \d+$/m);
 });

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
+import { Counter, Gauge } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { onlineSignatureCount } from '../dnssec/index.js';
+import type { ZoneSet } from '../zone/index.js';
 import { Resolver } from 'node:dns/promises';
 import { RRType, nameFromText, nameLabelCount, nameParent, nameToText } from '../wire/index.js';
 import type { Name } from '../wire/index.js';
@@ -111,4 +115,24 @@ export function startDnssecUpkeep(catalog: Catalog, log: Logger, everyMs = 600_0
   timer.unref();
   void run();
   return () => clearInterval(timer);
+}
+
+/** DNSSEC series for /metrics: signed zones served, signatures made at query time, zone signings. */
+export function registerDnssecMetrics(r: Registry, zones: () => ZoneSet, catalog: () => Catalog | null): void {
+  new Gauge({
+    name: 'geodesic_dnssec_signed_zones', help: 'Zones served with a DNSKEY RRset (signed here or pre-signed)', registers: [r],
+    collect() { let n = 0; for (const z of zones()) if (z.apex.get(RRType.DNSKEY) !== undefined) n++; this.set(n); },
+  });
+  new Counter({
+    name: 'geodesic_dnssec_online_signatures_total', help: 'RRSIGs made at query time for geo (LUA) and ALIAS answers', registers: [r],
+    collect() { this.reset(); this.inc(onlineSignatureCount()); },
+  });
+  new Counter({
+    name: 'geodesic_dnssec_zone_signings_total', help: 'Store zone versions signed (result ok|failed)', labelNames: ['result'] as const, registers: [r],
+    collect() { this.reset(); const t = catalog()?.signing.totals; if (t) { this.inc({ result: 'ok' }, t.signings); this.inc({ result: 'failed' }, t.failures); } },
+  });
+  new Counter({
+    name: 'geodesic_dnssec_zone_signing_seconds_total', help: 'Time spent signing store zone versions', registers: [r],
+    collect() { this.reset(); this.inc(catalog()?.signing.totals.seconds ?? 0); },
+  });
 }

@@ -18,6 +18,6 @@ export {
   readZoneKeys, writeZoneKeys, zoneKeyPath, newZoneKeyFile, keyRecord, keysOf, signOptionsOf, saltText,
 } from './key-file.js';
 export type { ZoneKeyFile, KeyRecord } from './key-file.js';
-export { OnlineSigner, onlineSignerOf, setOnlineSigner } from './online.js';
+export { OnlineSigner, onlineSignerOf, setOnlineSigner, onlineSignatureCount } from './online.js';
 export type { SigSet, DynamicSet, OnlineOptions } from './online.js';
 export { iscPrivateKey, parseIscPrivateKey } from './isc-key.js';

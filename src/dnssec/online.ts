@@ -62,6 +62,7 @@ export class OnlineSigner {
       rdata: this.keys.map((k) => signRRset({ name: owner, type: set.type, ttl: set.ttl, rdata }, this.origin, k, win)),
     };
     this.made += sigs.rdata.length;
+    madeTotal += sigs.rdata.length;
     this.cache.set(set, { sigs, refreshAt: now + this.validity - this.refresh, signer: owner });
     return sigs;
   }
@@ -80,6 +81,12 @@ function sameName(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 const signers = new WeakMap<Zone, OnlineSigner>();
+let madeTotal = 0;
+
+/** Signatures made at query time by every OnlineSigner of this process (metrics). */
+export function onlineSignatureCount(): number {
+  return madeTotal;
+}
 
 /** The online signer of a signed zone snapshot (signZone registers one), or undefined: not signed. */
 export function onlineSignerOf(zone: Zone): OnlineSigner | undefined {
