@@ -21,7 +21,7 @@ import { attachOps } from './ops-attach.js';
 import { NO_OPS, needsEveryQuery } from './ops-options.js';
 import type { OpsOptions } from './ops-options.js';
 import { attachStore } from './store-source.js';
-import { signingOptions, startDnssecUpkeep } from './dnssec-store-serve.js';
+import { registerDnssecMetrics, signingOptions, startDnssecUpkeep } from './dnssec-store-serve.js';
 import { compactHeap } from './compact-heap.js';
 import { ZoneSet } from '../zone/index.js';
 import type { Catalog } from '../catalog/index.js';
@@ -171,6 +171,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
       ...(health === null ? [] : [(r: Registry) => registerHealthMetrics(r, health)]),
       ...(alias === undefined ? [] : [(r: Registry) => registerAliasMetrics(r, alias)]),
       (r: Registry) => registerReplicationMetrics(r, repl),
+      (r: Registry) => registerDnssecMetrics(r, () => engine.zones, () => catalog),
     ],
   }).catch(async (err: unknown) => { await close(); throw err; });
   const api = apiSettings === null ? null : await startApi(apiSettings, {
