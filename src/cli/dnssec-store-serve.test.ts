@@ -7,7 +7,11 @@ import { listenUdp } from '../net/index.js';
 import type { UdpListener } from '../net/index.js';
 import { Registry } from 'prom-client';
 import { generateKey, signZone } from '../dnssec/index.js';
-import { parentDsLookup, registerDnssecMetrics } from './dnssec-store-serve.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../config/index.js';
+import { parentDsLookup, registerDnssecMetrics, signingOptions } from './dnssec-store-serve.js';
 
 const DS_A = '11111 13 2 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 const DS_B = '22222 13 2 BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
@@ -47,4 +51,26 @@ test('DNSSEC metrics: signed zones served, online signatures, store signings', a
   const text = await r.metrics();
   assert.match(text, /^geodesic_dnssec_signed_zones 1$/m);
   assert.match(text, /^geodesic_dnssec_online_signatures_total \d+$/m);
+});
+
+test('config dnssec: section → catalog signing options (secret from its file, durations with d, rollover policy)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'geodesic-dnssec-config-'));
+  try {
+    writeFileSync(join(dir, 'secret'), 'sixteen or more characters\n');
+    writeFileSync(join(dir, 'g.yaml'), 'dnssec:\n  secret-file: secret\n  validity: 7d\n  refresh: 2d\n  zsk-lifetime: 90d\n  ksk-lifetime: 0\n  propagation-delay: 30m\n');
+    const o = signingOptions(loadConfig(join(dir, 'g.yaml')).config.dnssec, () => null);
+    assert.equal(o.secret, 'sixteen or more characters');
+    assert.equal(o.validity, 7 * 86400);
+    assert.equal(o.refresh, 2 * 86400);
+    assert.equal(o.rollover?.zskLifetime, 90 * 86400);
+    assert.equal(o.rollover?.kskLifetime, 0);
+    assert.equal(o.rollover?.propagationDelay, 1800);
+    writeFileSync(join(dir, 'bad.yaml'), 'dnssec:\n  validity: 1d\n  refresh: 2d\n');
+    assert.throws(() => loadConfig(join(dir, 'bad.yaml')), /dnssec\.refresh.*shorter than dnssec\.validity/);
+    writeFileSync(join(dir, 'short'), 'tiny');
+    writeFileSync(join(dir, 's.yaml'), 'dnssec:\n  secret-file: short\n');
+    assert.throws(() => signingOptions(loadConfig(join(dir, 's.yaml')).config.dnssec, () => null), /at least 16 characters/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
