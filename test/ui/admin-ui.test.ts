@@ -244,6 +244,16 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
         await p.waitForLoadState('networkidle');
         for (const v of await seriousViolations(p)) problems.push(`${name} (${scheme}): ${v}`);
       }
+      // The inline editor and the confirmation dialog too.
+      await p.goto(`${site.base}/zones/${ZONE}`);
+      await p.getByRole('button', { name: `Edit www.${ZONE} A` }).click();
+      await p.getByLabel('IPv4 address').waitFor();
+      for (const v of await seriousViolations(p)) problems.push(`inline editor (${scheme}): ${v}`);
+      if (scheme === 'light') await p.screenshot({ path: join(SHOTS, 'records-edit-desktop.png') });
+      await p.goto(`${site.base}/zones/${ZONE}/history`);
+      await p.locator('.history > li').first().getByRole('button', { name: /Revert change/ }).click();
+      await p.getByRole('dialog').waitFor();
+      for (const v of await seriousViolations(p)) problems.push(`revert dialog (${scheme}): ${v}`);
       await ctx.close();
     }
     assert.deepEqual(problems, []);

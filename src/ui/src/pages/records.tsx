@@ -145,45 +145,51 @@ export function RecordsTab({ zone, writable: mayWrite, luaEnabled, types }: { zo
           <span role="columnheader" className="c-content c-head">Content</span>
           <span role="columnheader" className="c-act"><span className="sr-only">Actions</span></span>
         </div>
-        <div ref={parent} className="rr-body" role="rowgroup" style={{ height: `min(60vh, ${Math.max(count, 3) * ROW + 2}px)` }}>
+        <div ref={parent} className="rr-body" role="rowgroup" style={{ height: `min(70vh, ${Math.max(virt.getTotalSize(), 3 * ROW) + 2}px)` }}>
           <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
             {items.map((it) => {
               const r = rowAt(it.index);
+              const open = r !== undefined && editing !== null && editing !== 'new' && key(editing) === key(r);
               return (
-                <div key={it.key} className="rr-row" role="row" aria-rowindex={it.index + 2} data-index={it.index}
-                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW, transform: `translateY(${it.start}px)` }}>
-                  {r ? (
-                    <>
-                      <span role="cell" className="c-sel">
-                        {writable && r.type !== 'SOA' && <input type="checkbox" aria-label={`Select ${r.name} ${r.type}`}
-                          checked={selected.has(key(r))} onChange={() => toggle(r)} />}
-                      </span>
-                      <span role="cell" className="c-name" title={r.name}>{rel(r.name)}</span>
-                      <span role="cell" className="c-type">{r.type}</span>
-                      <span role="cell" className="c-ttl">{r.ttl}</span>
-                      <span role="cell" className="c-content" title={r.records.map((x) => x.content).join('\n')}>
-                        {r.records.map((x) => (x.disabled ? `(disabled) ${x.content}` : x.content)).join(' · ')}
-                        {r.comments[0] && <small className="comment"> — {r.comments[0].content}</small>}
-                      </span>
-                      <span role="cell" className="c-act">
-                        {writable && r.type !== 'SOA' && (
-                          <button type="button" className="small" aria-label={`Edit ${r.name} ${r.type}`} onClick={() => setEditing(r)}>Edit</button>
-                        )}
-                      </span>
-                    </>
-                  ) : <span role="cell" className="muted">…</span>}
+                <div key={it.key} role="none" data-index={it.index} ref={virt.measureElement}
+                  style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${it.start}px)` }}>
+                  <div className="rr-row" role="row" aria-rowindex={it.index + 2} style={{ height: ROW }}>
+                    {r ? (
+                      <>
+                        <span role="cell" className="c-sel">
+                          {writable && r.type !== 'SOA' && <input type="checkbox" aria-label={`Select ${r.name} ${r.type}`}
+                            checked={selected.has(key(r))} onChange={() => toggle(r)} />}
+                        </span>
+                        <span role="cell" className="c-name" title={r.name}>{rel(r.name)}</span>
+                        <span role="cell" className="c-type">{r.type}</span>
+                        <span role="cell" className="c-ttl">{r.ttl}</span>
+                        <span role="cell" className="c-content" title={r.records.map((x) => x.content).join('\n')}>
+                          {r.records.map((x) => (x.disabled ? `(disabled) ${x.content}` : x.content)).join(' · ')}
+                          {r.comments[0] && <small className="comment"> — {r.comments[0].content}</small>}
+                        </span>
+                        <span role="cell" className="c-act">
+                          {writable && r.type !== 'SOA' && (
+                            <button type="button" className="small" aria-label={`Edit ${r.name} ${r.type}`} aria-expanded={open}
+                              onClick={() => setEditing(open ? null : r)}>Edit</button>
+                          )}
+                        </span>
+                      </>
+                    ) : <span role="cell" className="muted">…</span>}
+                  </div>
+                  {open && (
+                    <div role="row" className="rr-edit">
+                      <div role="cell" aria-colspan={6}>
+                        <RecordForm zone={zone} initial={draftOf(r)} luaEnabled={luaEnabled} types={types} onSave={save}
+                          onCancel={() => setEditing(null)} />
+                      </div>
+                    </div>
+                  )}
                 </div>
               );
             })}
           </div>
         </div>
       </div>
-      {editing && editing !== 'new' && (
-        <div className="overlay" role="dialog" aria-modal="true" aria-label={`Edit ${editing.name} ${editing.type}`}>
-          <RecordForm zone={zone} initial={draftOf(editing)} luaEnabled={luaEnabled} types={types} onSave={save}
-            onCancel={() => setEditing(null)} />
-        </div>
-      )}
       {confirmBulk && (
         <Confirm title={`Delete ${selectedSets.length} RRsets?`} confirm="Delete" danger onCancel={() => setConfirmBulk(false)}
           onConfirm={() => void bulkDelete()}>
