@@ -121,6 +121,27 @@ async function bigAxfr(): Promise<void> {
       const best = runs.reduce((a, b) => (a.ms < b.ms ? a : b));
       results.push(`geodesic: AXFR of ${RECORDS} records in ${best.ms.toFixed(0)} ms (best of ${RUNS}: ${runs.map((r) => r.ms.toFixed(0)).join(', ')} ms), ` +
         `${Math.round(expected / (best.ms / 1000)).toLocaleString('en')} records/s, ${best.messages} messages, ${(best.bytes / 2 ** 20).toFixed(1)} MiB`);
+      // Receiving: a Geodesic secondary (this process, SQLite store) and Knot, each from the Geodesic primary.
+      const t0 = performance.now();
+      const sec = await serveInProcess(join(DIR, 'big-secondary'), { flags: { secondary: [`${ORIGIN}=127.0.0.1:${geo.port}`] } });
+      await until('the big zone on the Geodesic secondary', async () => (await serialAt('127.0.0.1', sec.udp[0]!.port, ORIGIN)) === 1, 900_000, 200);
+      results.push(`geodesic secondary: ${RECORDS} records transferred, stored (SQLite) and served in ${(performance.now() - t0).toFixed(0)} ms, ` +
+        `RSS of this process ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+      await sec.close();
+      if (!argv.includes('--no-knot')) {
+        const kport = await freePort();
+        const kdir = join(DIR, 'knot-secondary');
+        mkdirSync(join(kdir, 'db'), { recursive: true });
+        writeFileSync(join(kdir, 'knot.conf'), `server:\n  rundir: "${kdir}"\n  listen: 127.0.0.1@${kport}\nlog:\n  - target: stderr\n    any: warning\n` +
+          `database:\n  storage: "${kdir}/db"\nremote:\n  - id: geo\n    address: 127.0.0.1@${geo.port}\n` +
+          `zone:\n  - domain: ${ORIGIN}\n    storage: "${kdir}"\n    master: geo\n    zonefile-sync: -1\n    journal-content: none\n    semantic-checks: off\n`);
+        const t1 = performance.now();
+        const knot = spawn('knotd', ['-c', join(kdir, 'knot.conf')], { stdio: 'ignore' });
+        children.push(knot);
+        await until('the big zone on the Knot secondary', async () => (await serialAt('127.0.0.1', kport, ORIGIN)) === 1, 900_000, 100);
+        results.push(`knot secondary: ${RECORDS} records transferred and served in ${(performance.now() - t1).toFixed(0)} ms (from Geodesic)`);
+        knot.kill('SIGTERM');
+      }
     } finally {
       await geo.stop();
     }
