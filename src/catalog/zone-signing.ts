@@ -33,6 +33,8 @@ export interface SignedZone { zone: Zone; keys: StoredKey[]; signedAt: number }
 
 interface Job { running: Promise<void> | null; again: boolean }
 
+const SIGNING_SLOTS = 4;
+
 /**
  * Signs the store's zones that have active keys: each change of such a zone is signed (in slices, only
  * what changed, with the previous signed snapshot) before it is served; the catalog serves the old signed
@@ -109,6 +111,21 @@ export class ZoneSigning {
     }
   }
 
+  /** At most SIGNING_SLOTS zones sign at once (a store of 10,000 signed zones opening, a bulk import). */
+  private busy = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  private slot(): Promise<void> {
+    if (this.busy < SIGNING_SLOTS) { this.busy++; return Promise.resolve(); }
+    return new Promise((ok) => this.waiting.push(ok));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next !== undefined) next();
+    else this.busy--;
+  }
+
   private schedule(name: string): void {
     if (this.opts.sign === false) return;
     let job = this.jobs.get(name);
@@ -118,6 +135,7 @@ export class ZoneSigning {
     j.running = (async () => {
       do {
         j.again = false;
+        await this.slot();
         const t0 = performance.now();
         try {
           await this.signOnce(name);
@@ -127,6 +145,7 @@ export class ZoneSigning {
           this.onError(err as Error);
         }
         this.totals.seconds += (performance.now() - t0) / 1000;
+        this.release();
       } while (j.again);
     })().finally(() => { j.running = null; this.jobs.delete(name); });
   }
