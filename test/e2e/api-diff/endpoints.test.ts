@@ -44,8 +44,8 @@ test('zone lifecycle: create, list, ?zone=, read (with and without the final dot
 const notifyResult = (res: ApiResponse): string | undefined =>
   res.status !== 200 || String((res.body as { result?: unknown })?.result).startsWith('Notification queued') ? undefined : `result is not "Notification queued...": ${res.text.slice(0, 100)}`;
 
-const F2 = 'F2: a new secondary\'s soa_edit_api is "" (PowerDNS: DEFAULT)';
-const F22 = 'F22: a secondary deleted after changes stays listed';
+const F2 = 'F2: POST of a secondary answers soa_edit_api "" (GET says DEFAULT)';
+const F22 = 'F22: one of several pending secondaries deleted in a row stays listed';
 
 const KINDS = ['Native', 'native', 'NATIVE', 'Master', 'master', 'Primary', 'primary', 'Producer', 'producer'];
 const SECONDARY_KINDS = ['Slave', 'slave', 'Secondary', 'secondary', 'Consumer', 'consumer'];
@@ -68,7 +68,7 @@ test('masters as IP, IP:PORT, [v6]:PORT, v6 and [v6]; PUT changes them', o, () =
   [
     ...MASTERS.map((masters, i) => ({ method: 'POST', path: ZONES, status: 201, body: { name: `sec${i}.example.`, kind: 'Slave', masters }, known: F2 }) as Step),
     { method: 'PUT', path: `${ZONES}/sec0.example.`, status: 204, body: { masters: ['127.0.0.4:5353', '[::1]:5354'] } },
-    { ...getZone('sec0.example.'), known: F2 },
+    getZone('sec0.example.'),
     { method: 'GET', path: ZONES, status: 200, known: F22 },
   ],
 ));
