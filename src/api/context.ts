@@ -25,6 +25,8 @@ export interface ApiServices {
   health?: HealthPlane;
   /** What vantage points around the world get for NAME/TYPE (admin UI map): DNS queries with their networks as ECS. */
   geoWhatif?: (name: string, type: string) => Promise<readonly { vantage: string; network: string; answers: string[]; error?: string }[]>;
+  /** Replication state for the admin UI: secondary zones here (serials, lag) and who transferred our zones. */
+  replication?: () => { secondaries: readonly object[]; downstream: readonly object[] };
 }
 
 export interface TransferService {

@@ -183,6 +183,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
       }),
       ...(health !== null ? { health } : {}),
       ...geoWhatifService(udp),
+      replication: () => repl.status(),
     },
   }, log).catch(async (err: unknown) => { await attached.close(); await close(); throw err; });
   const closeAll = async (): Promise<void> => {

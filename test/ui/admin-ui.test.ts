@@ -203,6 +203,17 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     await ctx.close();
   });
 
+  it('the replication page shows a secondary that transferred a zone', async () => {
+    const acl = await apiAs(page, 'PUT', `/api/v1/servers/localhost/zones/${ZONE}/metadata/ALLOW-AXFR-FROM`, { kind: 'ALLOW-AXFR-FROM', metadata: ['127.0.0.0/8'] });
+    assert.equal(acl.status, 200, acl.text);
+    const axfr = await dig(site.dns, `${ZONE}`, 'AXFR');
+    assert.match(axfr, /IN\s+SOA/, axfr);
+    await page.goto(`${site.base}/replication`);
+    const row = page.getByRole('row', { name: new RegExp(`${ZONE.replaceAll('.', '\\.')}.*127\\.0\\.0\\.1`) });
+    await row.waitFor();
+    assert.match(await row.innerText(), /current/);
+  });
+
   it('a zone of 10,000 records stays responsive: virtualized rows, server-side search and paging', async () => {
     const lines = ['$ORIGIN big.test.', '@ 3600 IN SOA ns1 hostmaster 1 3600 600 86400 300', '@ NS ns1', 'ns1 A 192.0.2.53'];
     for (let i = 0; i < 10_000; i++) lines.push(`h${String(i).padStart(5, '0')} 300 A 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);

@@ -228,6 +228,13 @@ export async function zoneRoutes(app: FastifyInstance, a: Accounts): Promise<voi
     return { name, type, vantages: rows.map((r) => ({ name: r.vantage, network: r.network, answer: r.error !== undefined ? `error: ${r.error}` : r.answers.map((x) => x.replace(/^\S+ /, '')).sort().join(', ') || 'no answer' })) };
   });
 
+  app.get(`${G}/replication`, { schema: { tags: TAGS, summary: 'Secondary zones here (serials, lag) and the secondaries that transferred our zones' } }, async (req) => {
+    a.ctx.authorize(req, { write: false });
+    const status = a.ctx.deps.services?.replication;
+    if (status === undefined) throw notFound('replication is not running in this process');
+    return status();
+  });
+
   app.get(`${G}/settings`, { schema: { tags: TAGS, summary: 'Admin UI settings (record types, LUA, sign-up, SOA and NS defaults, proxy login)' } }, async (req) => {
     a.ctx.authorize(req, { write: false });
     return a.settings();

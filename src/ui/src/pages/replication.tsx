@@ -1,39 +1,55 @@
 import { useEffect, useState } from 'react';
-import { api, optional, SERVER } from '../api';
-import { ErrorText, NotAvailable } from '../widgets';
+import { optional } from '../api';
+import { ErrorText, NotAvailable, when } from '../widgets';
 
-interface Zone { id: string; name: string; kind: string; serial: number; masters?: string[]; notified_serial?: number; edited_serial?: number }
-interface Secondary { zone: string; address: string; serial?: number; lagSeconds?: number; lastSeen?: number }
+interface Secondary {
+  zone: string; kind: string; primaries: string[]; serial: number | null; primarySerial: number | null;
+  transferredAt: number | null; lagMs: number | null; lastTransfer: { kind: string; primary: string; records: number; ms: number } | null; expired?: boolean;
+}
+interface Downstream { zone: string; serial: number; clients: { client: string; serial: number; at: number; kind: string; behind: number }[] }
+interface Status { secondaries: Secondary[]; downstream: Downstream[] }
 
-/** Replication: primary/secondary zones with their serials, and secondaries' state when the server reports it. */
+/** Replication: the secondary zones this server keeps (serials, lag) and the secondaries of the zones it serves. */
 export function ReplicationPage() {
-  const [zones, setZones] = useState<Zone[]>([]);
-  const [secondaries, setSecondaries] = useState<Secondary[] | null | undefined>(undefined);
+  const [status, setStatus] = useState<Status | null | undefined>(undefined);
   const [error, setError] = useState('');
   useEffect(() => {
-    api<Zone[]>('GET', `${SERVER}/zones`).then(setZones, (e: Error) => setError(e.message));
-    optional<Secondary[]>('/api/v1/geodesic/replication').then(setSecondaries, () => setSecondaries(null));
+    const load = () => optional<Status>('/api/v1/geodesic/replication').then(setStatus, (e: Error) => { setError(e.message); setStatus(null); });
+    void load();
+    const id = setInterval(() => void load(), 10_000);
+    return () => clearInterval(id);
   }, []);
-  const repl = zones.filter((z) => !/native/i.test(z.kind));
   return (
     <section>
       <h1>Replication</h1>
       <ErrorText text={error} />
-      <h2>Zones transferred</h2>
-      {repl.length === 0 ? <p>No primary or secondary zone (all zones are native, replicated through the database).</p> : (
-        <div className="table-wrap"><table>
-          <thead><tr><th scope="col">Zone</th><th scope="col">Kind</th><th scope="col">Serial</th><th scope="col">Notified serial</th><th scope="col">Primaries</th></tr></thead>
-          <tbody>{repl.map((z) => <tr key={z.id}><td>{z.name}</td><td>{z.kind}</td><td>{z.serial}</td><td>{z.notified_serial ?? ''}</td><td>{(z.masters ?? []).join(', ')}</td></tr>)}</tbody>
-        </table></div>
-      )}
-      <h2>Secondaries</h2>
-      {secondaries === null && <NotAvailable what="Secondary tracking (serials, lag)" />}
-      {secondaries && secondaries.length === 0 && <p>No secondary has asked for a transfer yet.</p>}
-      {secondaries && secondaries.length > 0 && (
-        <div className="table-wrap"><table>
-          <thead><tr><th scope="col">Zone</th><th scope="col">Secondary</th><th scope="col">Serial</th><th scope="col">Lag</th></tr></thead>
-          <tbody>{secondaries.map((s) => <tr key={`${s.zone}${s.address}`}><td>{s.zone}</td><td>{s.address}</td><td>{s.serial ?? ''}</td><td>{s.lagSeconds !== undefined ? `${s.lagSeconds} s` : ''}</td></tr>)}</tbody>
-        </table></div>
+      {status === undefined && <p aria-busy="true">Loading…</p>}
+      {status === null && <NotAvailable what="Replication status" />}
+      {status && (
+        <>
+          <h2>Secondary zones here</h2>
+          {status.secondaries.length === 0 ? <p>None: this server is primary for all its zones (or they replicate through the database).</p> : (
+            <div className="table-wrap"><table>
+              <thead><tr><th scope="col">Zone</th><th scope="col">Primaries</th><th scope="col">Serial here</th><th scope="col">Primary's serial</th>
+                <th scope="col">Lag</th><th scope="col">Last transfer</th></tr></thead>
+              <tbody>{status.secondaries.map((s) => (
+                <tr key={s.zone}><td>{s.zone}{s.expired && <small className="badge">expired</small>}</td><td>{s.primaries.join(', ')}</td>
+                  <td>{s.serial ?? 'not yet'}</td><td>{s.primarySerial ?? '?'}</td><td>{s.lagMs === null ? '' : `${(s.lagMs / 1000).toFixed(1)} s`}</td>
+                  <td>{s.lastTransfer ? `${s.lastTransfer.kind} from ${s.lastTransfer.primary}, ${s.lastTransfer.records} records${s.transferredAt ? `, ${when(s.transferredAt)}` : ''}` : ''}</td></tr>
+              ))}</tbody>
+            </table></div>
+          )}
+          <h2>Secondaries of our zones</h2>
+          {status.downstream.every((d) => d.clients.length === 0) ? <p>No secondary has transferred a zone from this server since it started.</p> : (
+            <div className="table-wrap"><table>
+              <thead><tr><th scope="col">Zone</th><th scope="col">Secondary</th><th scope="col">Its serial</th><th scope="col">Ours</th><th scope="col">Behind</th><th scope="col">Last transfer</th></tr></thead>
+              <tbody>{status.downstream.flatMap((d) => d.clients.map((c) => (
+                <tr key={`${d.zone}${c.client}`}><td>{d.zone}</td><td>{c.client}</td><td>{c.serial}</td><td>{d.serial}</td>
+                  <td>{c.behind === 0 ? 'current' : `${c.behind} serial${c.behind === 1 ? '' : 's'}`}</td><td>{c.kind}, {when(c.at)}</td></tr>
+              )))}</tbody>
+            </table></div>
+          )}
+        </>
       )}
     </section>
   );
