@@ -60,7 +60,7 @@ async function checkOwner(q: StoreQueries, row: ZoneRow, owner: string): Promise
  * every database), writes the RRsets, bumps the SOA serial by the zone's policy unless the change set
  * itself raised it, checks the names it touched, and appends the journal entry. Returns the RRsets to serve.
  */
-export async function applyChange(q: StoreQueries, input: ApplyInput): Promise<{ result: ApplyResult; served: ServedRRset[]; row: ZoneRow }> {
+export async function applyChange(q: StoreQueries, input: ApplyInput): Promise<{ result: ApplyResult; served: ServedRRset[]; row: ZoneRow; prevSeq: number }> {
   const seq = await q.bumpCounter();
   const row = await q.zoneByName(input.name, true);
   if (row === undefined) throw new CatalogError('GDNS_ERR_ZONE_NOT_FOUND', `no zone ${input.name}`);
@@ -113,5 +113,5 @@ export async function applyChange(q: StoreQueries, input: ApplyInput): Promise<{
   const journalId = await q.appendJournal({
     zoneId: row.id, seq, serialFrom: serialBefore, serialTo: serialAfter, author: input.author, createdAt: input.now, changes,
   });
-  return { result: { zone: row.name, serialBefore, serialAfter, journalId, seq }, served, row: { ...row, changeSeq: seq } };
+  return { result: { zone: row.name, serialBefore, serialAfter, journalId, seq }, served, row: { ...row, changeSeq: seq }, prevSeq: row.changeSeq };
 }

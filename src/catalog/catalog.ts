@@ -161,8 +161,16 @@ export class Catalog {
       await alsoInTransaction?.(q);
       return r;
     });
-    this.committed.set(zname, Math.max(out.result.seq, this.committed.get(zname) ?? 0));
-    this.queue.add(zname, out.served, out.result.seq);
+    // The zone's previous write is one this node serves or made: patch the served zone with this change.
+    // Otherwise another node wrote in between and this node has not seen it yet: follow the journal
+    // (theirs and this change) before answering, or the other write would never be served here.
+    const upTo = Math.max(this.seqs.get(zname) ?? -1, this.committed.get(zname) ?? -1);
+    if (out.prevSeq <= upTo) {
+      this.committed.set(zname, Math.max(out.result.seq, this.committed.get(zname) ?? 0));
+      this.queue.add(zname, out.served, out.result.seq);
+    } else {
+      for (let i = 0; i < 5 && (this.seqs.get(zname) ?? -1) < out.result.seq; i++) await this.poll().catch(() => undefined);
+    }
     return out.result;
   }
 
