@@ -19,3 +19,4 @@ export type { KeyState, StoredKey } from './zone-keys.js';
 export { KeyCrypt } from './key-crypt.js';
 export { KeyRollover, maxZoneTtl, ROLLOVER_KIND } from './key-rollover.js';
 export type { RolloverPolicy, RolloverState, ParentDs, DsLookup } from './key-rollover.js';
+export type { SignedDiff } from './signed-diff.js';

@@ -6,6 +6,8 @@ import { KeyCrypt } from './key-crypt.js';
 import { keyedZones, loadDenial, loadKeys } from './zone-keys.js';
 import type { StoredKey } from './zone-keys.js';
 import { readState } from './key-rollover.js';
+import { SignedJournal, zoneDiff } from './signed-diff.js';
+import type { SignedDiff } from './signed-diff.js';
 import type { RolloverPolicy } from './key-rollover.js';
 
 /** How the catalog signs zones that have active keys in the store (config `dnssec:`). */
@@ -45,6 +47,8 @@ export class ZoneSigning {
   private readonly signedZones = new Map<string, SignedZone>();
   private keyed = new Set<string>();
   private readonly jobs = new Map<string, Job>();
+  /** Signed differences between versions, for IXFR of signed zones (xfr: `ixfr(name, from)`). */
+  private readonly journal = new SignedJournal();
   /** Zone signings done and the time they took (metrics). */
   readonly totals = { signings: 0, seconds: 0, failures: 0 };
 
@@ -84,6 +88,7 @@ export class ZoneSigning {
    */
   changed(name: string, zone: Zone | null, check = true): boolean {
     if (zone === null) {
+      this.journal.forget(name);
       this.signedZones.delete(name);
       this.keyed.delete(name);
       return false;
@@ -100,6 +105,16 @@ export class ZoneSigning {
   resign(name: string): Promise<void> {
     this.schedule(name);
     return this.jobs.get(name)?.running ?? Promise.resolve();
+  }
+
+  /**
+   * IXFR of a signed zone: the signed differences from `fromSerial` to the served version (`zone`, the
+   * snapshot being transferred), oldest first; null when they are not known (then AXFR).
+   */
+  ixfr(name: string, zone: Zone, fromSerial: number): SignedDiff[] | null {
+    const s = this.signedZones.get(name);
+    if (s === undefined || s.zone !== zone) return null;
+    return this.journal.chain(name, fromSerial, zone.serial);
   }
 
   /** Resolves when no signing is running or queued. */
@@ -159,6 +174,7 @@ export class ZoneSigning {
     });
     const usable = keys.filter((k) => k.active || k.published);
     if (!keys.some((k) => k.active) || denial === null) {
+      this.journal.forget(name);
       const was = this.keyed.delete(name) || this.signedZones.delete(name);
       this.signedZones.delete(name);
       if (was) this.ready(name, zone);
@@ -180,6 +196,8 @@ export class ZoneSigning {
     if (this.current(name) !== zone && this.jobs.get(name)?.again !== true) this.schedule(name);
     this.signedZones.set(name, { zone: signed, keys: usable, signedAt: now });
     this.ready(name, signed);
+    if (prev === undefined || prev.zone.serial === signed.serial) this.journal.forget(name);
+    else this.journal.add(name, await zoneDiff(prev.zone, signed));
   }
 
   /** Zones whose oldest signatures may have less than half the refresh margin left. */
