@@ -130,6 +130,9 @@ async function stepProblems(servers: Servers, step: Step, where: string): Promis
   }
   const d = differences(a.body, b.body);
   if (d.length > 0) problems.push(`${where}: answers differ\n    ${d.join('\n    ')}`);
+  // the kind of body (JSON or zone text) as clients pick their parser by it; PowerDNS's empty 200s are text/html
+  const kind = (r: ApiResponse): string => (r.text === '' ? 'empty' : r.contentType.split(';')[0]!.trim());
+  if (a.status < 300 && kind(theirs) !== kind(ours)) problems.push(`${where}: content type pdns ${theirs.contentType || 'none'}, geodesic ${ours.contentType || 'none'}`);
   return problems;
 }
 
