@@ -46,7 +46,7 @@ export function registerEndpointCommands(program: Command): void {
         const r = await apiCall<{ name: string; override: string | null; targets: TargetView[] }>(apiTarget(flags), 'GET', `${S}/endpoints/${encodeURIComponent(name)}`);
         process.stdout.write(`${formatTargets(r.targets)}\n`);
         for (const t of r.targets) {
-          process.stdout.write(`\n${t.check}: ${t.checks} checks, ${t.failures} failed; interval ${t.timing.intervalMs} ms, timeout ${t.timing.timeoutMs} ms, rise ${t.timing.rise}, fall ${t.timing.fall}; used by ${t.owners.join(', ')}\n`);
+          process.stdout.write(`\n${t.check}: ${t.checks} checks, ${t.failures} failed; interval ${t.timing.intervalMs} ms, timeout ${t.timing.timeoutMs} ms, rise ${t.timing.rise}, fall ${t.timing.fall}; used by ${t.records.length > 0 ? t.records.join(', ') : t.owners.join(', ')}\n`);
           for (const h of t.history) process.stdout.write(`  ${new Date(h.at).toISOString()}  ${h.state.padEnd(7)}  ${h.reason}\n`);
         }
       } catch (err) { fail(err); }

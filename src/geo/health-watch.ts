@@ -1,5 +1,5 @@
 import type { HealthPlane, Want } from '../health/index.js';
-import { RRType, nameToText } from '../wire/index.js';
+import { RRType, nameToText, typeToText } from '../wire/index.js';
 import type { Zone } from '../zone/index.js';
 import { endpointSpec } from './geo-rule.js';
 import { discoverChecks } from './lua-discover.js';
@@ -44,7 +44,10 @@ export class HealthWatch {
       const wants: Want[] = [];
       for (const node of zone.allNodes()) {
         if (!node.has(RRType.LUA)) continue;
-        for (const r of node.get(RRType.LUA)!.rdata) wants.push(...wantsOfCode(luaCode(r)));
+        for (const r of node.get(RRType.LUA)!.rdata) {
+          const record = `${nameToText(node.name)} LUA ${typeToText((r[0]! << 8) | r[1]!)}`;
+          for (const w of wantsOfCode(luaCode(r))) wants.push({ ...w, record });
+        }
       }
       for (const err of this.plane.want(owner, wants)) this.onError?.(owner, err.message);
     }

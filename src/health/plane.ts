@@ -58,10 +58,12 @@ export interface HealthPlaneOptions {
   now?: () => number;
 }
 
-/** A wanted target: the check and the names it answers to (endpoint name, address). */
+/** A wanted target: the check, the names it answers to (endpoint name, address), the record that uses it. */
 export interface Want {
   spec: TargetSpec;
   names?: string[];
+  /** e.g. `www.example.com. LUA A` (shown in the target's `records`). */
+  record?: string;
 }
 
 /**
@@ -88,6 +90,7 @@ export class HealthPlane {
   private remoteAt = 0;
   private remoteFreshMs = 0;
   private remoteTimer: NodeJS.Timeout | null = null;
+  private followGeneration = 0;
   private sweepTimer: NodeJS.Timeout;
   private closed = false;
   private inFlight = 0;
@@ -134,12 +137,18 @@ export class HealthPlane {
   want(owner: string, wants: readonly Want[]): HealthError[] {
     const errors: HealthError[] = [];
     const keep = new Set<string>();
+    for (const t of this.targets.values()) t.usedBy.delete(owner);
     for (const w of wants) {
       let n: NormalTarget;
       try { n = this.normalize(w.spec); } catch (err) { errors.push(err as HealthError); continue; }
       const t = this.ensure(n, w.names ?? []);
       t.owners.add(owner);
       keep.add(t.key);
+      if (w.record !== undefined) {
+        let set = t.usedBy.get(owner);
+        if (set === undefined) t.usedBy.set(owner, set = new Set());
+        set.add(w.record);
+      }
     }
     for (const t of [...this.targets.values()]) {
       if (t.owners.has(owner) && !keep.has(t.key)) {
@@ -238,17 +247,20 @@ export class HealthPlane {
    */
   follow(fetch: () => Promise<RemoteState[]>, intervalMs: number, onError?: (err: Error) => void): void {
     this.remoteFreshMs = intervalMs * 3;
+    if (this.remoteTimer !== null) clearTimeout(this.remoteTimer);
+    const generation = ++this.followGeneration; // a second follow() replaces the first
     const poll = async (): Promise<void> => {
+      if (generation !== this.followGeneration) return;
       try {
         const states = await fetch();
-        if (this.closed) return;
+        if (this.closed || generation !== this.followGeneration) return;
         this.remote = new Map(states.map((s) => [s.key, s]));
         this.remoteAt = this.now();
         for (const t of this.targets.values()) this.applyRemote(t);
       } catch (err) {
         onError?.(err as Error);
       }
-      if (!this.closed) {
+      if (!this.closed && generation === this.followGeneration) {
         this.remoteTimer = setTimeout(() => void poll(), intervalMs);
         this.remoteTimer.unref();
       }
@@ -403,7 +415,7 @@ export class HealthPlane {
   private view(t: Target): TargetView {
     return {
       key: t.key, check: t.description, spec: t.spec as CheckSpec, timing: t.timing, names: [...t.names],
-      owners: [...t.owners].sort(), state: t.state, effective: this.effective(t), override: this.overrideOf(t),
+      owners: [...t.owners].sort(), records: [...t.usedBy.values()].flatMap((r) => [...r]).sort(), state: t.state, effective: this.effective(t), override: this.overrideOf(t),
       weight: t.weight, since: t.since, lastCheck: t.lastCheck, lastError: t.lastError, lastMs: t.lastMs,
       checks: t.checks, failures: t.failures, source: t.source, history: t.history.slice(),
     };

@@ -21,6 +21,8 @@ export interface TargetView {
   names: string[];
   /** Who wants it: zone names, `config`, `query` (registered by a LUA record at query time). */
   owners: string[];
+  /** The records that use it, as zones declared them (`www.example.com. LUA A`). */
+  records: string[];
   /** The checks' verdict; `effective` adds the override. */
   state: State;
   effective: State;
@@ -52,6 +54,8 @@ export class Target {
   source: TargetView['source'] = 'probe';
   readonly history: HistoryEntry[] = [];
   readonly owners = new Set<string>();
+  /** Records using it, per owner. */
+  readonly usedBy = new Map<string, Set<string>>();
   readonly names = new Set<string>();
   timer: NodeJS.Timeout | null = null;
   running = false;

@@ -138,6 +138,7 @@ test('checks start when the zone loads: the first query already has the probed a
   const targets = ns1.health!.list().filter((t) => t.check.startsWith('tcp'));
   assert.equal(targets.length, 2, 'one check per address, shared by both records');
   assert.deepEqual(targets[0]!.owners, ['h.test.']);
+  assert.deepEqual(targets.find((t) => t.names.includes('edge-a'))!.records, ['geo.h.test. LUA A', 'lua.h.test. LUA A']);
 });
 
 test('a listener goes down: answers leave it within interval x fall, come back within interval x rise; ns2 agrees', { timeout: 60_000 }, async () => {
