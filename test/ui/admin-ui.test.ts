@@ -203,6 +203,16 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     await ctx.close();
   });
 
+  it('enables DNSSEC from the DNSSEC tab: keys and DS shown, answers signed', async () => {
+    await page.goto(`${site.base}/zones/${ZONE}/dnssec`);
+    await page.getByRole('button', { name: 'Enable DNSSEC' }).click();
+    const ds = page.locator('.ds code').first();
+    await ds.waitFor();
+    assert.match(await ds.innerText(), /^\d+ 13 2 [0-9A-F]{64}$/);
+    const signed = await eventually(() => dig(site.dns, '+dnssec', '+norec', `www.${ZONE}`, 'A'), (v) => /RRSIG/.test(v));
+    assert.match(signed, /RRSIG\s+A\s+13/);
+  });
+
   it('the replication page shows a secondary that transferred a zone', async () => {
     const acl = await apiAs(page, 'PUT', `/api/v1/servers/localhost/zones/${ZONE}/metadata/ALLOW-AXFR-FROM`, { kind: 'ALLOW-AXFR-FROM', metadata: ['127.0.0.0/8'] });
     assert.equal(acl.status, 200, acl.text);
