@@ -7,9 +7,9 @@ import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { request } from 'node:https';
-import { startServe, dig } from './lib/serve-process.js';
+import { startServe, dig, cliArgs } from './lib/serve-process.js';
 import type { Served } from './lib/serve-process.js';
 
 const T = { timeout: 120_000 };
@@ -132,6 +132,28 @@ describe('secondary zones through the API', { ...T, concurrency: false }, () => 
     assert.match((await api(port, 'PUT', `${Z}/sec.test./axfr-retrieve`)).json.result, /sec\.test\./);
     assert.equal((await api(port, 'DELETE', `${Z}/sec.test.`)).status, 204);
     assert.match(await dig(secondary.port, '+norec', 'www.sec.test.', 'A'), /status: REFUSED/);
+  });
+});
+
+describe('the demo (npm start) has the API', T, () => {
+  it('prints a key and the API address; a zone created there is answered by its DNS', async () => {
+    const proc = spawn(process.execPath, cliArgs(['demo', '--listen', '127.0.0.1:0', '--api-listen', '127.0.0.1:0']), { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      proc.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+      for (let i = 0; i < 240 && !out.includes('Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 250));
+      const key = /with key (\S+):/.exec(out)?.[1];
+      const apiAt = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(out)?.[1];
+      const dnsAt = /-p (\d+) www\.example\.test/.exec(out)?.[1];
+      assert.ok(key !== undefined && apiAt !== undefined && dnsAt !== undefined, out);
+      const r = await api(Number(apiAt), 'POST', Z, { name: 'mine.test.', kind: 'Native', nameservers: ['ns1.mine.test.'],
+        rrsets: [{ name: 'www.mine.test.', type: 'A', ttl: 60, records: [{ content: '192.0.2.7', disabled: false }] }] }, key);
+      assert.equal(r.status, 201);
+      assert.equal(await short(Number(dnsAt), 'www.mine.test.'), '192.0.2.7');
+    } finally {
+      proc.kill('SIGTERM');
+      await new Promise((r) => { const t = setTimeout(() => { proc.kill('SIGKILL'); r(undefined); }, 5000); proc.once('exit', () => { clearTimeout(t); r(undefined); }); });
+    }
   });
 });
 
