@@ -44,8 +44,9 @@ describe('api zones (SQLite)', { ...T, concurrency: false }, () => {
     assert.equal((await k.req('POST', Z, { name: 'example.org.', kind: 'Native' })).status, 409);
     const r = await k.req('GET', Z);
     assert.deepEqual(r.json.map((z: { name: string }) => z.name), ['example.org.', 'files.test.']);
-    assert.equal((await k.req('GET', `${Z}?zone=example.org`)).json.length, 1);
+    assert.equal((await k.req('GET', `${Z}?zone=example.org.`)).json.length, 1);
     assert.equal((await k.req('GET', `${Z}?zone=nope.org.`)).json.length, 0);
+    assert.equal((await k.req('GET', `${Z}?zone=example.org`)).json.error, "DNS Name 'example.org' is not canonical");
     assert.ok(!('dnssec' in (await k.req('GET', `${Z}?dnssec=false`)).json[0]));
   });
 

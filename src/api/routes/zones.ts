@@ -56,7 +56,7 @@ export const zoneRoutes: ApiPlugin = async (app, ctx) => {
     const q = req.query as Q;
     let zones: ZoneInfo[];
     if (q.zone !== undefined) {
-      const z = await zoneInfo(ctx, apiName(q.zone.endsWith('.') ? q.zone : `${q.zone}.`, false));
+      const z = await zoneInfo(ctx, apiName(q.zone, false));
       zones = z === undefined ? [] : [z];
     } else {
       zones = await listZoneInfos(ctx);
@@ -84,7 +84,7 @@ export const zoneRoutes: ApiPlugin = async (app, ctx) => {
       if (c.spec.primaries === undefined || c.spec.primaries.length === 0) throw unprocessable(`Zone ${c.name} of kind ${kindToApi(c.spec.kind)} needs masters`);
       await t.addSecondary({ zone: c.name, primaries: c.spec.primaries, kind: c.spec.kind, account: c.spec.account ?? '' });
       void reply.code(201);
-      const pending: ZoneInfo = { name: c.name, source: 'store', kind: c.spec.kind, primaries: c.spec.primaries, account: c.spec.account ?? '', serial: 0, soaEditApi: '', row: null };
+      const pending: ZoneInfo = { name: c.name, source: 'store', kind: c.spec.kind, primaries: c.spec.primaries, account: c.spec.account ?? '', serial: 0, soaEditApi: 'DEFAULT', row: null };
       return zoneDetail(ctx, pending, true, { includeDisabled: true });
     }
     await writeZone(ctx, c.name, async () => {
