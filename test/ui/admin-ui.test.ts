@@ -203,6 +203,25 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     await ctx.close();
   });
 
+  it('imports a pasted zone file: the diff is shown first, nothing written until Apply', async () => {
+    await page.goto(`${site.base}/zones/${ZONE}/import`);
+    const text = [`$ORIGIN ${ZONE}`, '@ 3600 IN SOA ns1 hostmaster 1 3600 600 86400 300', '@ NS ns1', '@ NS ns2',
+      'www 300 A 192.0.2.10', 'mail 300 MX 10 mx.example.net.', 'txt 300 TXT "imported"',
+      `geo 60 LUA A "pickclosest({'192.0.2.1','198.51.100.1'})"`].join('\n');
+    await page.getByLabel('Zone file text').fill(text);
+    await page.getByRole('button', { name: 'Preview changes' }).click();
+    await page.getByText(/RRsets? would change/).waitFor();
+    const diff = await page.locator('.card', { hasText: 'would change' }).innerText();
+    assert.match(diff, /mail\.ui\.test\. MX/);
+    assert.match(diff, /near\.ui\.test\. LUA/, 'RRsets missing from the file are deleted');
+    assert.doesNotMatch(diff, /geo\.ui\.test\. LUA/, 'unchanged RRsets are not in the diff');
+    assert.equal(await short(site.dns, `txt.${ZONE}`, 'TXT'), '', 'nothing written before Apply');
+    await page.getByRole('button', { name: 'Apply changes' }).click();
+    await page.getByText(/^Imported:/).waitFor();
+    assert.equal(await short(site.dns, `txt.${ZONE}`, 'TXT'), '"imported"');
+    assert.equal(await short(site.dns, `mail.${ZONE}`, 'MX'), '10 mx.example.net.');
+  });
+
   it('enables DNSSEC from the DNSSEC tab: keys and DS shown, answers signed', async () => {
     await page.goto(`${site.base}/zones/${ZONE}/dnssec`);
     await page.getByRole('button', { name: 'Enable DNSSEC' }).click();
@@ -243,6 +262,12 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     await page.getByText('1 RRset', { exact: true }).waitFor();
     await page.getByRole('cell', { name: 'h04321', exact: true }).waitFor();
     const searched = Date.now() - t0;
+    await page.goto(`${site.base}/zones`);
+    await page.getByRole('button', { name: 'Delete zone big.test.' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete zone' }).click();
+    await page.getByText('Zone big.test. deleted.').waitFor();
+    assert.equal(await page.getByRole('link', { name: 'big.test.' }).count(), 0);
+    assert.match(await dig(site.dns, '+norec', 'h00001.big.test.', 'A'), /status: REFUSED/);
     console.log(`10,000 records: first rows ${firstRows} ms, scroll to the end ${scrolled} ms, search ${searched} ms`);
   });
 
