@@ -46,25 +46,37 @@ function respond(q: Message, tcp: boolean): Uint8Array | null {
 }
 
 let udp: Socket;
+function onQuery(buf: Buffer, from: { port: number; address: string }): void {
+  const out = respond(decodeMessage(new Uint8Array(buf)), false);
+  if (out !== null) udp.send(out, from.port, from.address);
+}
 let tcp: Server;
 let port = 0;
 let failing: Socket;
 let failPort = 0;
 before(async () => {
   udp = createSocket('udp4');
-  udp.on('message', (buf, from) => {
-    const out = respond(decodeMessage(new Uint8Array(buf)), false);
-    if (out !== null) udp.send(out, from.port, from.address);
-  });
-  await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r));
-  port = udp.address().port;
-  tcp = createServer((s) => {
-    s.on('data', (d) => {
-      const out = respond(decodeMessage(new Uint8Array(d.subarray(2))), true);
-      if (out !== null) s.end(Buffer.concat([Buffer.from([out.length >> 8, out.length & 255]), out]));
+  udp.on('message', onQuery);
+  // TCP on the UDP port's number; another program may hold it: then another port.
+  for (let attempt = 0; ; attempt++) {
+    await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r));
+    port = udp.address().port;
+    tcp = createServer((s) => {
+      s.on('data', (d) => {
+        const out = respond(decodeMessage(new Uint8Array(d.subarray(2))), true);
+        if (out !== null) s.end(Buffer.concat([Buffer.from([out.length >> 8, out.length & 255]), out]));
+      });
     });
-  });
-  await new Promise<void>((r) => tcp.listen(port, '127.0.0.1', r));
+    const ok = await new Promise<boolean>((r) => {
+      tcp.once('error', () => r(false));
+      tcp.listen(port, '127.0.0.1', () => r(true));
+    });
+    if (ok) break;
+    if (attempt === 10) throw new Error('no port free for UDP and TCP');
+    udp.close();
+    udp = createSocket('udp4');
+    udp.on('message', onQuery);
+  }
   // A resolver that answers SERVFAIL to everything.
   failing = createSocket('udp4');
   failing.on('message', (buf, from) => {
