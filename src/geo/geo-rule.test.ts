@@ -10,6 +10,7 @@ import type { GeoRule } from './geo-rule.js';
 import { greatCircleKm } from './geo-rule-eval.js';
 import { evaluateLua, explainRule, healthOf } from './lua-evaluate.js';
 import { discoverChecks } from './lua-discover.js';
+import { wantsOfCode } from './health-watch.js';
 import { luaCheckSpec } from './lua-health.js';
 import type { LuaHost } from './lua-library.js';
 import { LuaVm } from './lua-vm.js';
@@ -151,6 +152,13 @@ test('checks a zone needs are read from literal LUA calls and from declarative e
   // the same key as the query-time check, so the probe made at load is the one the query reads
   const s = luaCheckSpec('192.0.2.1', { port: 443, options: new Map([['timeout', '1'], ['minimumFailures', '3']]) });
   assert.equal(plane.normalize(s).key, plane.normalize(found[0]!.spec).key);
+  // a declarative endpoint written in another spelling is the same check as the compiled Lua's ifportup
+  const code = compileRule({ rule: 'closest', endpoints: [{ name: 'v6', address: '2001:DB8:0::1', check: { type: 'tcp', port: 443 } }] });
+  const [declared] = wantsOfCode(code);
+  assert.deepEqual(declared!.names, ['v6', '2001:db8::1']);
+  assert.equal(plane.normalize(declared!.spec).key, plane.normalize(luaCheckSpec('2001:db8::1', { port: 443, options: new Map() })).key);
+  const fromLua = discoverChecks(`${code} `).map((w) => plane.normalize(w.spec).key);
+  assert.deepEqual([...new Set(fromLua)], [plane.normalize(declared!.spec).key], 'and the compiled Lua names the same check');
 });
 
 test('checked endpoints: the compiled Lua asks ifportup the same check and agrees with the native answer', { timeout: 10_000 }, async () => {

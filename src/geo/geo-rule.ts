@@ -134,10 +134,11 @@ export function endpointSpec(e: GeoEndpoint): TargetSpec | null {
     timeoutMs: e.timeout === undefined ? undefined : e.timeout * 1000,
     rise: e.rise, fall: e.fall,
   };
+  const address = canonical(e.address); // the same check as the compiled Lua's (ifportup prints addresses so)
   switch (c.type) {
-    case 'tcp': return { check: { kind: 'tcp', address: e.address, port: c.port }, timing };
-    case 'tls': return { check: { kind: 'tls', address: e.address, port: c.port, serverName: c.sni, verify: c.verify }, timing };
-    case 'http': return { check: { kind: 'http', address: e.address, url: c.url, status: c.status, match: c.match, headers: c.headers, verify: c.verify }, timing };
+    case 'tcp': return { check: { kind: 'tcp', address, port: c.port }, timing };
+    case 'tls': return { check: { kind: 'tls', address, port: c.port, serverName: c.sni, verify: c.verify }, timing };
+    case 'http': return { check: { kind: 'http', address, url: c.url, status: c.status, match: c.match, headers: c.headers, verify: c.verify }, timing };
     case 'heartbeat': return { check: { kind: 'heartbeat', name: e.name }, timing };
   }
 }

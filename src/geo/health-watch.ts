@@ -1,6 +1,7 @@
 import type { HealthPlane, Want } from '../health/index.js';
 import { RRType, nameToText, typeToText } from '../wire/index.js';
 import type { Zone } from '../zone/index.js';
+import { addressFromText, addressToText } from './address.js';
 import { endpointSpec } from './geo-rule.js';
 import { discoverChecks } from './lua-discover.js';
 import { declarativeRule } from './lua-evaluate.js';
@@ -20,7 +21,7 @@ export function wantsOfCode(code: string): Want[] {
   const out: Want[] = [];
   for (const e of rule.endpoints) {
     const spec = endpointSpec(e);
-    if (spec !== null) out.push({ spec, names: [e.name, e.address] });
+    if (spec !== null) out.push({ spec, names: [e.name, addressToText(addressFromText(e.address))] });
   }
   return out;
 }
