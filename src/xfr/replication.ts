@@ -158,6 +158,9 @@ export class Replication {
           }
           if (opts.produceCatalog !== null) await r.produce();
         }
+        // Secondaries may have missed changes made while this node was down: tell them now (as Knot does
+        // on zone load), so they need not wait for their refresh timer.
+        await r.notifyAll();
       } else if (opts.secondaries.length > 0 || opts.produceCatalog !== null) {
         throw new XfrError('GDNS_ERR_XFR_CONFIG', 'secondary and catalog zones are kept in the store: start with --data DIR or --db URL');
       }
@@ -402,6 +405,19 @@ export class Replication {
       }
     }
     return [...out.values()];
+  }
+
+  /** NOTIFY for every primary (and producer) zone of the store. */
+  private async notifyAll(): Promise<void> {
+    const catalog = this.deps.catalog;
+    if (catalog === null) return;
+    for (const row of this.rows.values()) {
+      if (row.kind !== 'primary' && row.kind !== 'producer') continue;
+      const z = catalog.zone(row.name);
+      if (z === undefined) continue;
+      const targets = await this.targets(z, row, true);
+      if (targets.length > 0) this.notifier.notify(row.name, targets, soaOf(z), z.serial, await this.notifyKey(row));
+    }
   }
 
   /** NOTIFY is signed with the zone's first TSIG-ALLOW-AXFR key, else the configuration's transfer key. */
