@@ -277,6 +277,14 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     ['replication', '/replication'], ['settings', '/settings'], ['users', '/users'], ['account', '/account'],
   ];
 
+  it('the dashboard shows queries per second and response codes from /metrics', async () => {
+    await page.goto(`${site.base}/`);
+    await page.getByText('queries per second').waitFor();
+    const codes = page.locator('.card', { hasText: 'Response codes' });
+    await codes.getByRole('rowheader', { name: 'NOERROR' }).waitFor();
+    await page.locator('.stat .big').first().filter({ hasText: /^\d+\.\d$/ }).waitFor({ timeout: 12_000 });
+  });
+
   it('axe finds no serious violation on any page (light and dark)', async () => {
     const problems: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {

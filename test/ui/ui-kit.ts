@@ -27,7 +27,7 @@ export interface Site { served: Served; api: number; dns: number; base: string; 
 export async function startSite(): Promise<Site> {
   const dir = mkdtempSync(join(tmpdir(), 'gdns-ui-'));
   const served = await startServe(['--data', join(dir, 'data'), '--listen', '127.0.0.1:0', '--api-listen', '127.0.0.1:0',
-    '--enable-lua-records', '--no-rrl', '--pid-file', join(dir, 'pid')]);
+    '--metrics-listen', '127.0.0.1:0', '--enable-lua-records', '--no-rrl', '--pid-file', join(dir, 'pid')]);
   const m = /"event":"api-listening"[^\n]*"port":(\d+)/.exec(served.log());
   if (m === null) { await served.stop(); throw new Error(`no api-listening line:\n${served.log()}`); }
   const api = Number(m[1]);

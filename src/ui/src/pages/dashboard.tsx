@@ -34,7 +34,7 @@ function Bars({ title, data, unit = '' }: { title: string; data: Map<string, num
         <table className="bars"><tbody>
           {rows.map(([k, v]) => (
             <tr key={k}><th scope="row">{k || '(none)'}</th>
-              <td><span className="bar" style={{ width: `${(v / max) * 100}%` }} aria-hidden="true" /> {Math.round(v * 10) / 10}{unit}</td></tr>
+              <td><span className="bar" style={{ width: `${(v / max) * 70}%` }} aria-hidden="true" /> {Math.round(v * 10) / 10}{unit}</td></tr>
           ))}
         </tbody></table>
       )}
@@ -61,8 +61,9 @@ export function DashboardPage() {
       setSamples(s);
     };
     void tick();
+    const first = setTimeout(() => void tick(), 1000); // a rate needs two samples: the first one soon
     const id = setInterval(() => void tick(), 5000);
-    return () => { stop = true; clearInterval(id); };
+    return () => { stop = true; clearTimeout(first); clearInterval(id); };
   }, []);
   return (
     <section>
