@@ -25,6 +25,16 @@ function fakeResolver(): { lookup: (n: Name, t: number) => Promise<LookupResult>
 
 const last = (a: { rdata: readonly Uint8Array[] } | null): number | null => (a === null ? null : a.rdata[0]?.[3] ?? -1);
 
+/** Polls until `check` holds; fails after `ms`. Returns the time it took. */
+async function until(what: string, ms: number, check: () => boolean): Promise<number> {
+  const t0 = Date.now();
+  while (!check()) {
+    if (Date.now() - t0 > ms) assert.fail(`${what}: not within ${ms} ms`);
+    await sleep(10);
+  }
+  return Date.now() - t0;
+}
+
 test('a tracked target is resolved at once; settled() waits for it; queries read it synchronously', async () => {
   const r = fakeResolver();
   const t = new AliasTargets({ lookup: r.lookup });
@@ -50,8 +60,8 @@ test('refreshed ahead of its TTL: a change at the target is served within the TT
   t.track([T]);
   await t.settled(1000);
   r.answer = { rdata: [ip(2)], ttl: 1 };
-  await sleep(1000); // refreshed at 0.9 s
-  assert.equal(last(t.addresses(T, RRType.A)), 2);
+  const took = await until('the new address', 3000, () => last(t.addresses(T, RRType.A)) === 2); // refreshed at 0.9 s
+  assert.ok(took >= 700, `after ${took} ms`);
   t.close();
 });
 
@@ -65,8 +75,7 @@ test('the TTL served stays put while the addresses do (a caching resolver counts
   await sleep(250);
   assert.equal(t.addresses(T, RRType.A)?.ttl, 2);
   r.answer = { rdata: [ip(3)], ttl: 1 };
-  await sleep(250);
-  assert.equal(t.addresses(T, RRType.A)?.ttl, 1);
+  await until('new addresses with their TTL', 3000, () => t.addresses(T, RRType.A)?.ttl === 1);
   t.close();
 });
 
@@ -89,20 +98,27 @@ test('a TTL lowered at the origin is followed once a whole TTL passed without th
 
 test('policy servfail: a failing target keeps its answer until its TTL ends, then SERVFAIL; recovers', async () => {
   const r = fakeResolver();
+  r.answer = { rdata: [ip(1)], ttl: 3 };
   const events: AliasEvent[] = [];
-  const t = new AliasTargets({ lookup: r.lookup, minRefreshMs: 50, onEvent: (e) => events.push(e) });
+  let servedAtFailure: number | null = null;
+  const t = new AliasTargets({
+    lookup: r.lookup, minRefreshMs: 50,
+    onEvent: (e) => {
+      events.push(e);
+      if (e.kind === 'failed' && e.type === 'A') servedAtFailure = last(t.addresses(T, RRType.A));
+    },
+  });
   t.track([T]);
   await t.settled(1000);
   r.answer = null;
-  await sleep(950); // the refresh at 0.9 s failed; the TTL (1 s) has not ended
-  assert.equal(last(t.addresses(T, RRType.A)), 1);
-  await sleep(250);
-  assert.equal(t.addresses(T, RRType.A), null);
-  assert.ok(events.some((e) => e.kind === 'failed' && e.error?.includes('SERVFAIL')));
+  // The refresh at 2.7 s fails: the answer stays until the TTL (3 s) ends, then SERVFAIL.
+  const took = await until('SERVFAIL', 6000, () => t.addresses(T, RRType.A) === null);
+  assert.ok(took >= 2500, `SERVFAIL after ${took} ms`);
+  assert.equal(servedAtFailure, 1);
+  assert.ok(events.some((e) => e.kind === 'failed' && e.error?.includes('SERVFAIL') && e.serving === 'previous answer until its TTL ends'));
   assert.ok(events.some((e) => e.kind === 'expired'));
   r.answer = { rdata: [ip(4)], ttl: 1 };
-  await sleep(400); // retried with backoff from 50 ms
-  assert.equal(last(t.addresses(T, RRType.A)), 4);
+  await until('recovered', 3000, () => last(t.addresses(T, RRType.A)) === 4); // retried with backoff from 50 ms
   assert.ok(events.some((e) => e.kind === 'recovered'));
   t.close();
 });
@@ -110,17 +126,16 @@ test('policy servfail: a failing target keeps its answer until its TTL ends, the
 test('policy stale: the last good answer serves (TTL capped) for maxStale past its TTL, then SERVFAIL', async () => {
   const r = fakeResolver();
   r.answer = { rdata: [ip(1)], ttl: 1 };
-  const t = new AliasTargets({ lookup: r.lookup, minRefreshMs: 50, failure: 'stale', maxStaleMs: 600, staleTtl: 0 });
+  const t = new AliasTargets({ lookup: r.lookup, minRefreshMs: 50, failure: 'stale', maxStaleMs: 1500, staleTtl: 0 });
   t.track([T]);
   await t.settled(1000);
   r.answer = null;
-  await sleep(1300);
+  await until('stale', 3000, () => t.addresses(T, RRType.A)?.stale === true);
   const a = t.addresses(T, RRType.A);
   assert.equal(last(a), 1);
-  assert.equal(a?.stale, true);
   assert.equal(a?.ttl, 0);
-  await sleep(600);
-  assert.equal(t.addresses(T, RRType.A), null);
+  const took = await until('SERVFAIL after max stale', 4000, () => t.addresses(T, RRType.A) === null);
+  assert.ok(took >= 1000, `stale for ${took} ms`);
   t.close();
 });
 

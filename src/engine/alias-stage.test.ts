@@ -179,8 +179,11 @@ test('alias answers are kept like static ones and dropped when the target\'s ans
   assert.equal(e.lastCacheable, true);
   assert.deepEqual(a(), ['example. 1 IN A 203.0.113.1']); // from the answer cache
   v4 = '203.0.113.2';
-  await new Promise((r) => setTimeout(r, 1200)); // refreshed at 0.9 s
-  assert.deepEqual(a(), ['example. 1 IN A 203.0.113.2']);
+  // Refreshed at 0.9 s: the kept answer goes, the next one has the new address.
+  for (const t0 = Date.now(); a()[0] !== 'example. 1 IN A 203.0.113.2';) {
+    assert.ok(Date.now() - t0 < 3000, 'the new address within 3 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
   // A SERVFAIL is never kept.
   const req = encodeMessage({ id: 1, flags: 0, opcode: 0, rcode: 0, questions: [{ name: nameFromText('nxd.example.'), type: RRType.A, class: 1 }], answers: [], authority: [], additional: [], edns: null, tsig: null });
   e.answer(req, req.length, CLIENT);
