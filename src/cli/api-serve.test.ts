@@ -21,8 +21,10 @@ describe('api settings (flags and the api: section)', () => {
     assert.deepEqual(s.keys, ['from-file']);
     assert.deepEqual(s.allowFrom, ['10.0.0.0/8']);
     assert.deepEqual(s.tls, { cert: join(dir, 'c.pem'), key: join(dir, 'k.pem') });
-    const f = apiSettings({ listen: '127.0.0.1:8081' }, { apiListen: '[::1]:9000', apiKey: 'flag', apiAllowFrom: '127.0.0.1, ::1/128' }, dir)!;
+    const f = apiSettings({ listen: '127.0.0.1:8081' }, { apiListen: ['[::1]:9000', '127.0.0.1:9001'], apiKey: 'flag', apiAllowFrom: '127.0.0.1, ::1/128' }, dir)!;
     assert.deepEqual(f.listen, { host: '::1', port: 9000 });
+    assert.deepEqual(f.also, [{ host: '127.0.0.1', port: 9001 }]);
+    assert.deepEqual(apiSettings({ listen: ['127.0.0.1:1', '[::1]:1'] })!.also, [{ host: '::1', port: 1 }]);
     assert.deepEqual(f.keys, ['flag']);
     assert.deepEqual(f.allowFrom, ['127.0.0.1', '::1/128']);
     assert.equal(f.tls, null);

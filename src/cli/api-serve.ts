@@ -1,6 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isIP } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Server as HttpsServer } from 'node:https';
 import type { FastifyInstance } from 'fastify';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
@@ -18,7 +23,9 @@ import type { DnsMetrics } from './metrics.js';
 
 /** What `serve` needs to run the HTTP API (flags `--api-*`, config section `api:`; docs/api.md). */
 export interface ApiSettings {
+  /** The API's address; `also`: more addresses serving the same API (e.g. 127.0.0.1 and ::1). */
   listen: ListenAddress;
+  also: ListenAddress[];
   /** Full-access keys: `--api-key`, the first line of `--api-key-file`, `api.key`, `api.key-file`. */
   keys: string[];
   allowFrom: string[];
@@ -26,7 +33,7 @@ export interface ApiSettings {
 }
 
 export interface ApiFlags {
-  apiListen?: string;
+  apiListen?: string[];
   apiKey?: string;
   apiKeyFile?: string;
   apiAllowFrom?: string;
@@ -37,7 +44,8 @@ export interface ApiFlags {
 /** Adds the --api-* options to `serve`. */
 export function addApiOptions(cmd: Command): Command {
   return cmd
-    .option('--api-listen <addr:port>', 'serve the PowerDNS-compatible HTTP API (and /metrics, the admin UI) here, e.g. 127.0.0.1:8081 (docs/api.md)')
+    .option('--api-listen <addr:port>', 'serve the PowerDNS-compatible HTTP API (and /metrics, the admin UI) here, e.g. 127.0.0.1:8081; repeatable (docs/api.md)',
+      (v: string, prev: string[] = []) => [...prev, v])
     .option('--api-key <key>', 'a full-access API key (clients send it as X-API-Key); scoped keys: /api/v1/servers/localhost/apikeys')
     .option('--api-key-file <file>', 'read the full-access API key from the first line of this file (keeps it out of ps)')
     .option('--api-allow-from <cidr,...>', `networks allowed to connect to the API (default ${DEFAULT_ALLOW_FROM.join(',')})`)
@@ -69,15 +77,19 @@ export function apiSettings(raw: unknown, flags: ApiFlags = {}, base = process.c
   for (const k of Object.keys(a)) {
     if (!['listen', 'key', 'key-file', 'allow-from', 'tls'].includes(k)) throw new Error(`api.${k}: unknown setting (known: listen, key, key-file, allow-from, tls)`);
   }
-  const listenText = flags.apiListen ?? a.listen;
-  if (listenText === undefined) {
+  const where = flags.apiListen !== undefined ? '--api-listen' : 'api.listen';
+  const given = flags.apiListen ?? a.listen;
+  const texts = given === undefined ? [] : Array.isArray(given) ? given as unknown[] : [given];
+  if (texts.length === 0) {
     if (flags.apiKey !== undefined || flags.apiKeyFile !== undefined) throw new Error('--api-key needs --api-listen ADDR:PORT (where the API listens)');
     return null;
   }
-  if (typeof listenText !== 'string' || !/^(\[[^\]]+\]|[^:[\]]+):\d+$/.test(listenText)) {
-    throw new Error(`${flags.apiListen !== undefined ? '--api-listen' : 'api.listen'}: expected ADDR:PORT (e.g. 127.0.0.1:8081 or [::1]:8081), not ${JSON.stringify(listenText)}`);
-  }
-  const listen = parseListen(listenText, flags.apiListen !== undefined ? '--api-listen' : 'api.listen');
+  const [listen, ...also] = texts.map((t) => {
+    if (typeof t !== 'string' || !/^(\[[^\]]+\]|[^:[\]]+):\d+$/.test(t)) {
+      throw new Error(`${where}: expected ADDR:PORT (e.g. 127.0.0.1:8081 or [::1]:8081), not ${JSON.stringify(t)}`);
+    }
+    return parseListen(t, where);
+  }) as [ListenAddress, ...ListenAddress[]];
   const keys: string[] = [];
   const key = flags.apiKey ?? a.key;
   if (key !== undefined) {
@@ -97,7 +109,7 @@ export function apiSettings(raw: unknown, flags: ApiFlags = {}, base = process.c
   const cert = flags.apiTlsCert ?? (typeof t.cert === 'string' ? resolve(base, t.cert) : undefined);
   const tlsKey = flags.apiTlsKey ?? (typeof t.key === 'string' ? resolve(base, t.key) : undefined);
   if ((cert === undefined) !== (tlsKey === undefined)) throw new Error('the API needs both a TLS certificate and its key (--api-tls-cert and --api-tls-key)');
-  return { listen, keys, allowFrom, tls: cert !== undefined ? { cert: resolve(cert), key: resolve(tlsKey!) } : null };
+  return { listen, also, keys, allowFrom, tls: cert !== undefined ? { cert: resolve(cert), key: resolve(tlsKey!) } : null };
 }
 
 /** What the API needs of the running server (filled by serve.ts). */
@@ -124,12 +136,14 @@ const isLoopback = (host: string): boolean => host === 'localhost' || host === '
  */
 export async function startApi(s: ApiSettings, host: ApiHost, log: Logger): Promise<RunningApi> {
   const keys = new ApiKeyRing(s.keys, host.catalog?.store ?? null);
-  let where = s.listen.host;
-  if (!isLoopback(where) && !await keys.any()) {
-    const loop = isIP(where) === 6 || where === '::' ? '::1' : '127.0.0.1';
-    log.warn({ event: 'api-loopback-only', asked: where }, `no API key is configured: the API listens on ${loop} only (give --api-key or --api-key-file to listen on ${where})`);
-    where = loop;
-  }
+  const anyKey = await keys.any();
+  const hostOf = (asked: string): string => {
+    if (isLoopback(asked) || anyKey) return asked;
+    const loop = isIP(asked) === 6 || asked === '::' ? '::1' : '127.0.0.1';
+    log.warn({ event: 'api-loopback-only', asked }, `no API key is configured: the API listens on ${loop} only (give --api-key or --api-key-file to listen on ${asked})`);
+    return loop;
+  };
+  const where = hostOf(s.listen.host);
   const readTls = (): { cert: Buffer; key: Buffer } => ({ cert: readFileSync(s.tls!.cert), key: readFileSync(s.tls!.key) });
   const app = await createApi({
     catalog: host.catalog, fileZones: host.fileZones, keys, allowFrom: s.allowFrom, services: host.services,
@@ -140,8 +154,24 @@ export async function startApi(s: ApiSettings, host: ApiHost, log: Logger): Prom
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr !== null ? addr.port : s.listen.port;
   const scheme = s.tls !== null ? 'https' : 'http';
-  log.info({ event: 'api-listening', address: where, port, tls: s.tls !== null },
-    `HTTP API on ${scheme}://${where.includes(':') ? `[${where}]` : where}:${port}/api/v1 (allow-from ${s.allowFrom.join(', ')})`);
+  const said = (address: string, p: number): void => log.info({ event: 'api-listening', address, port: p, tls: s.tls !== null },
+    `HTTP API on ${scheme}://${address.includes(':') ? `[${address}]` : address}:${p}/api/v1 (allow-from ${s.allowFrom.join(', ')})`);
+  said(where, port);
+  // More addresses: plain Node servers handing every request to the same Fastify instance.
+  const extra: (HttpServer | HttpsServer)[] = [];
+  try {
+    for (const l of s.also) {
+      const srv = s.tls !== null ? createHttpsServer(readTls(), (req, res) => app.routing(req, res)) : createHttpServer((req, res) => app.routing(req, res));
+      const at = hostOf(l.host);
+      await new Promise<void>((ok, fail) => { srv.once('error', fail); srv.listen(l.port === 0 ? port : l.port, at, () => { srv.off('error', fail); ok(); }); });
+      extra.push(srv);
+      said(at, (srv.address() as AddressInfo).port);
+    }
+  } catch (err) {
+    for (const e of extra) e.close();
+    await app.close();
+    throw err;
+  }
   let timer: NodeJS.Timeout | null = null;
   if (s.tls !== null) {
     const stamp = (): string => [s.tls!.cert, s.tls!.key].map((f) => { try { const st = statSync(f); return `${st.mtimeMs}/${st.size}`; } catch { return 'gone'; } }).join(',');
@@ -151,7 +181,8 @@ export async function startApi(s: ApiSettings, host: ApiHost, log: Logger): Prom
       if (now === last) return;
       last = now;
       try {
-        (app.server as unknown as { setSecureContext(o: object): void }).setSecureContext(readTls());
+        const tls = readTls();
+        for (const srv of [app.server, ...extra]) (srv as unknown as { setSecureContext(o: object): void }).setSecureContext(tls);
         log.info({ event: 'api-tls-reloaded' }, 'API TLS certificate reloaded');
       } catch (err) {
         log.error({ event: 'api-tls-reload-failed' }, `API TLS certificate not reloaded (the previous one stays): ${(err as Error).message}`);
@@ -163,6 +194,7 @@ export async function startApi(s: ApiSettings, host: ApiHost, log: Logger): Prom
     app, address: where, port,
     close: async () => {
       if (timer !== null) clearInterval(timer);
+      await Promise.all(extra.map((e) => new Promise<void>((ok) => { e.closeAllConnections(); e.close(() => ok()); })));
       await app.close();
     },
   };

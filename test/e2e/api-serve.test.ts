@@ -184,6 +184,21 @@ describe('API listener options', { ...T, concurrency: false }, () => {
     }
   });
 
+  it('several --api-listen addresses serve the same API (127.0.0.1 and ::1)', async () => {
+    const s = await startServe(['--data', join(dir, 'd4'), '--listen', '127.0.0.1:0', '--api-listen', '127.0.0.1:0', '--api-listen', '[::1]:0',
+      '--api-key', KEY, '--pid-file', join(dir, 'p4')]);
+    try {
+      const port = apiPort(s);
+      assert.match(s.log(), new RegExp(`"event":"api-listening","address":"::1","port":${port}`));
+      for (const h of ['127.0.0.1', '[::1]']) {
+        const r = await fetch(`http://${h}:${port}${Z}`, { headers: { 'x-api-key': KEY }, signal: AbortSignal.timeout(10_000) });
+        assert.equal(r.status, 200, h);
+      }
+    } finally {
+      await s.stop();
+    }
+  });
+
   it('TLS: serves the certificate, and a new one once the files change', async () => {
     const cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
