@@ -36,6 +36,8 @@ export interface SignedZone { zone: Zone; keys: StoredKey[]; signedAt: number }
 interface Job { running: Promise<void> | null; again: boolean }
 
 const SIGNING_SLOTS = 4;
+/** Signed zones larger than this (records, signatures included) keep no IXFR differences. */
+const MAX_DIFF_RECORDS = 100_000;
 
 /**
  * Signs the store's zones that have active keys: each change of such a zone is signed (in slices, only
@@ -196,7 +198,8 @@ export class ZoneSigning {
     if (this.current(name) !== zone && this.jobs.get(name)?.again !== true) this.schedule(name);
     this.signedZones.set(name, { zone: signed, keys: usable, signedAt: now });
     this.ready(name, signed);
-    if (prev === undefined || prev.zone.serial === signed.serial) this.journal.forget(name);
+    // big zones keep no signed differences (two record maps per change): their IXFR is answered by AXFR
+    if (prev === undefined || prev.zone.serial === signed.serial || signed.recordCount > MAX_DIFF_RECORDS) this.journal.forget(name);
     else this.journal.add(name, await zoneDiff(prev.zone, signed));
   }
 
