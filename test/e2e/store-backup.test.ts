@@ -55,7 +55,7 @@ describe('backup and restore', { timeout: 60_000 }, () => {
       const restored = await Catalog.open(await openStore(dst.where), { pollMs: 0 });
       try {
         assert.equal(restored.zone('b.test.')!.serial, 100 + backedUpWrites);
-        assert.deepEqual(await restored.store.q.tsigKeys(), [{ name: 'xfr.', algorithm: 'hmac-sha256', secret: 'c2VjcmV0' }]);
+        assert.deepEqual(await restored.store.q.tsigKeys(), [{ name: 'xfr.', algorithm: 'hmac-sha256', secret: 'c2VjcmV0', scopes: null }]);
         assert.equal((await restored.history('b.test.', 10_000)).length, backedUpWrites + 1);
         const r = await restored.apply('b.test.', { rrsets: [{ name: 'www.b.test.', type: 'A', changetype: 'DELETE' }] }, 'after-restore');
         assert.equal(r.serialAfter, 101 + backedUpWrites);
