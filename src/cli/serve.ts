@@ -110,6 +110,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
     tcp: repl.handleTcp.bind(repl), udp: (m, c) => repl.handleNotify(m, c),
   });
   const handoff = aliasHandoff(engine, alias, handoffs.tcp);
+  repl.filesChanged(fileZones);
   const forceDgram = config.udp.io === 'dgram' || process.env.GEODESIC_UDP === 'dgram';
   const status = nativeStatus();
   if (config.udp.io === 'native' && !status.available) {
@@ -205,6 +206,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
       const r = await loadZones(zoneSpecs(config), fileZones, keysDir);
       for (const e of r.errors) log.error({ event: 'zone-load-failed' }, `${e} (the previous version keeps serving)`);
       fileZones = r.zones;
+      repl.filesChanged(fileZones);
       engine.setZones(served());
       for (const l of udpListeners) l.cache?.clear();
       log.info({ event: 'reloaded', zones: r.zones.size, failed: r.errors.length }, `reloaded ${r.loaded} zone(s)`);
@@ -224,7 +226,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
       if (Date.now() - at < delay) continue;
       try {
         const next = await signLoadedZone(zone, { keysDir }, zone, (zone.serial + 1) >>> 0);
-        if (fileZones.get(zone.originKey) !== undefined) fileZones = fileZones.with(next);
+        if (fileZones.get(zone.originKey) !== undefined) { fileZones = fileZones.with(next); repl.filesChanged([next]); }
         engine.setZones(engine.zones.with(next));
         for (const l of udpListeners) l.cache?.clear();
         signedAt.set(zone.originKey, Date.now());

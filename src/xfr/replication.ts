@@ -407,6 +407,25 @@ export class Replication {
     return [...out.values()];
   }
 
+  private readonly fileSerials = new Map<string, number>();
+
+  /**
+   * Zones served from files were (re)loaded: NOTIFY the NS targets and also-notify of each whose serial
+   * is new (zone files are primary zones, as in PowerDNS's bind backend and Knot).
+   */
+  filesChanged(zones: Iterable<Zone>): void {
+    void (async () => {
+      for (const z of zones) {
+        if (this.fileSerials.get(z.originKey) === z.serial) continue;
+        this.fileSerials.set(z.originKey, z.serial);
+        const name = nameToText(z.origin).toLowerCase();
+        const targets = await this.targets(z, null, true);
+        const key = this.opts.requireKey === null ? null : this.keyRing.find(nameFromText(this.opts.requireKey.endsWith('.') ? this.opts.requireKey : `${this.opts.requireKey}.`)) ?? null;
+        if (targets.length > 0) this.notifier.notify(name, targets, soaOf(z), z.serial, key);
+      }
+    })().catch((err: unknown) => this.emit({ type: 'error', message: `NOTIFY after a reload: ${(err as Error).message}` }));
+  }
+
   /** NOTIFY for every primary (and producer) zone of the store. */
   private async notifyAll(): Promise<void> {
     const catalog = this.deps.catalog;

@@ -10,12 +10,16 @@ import type { RunningServer as Peer } from './lib/server-process.js';
 import { freePort } from './lib/free-port.js';
 import type { RunningServer } from '../../src/cli/serve.js';
 import { A, SECRET, lookup, serialAt, serveInProcess, tempDir, until, zoneRecords } from './lib/xfr-kit.js';
+import { startServe } from './lib/serve-process.js';
+import type { Served } from './lib/serve-process.js';
 
 const dir = tempDir('geodesic-xfr-interop-');
 const peers: Peer[] = [];
 const nodes: RunningServer[] = [];
+const servedProcs: Served[] = [];
 after(async () => {
   for (const p of peers) await p.stop();
+  for (const s of servedProcs) await s.stop();
   for (const n of nodes) await n.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -183,4 +187,34 @@ zone:
   assert.equal(s.serial, 6, JSON.stringify(s));
   assert.equal(s.lastTransfer?.kind, 'AXFR');
   assert.deepEqual((await lookup('127.0.0.1', gport, `p1.${pzone}`, A)).answers, ['10.3.0.2']);
+});
+
+test('zone files: a reload with a new serial sends NOTIFY, Knot follows', async () => {
+  const zone = 'files.test.';
+  const zdir = join(dir, 'file-zones');
+  mkdirSync(zdir, { recursive: true });
+  writeFileSync(join(zdir, `${zone}zone`), `$ORIGIN ${zone}\n$TTL 60\n@ SOA ns1 hostmaster 1 3600 600 86400 60\n@ NS ns1\nns1 A 127.0.0.1\nwww A 10.5.0.1\n`);
+  const kport = await freePort();
+  const geo = await startServe(['--zones', zdir, '--listen', '127.0.0.1:0', '--axfr-allow', '127.0.0.0/8', '--no-rrl',
+    '--pid-file', join(dir, 'files.pid'), '--also-notify', `127.0.0.1:${kport}`]);
+  servedProcs.push(geo);
+  const kconf = knotConf('knot-files', kport, `remote:
+  - id: geo
+    address: 127.0.0.1@${geo.port}
+acl:
+  - id: notify-from-geo
+    address: 127.0.0.1
+    action: notify
+zone:
+  - domain: ${zone}
+    storage: "${join(dir, 'knot-files')}"
+    master: geo
+    acl: notify-from-geo
+    zonefile-sync: -1
+`);
+  peers.push(await startPeer({ name: 'knot', command: 'knotd', args: ['-c', kconf], hosts: ['127.0.0.1'], port: kport, zones: [zone] }));
+  writeFileSync(join(zdir, `${zone}zone`), `$ORIGIN ${zone}\n$TTL 60\n@ SOA ns1 hostmaster 2 3600 600 86400 60\n@ NS ns1\nns1 A 127.0.0.1\nwww A 10.5.0.2\n`);
+  geo.proc.kill('SIGHUP');
+  await until('Knot has serial 2 (refresh is an hour away)', async () => (await serialAt('127.0.0.1', kport, zone)) === 2, 10_000);
+  assert.deepEqual((await lookup('127.0.0.1', kport, `www.${zone}`, A)).answers, ['10.5.0.2']);
 });
