@@ -20,7 +20,7 @@ export function startAlias(config: AliasConfig, log: Logger): AliasStage | undef
       try {
         return parseResolver(r);
       } catch (err) {
-        throw new Error(`alias.resolvers: ${(err as Error).message}`);
+        throw new Error(`--resolver / alias.resolvers: ${(err as Error).message}`);
       }
     })
     : systemResolvers();
