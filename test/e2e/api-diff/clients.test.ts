@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import { usePair } from './setup.js';
 import { ZONES, createZone } from './replay.js';
-import { acmeSh, externalDns, lego, lexicon, octodns, powerdnsAdmin } from './clients.js';
+import { acmeSh, certManager, externalDns, lego, lexicon, octodns, powerdnsAdmin } from './clients.js';
 
 const pair = usePair();
 const o = pair.opts;
@@ -24,6 +24,11 @@ test('lego pdns provider: Present twice and CleanUp twice on a Master zone (noti
 test('certbot-dns-powerdns (dns-lexicon): two challenges added and removed on a Master zone, "{}" bodies on GET and notify', o, () => pair.check(['lex.example.'], [
   createZone('lex.example.', { kind: 'Master' }),
   ...lexicon('lex.example.'),
+]));
+
+test('cert-manager-webhook-pdns: two challenges presented and cleaned up (Content-Type on every request, GETs too)', o, () => pair.check(['cm.example.'], [
+  createZone('cm.example.'),
+  ...certManager('cm.example.'),
 ]));
 
 test('external-dns pdns provider: list, read, create A/TXT/CNAME/apex ALIAS, update, delete', o, () => pair.check(['edns.example.'], [

@@ -9,6 +9,7 @@
  *   octodns     octodns/octodns-powerdns octodns_powerdns/__init__.py (requests.Session)
  *   PowerDNS-Admin ngoduykhanh/PowerDNS-Admin powerdnsadmin/models/{domain,record,server}.py, lib/utils.py
  *   certbot     certbot-dns-powerdns over dns-lexicon src/lexicon/_private/providers/powerdns.py
+ *   cert-manager zachomedia/cert-manager-webhook-pdns main.go over joeig/go-powerdns v3
  */
 import type { ApiResponse } from './http.js';
 import { SERVER, ZONES } from './replay.js';
@@ -181,6 +182,24 @@ export function externalDns(zone: string): Step[] {
     ]),
     readZone,
   ];
+}
+
+// ------------------------------------------------------------------------------------------- cert-manager
+/** cert-manager-webhook-pdns: Present and CleanUp for two challenges on one name (example.org and
+ * *.example.org), both REPLACE with the whole TXT rrset as read; every request, GETs included, carries
+ * Content-Type: application/json (its header map). */
+export function certManager(zone: string): Step[] {
+  const fqdn = `_acme-challenge.${zone}`;
+  const H = { ...EDNS, 'Content-Type': 'application/json' };
+  const get: Step = { method: 'GET', path: `${ZONES}/${zone}`, status: 200, headers: H };
+  const put = (contents: string[]): Step => ({
+    method: 'PATCH', path: `${ZONES}/${zone}`, status: 204, headers: { ...H, Accept: 'application/json' },
+    ...goBody({ rrsets: [{ name: fqdn, type: 'TXT', ttl: 60, changetype: 'REPLACE', records: contents.map((content) => ({ content, disabled: false })) }] }),
+    dns: { name: fqdn, type: 'TXT', want: contents },
+  });
+  const k1 = '"cm-key-one-0000000000000000000000000000000000"';
+  const k2 = '"cm-key-two-1111111111111111111111111111111111"';
+  return [get, put([k1]), get, put([k1, k2]), get, put([k2]), get, put([]), get];
 }
 
 // ---------------------------------------------------------------------------------------------- octodns
