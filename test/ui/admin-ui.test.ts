@@ -93,6 +93,10 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     await page.getByRole('link', { name: 'Geo', exact: true }).click();
     const editor = page.locator('.card', { hasText: 'Raw LUA editor' });
     await editor.getByLabel('Name', { exact: true }).fill('geo');
+    await editor.getByLabel('LUA code').fill(';if x then return 1');
+    await editor.getByRole('button', { name: 'Check syntax' }).click();
+    await editor.getByText("'end' expected").waitFor();
+    assert.equal(await editor.getByLabel('LUA code').getAttribute('aria-invalid'), 'true');
     await editor.getByLabel('LUA code').fill("pickclosest({'192.0.2.1','198.51.100.1'})");
     await editor.getByRole('button', { name: 'Save LUA record' }).click();
     await page.getByText(`Saved LUA record geo.${ZONE}`).waitFor();

@@ -168,6 +168,14 @@ describe('admin UI accounts and extras (sqlite)', { ...T, concurrency: false }, 
     assert.equal((await call('POST', `${G}/zones/ui.test./import-preview`, admin, { zone: '$INCLUDE /etc/passwd\n' })).status, 422);
   });
 
+  it('checks LUA record code by compiling it, never running it', async () => {
+    assert.deepEqual((await call('POST', `${G}/lua-check`, admin, { code: "pickclosest({'192.0.2.1'})" })).json, { ok: true });
+    const bad = await call('POST', `${G}/lua-check`, admin, { code: ';if x then return 1' });
+    assert.equal(bad.json.ok, false);
+    assert.match(String(bad.json.error), /'end' expected/);
+    assert.deepEqual((await call('POST', `${G}/lua-check`, admin, { code: ";os.exit(1)" })).json, { ok: true });
+  });
+
   it('serves the UI at / with an SPA fallback; unknown API paths stay JSON 404s', async () => {
     const root = await app.inject({ url: '/' });
     assert.ok([200, 503].includes(root.statusCode));

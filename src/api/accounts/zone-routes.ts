@@ -8,6 +8,7 @@ import { keyOf, parseZoneText, ZoneFileError } from '../../zone/index.js';
 import type { Zone } from '../../zone/index.js';
 import { conflict, notFound, unprocessable } from '../errors.js';
 import { body, G, intParam } from './shared.js';
+import { luaSyntaxError } from './lua-check.js';
 import type { Accounts } from './shared.js';
 
 const TAGS = ['geodesic'];
@@ -233,6 +234,14 @@ export async function zoneRoutes(app: FastifyInstance, a: Accounts): Promise<voi
     const status = a.ctx.deps.services?.replication;
     if (status === undefined) throw notFound('replication is not running in this process');
     return status();
+  });
+
+  app.post(`${G}/lua-check`, { schema: { tags: TAGS, summary: 'Compile (never run) the code of a LUA record: {code} → {ok, error?}' } }, async (req) => {
+    a.ctx.authorize(req, { write: false });
+    const code = body(req).code;
+    if (typeof code !== 'string' || code.length > 65_535) throw unprocessable('code: the LUA record code (a string up to 65535 characters)');
+    const error = await luaSyntaxError(code);
+    return error === null ? { ok: true } : { ok: false, error };
   });
 
   app.get(`${G}/settings`, { schema: { tags: TAGS, summary: 'Admin UI settings (record types, LUA, sign-up, SOA and NS defaults, proxy login)' } }, async (req) => {

@@ -132,7 +132,7 @@ function LuaEditor({ zone, writable, records, onSaved }: { zone: string; writabl
   const check = async (): Promise<boolean> => {
     const local = luaSyntaxProblem(code);
     if (local) { setProblem(local); return false; }
-    const server = await optional<{ ok: boolean; error?: string }>(`${G}/lua-check?code=${encodeURIComponent(code)}`).catch(() => null);
+    const server = await api<{ ok: boolean; error?: string }>('POST', `${G}/lua-check`, { code }).catch(() => null);
     setProblem(server && !server.ok ? server.error ?? 'syntax error' : '');
     return !server || server.ok;
   };
