@@ -374,10 +374,11 @@ export class Replication {
   }
 
   /**
-   * Where NOTIFY goes: the addresses of the zone's NS names found in served zones (when `withNs`), the
-   * zone's ALSO-NOTIFY metadata and the configuration's also-notify; never this server itself.
+   * Where NOTIFY goes: the addresses of the zone's NS names found in served zones (`ns`: store zones of
+   * kind primary, as PowerDNS notifies for its Master zones), the configuration's also-notify (`also`:
+   * primary zones and zone files), and the zone's ALSO-NOTIFY metadata; never this server itself.
    */
-  private async targets(zone: Zone, row: ZoneRow | null, withNs: boolean): Promise<Peer[]> {
+  private async targets(zone: Zone, row: ZoneRow | null, withNs: boolean, also = withNs): Promise<Peer[]> {
     const out = new Map<string, Peer>();
     const add = (p: Peer): void => {
       if (this.opts.listen.some((l) => normalAddress(l.host) === normalAddress(p.host) && l.port === p.port)) return;
@@ -396,8 +397,8 @@ export class Replication {
           for (const a of node?.get(t)?.rdata ?? []) add({ host: addressText(a), port: 53 });
         }
       }
-      for (const t of this.opts.alsoNotify) add(parsePeer(t));
     }
+    if (also) for (const t of this.opts.alsoNotify) add(parsePeer(t));
     if (row !== null && this.deps.catalog !== null) {
       for (const m of await this.deps.catalog.store.q.metadata(row.id)) {
         if (m.kind.toUpperCase() !== 'ALSO-NOTIFY') continue;
@@ -419,7 +420,9 @@ export class Replication {
         if (this.fileSerials.get(z.originKey) === z.serial) continue;
         this.fileSerials.set(z.originKey, z.serial);
         const name = nameToText(z.origin).toLowerCase();
-        const targets = await this.targets(z, null, true);
+        // Zone files say nothing of their secondaries: only the configured also-notify (as Knot and NSD
+        // notify only the remotes they are given).
+        const targets = await this.targets(z, null, false, true);
         const key = this.opts.requireKey === null ? null : this.keyRing.find(nameFromText(this.opts.requireKey.endsWith('.') ? this.opts.requireKey : `${this.opts.requireKey}.`)) ?? null;
         if (targets.length > 0) this.notifier.notify(name, targets, soaOf(z), z.serial, key);
       }
