@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { usePair } from './setup.js';
 import { SERVER, ZONES, createZone, dropZones, failures, getZone, patch, replace, replay } from './replay.js';
 import type { Servers, Step } from './replay.js';
-import { acmeSh, lego } from './clients.js';
+import { acmeSh, certManager, lego } from './clients.js';
 import { send } from './http.js';
 import type { ApiResponse } from './http.js';
 import { API_KEY } from './pdns.js';
@@ -131,7 +131,7 @@ async function scopedKey(scopes: unknown[]): Promise<string> {
   return (res.body as { key: string }).key;
 }
 
-test('a key scoped to TXT under _acme-challenge runs acme.sh and lego unchanged, and nothing else', o, async () => {
+test('a key scoped to TXT under _acme-challenge runs acme.sh, lego and cert-manager unchanged, and nothing else', o, async () => {
   const key = await scopedKey([{ zones: ['scoped.example.'], names: ['_acme-challenge.*'], types: ['TXT'], readOnly: false }]);
   const full = pair.servers.geodesic!;
   const scoped: Servers = { geodesic: { ...full, key } };
@@ -142,6 +142,7 @@ test('a key scoped to TXT under _acme-challenge runs acme.sh and lego unchanged,
     const problems = failures([
       ...await replay(scoped, acmeSh('scoped.example.')),
       ...await replay(scoped, lego('scoped.example.')),
+      ...await replay(scoped, certManager('scoped.example.')),
       ...await replay(scoped, [
         { ...replace('scoped.example.', 'www.scoped.example.', 'A', ['192.0.2.1']), status: 403 },
         { ...replace('scoped.example.', '_acme-challenge.scoped.example.', 'A', ['192.0.2.1']), status: 403 },
