@@ -21,6 +21,7 @@ test('a signed zone keeps its signed differences for IXFR: the new RRset with it
     await cat.apply(Z, { rrsets: [{ name: `b.${Z}`, type: 'A', changetype: 'REPLACE', ttl: 60, records: [{ content: '192.0.2.3' }] }] }, 't');
     await cat.settled();
     await cat.signing.settled();
+    await cat.signing.diffsSettled();
     const zone = cat.zone(Z)!;
     const chain = cat.signing.ixfr(Z, zone, s1);
     assert.ok(chain !== null);

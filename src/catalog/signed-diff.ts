@@ -1,34 +1,59 @@
-import { keyOf } from '../zone/index.js';
-import type { Zone } from '../zone/index.js';
+import { RRType } from '../wire/index.js';
 import type { Rr } from '../wire/index.js';
+import type { RRset, Zone, ZoneNode } from '../zone/index.js';
 
 /** What changed between two signed versions of a zone (IXFR, RFC 1995): records removed and added. */
 export interface SignedDiff { serialFrom: number; serialTo: number; removed: Rr[]; added: Rr[] }
 
-/** Records of a zone keyed by owner, type, TTL and rdata (latin1 strings: cheap to make and compare). */
-async function recordKeys(zone: Zone): Promise<Map<string, Rr>> {
-  const out = new Map<string, Rr>();
-  let n = 0;
-  for (const set of zone.records()) {
-    const owner = keyOf(set.name);
-    for (const rdata of set.rdata) {
-      out.set(`${owner}|${set.type}|${set.ttl}|${Buffer.from(rdata.buffer, rdata.byteOffset, rdata.length).toString('latin1')}`,
-        { name: set.name, type: set.type, class: 1, ttl: set.ttl, rdata: Uint8Array.prototype.slice.call(rdata) });
-      // a big zone is walked in slices, so queries are answered meanwhile
-      if (++n % 5000 === 0) await new Promise<void>((ok) => setImmediate(ok));
-    }
+type Set_ = Pick<RRset, 'type' | 'ttl' | 'rdata'>;
+
+function sameSet(a: Set_ | undefined, b: Set_): boolean {
+  if (a === undefined || a.ttl !== b.ttl || a.rdata.length !== b.rdata.length) return false;
+  for (let i = 0; i < b.rdata.length; i++) {
+    const x = a.rdata[i]!;
+    const y = b.rdata[i]!;
+    if (x.length !== y.length) return false;
+    for (let k = 0; k < x.length; k++) if (x[k] !== y[k]) return false;
   }
-  return out;
+  return true;
 }
 
-/** The records of `to` not in `from` (added) and of `from` not in `to` (removed); SOAs included. */
+function push(out: Rr[], node: ZoneNode, set: Set_): void {
+  for (const rdata of set.rdata) out.push({ name: node.name, type: set.type, class: 1, ttl: set.ttl, rdata: Uint8Array.prototype.slice.call(rdata) });
+}
+
+/** Every RRset of a node (RRSIGs last), for one pass. */
+function* setsOf(node: ZoneNode): Iterable<Set_> {
+  for (let i = 0; i < node.nsets; i++) yield node.transientAt(i);
+  if (node.sigSets) for (const s of node.sigSets) yield s.transient();
+}
+
+/** The same RRset in another version of the node (RRSIGs by the type they cover). */
+function counterpart(node: ZoneNode | undefined, set: Set_): Set_ | undefined {
+  if (node === undefined) return undefined;
+  if (set.type !== RRType.RRSIG) return node.peek(set.type);
+  const covered = set.rdata.length > 0 ? (set.rdata[0]![0]! << 8) | set.rdata[0]![1]! : -1;
+  return node.sigs(covered);
+}
+
+/**
+ * The records of `to` not in `from` (added) and of `from` not in `to` (removed), SOAs included: node by
+ * node, RRset by RRset, bytes compared (whole changed RRsets go out, as IXFR servers commonly send them).
+ */
 export async function zoneDiff(from: Zone, to: Zone): Promise<SignedDiff> {
-  const a = await recordKeys(from);
-  const b = await recordKeys(to);
   const removed: Rr[] = [];
   const added: Rr[] = [];
-  for (const [k, rr] of a) if (!b.has(k)) removed.push(rr);
-  for (const [k, rr] of b) if (!a.has(k)) added.push(rr);
+  let n = 0;
+  const walk = async (a: Zone, b: Zone, out: Rr[]): Promise<void> => {
+    for (const node of b.allNodes()) {
+      // a big zone is walked in slices, so queries are answered meanwhile
+      if (++n % 5000 === 0) await new Promise<void>((ok) => setImmediate(ok));
+      const other = a.node(node.key);
+      for (const set of setsOf(node)) if (!sameSet(counterpart(other, set), set)) push(out, node, set);
+    }
+  };
+  await walk(from, to, added);
+  await walk(to, from, removed);
   return { serialFrom: from.serial, serialTo: to.serial, removed, added };
 }
 

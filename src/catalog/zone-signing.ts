@@ -51,6 +51,7 @@ export class ZoneSigning {
   private readonly jobs = new Map<string, Job>();
   /** Signed differences between versions, for IXFR of signed zones (xfr: `ixfr(name, from)`). */
   private readonly journal = new SignedJournal();
+  private diffing: Promise<void> = Promise.resolve();
   /** Zone signings done and the time they took (metrics). */
   readonly totals = { signings: 0, seconds: 0, failures: 0 };
 
@@ -117,6 +118,11 @@ export class ZoneSigning {
     const s = this.signedZones.get(name);
     if (s === undefined || s.zone !== zone) return null;
     return this.journal.chain(name, fromSerial, zone.serial);
+  }
+
+  /** Resolves once the signed differences of every version made so far are kept (tests, IXFR). */
+  diffsSettled(): Promise<void> {
+    return this.diffing;
   }
 
   /** Resolves when no signing is running or queued. */
@@ -200,7 +206,11 @@ export class ZoneSigning {
     this.ready(name, signed);
     // big zones keep no signed differences (two record maps per change): their IXFR is answered by AXFR
     if (prev === undefined || prev.zone.serial === signed.serial || signed.recordCount > MAX_DIFF_RECORDS) this.journal.forget(name);
-    else this.journal.add(name, await zoneDiff(prev.zone, signed));
+    else {
+      // made after the swap, off the path writers wait on (settled); until it is there IXFR falls back to AXFR
+      const from = prev.zone;
+      this.diffing = this.diffing.then(() => zoneDiff(from, signed)).then((d) => { this.journal.add(name, d); }, (err: Error) => this.onError(err));
+    }
   }
 
   /** Zones whose oldest signatures may have less than half the refresh margin left. */
