@@ -93,6 +93,13 @@ export function renderStatus(url: string, a: Scrape, b: Scrape, opts: { detail: 
   if (s.some((x) => x.name === 'geodesic_dns_rrl_dropped_total')) lines.push(`  rrl       ${num(dropped)} dropped, ${num(slipped)} slipped`);
   const logged = s.find((x) => x.name === 'geodesic_query_log_written_lines_total');
   if (logged !== undefined) lines.push(`  query log ${num(logged.value)} lines written, ${num(sumOf(s, 'geodesic_query_log_dropped_lines_total'))} dropped`);
+  const aliasUp = s.filter((x) => x.name === 'geodesic_alias_target_up');
+  if (aliasUp.length > 0) {
+    const failing = aliasUp.filter((x) => x.value === 0).map((x) => `${x.labels.target ?? '?'} ${x.labels.type ?? ''}`);
+    const stale = s.filter((x) => x.name === 'geodesic_alias_target_stale' && x.value === 1).length;
+    lines.push(`  alias     ${num(new Set(aliasUp.map((x) => x.labels.target)).size)} target(s), ` +
+      `${failing.length === 0 ? 'all resolving' : `SERVFAIL for ${failing.join(', ')}`}${stale > 0 ? `, ${stale} served stale` : ''}`);
+  }
   const rss = sumOf(s, 'process_resident_memory_bytes');
   if (rss > 0) lines.push(`  memory    ${(rss / 2 ** 20).toFixed(0)} MiB resident`);
   if (opts.detail) {

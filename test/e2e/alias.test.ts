@@ -245,6 +245,8 @@ test('metrics: per target whether queries get addresses; lookups by result', asy
   assert.match(text, /^geodesic_alias_target_up\{target="nowhere\.cdn\.test\.",type="A"\} 0$/m);
   assert.match(text, /^geodesic_alias_target_stale\{target="edge\.cdn\.test\.",type="AAAA"\} 0$/m);
   assert.match(text, /^geodesic_alias_lookups_total\{result="failed"\} [1-9]/m);
+  const status = await run(process.execPath, cliArgs(['status', '--url', `http://127.0.0.1:${metricsPort}/metrics`, '--interval', '0.1']), 30_000);
+  assert.match(status.stdout, /alias +\d+ target\(s\), SERVFAIL for [^\n]*nowhere\.cdn\.test\. A/, status.stdout + status.stderr);
 });
 
 test('a target that does not exist answers SERVFAIL', async () => {
