@@ -23,6 +23,8 @@ import { peekClientHello } from './sni.js';
 import type { Upstream } from './upstream.js';
 
 const ETIMEDOUT = 110;
+/** relayConnect's answer for a connection C already closed (its closed event is on its way). */
+const ESRCH = 3;
 /** Room for an inbound PROXY header in front of the ClientHello when peeking. */
 const PROXY_ROOM = 1024;
 
@@ -236,6 +238,7 @@ export class NativeTcpListener extends ListenerBase implements Listener {
       if (!rec) return void this.resolveAndConnect(conn, u);
       const err = this.connectTo(conn, rec);
       if (err === 0) return;
+      if (err === ESRCH) return this.forget(conn);
       this.upFailed(conn, errnoName(err));
       if (conn.phase !== Phase.Connecting) return;
     }
@@ -262,6 +265,7 @@ export class NativeTcpListener extends ListenerBase implements Listener {
     if (conn.phase !== Phase.Connecting || conn.upstream !== u) return;
     const e = this.connectTo(conn, rec);
     if (e === 0) return;
+    if (e === ESRCH) return this.forget(conn);
     this.upFailed(conn, errnoName(e));
     if (conn.phase === Phase.Connecting) this.connectNext(conn);
   }
@@ -284,6 +288,13 @@ export class NativeTcpListener extends ListenerBase implements Listener {
       destAddress: conn.inbound?.destAddress ?? local?.[0] ?? '0.0.0.0',
       destPort: conn.inbound?.destPort ?? local?.[1] ?? 0,
     };
+  }
+
+  /** C closed the connection meanwhile (its closed event follows): undo the attempt, blame no server. */
+  private forget(conn: NativeConnection): void {
+    if (conn.upstream) conn.upstream.active--;
+    conn.upstream = undefined;
+    conn.phase = Phase.Ending;
   }
 
   /** A failed attempt: passive health, and the connection goes back to choosing. */
