@@ -100,3 +100,29 @@ export async function toChangeSet(items: readonly PatchItem[], base: RRsetBase):
   }
   return { rrsets };
 }
+
+/**
+ * PowerDNS's checks against what is stored, change by change in body order: a CNAME beside other data
+ * (a new disabled record counts, an existing disabled one does not), NS and DNAME together below the apex.
+ * `typesAt` gives the types with enabled records stored at a name.
+ */
+export async function checkConflicts(items: readonly PatchItem[], zone: string, typesAt: (name: string) => Promise<Set<string>>): Promise<void> {
+  const at = new Map<string, Set<string>>();
+  for (const item of items) {
+    let cur = at.get(item.name);
+    if (cur === undefined) at.set(item.name, cur = await typesAt(item.name));
+    for (const op of item.ops) {
+      const adds = op.changetype === 'EXTEND' || (op.changetype === 'REPLACE' && op.records !== undefined && op.records.length > 0);
+      if (op.changetype === 'DELETE' || (op.changetype === 'REPLACE' && op.records !== undefined && op.records.length === 0)) { cur.delete(item.type); continue; }
+      if (!adds) continue;
+      const others = [...cur].filter((t) => t !== item.type);
+      if ((item.type === 'CNAME' && others.length > 0) || (item.type !== 'CNAME' && others.includes('CNAME'))) {
+        throw unprocessable(`RRset ${item.name} IN ${item.type}: Conflicts with pre-existing RRset`);
+      }
+      if (item.name !== zone && ((item.type === 'NS' && others.includes('DNAME')) || (item.type === 'DNAME' && others.includes('NS')))) {
+        throw unprocessable(`RRset ${item.name} IN ${item.type}: Cannot have both NS and DNAME except in zone apex`);
+      }
+      cur.add(item.type);
+    }
+  }
+}

@@ -1,8 +1,15 @@
 import { isIP } from 'node:net';
 import { ROOT, RRType, nameFromText, rdataFromText, rdataToText, tokenize, typeFromText, typeToText } from '../wire/index.js';
 import { unprocessable } from './errors.js';
+import { pdnsContent } from './pdns-text.js';
 import { intFrom, stringFrom } from './json.js';
 import type { Json } from './json.js';
+
+/** Types whose canonical text is checked against what the client sent (see checkContent). */
+const CANONICAL_CHECKED = new Set<number>([
+  RRType.A, RRType.NS, RRType.CNAME, RRType.PTR, RRType.DNAME, RRType.MX, RRType.SRV, RRType.HINFO, RRType.NAPTR,
+  RRType.CAA, RRType.DS, RRType.CDS, RRType.TLSA, RRType.SSHFP,
+]);
 
 /** Types with at most one record per RRset (PowerDNS onlyOneEntryTypes). */
 const ONLY_ONE = new Set<number>([RRType.CNAME, RRType.DNAME, RRType.SOA]);
@@ -42,6 +49,12 @@ export function checkContent(name: string, type: { code: number; text: string },
   }
   const text = rdataToText(type.code, asRoot);
   if (Buffer.compare(asRoot, asZone) !== 0) fail(`Not in expected format (parsed as '${text}')`);
+  // PowerDNS refuses content that is not in the form it prints (so stored content stays canonical and
+  // clients comparing contents agree); checked for the types whose printed form we share with it.
+  if (CANONICAL_CHECKED.has(type.code)) {
+    const printed = pdnsContent(type.code, text);
+    if (printed.toLowerCase() !== content.toLowerCase()) fail(`Not in expected format (parsed as '${printed}')`);
+  }
   return text;
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { typeFromText } from '../../wire/index.js';
+import { typeFromText, typeToText } from '../../wire/index.js';
 import type { ApiContext, ApiPlugin } from '../context.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import { kindToApi } from '../kinds.js';
@@ -7,7 +7,7 @@ import { asObject } from '../json.js';
 import { apiName, zoneIdToName } from '../zone-id.js';
 import { listZoneInfos, zoneDetail, zoneInfo, zoneSummary } from '../zone-view.js';
 import type { ZoneInfo } from '../zone-view.js';
-import { parsePatch, toChangeSet } from '../patch.js';
+import { checkConflicts, parsePatch, toChangeSet } from '../patch.js';
 import type { PatchItem } from '../patch.js';
 import { CatalogError } from '../../catalog/index.js';
 import { zonesWithActiveKeys } from '../../store/index.js';
@@ -134,7 +134,12 @@ export const zoneRoutes: ApiPlugin = async (app, ctx) => {
       const rows = z.row === null ? [] : await catalog.store.q.rrset(z.row.id, name, typeFromText(type));
       return { ttl: rows[0]?.ttl ?? 3600, records: rows.map((r) => ({ content: r.content, disabled: r.disabled })) };
     };
-    const out = await writeZone(ctx, z.name, async () => catalog.apply(z.name, await toChangeSet(items, base), author(req))).catch((err: unknown) => {
+    const typesAt = async (name: string): Promise<Set<string>> =>
+      new Set(z.row === null ? [] : (await catalog.store.q.typesAt(z.row.id, name)).map((t) => typeToText(t)));
+    const out = await writeZone(ctx, z.name, async () => {
+      await checkConflicts(items, z.name, typesAt);
+      return catalog.apply(z.name, await toChangeSet(items, base), author(req));
+    }).catch((err: unknown) => {
       throw conflictMessage(err, items);
     });
     void reply.headers({ 'x-pdns-old-serial': String(out.serialBefore), 'x-pdns-new-serial': String(out.serialAfter) });
