@@ -354,6 +354,40 @@ describe('native relay loop', { skip, timeout: 120_000 }, () => {
     } finally { await r.close(); }
   });
 
+  it('listens dual-stack on ::, names IPv4 clients ::ffff:a.b.c.d, and connects to IPv6 upstreams', async () => {
+    const { connect: tcp } = await import('node:net');
+    const back = createServer((s) => { s.on('error', () => undefined); s.end('v6 backend'); });
+    const backPort = await new Promise<number>((res, rej) => {
+      back.once('error', rej);
+      back.listen(0, '::1', () => res((back.address() as AddressInfo).port));
+    }).catch(() => 0);
+    if (backPort === 0) return; // no IPv6 loopback on this machine
+    const seen: string[] = [];
+    const listener = relay!.listen('::', 0, 16, (kind, id) => {
+      if (kind === RelayEvent.accept) {
+        seen.push(relay!.address(id, false)?.[0] ?? '?');
+        assert.equal(relay!.connect(id, addressRecord('::1', backPort), undefined, 2000, 0, 0, 0, true), 0);
+      }
+    });
+    listener.configure(true, true, 5000, 4096);
+    try {
+      for (const host of ['127.0.0.1', '::1']) {
+        const got = await new Promise<string>((resolve) => {
+          const c = tcp({ port: listener.port, host }, () => c.end());
+          let data = '';
+          c.on('data', (d: Buffer) => (data += d.toString()));
+          c.on('close', () => resolve(data));
+          c.on('error', () => resolve('error'));
+        });
+        assert.equal(got, 'v6 backend', `from ${host}`);
+      }
+      assert.deepEqual(seen, ['::ffff:127.0.0.1', '::1']);
+    } finally {
+      listener.stop(true);
+      await new Promise((res) => back.close(res));
+    }
+  });
+
   it('is off with GEODESIC_NATIVE_RELAY=0', () => {
     process.env['GEODESIC_NATIVE_RELAY'] = '0';
     try {
