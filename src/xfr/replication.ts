@@ -479,6 +479,8 @@ export class Replication {
     const catalog = this.deps.catalog;
     const name = nameToText(zone.origin).toLowerCase();
     if (catalog === null || catalog.zone(name) !== zone) return null;
+    // a zone signed here: its signed differences (RRSIG, NSEC3 changes), not the unsigned journal (dnssec)
+    if (catalog.signing.signed(name) !== undefined) return catalog.signing.ixfrSteps(name, zone, from);
     const chain = await catalog.journal(name, from);
     if (chain === null || chain.length === 0 || chain.at(-1)!.serialTo !== zone.serial) return null;
     const out: IxfrDiff[] = [];

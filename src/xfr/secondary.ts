@@ -271,7 +271,13 @@ export class Secondaries {
     const errors: string[] = [];
     let key: TsigKey | null = null;
     try {
-      key = rec.tsigKey === null ? null : (await this.opts.keys()).get(rec.tsigKey, `${rec.zone}: tsig key`);
+      // The key: the secondary's own, else the zone's AXFR-MASTER-TSIG metadata (PowerDNS slave_tsig_key_ids).
+      let name = rec.tsigKey;
+      if (name === null) {
+        const row = await this.catalog.store.q.zoneByName(rec.zone);
+        if (row !== undefined) name = (await this.catalog.store.q.metadata(row.id)).find((m) => m.kind.toUpperCase() === 'AXFR-MASTER-TSIG')?.content.trim() ?? null;
+      }
+      key = name === null ? null : (await this.opts.keys()).get(name, `${rec.zone}: tsig key`);
     } catch (err) {
       errors.push((err as Error).message);
     }
