@@ -2,7 +2,7 @@
 // natively, the same rule's compiled PowerDNS Lua run in the Lua VM, and a hand-written LUA
 // ifportup(..., {selector='pickclosest'}) over the same 5 targets; health from a real HealthPlane.
 //   node --import tsx bench/geo-rule-micro.ts [--evaluations 20000] [--rounds 3]
-import { GeoIp, LuaVm, addressFromText, compileRule, evaluateLua, luaCheckSpec } from '../src/geo/index.js';
+import { GeoIp, LuaVm, addressFromText, compileRule, evaluateLua, planeHealth } from '../src/geo/index.js';
 import type { LuaInputs } from '../src/geo/index.js';
 import { HealthPlane } from '../src/health/index.js';
 import { nameFromText } from '../src/wire/index.js';
@@ -17,11 +17,7 @@ const geo = new GeoIp({ files: [new URL('../../shared/testdata/geoip/GeoIP2-City
 const plane = new HealthPlane({ defaults: { intervalMs: 3_600_000 } });
 const vm = await LuaVm.create({
   execLimit: 0,
-  host: {
-    luaCodeAt: () => [], lookup: () => [], log: () => {},
-    isUp: (a, c, answer) => { const o = plane.override(answer); return o !== null ? (o === 'drain' ? 0 : 1) : plane.status(luaCheckSpec(a, c)); },
-    health: (spec, names) => (spec === null ? 1 : plane.status(spec, names)),
-  },
+  host: { luaCodeAt: () => [], lookup: () => [], log: () => {}, ...planeHealth(plane) },
 });
 const endpoints = Array.from({ length: 5 }, (_, i) => ({
   name: `e${i}`, address: `192.0.2.${i + 1}`, lat: 10 * i, lon: 20 * i - 40, check: { type: 'tcp' as const, port: 443 },

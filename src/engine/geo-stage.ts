@@ -1,5 +1,5 @@
 import { channel } from 'node:diagnostics_channel';
-import { GeoCache, GeoIp, HealthWatch, LuaVm, evaluateLua, luaCheckSpec, mathRandom } from '../geo/index.js';
+import { GeoCache, GeoIp, HealthWatch, LuaVm, evaluateLua, mathRandom, planeHealth } from '../geo/index.js';
 import type { HealthPlane } from '../health/index.js';
 import type { Choice, GeoIpOptions, LuaHost, LuaInputs, LuaOutcome, Random } from '../geo/index.js';
 import {
@@ -107,21 +107,7 @@ export class GeoStage {
     const host: LuaHost = {
       luaCodeAt: (name) => holder.stage?.luaCodeAt(name) ?? [],
       lookup: (name, qtype) => holder.stage?.lookupText(name, qtype) ?? [],
-      isUp: plane === undefined ? options.isUp : (address, check, answer) => {
-        const o = plane.override(answer);
-        if (o !== null) return o === 'drain' ? 0 : 1;
-        try {
-          return plane.status(luaCheckSpec(address, check));
-        } catch (err) {
-          // a check that cannot run (port 0, bad URL): down, as PowerDNS's failing check
-          host.log(`health check of ${address} cannot run: ${(err as Error).message}`, 'warning');
-          return 0;
-        }
-      },
-      health: plane === undefined ? undefined : (spec, names) => {
-        if (spec !== null) return plane.status(spec, names);
-        return names.some((n) => plane.override(n) === 'drain') ? 0 : 1;
-      },
+      ...(plane === undefined ? { isUp: options.isUp } : planeHealth(plane, (m) => host.log(m, 'warning'))),
       log: (message, level) => luaErrorChannel.hasSubscribers && luaErrorChannel.publish({ qname: '', qtype: '', records: [], code: `log:${level}`, message }),
     };
     const vm = options.enableLua === true ? await LuaVm.create({ host, execLimit: options.execLimit, random }) : null;

@@ -11,7 +11,7 @@ import { greatCircleKm } from './geo-rule-eval.js';
 import { evaluateLua, explainRule, healthOf } from './lua-evaluate.js';
 import { discoverChecks } from './lua-discover.js';
 import { wantsOfCode } from './health-watch.js';
-import { luaCheckSpec } from './lua-health.js';
+import { luaCheckSpec, planeHealth } from './lua-health.js';
 import type { LuaHost } from './lua-library.js';
 import { LuaVm } from './lua-vm.js';
 
@@ -19,14 +19,7 @@ const T = new URL('../../../shared/testdata/geoip/', import.meta.url).pathname;
 const geo = new GeoIp({ files: [`${T}GeoIP2-City-Test.mmdb`] });
 const plane = new HealthPlane();
 let pick = 0;
-const host: LuaHost = {
-  luaCodeAt: () => [], lookup: () => [], log: () => {},
-  isUp: (address, check, answer) => {
-    const o = plane.override(answer);
-    return o !== null ? (o === 'drain' ? 0 : 1) : plane.status(luaCheckSpec(address, check));
-  },
-  health: (spec, names) => (spec !== null ? plane.status(spec, names) : names.some((n) => plane.override(n) === 'drain') ? 0 : 1),
-};
+const host: LuaHost = { luaCodeAt: () => [], lookup: () => [], log: () => {}, ...planeHealth(plane) };
 let vm: LuaVm;
 before(async () => { vm = await LuaVm.create({ host, execLimit: 0, random: (n) => pick % n }); });
 after(() => { vm.close(); plane.close(); geo.close(); });

@@ -26,7 +26,7 @@ export type { GeoRule, GeoEndpoint, EndpointCheck } from './geo-rule.js';
 export { greatCircleKm } from './geo-rule-eval.js';
 export type { HealthOf, RuleOutcome } from './geo-rule-eval.js';
 export { declarativeRule, explainRule, healthOf } from './lua-evaluate.js';
-export { luaCheckSpec } from './lua-health.js';
+export { luaCheckSpec, planeHealth } from './lua-health.js';
 export type { LuaCheck } from './lua-health.js';
 export { discoverChecks } from './lua-discover.js';
 export { HealthWatch, luaCode, wantsOfCode } from './health-watch.js';

@@ -5,7 +5,7 @@ import { nameFromText } from '../wire/index.js';
 import { addressFromText } from './address.js';
 import type { LuaInputs } from './evaluation.js';
 import { evaluateLua } from './lua-evaluate.js';
-import { luaCheckSpec } from './lua-health.js';
+import { planeHealth } from './lua-health.js';
 import { LuaVm } from './lua-vm.js';
 
 // PowerDNS 5.1's health function semantics over the health plane. Overrides set the states (drain = down,
@@ -16,13 +16,7 @@ before(async () => {
   plane = new HealthPlane({ defaults: { intervalMs: 60_000 } });
   vm = await LuaVm.create({
     execLimit: 0, random: () => 0,
-    host: {
-      luaCodeAt: () => [], lookup: () => [], log: () => {},
-      isUp: (address, check, answer) => {
-        const o = plane.override(answer);
-        return o !== null ? (o === 'drain' ? 0 : 1) : plane.status(luaCheckSpec(address, check));
-      },
-    },
+    host: { luaCodeAt: () => [], lookup: () => [], log: () => {}, ...planeHealth(plane) },
   });
 });
 after(() => { vm.close(); plane.close(); });

@@ -1,4 +1,5 @@
-import type { TargetSpec } from '../health/index.js';
+import type { HealthPlane, TargetSpec } from '../health/index.js';
+import type { LuaHost } from './lua-library.js';
 import { atoi } from './lua-args.js';
 
 /** What a LUA health function asks about one address (PowerDNS CheckDesc: address, URL, options). */
@@ -41,5 +42,29 @@ export function luaCheckSpec(address: string, c: LuaCheck): TargetSpec {
       bytesLimit: bytes !== undefined && bytes > 0 ? bytes : undefined, source,
     },
     timing,
+  };
+}
+
+/**
+ * The health functions of a LuaHost answered by a health plane: LUA calls become its checks (a drain or
+ * force-up of the address handed out wins; a check that cannot run counts as down, as PowerDNS's failing
+ * check), declarative endpoints ask it by spec and names.
+ */
+export function planeHealth(plane: HealthPlane, log: (message: string) => void = () => {}): Required<Pick<LuaHost, 'isUp' | 'health'>> {
+  return {
+    isUp: (address, check, answer) => {
+      const o = plane.override(answer);
+      if (o !== null) return o === 'drain' ? 0 : 1;
+      try {
+        return plane.status(luaCheckSpec(address, check));
+      } catch (err) {
+        log(`health check of ${address === '' ? answer : address} cannot run: ${(err as Error).message}`);
+        return 0;
+      }
+    },
+    health: (spec, names) => {
+      if (spec !== null) return plane.status(spec, names);
+      return names.some((n) => plane.override(n) === 'drain') ? 0 : 1;
+    },
   };
 }
