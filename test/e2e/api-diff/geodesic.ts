@@ -30,6 +30,8 @@ export interface GeodesicOptions {
   args?: string[];
   /** Use this data folder (kept) instead of a fresh one (removed on stop). */
   dataDir?: string;
+  /** Zones in this PostgreSQL or MariaDB database (`--db URL`) instead of SQLite in the data folder. */
+  db?: string;
 }
 
 /** Starts `geodesic serve` with the API on 127.0.0.1 and waits (≤ 60 s) for its `api-listening` line. */
@@ -38,7 +40,8 @@ export async function startGeodesic(opts: GeodesicOptions = {}): Promise<ApiServ
   const dir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'apidiff-geodesic-'));
   const key = opts.key ?? API_KEY;
   const dnsPort = await freePort();
-  const args = ['serve', '--data', dir, '--listen', `127.0.0.1:${dnsPort}`, '--api-listen', '127.0.0.1:0',
+  const store = opts.db !== undefined ? ['--db', opts.db] : ['--data', dir];
+  const args = ['serve', ...store, '--listen', `127.0.0.1:${dnsPort}`, '--api-listen', '127.0.0.1:0',
     '--api-key', key, '--pid-file', join(dir, 'geodesic.pid'), '--no-rrl', ...(opts.args ?? [])];
   const child = spawn(process.execPath, cliArgs(args), { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
