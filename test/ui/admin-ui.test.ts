@@ -234,6 +234,9 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     assert.match(await ds.innerText(), /^\d+ 13 2 [0-9A-F]{64}$/);
     const signed = await eventually(() => dig(site.dns, '+dnssec', '+norec', `www.${ZONE}`, 'A'), (v) => /RRSIG/.test(v));
     assert.match(signed, /RRSIG\s+A\s+13/);
+    await page.getByRole('button', { name: 'Roll the CSK' }).click();
+    await page.getByRole('heading', { name: 'Rollover in progress' }).waitFor();
+    assert.match(await page.locator('.card', { hasText: 'Rollover in progress' }).innerText(), /rollover to key \d+/);
   });
 
   it('the replication page shows a secondary that transferred a zone', async () => {
