@@ -1,6 +1,8 @@
 import { signZoneAsync, DEFAULT_VALIDITY } from '../dnssec/index.js';
 import type { SignOptions } from '../dnssec/index.js';
 import type { Zone } from '../zone/index.js';
+import { RRType } from '../wire/index.js';
+import type { Rr } from '../wire/index.js';
 import type { Store } from '../store/index.js';
 import { KeyCrypt } from './key-crypt.js';
 import { keyedZones, loadDenial, loadKeys } from './zone-keys.js';
@@ -118,6 +120,20 @@ export class ZoneSigning {
     const s = this.signedZones.get(name);
     if (s === undefined || s.zone !== zone) return null;
     return this.journal.chain(name, fromSerial, zone.serial);
+  }
+
+  /** ixfr() shaped for the transfer writer: each step's old and new SOA (also kept in removed/added). */
+  ixfrSteps(name: string, zone: Zone, fromSerial: number): { oldSoa: Rr; newSoa: Rr; removed: Rr[]; added: Rr[] }[] | null {
+    const chain = this.ixfr(name, zone, fromSerial);
+    if (chain === null) return null;
+    const out: { oldSoa: Rr; newSoa: Rr; removed: Rr[]; added: Rr[] }[] = [];
+    for (const d of chain) {
+      const oldSoa = d.removed.find((r) => r.type === RRType.SOA);
+      const newSoa = d.added.find((r) => r.type === RRType.SOA);
+      if (oldSoa === undefined || newSoa === undefined) return null;
+      out.push({ oldSoa, newSoa, removed: d.removed, added: d.added });
+    }
+    return out;
   }
 
   /** Resolves once the signed differences of every version made so far are kept (tests, IXFR). */

@@ -145,9 +145,11 @@ test('ldns-verify-zone accepts an AXFR of a signed store zone (NSEC, Ed25519), a
 });
 
 let ixfrFrom = 0;
-test('an IXFR of a signed store zone carries the new signatures', { skip: NO_LDNS, todo: 'xfr serves IXFR of store zones from the unsigned journal (asked in /work/coord/dnssec-notes.md)' }, async () => {
+test('an IXFR of a signed store zone carries the new signatures and NSEC changes (signed differences, not the journal)', { skip: NO_LDNS }, async () => {
   assert.ok(ixfrFrom > 0);
   const out = await axfr(PLAIN, `IXFR=${ixfrFrom}`);
+  assert.match(out, /\sIN\s+NSEC\s/, out);
+  assert.doesNotMatch(out, /\sIN\s+NS\s+ns\.sub/, 'only the differences, not the whole zone');
   assert.match(out, new RegExp(`new\\.${PLAIN.replace(/\./g, '\\.')}\\s+\\d+\\s+IN\\s+RRSIG\\s+AAAA`), out);
 });
 
