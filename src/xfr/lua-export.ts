@@ -1,4 +1,4 @@
-import { RRType, decodeMessage, encodeMessage, nameEqual } from '../wire/index.js';
+import { RRType, decodeMessage, encodeMessage, nameEqual, rrsigTypeCovered } from '../wire/index.js';
 import { ZoneBuilder } from '../zone/index.js';
 import type { Zone } from '../zone/index.js';
 import type { ClientInfo, Engine } from '../engine/index.js';
@@ -21,6 +21,8 @@ export function zoneHasLua(zone: Zone): boolean {
 }
 
 const NOWHERE: ClientInfo = { transport: 'tcp', address: new Uint8Array(4), port: 0 };
+/** DO set: in a signed zone the answers carry their signatures. */
+const SIGNED_TOO = { udpSize: 65535, extRcode: 0, version: 0, do: true, flags: 0, options: [] };
 
 /**
  * The zone as sent to servers that do not run LUA records: each LUA RRset replaced by what the engine
@@ -39,11 +41,15 @@ export function luaStaticZone(zone: Zone, engine: Engine): Zone {
       const key = `${set.name.join(',')}/${type}`;
       if (done.has(key)) continue;
       done.add(key);
-      const q = encodeMessage({ id: 1, flags: 0, opcode: 0, rcode: 0, questions: [{ name: set.name, type, class: 1 }], answers: [], authority: [], additional: [], edns: null, tsig: null });
+      const q = encodeMessage({ id: 1, flags: 0, opcode: 0, rcode: 0, questions: [{ name: set.name, type, class: 1 }], answers: [], authority: [], additional: [], edns: SIGNED_TOO, tsig: null });
       const n = engine.answer(q, q.length, NOWHERE);
       if (n <= 0) continue;
       const m = decodeMessage(engine.output.slice(0, n));
-      for (const a of m.answers) if (a.type === type && nameEqual(a.name, set.name)) b.add(set.name, type, a.ttl, a.rdata);
+      for (const a of m.answers) {
+        if (!nameEqual(a.name, set.name)) continue;
+        // a signed zone's answer comes with its RRSIG (signed online), which goes along
+        if (a.type === type || (a.type === RRType.RRSIG && rrsigTypeCovered(a.rdata) === type)) b.add(set.name, a.type, a.ttl, a.rdata);
+      }
     }
   }
   return b.finish();
