@@ -207,6 +207,27 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     await ctx.close();
   });
 
+  it('an operator changes the records of its zones only', async () => {
+    await page.goto(`${site.base}/users`);
+    await page.getByLabel(`Role of ${VIEWER.name}`).selectOption('operator');
+    await page.getByText(`User ${VIEWER.name} changed.`).waitFor();
+    await page.getByLabel(`Zones of ${VIEWER.name}`).fill(ZONE);
+    await page.getByRole('heading', { name: 'Users' }).click(); // blur saves the zones
+    const zonesOf = async () => ((JSON.parse((await apiAs(page, 'GET', '/api/v1/geodesic/users')).text) as { name: string; zones: string[] }[])
+      .find((u) => u.name === VIEWER.name)?.zones ?? []).join(' ');
+    assert.equal(await eventually(zonesOf, (z) => z === ZONE), ZONE);
+    const { ctx, page: o } = await newPage(browser);
+    await signIn(o, site.base, VIEWER.name, VIEWER.password);
+    await o.goto(`${site.base}/zones/${ZONE}`);
+    await o.getByRole('button', { name: 'Add record' }).waitFor();
+    const own = await apiAs(o, 'PATCH', `/api/v1/servers/localhost/zones/${ZONE}`, { rrsets: [{ name: `op.${ZONE}`, type: 'TXT', changetype: 'REPLACE', ttl: 60, records: [{ content: '"operator"', disabled: false }] }] });
+    assert.equal(own.status, 204, own.text);
+    const other = await apiAs(o, 'POST', '/api/v1/servers/localhost/zones', { name: 'other.test.', kind: 'Native', nameservers: ['ns1.other.test.'] });
+    assert.equal(other.status, 403, other.text);
+    assert.equal((await apiAs(o, 'GET', '/api/v1/geodesic/users')).status, 403);
+    await ctx.close();
+  });
+
   it('imports a pasted zone file: the diff is shown first, nothing written until Apply', async () => {
     await page.goto(`${site.base}/zones/${ZONE}/import`);
     const text = [`$ORIGIN ${ZONE}`, '@ 3600 IN SOA ns1 hostmaster 1 3600 600 86400 300', '@ NS ns1', '@ NS ns2',
