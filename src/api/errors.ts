@@ -9,16 +9,12 @@ export const STATUS_TEXT: Readonly<Record<number, string>> = {
 
 /**
  * An API failure: the HTTP status and the message sent as `{"error": message}` (PowerDNS's shape). A
- * message of null sends the reason phrase, as PowerDNS does for bare 400/401/404.
+ * message of null sends the reason phrase ("Not Found"), as PowerDNS does for bare 400/401/404.
  */
 export class ApiError extends AppError {
   constructor(readonly status: number, message: string | null, options?: { cause?: unknown }) {
     super(`GDNS_ERR_HTTP_${status}`, message ?? STATUS_TEXT[status] ?? `HTTP ${status}`, options);
-    this.bare = message === null;
   }
-
-  /** True when the error has no message of its own (then the body follows the Accept header, as PowerDNS). */
-  readonly bare: boolean;
 }
 
 /** 422: PowerDNS's ApiException (bad data in a well-formed request). */
