@@ -100,6 +100,8 @@ export function renderStatus(url: string, a: Scrape, b: Scrape, opts: { detail: 
     lines.push(`  alias     ${num(new Set(aliasUp.map((x) => x.labels.target)).size)} target(s), ` +
       `${failing.length === 0 ? 'all resolving' : `SERVFAIL for ${failing.join(', ')}`}${stale > 0 ? `, ${stale} served stale` : ''}`);
   }
+  const xfr = replicationLine(s);
+  if (xfr !== null) lines.push(xfr);
   const rss = sumOf(s, 'process_resident_memory_bytes');
   if (rss > 0) lines.push(`  memory    ${(rss / 2 ** 20).toFixed(0)} MiB resident`);
   if (opts.detail) {
@@ -111,6 +113,29 @@ export function renderStatus(url: string, a: Scrape, b: Scrape, opts: { detail: 
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Secondary zones (expired, failing, behind) and transfers in and out, from the geodesic_xfr_* series. */
+function replicationLine(s: readonly Sample[]): string | null {
+  const zones = s.filter((x) => x.name === 'geodesic_xfr_secondary_serial');
+  const out = groupBy(s, 'geodesic_xfr_transfers_out_total', 'kind');
+  const inn = groupBy(s, 'geodesic_xfr_transfers_in_total', 'kind');
+  const outTotal = (out.get('AXFR') ?? 0) + (out.get('IXFR') ?? 0);
+  if (zones.length === 0 && outTotal === 0 && !s.some((x) => x.name === 'geodesic_xfr_secondary_expired')) return null;
+  const flagged = (name: string): string[] => s.filter((x) => x.name === name && x.value === 1).map((x) => x.labels.zone ?? '?');
+  const primary = new Map(s.filter((x) => x.name === 'geodesic_xfr_secondary_primary_serial').map((x) => [x.labels.zone, x.value]));
+  const behind = zones.filter((z) => primary.has(z.labels.zone) && primary.get(z.labels.zone) !== z.value).map((z) => z.labels.zone ?? '?');
+  const expired = flagged('geodesic_xfr_secondary_expired');
+  const failing = flagged('geodesic_xfr_secondary_failing').filter((z) => !expired.includes(z));
+  const state = [
+    expired.length > 0 ? `EXPIRED (SERVFAIL): ${expired.join(', ')}` : '',
+    failing.length > 0 ? `refresh failing: ${failing.join(', ')}` : '',
+    behind.length > 0 ? `behind their primary: ${behind.join(', ')}` : '',
+  ].filter((x) => x !== '');
+  const notify = groupBy(s, 'geodesic_xfr_notify_sent_total', 'result');
+  return `  xfr       ${num(zones.length)} secondary zone(s)${state.length > 0 ? `, ${state.join('; ')}` : zones.length > 0 ? ', all current' : ''}; ` +
+    `in ${num(inn.get('AXFR') ?? 0)} AXFR + ${num(inn.get('IXFR') ?? 0)} IXFR, out ${num(out.get('AXFR') ?? 0)} AXFR + ${num(out.get('IXFR') ?? 0)} IXFR; ` +
+    `NOTIFY answered ${num(notify.get('answered') ?? 0)}${(notify.get('given-up') ?? 0) > 0 ? `, ${num(notify.get('given-up')!)} given up` : ''}`;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

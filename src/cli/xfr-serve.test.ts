@@ -13,6 +13,8 @@ import { startServer } from './serve.js';
 import type { RunningServer } from './serve.js';
 import { Registry } from 'prom-client';
 import { registerReplicationMetrics, replicationSettings } from './xfr-serve.js';
+import { parsePromText } from './prom-text.js';
+import { renderStatus } from './status-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'geodesic-xfr-serve-'));
 const servers: RunningServer[] = [];
@@ -85,6 +87,9 @@ test('a secondary node transfers at once, follows NOTIFY by IXFR, and a removed 
   assert.match(text, new RegExp(`geodesic_xfr_secondary_serial\\{zone="rep.test."\\} ${want}\\n`));
   assert.match(text, /geodesic_xfr_transfers_in_total\{kind="IXFR"\} [1-9]/);
   assert.match(text, /geodesic_xfr_notify_received_total\{result="accepted"\} [1-9]/);
+  const scrape = { at: Date.now(), samples: parsePromText(text) };
+  assert.match(renderStatus('test', scrape, { ...scrape, at: scrape.at + 1000 }, { detail: false }),
+    /xfr {7}1 secondary zone\(s\), all current; in 1 AXFR \+ [1-9]\d* IXFR, out 0 AXFR \+ 0 IXFR/);
 });
 
 test('a secondary past its SOA expire answers SERVFAIL, and serves again once a primary answers', async () => {
