@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { RELAY_ENDS, RelayEvent, addressRecord, nativeRelay, nativeRelayStatus } from './index.js';
 import type { NativeListener, RelayEventKind } from './index.js';
-import { client, pattern, readAll, sha } from './relay-test-kit.js';
+import { client, pattern, readAll, sha } from './test-relay-kit.js';
 
 const status = nativeRelayStatus();
 const skip = status.available ? false : `native relay loop unavailable: ${status.reason}`;
