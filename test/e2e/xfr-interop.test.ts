@@ -2,7 +2,7 @@
 // Geodesic as secondary of Knot (IXFR) and of PowerDNS (AXFR), catalog zones both ways with Knot.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer as startPeer } from './lib/server-process.js';
@@ -217,4 +217,40 @@ zone:
   geo.proc.kill('SIGHUP');
   await until('Knot has serial 2 (refresh is an hour away)', async () => (await serialAt('127.0.0.1', kport, zone)) === 2, 10_000);
   assert.deepEqual((await lookup('127.0.0.1', kport, `www.${zone}`, A)).answers, ['10.5.0.2']);
+});
+
+test('a zone Knot signs is served by the Geodesic secondary with its signatures (DO answers carry RRSIG)', async () => {
+  const zone = 'signed-by-knot.test.';
+  const kport = await freePort();
+  const kdir = join(dir, 'knot-signer');
+  mkdirSync(join(kdir, 'keys'), { recursive: true });
+  writeFileSync(join(kdir, `${zone}zone`), zoneFile(zone, 1, 'www A 10.6.0.1'));
+  const kconf = knotConf('knot-signer', kport, `acl:
+  - id: xfr
+    address: 127.0.0.1
+    action: transfer
+policy:
+  - id: fast
+    algorithm: ecdsap256sha256
+zone:
+  - domain: ${zone}
+    storage: "${kdir}"
+    file: "%s.zone"
+    acl: xfr
+    dnssec-signing: on
+    dnssec-policy: fast
+    zonefile-sync: -1
+`);
+  peers.push(await startPeer({ name: 'knot', command: 'knotd', args: ['-c', kconf], hosts: ['127.0.0.1'], port: kport, zones: [zone] }));
+  const geo = await serveInProcess(join(dir, 'geo-signed-secondary'), { secondaries: [{ zone, primaries: [`127.0.0.1:${kport}`] }] });
+  nodes.push(geo);
+  const gport = geo.udp[0]!.port;
+  await until('signed zone transferred', async () => geo.catalog!.zone(zone));
+  const out = await new Promise<string>((resolve) => execFile('dig', ['@127.0.0.1', '-p', String(gport), '+dnssec', '+time=2', '+tries=1', `www.${zone}`, 'A'],
+    { timeout: 10_000 }, (_e, stdout) => resolve(stdout)));
+  assert.match(out, /\sRRSIG\s+A\s+13\s/, out);
+  const nx = await new Promise<string>((resolve) => execFile('dig', ['@127.0.0.1', '-p', String(gport), '+dnssec', '+time=2', '+tries=1', `nothing.${zone}`, 'A'],
+    { timeout: 10_000 }, (_e, stdout) => resolve(stdout)));
+  assert.match(nx, /status: NXDOMAIN/);
+  assert.match(nx, /\sNSEC\s/, 'the denial comes with Knot\'s NSEC records');
 });
