@@ -260,6 +260,22 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     assert.match(await page.locator('.card', { hasText: 'Rollover in progress' }).innerText(), /rollover to key \d+/);
   });
 
+  it('new zones take the NS set and SOA from the settings', async () => {
+    await page.goto(`${site.base}/settings`);
+    await page.getByLabel('Default name servers').fill('ns1.example.net ns2.example.net');
+    await page.getByLabel('Default SOA').fill('ns1.example.net. dns-admin.example.net. 0 7200 1800 1209600 300');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    await page.goto(`${site.base}/zones`);
+    await page.getByRole('button', { name: 'New zone' }).click();
+    await page.getByLabel('Zone name').fill('tmpl.test');
+    assert.equal(await page.getByLabel('Name servers').inputValue(), 'ns1.example.net. ns2.example.net.');
+    await page.getByRole('button', { name: 'Create zone' }).click();
+    await page.getByRole('heading', { name: 'tmpl.test.' }).waitFor();
+    assert.equal(await short(site.dns, 'tmpl.test.', 'NS'), 'ns1.example.net. ns2.example.net.');
+    assert.match(await short(site.dns, 'tmpl.test.', 'SOA'), /^ns1\.example\.net\. dns-admin\.example\.net\. \d+ 7200 1800 1209600 300$/);
+  });
+
   it('the replication page shows a secondary that transferred a zone', async () => {
     const acl = await apiAs(page, 'PUT', `/api/v1/servers/localhost/zones/${ZONE}/metadata/ALLOW-AXFR-FROM`, { kind: 'ALLOW-AXFR-FROM', metadata: ['127.0.0.0/8'] });
     assert.equal(acl.status, 200, acl.text);
