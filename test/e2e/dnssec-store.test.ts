@@ -160,4 +160,9 @@ test('an AXFR of a signed zone with LUA records (exported as static answers to n
   assert.doesNotMatch(text, /TYPE65402/, 'no LUA code goes to a non-Geodesic client');
   const v = await run('ldns-verify-zone', [file], 20_000);
   assert.equal(v.code, 0, v.stdout + v.stderr);
+  // a Geodesic secondary (EDNS option 65432 "geodesic") holds no keys: it gets the signed export too
+  const asGeodesic = (await run('dig', ['@127.0.0.1', '-p', String(geodesic.port), '+time=3', '+tries=1', '+onesoa', '+nocmd', '+nostats',
+    '+nocomments', '+noquestion', '+ednsopt=65432:67656f6465736963', Z, 'AXFR'], 10_000)).stdout;
+  assert.doesNotMatch(asGeodesic, /TYPE65402/);
+  assert.match(asGeodesic, /^www\.geo\.test\.\s+\d+\s+IN\s+RRSIG\s+A\s/m);
 });
