@@ -162,7 +162,10 @@ export function startReplication(engine: Engine, catalog: Catalog | null, config
     // ALIAS as addresses when alias.axfr says so (PowerDNS outgoing-axfr-expand-alias), except to Geodesic.
     expand: async (zone, client, geodesic) => {
       let z = zone;
-      if (!geodesic && settings.luaToOthers === 'export' && zoneHasLua(z)) z = luaStaticZone(z, engine);
+      // A signed zone's LUA answers carry signatures only the primary can make (its keys): Geodesic
+      // secondaries get the signed export too.
+      const signed = z.apex.get(48 /* DNSKEY */) !== undefined;
+      if ((!geodesic || signed) && settings.luaToOthers === 'export' && zoneHasLua(z)) z = luaStaticZone(z, engine);
       if (!geodesic && alias !== undefined && config.alias.axfr === 'addresses') z = await alias.transferZone(z, engine.zones, client);
       return z === zone ? null : z;
     },
