@@ -388,6 +388,51 @@ describe('native relay loop', { skip, timeout: 120_000 }, () => {
     }
   });
 
+  it('gives up a connect that gets no answer at the connect deadline (ETIMEDOUT), and ends a connection at its total deadline', async () => {
+    // a listener that never accepts, its queue already full: further SYNs are dropped
+    const { spawn } = await import('node:child_process');
+    const py = spawn('python3', ['-c', [
+      'import socket, sys, time',
+      's = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(0)',
+      'held = []',
+      'for _ in range(4):',
+      '  c = socket.socket(); c.setblocking(False)',
+      '  try: c.connect(s.getsockname())',
+      '  except BlockingIOError: pass',
+      '  held.append(c)',
+      'print(s.getsockname()[1], flush=True); time.sleep(30)',
+    ].join('\n')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const blackhole = await new Promise<number>((resolve) => py.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+      let t0 = 0;
+      const r = await rig(echo, {
+        decide: (e, rr) => {
+          if (e.kind === RelayEvent.data && e.bytes === 'x') { t0 = Date.now(); assert.equal(relay?.connect(e.id, addressRecord('127.0.0.1', blackhole), undefined, 300, 0, 0, 0, true), 0); }
+          if (e.kind === RelayEvent.connectFailed) assert.equal(relay?.connect(e.id, addressRecord('127.0.0.1', rr.backPort), undefined, 2000, 0, 400, 0, true), 0);
+        },
+      });
+      try {
+        const c = await client(r.port);
+        const got = readAll(c, 5000);
+        c.write('x');
+        const failed = await new Promise<Ev>((resolve) => {
+          const check = (): void => { const f = r.events.find((e) => e.kind === RelayEvent.connectFailed); if (f) resolve(f); else setTimeout(check, 20); };
+          check();
+        });
+        const waited = Date.now() - t0;
+        assert.equal(failed.a, 110, 'ETIMEDOUT'); // ETIMEDOUT
+        assert.ok(waited >= 280 && waited < 2000, `connect deadline after ${waited} ms`);
+        for (let i = 0; i < 10; i++) { c.write('y'); await sleep(100); } // traffic does not extend the total deadline
+        await got;
+        const [res] = await r.ended(1, 3000);
+        assert.equal(res?.end, 'total-timeout');
+        c.destroy();
+      } finally { await r.close(); }
+    } finally {
+      py.kill();
+    }
+  });
+
   it('is off with GEODESIC_NATIVE_RELAY=0', () => {
     process.env['GEODESIC_NATIVE_RELAY'] = '0';
     try {
