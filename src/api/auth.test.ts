@@ -69,9 +69,22 @@ describe('api keys, scopes, allow-from', { ...T, concurrency: false }, () => {
     assert.equal((await k.req('PUT', `${Z}/example.org./notify`, undefined, as(key))).status, 403);
   });
 
+  it('private DNSSEC keys only for keys that may change the whole zone', async () => {
+    assert.equal((await k.req('POST', Z, { name: 'signed.org.', kind: 'Native', dnssec: true, nameservers: ['ns1.signed.org.'] })).status, 201);
+    const list = await k.req('GET', `${Z}/signed.org./cryptokeys`);
+    const id = list.json[0].id as number;
+    const ro = await newKey([{ readOnly: true }]);
+    assert.equal((await k.req('GET', `${Z}/signed.org./cryptokeys`, undefined, as(ro))).status, 200);
+    assert.equal((await k.req('GET', `${Z}/signed.org./cryptokeys/${id}`, undefined, as(ro))).status, 403);
+    const acme = await newKey([{ names: ['_acme-challenge.*'], types: ['TXT'], readOnly: false }]);
+    assert.equal((await k.req('GET', `${Z}/signed.org./cryptokeys/${id}`, undefined, as(acme))).status, 403);
+    assert.match((await k.req('GET', `${Z}/signed.org./cryptokeys/${id}`)).json.privatekey, /Private-key-format/);
+  });
+
   it('a zones scope sees and changes only its zones', async () => {
     const key = await newKey([{ zones: ['example.org.'], readOnly: false }]);
     assert.deepEqual((await k.req('GET', Z, undefined, as(key))).json.map((z: { name: string }) => z.name), ['example.org.']);
+    assert.equal((await k.req('GET', `${Z}/signed.org.`, undefined, as(key))).status, 403);
     assert.equal((await k.req('GET', `${Z}/other.org.`, undefined, as(key))).status, 403);
     assert.equal((await k.req('PATCH', `${Z}/example.org.`, txt('a.example.org.', '"x"'), as(key))).status, 204);
     assert.equal((await k.req('PATCH', `${Z}/other.org.`, txt('a.other.org.', '"x"'), as(key))).status, 403);

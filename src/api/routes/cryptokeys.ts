@@ -60,7 +60,8 @@ export const cryptokeyRoutes: ApiPlugin = async (app, ctx: ApiContext) => {
   });
 
   app.get(`${base}/:cryptokey_id`, { schema: { summary: 'One DNSSEC key, with its private key (BIND format)', tags } }, async (req) => {
-    const z = await zoneFromUrl(ctx, req, false);
+    // The private key: only for keys that may change the zone as a whole (not read-only or name-scoped keys).
+    const z = await zoneFromUrl(ctx, req, true);
     const id = keyId(req);
     if (z.source === 'file') throw notFound();
     const k = (await ctx.catalog().dnssec.keys(z.name)).find((x) => x.id === id);
