@@ -12,6 +12,8 @@ import { GeoQuestions, geoVariant, patchInto } from './geo-answers.js';
 import type { EncodedAnswers } from './geo-answers.js';
 import { SignedAnswerDeadline, dynamicSigs } from './online-sign.js';
 
+const LOOPBACK = new Uint8Array([127, 0, 0, 1]);
+
 /** Published when a LUA record fails (script error, budget, bad content); its name answers SERVFAIL. */
 export const luaErrorChannel = channel('gdns:geo:lua-error');
 
@@ -147,8 +149,16 @@ export class GeoStage {
 
   /** Reads the zones' health checks now (else done just after each change of zones). */
   syncHealth(): void {
-    if (this.watch === null || !this.attached) return;
-    this.watch.sync(this.zones());
+    if (this.watch === null || !this.attached || this.vm === null) return;
+    // Records whose health calls take computed arguments (`ifportup(443, pool())`) run once now, from
+    // 127.0.0.1, so the checks they reach start before the first query (PowerDNS: at the first query).
+    const vm = this.vm;
+    this.watch.sync(this.zones(), (d) => {
+      evaluateLua(vm, [d.code], {
+        qname: d.node.name, qtype: d.type, zone: d.zone.origin, zoneId: 0, recordOwner: d.node.name,
+        who: LOOPBACK, whoPort: 0, localwho: null, ecs: null, dnssecOk: false, tcp: false, ednsSize: 1232, id: 0, flags: 0,
+      }, this.geoip);
+    });
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 import type { HealthPlane, Want } from '../health/index.js';
 import { RRType, nameToText, typeToText } from '../wire/index.js';
-import type { Zone } from '../zone/index.js';
+import type { Zone, ZoneNode } from '../zone/index.js';
 import { addressFromText, addressToText } from './address.js';
 import { endpointSpec } from './geo-rule.js';
 import { discoverChecks } from './lua-discover.js';
@@ -26,6 +26,17 @@ export function wantsOfCode(code: string): Want[] {
   return out;
 }
 
+const HEALTH_CALL = /\b(ifportup|ifurlup|ifurlextup|pickselfweighted)\s*\(/;
+
+/** A LUA record whose health calls have computed arguments: run once at load so its checks start. */
+export interface DryRun {
+  zone: Zone;
+  node: ZoneNode;
+  /** The record type the code answers (first two rdata bytes). */
+  type: number;
+  code: string;
+}
+
 /**
  * Keeps the health plane's targets in step with the zones served: when a zone (object) changes, its
  * LUA records are read again and the zone's targets replaced (new ones probed at once, gone ones stop).
@@ -35,7 +46,11 @@ export class HealthWatch {
 
   constructor(private readonly plane: HealthPlane, private readonly onError?: (zone: string, message: string) => void) {}
 
-  sync(zones: Iterable<Zone>): void {
+  /**
+   * Updates the targets. Records whose health calls could not be read (computed arguments) are given to
+   * `dryRun` (which evaluates them once): the checks they reach belong to the zone like the others.
+   */
+  sync(zones: Iterable<Zone>, dryRun?: (d: DryRun) => void): void {
     const now = new Set<string>();
     for (const zone of zones) {
       const owner = nameToText(zone.origin);
@@ -46,8 +61,14 @@ export class HealthWatch {
       for (const node of zone.allNodes()) {
         if (!node.has(RRType.LUA)) continue;
         for (const r of node.get(RRType.LUA)!.rdata) {
-          const record = `${nameToText(node.name)} LUA ${typeToText((r[0]! << 8) | r[1]!)}`;
-          for (const w of wantsOfCode(luaCode(r))) wants.push({ ...w, record });
+          const type = (r[0]! << 8) | r[1]!;
+          const record = `${nameToText(node.name)} LUA ${typeToText(type)}`;
+          const code = luaCode(r);
+          const found = wantsOfCode(code);
+          for (const w of found) wants.push({ ...w, record });
+          if (found.length === 0 && dryRun !== undefined && HEALTH_CALL.test(code)) {
+            for (const w of this.plane.capture(() => dryRun({ zone, node, type, code }))) wants.push({ ...w, record });
+          }
         }
       }
       for (const err of this.plane.want(owner, wants)) this.onError?.(owner, err.message);

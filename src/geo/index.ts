@@ -30,3 +30,4 @@ export { luaCheckSpec, planeHealth } from './lua-health.js';
 export type { LuaCheck } from './lua-health.js';
 export { discoverChecks } from './lua-discover.js';
 export { HealthWatch, luaCode, wantsOfCode } from './health-watch.js';
+export type { DryRun } from './health-watch.js';

@@ -94,6 +94,7 @@ export class HealthPlane {
   private sweepTimer: NodeJS.Timeout;
   private closed = false;
   private inFlight = 0;
+  private captured: Want[] | null = null;
 
   constructor(options: HealthPlaneOptions = {}) {
     this.defaults = { ...DEFAULT_TIMING, ...options.defaults };
@@ -167,9 +168,10 @@ export class HealthPlane {
   status(spec: TargetSpec, names: readonly string[] = []): number {
     const n = this.normalize(spec);
     let t = this.targets.get(n.key);
+    if (this.captured !== null) this.captured.push({ spec, names: [...names] });
     if (t === undefined) {
       t = this.ensure(n, names);
-      t.owners.add('query');
+      if (this.captured === null) t.owners.add('query');
     }
     t.lastAccess = this.now();
     const o = this.overrideOf(t, names);
@@ -177,6 +179,21 @@ export class HealthPlane {
     if (o === 'force-up') return Math.max(1, t.weight);
     if (t.state === 'unknown') return -1;
     return t.state === 'up' ? Math.max(1, t.weight) : 0;
+  }
+
+  /**
+   * Runs `fn` and returns the checks it asked `status()` about, without making them query-owned: the
+   * caller wants them for an owner (a zone whose LUA record computes its targets, run once at load).
+   */
+  capture(fn: () => void): Want[] {
+    const outer = this.captured;
+    this.captured = [];
+    try {
+      fn();
+      return this.captured;
+    } finally {
+      this.captured = outer;
+    }
   }
 
   /** The override on a name or address (drain, force-up), or null. */

@@ -112,6 +112,7 @@ before(async () => {
 @ NS ns
 ns A 192.0.2.1
 lua LUA A "ifportup(${port}, {'127.0.0.2', '127.0.0.3'}, {selector='all'})"
+dyn LUA A ";local pool = {} for i = 2, 3 do pool[#pool + 1] = '127.0.0.' .. i end return ifportup(${port + 0}, pool, {selector='all', timeout=1})"
 geo LUA A ${zoneText(failover)}
 home LUA A ${zoneText(home)}
 `);
@@ -135,9 +136,13 @@ test('checks start when the zone loads: the first query already has the probed a
   assert.ok(port > 0, 'a port free on 127.0.0.2 and 127.0.0.3');
   await until(ns1, 'lua', '127.0.0.2 127.0.0.3', SLACK);
   await until(ns1, 'geo', '127.0.0.2', SLACK);
-  const targets = ns1.health!.list().filter((t) => t.check.startsWith('tcp'));
+  const targets = ns1.health!.list().filter((t) => t.check.startsWith('tcp') && t.timing.timeoutMs !== 1000);
   assert.equal(targets.length, 2, 'one check per address, shared by both records');
   assert.deepEqual(targets[0]!.owners, ['h.test.']);
+  // computed arguments: the record ran once at load, so its checks (timeout 1 s: other checks) are probed already
+  const dyn = ns1.health!.list().filter((t) => t.timing.timeoutMs === 1000);
+  assert.deepEqual(dyn.map((t) => [t.owners, t.records, t.state]), [[['h.test.'], ['dyn.h.test. LUA A'], 'up'], [['h.test.'], ['dyn.h.test. LUA A'], 'up']]);
+  await until(ns1, 'dyn', '127.0.0.2 127.0.0.3', SLACK);
   assert.deepEqual(targets.find((t) => t.names.includes('edge-a'))!.records, ['geo.h.test. LUA A', 'lua.h.test. LUA A']);
 });
 
@@ -237,7 +242,7 @@ test('geodesic geo whatif --explain: the rule that decided, with endpoint states
 test('checks of deleted records stop: a reload without them leaves no TCP target', { timeout: 30_000 }, async () => {
   const file = join(dir, 'zones', 'h.test.zone');
   const { readFileSync } = await import('node:fs');
-  writeFileSync(file, readFileSync(file, 'utf8').split('\n').filter((l) => !/^(lua|geo) /.test(l)).join('\n'));
+  writeFileSync(file, readFileSync(file, 'utf8').split('\n').filter((l) => !/^(lua|geo|dyn) /.test(l)).join('\n'));
   await ns1.reload();
   const start = Date.now();
   while (ns1.health!.list().some((t) => t.check.startsWith('tcp')) && Date.now() - start < 2000) await new Promise((r) => setTimeout(r, 10));
