@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { Catalog } from '../../catalog/index.js';
-import { createScratchStore, openStore } from '../../store/index.js';
+import { SCRATCH_DIALECTS, createScratchStore, openStore } from '../../store/index.js';
 import type { ScratchStore } from '../../store/index.js';
 import { ZoneSet, buildZone, parseZoneText } from '../../zone/index.js';
 import { nameFromText } from '../../wire/index.js';
@@ -16,7 +16,7 @@ const G = '/api/v1/geodesic';
 
 interface Browser { cookie: string; csrf: string }
 
-describe('admin UI accounts and extras (sqlite)', { ...T, concurrency: false }, () => {
+for (const dialect of SCRATCH_DIALECTS) describe(`admin UI accounts and extras (${dialect})`, { ...T, concurrency: false }, () => {
   let scratch: ScratchStore;
   let cat: Catalog;
   let app: FastifyInstance;
@@ -37,7 +37,7 @@ describe('admin UI accounts and extras (sqlite)', { ...T, concurrency: false }, 
   };
 
   before(async () => {
-    scratch = await createScratchStore('sqlite');
+    scratch = await createScratchStore(dialect);
     const store = await openStore(scratch.where);
     cat = await Catalog.open(store, { pollMs: 0 });
     const origin = nameFromText('file.test.');
@@ -130,8 +130,14 @@ describe('admin UI accounts and extras (sqlite)', { ...T, concurrency: false }, 
     assert.equal((all.json.rrsets as unknown[]).length, 100);
     const found = await call('GET', `${G}/zones/ui.test/rrsets?q=h12&type=A`, admin);
     assert.deepEqual((found.json.rrsets as { name: string }[]).map((r) => r.name).slice(0, 2), ['h120.ui.test.', 'h121.ui.test.']);
+    await cat.apply('ui.test.', { rrsets: [{ name: '_acme-challenge.ui.test.', type: 'TXT', changetype: 'REPLACE', ttl: 60, records: [{ content: '"Token_ABC"' }] }] }, 'alice');
+    const acme = await call('GET', `${G}/zones/ui.test./rrsets?q=_acme`, admin);
+    assert.deepEqual((acme.json.rrsets as { name: string }[]).map((r) => r.name), ['_acme-challenge.ui.test.']);
+    assert.equal((await call('GET', `${G}/zones/ui.test./rrsets?q=token_abc`, admin)).json.total, 1, 'content search ignores case');
+    assert.equal((await call('GET', `${G}/zones/ui.test./rrsets?q=h1_0`, admin)).json.total, 0, '_ is not a wildcard');
+    await cat.apply('ui.test.', { rrsets: [{ name: '_acme-challenge.ui.test.', type: 'TXT', changetype: 'DELETE' }] }, 'alice');
     const zones = await call('GET', `${G}/zones?q=ui`, admin);
-    assert.deepEqual(zones.json.zones, [{ id: 'ui.test.', name: 'ui.test.', kind: 'Native', serial: 1, records: 303, source: 'store' }]);
+    assert.deepEqual(zones.json.zones, [{ id: 'ui.test.', name: 'ui.test.', kind: 'Native', serial: 3, records: 303, source: 'store' }]);
     const files = await call('GET', `${G}/zones?q=file`, admin);
     assert.deepEqual(files.json.zones, [{ id: 'file.test.', name: 'file.test.', kind: 'Native', serial: 7, records: 4, source: 'file' }]);
     const fileSets = await call('GET', `${G}/zones/file.test./rrsets?q=hello`, admin);

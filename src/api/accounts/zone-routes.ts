@@ -110,10 +110,12 @@ export async function zoneRoutes(app: FastifyInstance, a: Accounts): Promise<voi
     }
     const q = (qs.q ?? '').trim().toLowerCase();
     if (q) {
-      const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query = query.where((eb) => eb.or([eb('name', 'like', like), eb('content', 'like', like)]));
+      // LIKE narrows (its % and _ act as wildcards, and databases differ on escapes); the exact test follows.
+      const like = `%${q}%`;
+      query = query.where((eb) => eb.or([eb('name', 'like', like), eb(eb.fn<string>('lower', ['content']), 'like', like)]));
     }
-    const rows = await query.orderBy('name').orderBy('type').orderBy('id').execute();
+    const rows = (await query.orderBy('name').orderBy('type').orderBy('id').execute())
+      .filter((r) => !q || r.name.includes(q) || r.content.toLowerCase().includes(q));
     const sets: RRsetOut[] = [];
     for (const r of rows) {
       const last = sets.at(-1);
