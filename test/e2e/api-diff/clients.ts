@@ -292,6 +292,11 @@ export function lexicon(zone: string): Step[] {
 /** PowerDNS-Admin's fetch_remote passes only the caller's headers: the key, no Content-Type, Accept any. */
 const PDA = { 'User-Agent': 'python-requests/2.25.1', 'Accept-Encoding': 'gzip, deflate', Accept: '*/*', Connection: 'keep-alive' };
 
+/** What differs between any two keys: the key material, its id, its digests. */
+const KEY_VOLATILE = ['$.dnskey', '$.ds', '$.id', '$.privatekey'];
+
+const F29 = 'F29: adding and deleting a cryptokey raise the serial';
+
 const PDA_ZONE_KEYS = ['name', 'masters', 'kind', 'serial', 'notified_serial', 'last_check', 'dnssec'];
 
 /** Dashboard, new domain with NS, record edits (apply: DELETE step, then REPLACE step), kind and SOA-EDIT-API change, delete. */
@@ -352,11 +357,22 @@ export function powerdnsAdmin(zone: string): Step[] {
       }),
       check: (res) => (typeof (json(res) as { error?: unknown })?.error === 'string' ? undefined : 'no "error" to show'),
     }),
+    // Domain.enable_domain_dnssec: API-RECTIFY on, then a KSK (PowerDNS makes it a CSK: no ZSK yet)
+    s({ method: 'PUT', path: `${ZONES}/${bare}`, status: 204, ...pyBody({ api_rectify: true }) }),
+    s({ method: 'POST', path: `${ZONES}/${bare}/cryptokeys`, status: 201, ...pyBody({ keytype: 'ksk', active: true }), norm: { ignore: KEY_VOLATILE } }),
+    s({ method: 'GET', path: `${ZONES}/${bare}/cryptokeys`, status: 200, norm: { ignore: KEY_VOLATILE.map((k) => `$[*]${k.slice(1)}`) } }),
+    // Domain.delete_dnssec_key: the key listed, then API-RECTIFY off
+    s({
+      method: 'DELETE', path: `${ZONES}/${bare}/cryptokeys/{id}`, status: 204, check: () => undefined,
+      pathFrom: (list) => `${ZONES}/${bare}/cryptokeys/${(list.body as Array<{ id: number }>)[0]?.id ?? 'none'}`,
+    }),
+    s({ method: 'PUT', path: `${ZONES}/${bare}`, status: 204, ...pyBody({ api_rectify: false }) }),
+    s({ method: 'GET', path: `${ZONES}/${bare}?rrsets=false`, status: 200, known: F29 }),
     // Domain.update_kind, update_soa_setting: 204 is read as {}
     s({ method: 'PUT', path: `${ZONES}/${bare}`, status: 204, ...pyBody({ kind: 'Master', masters: [] }) }),
     s({ method: 'PUT', path: `${ZONES}/${bare}`, status: 204, ...pyBody({ soa_edit_api: 'INCREASE', kind: 'Master' }) }),
-    s({ method: 'GET', path: `${ZONES}/${bare}`, status: 200 }),
-    s({ method: 'GET', path: `${SERVER}/search-data?object_type=all&q=*${bare}*`, status: 200 }),
+    s({ method: 'GET', path: `${ZONES}/${bare}`, status: 200, known: F29 }),
+    s({ method: 'GET', path: `${SERVER}/search-data?object_type=all&q=*${bare}*`, status: 200, known: F29 }),
     // Domain.delete
     s({ method: 'DELETE', path: `${ZONES}/${bare}`, status: 204, check: () => undefined }),
     s({ method: 'GET', path: ZONES, status: 200 }),

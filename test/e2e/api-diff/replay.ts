@@ -29,6 +29,8 @@ export interface Step extends ApiRequest {
   dns?: { name: string; type: string; want?: string[] };
   /** An open finding (apidiff-findings.md id and a few words): this step's problems are printed, not failed. */
   known?: string;
+  /** The path from this server's answer to the step before (ids each server chose, e.g. a cryptokey's). */
+  pathFrom?: (previous: ApiResponse) => string;
 }
 
 /** Problems of steps marked `known` start with this; `failures` leaves them out. */
@@ -65,9 +67,10 @@ export function errorShape(res: ApiResponse): string | undefined {
 /** Sends each step to both servers in turn; returns every problem found (empty: the same behaviour). */
 export async function replay(servers: Servers, steps: Step[]): Promise<string[]> {
   const problems: string[] = [];
+  const previous = new Map<string, ApiResponse>();
   for (const [i, step] of steps.entries()) {
     const where = label(i, step);
-    const found = await stepProblems(servers, step, where);
+    const found = await stepProblems(servers, step, where, previous);
     if (step.dns) found.push(...await dnsProblems(servers, step.dns, where));
     if (step.known !== undefined && found.length === 0) console.log(`${where}: passes now although marked as open finding ${step.known}: remove the mark`);
     problems.push(...(step.known !== undefined ? found.map((x) => `${KNOWN}${step.known}: ${x}`) : found));
@@ -91,11 +94,17 @@ async function dnsProblems(servers: Servers, q: NonNullable<Step['dns']>, where:
   return out;
 }
 
-async function stepProblems(servers: Servers, step: Step, where: string): Promise<string[]> {
+async function stepProblems(servers: Servers, step: Step, where: string, previous: Map<string, ApiResponse>): Promise<string[]> {
   const problems: string[] = [];
+  const ask = async (s: ApiServer): Promise<ApiResponse> => {
+    const before = previous.get(s.name);
+    const res = await send(s, step.pathFrom && before ? { ...step, path: step.pathFrom(before) } : step);
+    previous.set(s.name, res);
+    return res;
+  };
   let theirs: ApiResponse | undefined;
   if (servers.pdns) {
-    theirs = await send(servers.pdns, step);
+    theirs = await ask(servers.pdns);
     if (step.status !== undefined && theirs.status !== step.status) {
       problems.push(`${where}: PowerDNS answered ${theirs.status} (the case expects ${step.status}): ${theirs.text.slice(0, 200)}`);
     }
@@ -103,7 +112,7 @@ async function stepProblems(servers: Servers, step: Step, where: string): Promis
     if (c) problems.push(`${where}: PowerDNS's answer fails the client's reading: ${c}`);
   }
   if (!servers.geodesic || step.pdnsOnly) return problems;
-  const ours = await send(servers.geodesic, step);
+  const ours = await ask(servers.geodesic);
   const shape = errorShape(ours);
   if (shape) problems.push(`${where}: geodesic ${shape}`);
   const c = step.check?.(ours);
