@@ -43,6 +43,7 @@ export interface DryRun {
  */
 export class HealthWatch {
   private readonly seen = new Map<string, Zone>();
+  private readonly ran = new Map<string, Want[]>();
 
   constructor(private readonly plane: HealthPlane, private readonly onError?: (zone: string, message: string) => void) {}
 
@@ -67,7 +68,15 @@ export class HealthWatch {
           const found = wantsOfCode(code);
           for (const w of found) wants.push({ ...w, record });
           if (found.length === 0 && dryRun !== undefined && HEALTH_CALL.test(code)) {
-            for (const w of this.plane.capture(() => dryRun({ zone, node, type, code }))) wants.push({ ...w, record });
+            // once per code text: a write to a big zone does not run all its scripts again
+            const key = `${nameToText(node.name)} ${type} ${code}`;
+            let ran = this.ran.get(key);
+            if (ran === undefined) {
+              ran = this.plane.capture(() => dryRun({ zone, node, type, code }));
+              if (this.ran.size > 10_000) this.ran.clear();
+              this.ran.set(key, ran);
+            }
+            for (const w of ran) wants.push({ ...w, record });
           }
         }
       }
