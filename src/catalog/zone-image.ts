@@ -1,6 +1,6 @@
-import { RRType, nameFromText, nameToText, soaSerial } from '../wire/index.js';
+import { nameFromText, nameToText, soaSerial } from '../wire/index.js';
 import type { Name } from '../wire/index.js';
-import { ZoneBuilder, ZoneCheckError, checkZone, keyOf } from '../zone/index.js';
+import { ZoneBuilder, ZoneCheckError, checkZone, patchZone as patchZoneNodes } from '../zone/index.js';
 import type { Zone } from '../zone/index.js';
 import type { StoreQueries, ZoneRow } from '../store/index.js';
 import { CatalogError } from './errors.js';
@@ -32,16 +32,12 @@ export async function loadStoredZone(q: StoreQueries, row: ZoneRow): Promise<Zon
   return b.finish();
 }
 
-/** A new Zone: `old` with the given RRsets replaced (or removed when empty). */
+/**
+ * A new Zone: `old` with the given RRsets replaced (or removed when empty). Incremental: only the
+ * changed owners are rebuilt, the rest is shared with `old` (zone's patchZone).
+ */
 export function patchZone(old: Zone, sets: readonly ServedRRset[]): Zone {
-  const replaced = new Set(sets.map((s) => `${keyOf(s.owner)}/${s.type}`));
-  const b = new ZoneBuilder(old.origin, old.file);
-  for (const s of old.records()) {
-    if (s.type !== RRType.RRSIG && replaced.has(`${keyOf(s.name)}/${s.type}`)) continue;
-    for (const rd of s.rdata) b.add(s.name, s.type, s.ttl, rd);
-  }
-  for (const s of sets) for (const rd of s.rdata) b.add(s.owner, s.type, s.ttl, rd);
-  return b.finish();
+  return patchZoneNodes(old, sets);
 }
 
 /** Throws GDNS_ERR_ZONE_CHECK when the zone has errors (missing SOA, CNAME and other data, ...). */

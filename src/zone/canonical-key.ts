@@ -27,3 +27,27 @@ export function floorIndex(sorted: readonly string[], target: string): number {
   }
   return ans;
 }
+
+/** Label start offsets of a node key, the root label excluded. */
+function labelStarts(key: string): number[] {
+  const starts: number[] = [];
+  for (let p = 0; p < key.length && key.charCodeAt(p) !== 0; p += key.charCodeAt(p) + 1) starts.push(p);
+  return starts;
+}
+
+/** RFC 4034 §6.1 canonical order of two node keys (the order of their canonicalSortKey), no string made. */
+export function compareKeys(a: string, b: string): number {
+  if (a === b) return 0;
+  const sa = labelStarts(a), sb = labelStarts(b);
+  for (let i = sa.length - 1, j = sb.length - 1; i >= 0 && j >= 0; i--, j--) {
+    const pa = sa[i]!, pb = sb[j]!;
+    const la = a.charCodeAt(pa), lb = b.charCodeAt(pb);
+    const n = Math.min(la, lb);
+    for (let k = 1; k <= n; k++) {
+      const d = a.charCodeAt(pa + k) - b.charCodeAt(pb + k);
+      if (d !== 0) return d;
+    }
+    if (la !== lb) return la - lb;
+  }
+  return sa.length - sb.length;
+}

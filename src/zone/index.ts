@@ -7,6 +7,8 @@ export { Zone } from './zone.js';
 export type { LookupPath, Nsec3Params } from './zone.js';
 export { ZoneSet } from './zone-set.js';
 export { ZoneBuilder } from './zone-builder.js';
+export { patchZone } from './zone-patch.js';
+export type { RRsetReplacement } from './zone-patch.js';
 export { parseZone } from './parser.js';
 export type { ParseOptions, RecordSink } from './parser.js';
 export { parseZoneText, buildZone, compileZoneText, loadZoneFile, originOfFile } from './load.js';

@@ -6,6 +6,7 @@ import { SET_HEADER, ZoneNode } from './zone-node.js';
 import { SlabRRset } from './rrset.js';
 import { ByteSlab, compareBytes, grow } from './bytes.js';
 import { Zone } from './zone.js';
+import { NodeMap } from './node-map.js';
 
 const SIG_GROUP = 0x10000;
 
@@ -139,6 +140,24 @@ export class ZoneBuilder {
 
   /** Builds the Zone. Throws ZoneCheckError when the apex has no SOA or a record was refused. */
   finish(): Zone {
+    const { records, nodes } = this.finishNodes();
+    const nodeCount = nodes.length;
+    const apex = this.addEmptyNonTerminals();
+    if (!apex.get(RRType.SOA)) {
+      this.diagnostics.push({ severity: 'error', name: nameToText(this.origin), type: 'SOA',
+        message: `zone ${nameToText(this.origin)} has no SOA record at its apex` });
+    }
+    if (this.diagnostics.some((d) => d.severity === 'error')) {
+      throw new ZoneCheckError(nameToText(this.origin), this.diagnostics);
+    }
+    return new Zone(this.origin, this.file, new NodeMap(this.nodes), apex, records, nodeCount, this.diagnostics);
+  }
+
+  /**
+   * @internal The owners' nodes only (no empty non-terminals, no SOA check; patchZone). Throws
+   * ZoneCheckError when a record was refused (owner outside the zone).
+   */
+  finishNodes(): { records: number; nodes: readonly ZoneNode[] } {
     this.makeNodes();
     const perm = this.byOwner();
     const out = new ByteSlab(this.slab.used + (2 + SET_HEADER) * this.n + 16); // never grows: RRsets keep out.buf
@@ -151,15 +170,7 @@ export class ZoneBuilder {
       records += this.fillNode(this.byOrd[o]!, perm, start, end, out);
       start = end;
     }
-    const apex = this.addEmptyNonTerminals();
-    if (!apex.get(RRType.SOA)) {
-      this.diagnostics.push({ severity: 'error', name: nameToText(this.origin), type: 'SOA',
-        message: `zone ${nameToText(this.origin)} has no SOA record at its apex` });
-    }
-    if (this.diagnostics.some((d) => d.severity === 'error')) {
-      throw new ZoneCheckError(nameToText(this.origin), this.diagnostics);
-    }
-    return new Zone(this.origin, this.file, this.nodes, apex, records, nodeCount, this.diagnostics);
+    return { records, nodes: this.byOrd };
   }
 
   /** Record indices grouped by owner (counting sort on ord, stable: file order kept inside an owner). */

@@ -4,7 +4,8 @@ import type { Name } from '../wire/index.js';
 import type { Diagnostic } from './errors.js';
 import type { RRset } from './rrset.js';
 import type { ZoneNode } from './zone-node.js';
-import { canonicalSortKey, floorIndex } from './canonical-key.js';
+import { canonicalSortKey, compareKeys, floorIndex } from './canonical-key.js';
+import type { NodeMap } from './node-map.js';
 
 /** Result of walking a query name down from the apex. */
 export interface LookupPath {
@@ -18,6 +19,9 @@ export interface Nsec3Params { algorithm: number; iterations: number; salt: Uint
 
 interface Sorted { keys: string[]; nodes: ZoneNode[] }
 
+/** How a patched version gets its canonical order from an earlier one: drop `removed`, insert `added`. */
+export interface SortedDelta { base: readonly ZoneNode[]; removed: Set<string>; added: Map<string, ZoneNode> }
+
 /**
  * An immutable zone snapshot. Nodes are keyed by nameKey (lower-cased wire bytes); every name between
  * the apex and an owner exists as a node (empty non-terminals). Sorted views (canonical order, NSEC
@@ -28,14 +32,21 @@ export class Zone {
   readonly soa: RRset;
   readonly serial: number;
   readonly nsec3: Nsec3Params | null;
-  private sortedAll: Sorted | null = null;
+  /** @internal */
+  sortedAll: Sorted | null = null;
+  /** @internal set by patchZone: the canonical order is derived from an earlier version's */
+  sortedDelta: SortedDelta | null = null;
+  /** @internal direct children per parent key (names with children only); made by the first patch that
+   * removes a name, then handed from version to version (patchZone) */
+  kids: Map<string, number> | null = null;
   private sortedNsec: Sorted | null = null;
   private sortedNsec3: Sorted | null = null;
 
   constructor(
     readonly origin: Name,
     readonly file: string | null,
-    private readonly nodes: ReadonlyMap<string, ZoneNode>,
+    /** @internal */
+    readonly nodes: NodeMap,
     readonly apex: ZoneNode,
     readonly recordCount: number,
     readonly nameCount: number,
@@ -130,7 +141,12 @@ export class Zone {
   private sorted(which: 'all' | 'nsec' | 'nsec3'): Sorted {
     if (which === 'all') {
       // the sort keys are dropped once sorted: a big zone keeps only the node order
-      return this.sortedAll ??= { keys: [], nodes: sortNodes([...this.nodes.values()], (n) => canonicalSortKey(n.key)).nodes };
+      if (this.sortedAll === null) {
+        const d = this.sortedDelta;
+        this.sortedDelta = null;
+        this.sortedAll = { keys: [], nodes: d !== null ? applyDelta(d) : sortNodes([...this.nodes.values()], (n) => canonicalSortKey(n.key)).nodes };
+      }
+      return this.sortedAll;
     }
     if (which === 'nsec') {
       return this.sortedNsec ??= sortNodes([...this.nodes.values()].filter((n) => n.get(RRType.NSEC)),
@@ -145,6 +161,27 @@ function sortNodes(nodes: ZoneNode[], keyOf: (n: ZoneNode) => string): Sorted {
   const pairs = nodes.map((n) => ({ k: keyOf(n), n }));
   pairs.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   return { keys: pairs.map((p) => p.k), nodes: pairs.map((p) => p.n) };
+}
+
+/** `d.base` (canonical order) without the removed names, with the added nodes in their places. */
+function applyDelta(d: SortedDelta): ZoneNode[] {
+  const kept = d.removed.size === 0 ? d.base.slice() : d.base.filter((n) => !d.removed.has(n.key));
+  if (d.added.size === 0) return kept;
+  const added = [...d.added.values()].sort((a, b) => compareKeys(a.key, b.key));
+  const out: ZoneNode[] = [];
+  let from = 0;
+  for (const n of added) {
+    let lo = from, hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareKeys(kept[mid]!.key, n.key) < 0) lo = mid + 1; else hi = mid;
+    }
+    for (let i = from; i < lo; i++) out.push(kept[i]!);
+    out.push(n);
+    from = lo;
+  }
+  for (let i = from; i < kept.length; i++) out.push(kept[i]!);
+  return out;
 }
 
 function readNsec3Param(set: RRset | undefined): Nsec3Params | null {
