@@ -68,6 +68,18 @@ describe('store zones signed from keys in the store', { ...T, concurrency: true 
         assert.equal(sigsAt(cat, 'fresh.test.', 'www.fresh.test.', RRType.A), 1, 'still signed after the next poll');
       });
 
+      it('cds: always publishes CDS/CDNSKEY for the active KSK/CSK outside rollovers (RFC 8078 bootstrap)', async () => {
+        const other = await Catalog.open(await openStore(scratch.where), { pollMs: 0, dnssec: { secret: 'test secret', cds: 'always' } });
+        try {
+          const z = other.zone('signed.test.')!;
+          assert.equal(z.apex.get(RRType.CDS)?.rdata.length, 1);
+          assert.equal(z.apex.get(RRType.CDNSKEY)?.rdata.length, 1);
+          assert.equal(cat.zone('signed.test.')!.apex.get(RRType.CDS), undefined, 'not by default');
+        } finally {
+          await other.close();
+        }
+      });
+
       it('private keys are encrypted at rest and refused without the secret', async () => {
         const rows = await cat.store.q.db.selectFrom('dnssec_keys').select('private_key').execute();
         assert.ok(rows.length > 0);

@@ -1,4 +1,4 @@
-import { signZoneAsync, DEFAULT_VALIDITY } from '../dnssec/index.js';
+import { signZoneAsync, isSep, DEFAULT_VALIDITY } from '../dnssec/index.js';
 import type { SignOptions } from '../dnssec/index.js';
 import type { Zone } from '../zone/index.js';
 import { RRType } from '../wire/index.js';
@@ -26,6 +26,8 @@ export interface SigningOptions {
   dnskeyTtl?: number;
   /** Clock of signatures, seconds since the epoch (tests; default the system clock). */
   signNow?: () => number;
+  /** CDS/CDNSKEY: during KSK/CSK rollovers only (default, as Knot), or always for the active KSK/CSK. */
+  cds?: 'rollover' | 'always';
   /** Sign at all (default true); false for tools that only edit keys (`geodesic dnssec` on the store). */
   sign?: boolean;
   /** Automatic key rollovers (key-rollover.ts). */
@@ -215,6 +217,11 @@ export class ZoneSigning {
     };
     const ready = usable.filter((k) => k.state === 'ready').map((k) => k.key);
     if (ready.length > 0) { opts.cds = 'publish'; opts.cdsKeys = ready; }
+    else if (this.opts.cds === 'always') {
+      // RFC 8078 bootstrap: parents that scan for CDS can install or keep the DS without a registrar step
+      const sep = usable.filter((k) => k.active && isSep(k.key)).map((k) => k.key);
+      if (sep.length > 0) { opts.cds = 'publish'; opts.cdsKeys = sep; }
+    }
     if (unsigning) opts.cds = 'delete';
     const signed = await signZoneAsync(zone, usable.map((k) => k.key), opts);
     if (this.current(name) !== zone && this.jobs.get(name)?.again !== true) this.schedule(name);

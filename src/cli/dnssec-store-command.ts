@@ -15,7 +15,7 @@ async function withCatalog<T>(flags: DnssecStoreFlags, fn: (c: Catalog) => Promi
   const where = flags.data !== undefined || flags.db !== undefined || cfg === null
     ? storeLocation(flags)
     : cfg.store.db !== null ? { db: cfg.store.db } : { data: cfg.store.data ?? 'data' };
-  const dnssec = cfg?.dnssec ?? { keys: null, secretFile: null, validityMs: 0, refreshMs: null, zskLifetimeMs: 0, kskLifetimeMs: 0, propagationDelayMs: 0 };
+  const dnssec = cfg?.dnssec ?? { keys: null, secretFile: null, validityMs: 0, refreshMs: null, zskLifetimeMs: 0, kskLifetimeMs: 0, propagationDelayMs: 0, cds: 'rollover' as const };
   const secret = dnssecSecret({ ...dnssec, secretFile: flags.secretFile ?? dnssec.secretFile });
   const catalog = await Catalog.open(await openStore(where), { pollMs: 0, dnssec: { secret, sign: false } });
   try {

@@ -57,7 +57,7 @@ test('config dnssec: section → catalog signing options (secret from its file, 
   const dir = mkdtempSync(join(tmpdir(), 'geodesic-dnssec-config-'));
   try {
     writeFileSync(join(dir, 'secret'), 'sixteen or more characters\n');
-    writeFileSync(join(dir, 'g.yaml'), 'dnssec:\n  secret-file: secret\n  validity: 7d\n  refresh: 2d\n  zsk-lifetime: 90d\n  ksk-lifetime: 0\n  propagation-delay: 30m\n');
+    writeFileSync(join(dir, 'g.yaml'), 'dnssec:\n  secret-file: secret\n  validity: 7d\n  refresh: 2d\n  zsk-lifetime: 90d\n  ksk-lifetime: 0\n  propagation-delay: 30m\n  cds: always\n');
     const o = signingOptions(loadConfig(join(dir, 'g.yaml')).config.dnssec, () => null);
     assert.equal(o.secret, 'sixteen or more characters');
     assert.equal(o.validity, 7 * 86400);
@@ -65,6 +65,7 @@ test('config dnssec: section → catalog signing options (secret from its file, 
     assert.equal(o.rollover?.zskLifetime, 90 * 86400);
     assert.equal(o.rollover?.kskLifetime, 0);
     assert.equal(o.rollover?.propagationDelay, 1800);
+    assert.equal(o.cds, 'always');
     writeFileSync(join(dir, 'bad.yaml'), 'dnssec:\n  validity: 1d\n  refresh: 2d\n');
     assert.throws(() => loadConfig(join(dir, 'bad.yaml')), /dnssec\.refresh.*shorter than dnssec\.validity/);
     writeFileSync(join(dir, 'short'), 'tiny');

@@ -85,6 +85,7 @@ export function signingOptions(config: ServerConfig['dnssec'], catalog: () => Ca
     secret: dnssecSecret(config),
     validity,
     refresh: config.refreshMs === null ? undefined : Math.round(config.refreshMs / 1000),
+    cds: config.cds,
     rollover: {
       zskLifetime: Math.round(config.zskLifetimeMs / 1000),
       kskLifetime: Math.round(config.kskLifetimeMs / 1000),

@@ -55,6 +55,8 @@ export interface ServerConfig {
     zskLifetimeMs: number;
     kskLifetimeMs: number;
     propagationDelayMs: number;
+    /** CDS/CDNSKEY: during KSK/CSK rollovers only, or always (RFC 8078 bootstrap for CDS-scanning parents). */
+    cds: 'rollover' | 'always';
   };
   /** Where the running server writes its process ID (for `geodesic reload`). */
   pidFile: string | null;
@@ -128,7 +130,7 @@ export function defaultConfig(): ServerConfig {
     udp: { maxSize: 1232, io: 'auto' },
     alias: { enabled: false, resolvers: [], failure: 'servfail', maxStaleMs: 3_600_000, timeoutMs: 1500, axfr: 'alias' },
     store: { data: null, db: null },
-    dnssec: { keys: null, secretFile: null, validityMs: 14 * 86_400_000, refreshMs: null, zskLifetimeMs: 0, kskLifetimeMs: 0, propagationDelayMs: 3_600_000 },
+    dnssec: { keys: null, secretFile: null, validityMs: 14 * 86_400_000, refreshMs: null, zskLifetimeMs: 0, kskLifetimeMs: 0, propagationDelayMs: 3_600_000, cds: 'rollover' },
     geo: { databases: [], reloadIntervalMs: 10_000, overrides: [], luaRecords: false, luaExecLimit: 1000, cacheSize: 100_000 },
     pidFile: null,
     log: { level: 'info' },

@@ -109,7 +109,8 @@ export function configFromObject(raw: Obj, file: string, base: string): ServerCo
   if (storeSection.db !== undefined) c.store.db = str(storeSection.db, at('store.db'));
   if (c.store.data !== null && c.store.db !== null) throw new ConfigError(`${at('store')}: give data (SQLite) or db (URL), not both`);
   const dnssec = section(raw, 'dnssec', file);
-  known(dnssec, ['keys', 'secret-file', 'validity', 'refresh', 'zsk-lifetime', 'ksk-lifetime', 'propagation-delay'], file, 'dnssec.');
+  known(dnssec, ['keys', 'secret-file', 'validity', 'refresh', 'zsk-lifetime', 'ksk-lifetime', 'propagation-delay', 'cds'], file, 'dnssec.');
+  if (dnssec.cds !== undefined) c.dnssec.cds = oneOf(dnssec.cds, ['rollover', 'always'] as const, at('dnssec.cds'));
   if (dnssec.keys !== undefined) c.dnssec.keys = resolve(base, str(dnssec.keys, at('dnssec.keys')));
   if (dnssec['secret-file'] !== undefined) c.dnssec.secretFile = resolve(base, str(dnssec['secret-file'], at('dnssec.secret-file')));
   if (dnssec.validity !== undefined) c.dnssec.validityMs = parseDuration(dnssec.validity, at('dnssec.validity'));
