@@ -187,6 +187,13 @@ describe('api zones (SQLite)', { ...T, concurrency: false }, () => {
     });
   }
 
+  it('long zone names work in URLs (ids over 100 characters)', async () => {
+    const name = `${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.test.`;
+    assert.equal((await k.req('POST', Z, { name, kind: 'Native', nameservers: ['ns1.example.org.'] })).status, 201);
+    assert.equal((await k.req('GET', `${Z}/${name}`)).status, 200);
+    assert.equal((await k.req('DELETE', `${Z}/${name}`)).status, 204);
+  });
+
   it('a body over 2 MiB is refused (413); a body that is not JSON is 400; no Content-Type is fine', async () => {
     const big = await k.req('PATCH', `${Z}/example.org.`, JSON.stringify({ rrsets: [], pad: 'x'.repeat(2 * 1024 * 1024) }));
     assert.equal(big.status, 413);
