@@ -329,14 +329,15 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     await page.locator('.stat .big').first().filter({ hasText: /^\d+\.\d$/ }).waitFor({ timeout: 12_000 });
   });
 
-  it('axe finds no serious violation on any page (light and dark)', async () => {
+  it('axe finds no serious violation on any page (light; main pages dark too)', async () => {
     const problems: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {
       const { ctx, page: p } = await newPage(browser, { ...DESKTOP, colorScheme: scheme });
       await p.goto(`${site.base}/`);
       for (const v of await seriousViolations(p)) problems.push(`login (${scheme}): ${v}`);
       await signIn(p, site.base, ADMIN.name, ADMIN.password);
-      for (const [name, path] of PAGES) {
+      // Every page in light mode; in dark mode (colours only differ) the main ones.
+      for (const [name, path] of PAGES.filter(([n]) => scheme === 'light' || ['dashboard', 'zones', 'records', 'history', 'geo', 'settings'].includes(n))) {
         await p.goto(`${site.base}${path}`);
         await p.locator('main h1').first().waitFor();
         await p.waitForLoadState('networkidle');

@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { ApiError } from '../api';
 import type { RRset } from '../api';
 import { ErrorText, Field } from '../widgets';
-import { COMMON_TYPES, formFor, luaSyntaxProblem } from './record-types';
+import { COMMON_TYPES, errorField, formFor, luaSyntaxProblem } from './record-types';
 
 export interface RRsetDraft { name: string; type: string; ttl: number; contents: string[]; disabled: boolean[]; comment: string }
 
@@ -12,15 +12,6 @@ export function draftOf(r: RRset): RRsetDraft {
     name: r.name, type: r.type, ttl: r.ttl, contents: r.records.map((x) => x.content),
     disabled: r.records.map((x) => x.disabled), comment: r.comments[0]?.content ?? '',
   };
-}
-
-/** Where an API error belongs: the field the message talks about (the API names the RRset and the reason). */
-export function errorField(msg: string): 'name' | 'ttl' | 'content' | 'type' | 'form' {
-  if (/\bttl\b/i.test(msg)) return 'ttl';
-  if (/not (in|under) (the )?zone|out of zone|outside|label|owner|name .*(long|invalid)|octets/i.test(msg)) return 'name';
-  if (/type .*(not allowed|unknown)|unknown type|record type/i.test(msg)) return 'type';
-  if (/content|parse|address|record|rdata|invalid|expected|cname/i.test(msg)) return 'content';
-  return 'form';
 }
 
 /**
@@ -40,6 +31,7 @@ export function RecordForm(props: {
   const [values, setValues] = useState<Record<string, string>[]>(
     (props.initial?.contents.length ? props.initial.contents : ['']).map((c) => (c ? formFor(props.initial?.type ?? 'A').split(c) : {})));
   const [comment, setComment] = useState(props.initial?.comment ?? '');
+  const [off, setOff] = useState<boolean[]>(props.initial?.disabled ?? []);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
 
@@ -66,11 +58,13 @@ export function RecordForm(props: {
     if (Object.keys(errs).length) return;
     setBusy(true);
     try {
-      await props.onSave({ name: absName(), type, ttl: t, contents, disabled: contents.map((_, i) => props.initial?.disabled[i] ?? false), comment });
+      await props.onSave({ name: absName(), type, ttl: t, contents, disabled: contents.map((_, i) => off[i] ?? false), comment });
     } catch (err) {
       const msg = err instanceof ApiError || err instanceof Error ? err.message : String(err);
       const f = errorField(msg);
-      setErrors(f === 'content' ? { content0: msg } : { [f]: msg });
+      // The API quotes the record it refuses ("Record www.example.org./A '300.1.2.3': ..."): show it there.
+      const at = Math.max(0, contents.findIndex((c) => msg.includes(`'${c}'`)));
+      setErrors(f === 'content' ? { [`content${at}`]: msg } : { [f]: msg });
     } finally {
       setBusy(false);
     }
@@ -112,9 +106,14 @@ export function RecordForm(props: {
                 multiline={p.kind === 'code'} inputMode={p.kind === 'number' ? 'numeric' : undefined} hint={i === 0 ? p.hint : undefined}
                 error={err} />;
             })}
+            <div className="check">
+              <input id={`rr-off-${i}`} type="checkbox" checked={off[i] ?? false}
+                onChange={(e) => setOff((o) => { const n = [...o]; n[i] = e.target.checked; return n; })} />
+              <label htmlFor={`rr-off-${i}`}>Disabled{values.length > 1 ? ` (record ${i + 1})` : ''}</label>
+            </div>
             {values.length > 1 && (
               <button type="button" className="small" aria-label={`Remove record ${i + 1}`}
-                onClick={() => setValues((vs) => vs.filter((_, j) => j !== i))}>Remove</button>
+                onClick={() => { setValues((vs) => vs.filter((_, j) => j !== i)); setOff((o) => o.filter((_, j) => j !== i)); }}>Remove</button>
             )}
           </div>
         ))}

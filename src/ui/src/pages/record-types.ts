@@ -6,15 +6,23 @@ export interface TypeForm { parts: Part[]; split(content: string): Record<string
 
 const words = (s: string): string[] => s.trim().split(/\s+/);
 
-/** "a" "b" → the text with quotes and escapes removed; joined chunks become one string. */
+/** "a" "b" → the text with quotes and escapes removed (\DDD are octets: UTF-8 is decoded); chunks joined. */
 export function unquoteTxt(content: string): string {
-  const out: string[] = [];
+  const bytes: number[] = [];
+  const enc = new TextEncoder();
   const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(content)) !== null) {
-    out.push((m[1] ?? m[2] ?? '').replace(/\\(\d{3}|.)/g, (_, c: string) => (c.length === 3 ? String.fromCharCode(Number(c)) : c)));
+    const s = m[1] ?? m[2] ?? '';
+    for (let i = 0; i < s.length; i++) {
+      if (s[i] === '\\' && /^\d{3}$/.test(s.slice(i + 1, i + 4))) { bytes.push(Number(s.slice(i + 1, i + 4))); i += 3; continue; }
+      if (s[i] === '\\' && i + 1 < s.length) i++;
+      const cp = s.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      bytes.push(...enc.encode(String.fromCodePoint(cp)));
+    }
   }
-  return out.join('');
+  return new TextDecoder().decode(new Uint8Array(bytes));
 }
 
 /** Text → quoted presentation form, split into 255-octet strings as DNS requires. */
@@ -112,4 +120,13 @@ export function luaSyntaxProblem(code: string): string {
   if (quote) return `unterminated string (${quote})`;
   if (stack.length) return `'${stack.at(-1)}' is never closed`;
   return '';
+}
+
+/** Where an API error belongs: the field the message talks about (the API names the RRset and the reason). */
+export function errorField(msg: string): 'name' | 'ttl' | 'content' | 'type' | 'form' {
+  if (/\bttl\b/i.test(msg)) return 'ttl';
+  if (/not (in|under) (the )?zone|out of zone|outside|label|owner|name .*(long|invalid)|octets/i.test(msg)) return 'name';
+  if (/type .*(not allowed|unknown)|unknown type|record type/i.test(msg)) return 'type';
+  if (/content|parse|address|record|rdata|invalid|expected|cname/i.test(msg)) return 'content';
+  return 'form';
 }
