@@ -145,12 +145,10 @@ async function stepProblems(servers: Servers, step: Step, where: string, previou
   return problems;
 }
 
-/** Deletes zones on every server (not compared): each case starts from a clean slate. */
+/** Deletes zones on every server, all at once (not compared): each case starts from a clean slate. */
 export async function dropZones(servers: Servers, zones: string[]): Promise<void> {
-  for (const s of [servers.pdns, servers.geodesic]) {
-    if (!s) continue;
-    for (const z of zones) await send(s, { method: 'DELETE', path: `${ZONES}/${z.replace(/\//g, '=2F')}` });
-  }
+  await Promise.all([servers.pdns, servers.geodesic].flatMap((s) => (s === undefined ? []
+    : zones.map((z) => send(s, { method: 'DELETE', path: `${ZONES}/${z.replace(/\//g, '=2F')}` })))));
 }
 
 /** A zone with SOA and NS given, the way most cases start. */
