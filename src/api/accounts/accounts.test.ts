@@ -182,6 +182,20 @@ for (const dialect of SCRATCH_DIALECTS) describe(`admin UI accounts and extras (
     assert.deepEqual((await call('POST', `${G}/lua-check`, admin, { code: ";os.exit(1)" })).json, { ok: true });
   });
 
+  it('signs in through a trusted reverse proxy\'s header, only from its networks (off by default)', async () => {
+    const asProxy = (remoteAddress: string) => app.inject({ url: `${G}/auth/session`, remoteAddress, headers: { 'x-forwarded-user': 'carol@example.org' } });
+    let r = await asProxy('127.0.0.1');
+    assert.equal(JSON.parse(r.body).user, null, 'off by default');
+    assert.equal((await call('PATCH', `${G}/settings`, admin, { proxyHeader: 'X-Forwarded-User', proxyNetworks: ['127.0.0.2/32'] })).status, 200);
+    r = await asProxy('127.0.0.1');
+    assert.equal(JSON.parse(r.body).user, null, 'not from the proxy');
+    r = await asProxy('127.0.0.2');
+    const body = JSON.parse(r.body) as { user: { name: string; role: string } };
+    assert.deepEqual([body.user.name, body.user.role], ['carol@example.org', 'viewer']);
+    assert.match(String(r.headers['set-cookie']), /^gdns_session=/);
+    assert.equal((await call('PATCH', `${G}/settings`, admin, { proxyHeader: '' })).status, 200);
+  });
+
   it('serves the UI at / with an SPA fallback; unknown API paths stay JSON 404s', async () => {
     const root = await app.inject({ url: '/' });
     assert.ok([200, 503].includes(root.statusCode));
