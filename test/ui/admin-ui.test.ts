@@ -179,6 +179,31 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     await page.getByRole('button', { name: 'Cancel' }).click();
   });
 
+  it('works from the keyboard: sign in, skip link, a confirmation dialog closed with Escape', async () => {
+    const { ctx, page: k } = await newPage(browser);
+    await k.goto(`${site.base}/`);
+    await k.getByLabel('User name').focus();
+    await k.keyboard.type(ADMIN.name);
+    await k.keyboard.press('Tab');
+    await k.keyboard.type(ADMIN.password);
+    await k.keyboard.press('Enter');
+    await k.getByRole('button', { name: 'Log out' }).waitFor();
+    await k.goto(`${site.base}/zones`);
+    await k.getByRole('link', { name: ZONE }).waitFor();
+    await k.keyboard.press('Tab');
+    assert.equal(await k.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    await k.keyboard.press('Enter');
+    assert.equal(await k.evaluate(() => document.activeElement?.id), 'main');
+    await k.getByRole('button', { name: `Delete zone ${ZONE}` }).focus();
+    await k.keyboard.press('Enter');
+    await k.getByRole('dialog').waitFor();
+    assert.equal(await k.evaluate(() => document.activeElement?.closest('dialog') !== null), true, 'focus moves into the dialog');
+    await k.keyboard.press('Escape');
+    await k.getByRole('dialog').waitFor({ state: 'detached' });
+    assert.equal(await short(site.dns, `www.${ZONE}`), '192.0.2.10', 'nothing deleted');
+    await ctx.close();
+  });
+
   it('a viewer can change nothing, in the UI and through the API', async () => {
     await page.getByRole('link', { name: 'Users' }).click();
     const form = page.locator('form', { hasText: 'New user' });
