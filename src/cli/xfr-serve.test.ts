@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -177,4 +177,35 @@ test('Geodesic consumes Geodesic\'s catalog (members added and removed); autopri
   await until('refused notify', async () => (stranger.replication.totals().notifyReceived.refused > 0 ? true : undefined),
     5000).catch(() => undefined);
   assert.equal(stranger.catalog!.zone('one.test'), undefined);
+});
+
+test('a zone that arrives by AXFR (zone files send no IXFR) is served onwards by IXFR, from its recorded differences', async () => {
+  const zdir = join(dir, 'chain-zones');
+  mkdirSync(zdir, { recursive: true });
+  const file = (serial: number, extra: string): string => `$ORIGIN chain.test.\n$TTL 60\n@ SOA ns1 h ${serial} 3600 600 86400 60\n@ NS ns1\nns1 A 127.0.0.1\n${extra}\n`;
+  writeFileSync(join(zdir, 'chain.test.zone'), file(1, 'a A 192.0.2.1\nb A 192.0.2.2'));
+  const c = defaultConfig();
+  c.listen = [{ host: '127.0.0.1', port: 0 }];
+  c.zones.directory = zdir;
+  c.transfer.allow = ['127.0.0.0/8'];
+  c.rrl.enabled = false;
+  c.pidFile = null;
+  const origin = await startServer(c, log, undefined, replicationSettings(undefined));
+  servers.push(origin);
+  const middle = await serve('chain-middle', replicationSettings(undefined, { secondary: [`chain.test=127.0.0.1:${origin.udp[0]!.port}`] }));
+  await until('middle has it', async () => middle.catalog!.zone('chain.test'));
+  const last = await serve('chain-last', replicationSettings(undefined, { secondary: [`chain.test=127.0.0.1:${middle.udp[0]!.port}`] }));
+  await until('last has it', async () => last.catalog!.zone('chain.test'));
+
+  writeFileSync(join(zdir, 'chain.test.zone'), file(2, 'a A 192.0.2.9\nc TXT "new"'));
+  await origin.reload();
+  await middle.replication.retrieve('chain.test');
+  assert.equal(middle.catalog!.zone('chain.test')!.serial, 2);
+  assert.equal(middle.replication.status().secondaries[0]!.lastTransfer?.kind, 'AXFR');
+  const s = await last.replication.retrieve('chain.test');
+  assert.equal(s.serial, 2);
+  assert.equal(s.lastTransfer?.kind, 'IXFR', JSON.stringify(s));
+  const z = last.catalog!.zone('chain.test')!;
+  assert.equal(z.lookup(nameFromText('b.chain.test.')).node?.get(RRType.A), undefined);
+  assert.ok(z.lookup(nameFromText('c.chain.test.')).node?.get(RRType.TXT));
 });

@@ -3,7 +3,7 @@ import type { Name, Rr } from '../wire/index.js';
 import { ZoneBuilder, ZoneCheckError, checkZone, keyOf } from '../zone/index.js';
 import type { Zone } from '../zone/index.js';
 import type { Catalog, RRsetEdit } from '../catalog/index.js';
-import type { NewRecord, ZoneKind } from '../store/index.js';
+import type { NewRecord, RRsetChange, RRsetState, ZoneKind } from '../store/index.js';
 import { XfrError } from './errors.js';
 import type { IxfrStep } from './transfer-in.js';
 
@@ -65,6 +65,10 @@ export async function applyFull(catalog: Catalog, spec: SecondarySpec, records: 
     return served;
   }
   const zone = buildChecked(origin, records, spec.name);
+  const old = catalog.zone(spec.name);
+  // The differences go into the journal, so this node serves IXFR onwards even when its own primary
+  // sends only AXFR (PowerDNS); very big zones are recorded as a whole new version instead.
+  const changes = old !== undefined && old.recordCount + records.length <= DIFF_LIMIT ? zoneChanges(old, records) : null;
   await catalog.store.write(async (q) => {
     const seq = await q.bumpCounter();
     const row = await q.zoneByName(spec.name, true);
@@ -72,10 +76,55 @@ export async function applyFull(catalog: Catalog, spec: SecondarySpec, records: 
     await q.db.deleteFrom('records').where('zone_id', '=', row.id).execute();
     await q.insertRecords(row.id, newRecords(records));
     await q.updateZone(row.id, { changeSeq: seq, kind: spec.kind, primaries: spec.primaries });
-    await q.appendJournal({ zoneId: row.id, seq, serialFrom: 0, serialTo: zone.serial, author, createdAt: now, changes: [] });
+    await q.appendJournal({
+      zoneId: row.id, seq, serialFrom: changes === null ? 0 : old!.serial, serialTo: zone.serial, author, createdAt: now, changes: changes ?? [],
+    });
   });
   await servedAt(catalog, spec.name, zone.serial);
   return zone;
+}
+
+/** Zones up to this many records (old and new together) get their AXFR recorded as differences. */
+const DIFF_LIMIT = 400_000;
+
+type States = Map<string, { name: string; type: number; state: RRsetState }>;
+
+function addState(m: States, name: string, type: number, ttl: number, rdata: Uint8Array): void {
+  const k = `${name}/${type}`;
+  let e = m.get(k);
+  if (e === undefined) m.set(k, e = { name, type, state: { ttl, records: [] } });
+  e.state.records.push({ content: rdataToText(type, rdata), disabled: false });
+}
+
+const same = (a: RRsetState, b: RRsetState): boolean => {
+  if (a.ttl !== b.ttl || a.records.length !== b.records.length) return false;
+  const x = a.records.map((r) => r.content).sort();
+  const y = b.records.map((r) => r.content).sort();
+  return x.every((c, i) => c === y[i]);
+};
+
+/** The RRsets that differ between the served zone and the transferred records, as journal changes. */
+export function zoneChanges(old: Zone, records: readonly Rr[]): RRsetChange[] {
+  const before: States = new Map();
+  for (const set of old.records()) {
+    const name = nameToText(set.name).toLowerCase();
+    for (const r of set.rdata) addState(before, name, set.type, set.ttl, r);
+  }
+  const after: States = new Map();
+  let lastName: Name | null = null;
+  let lastText = '';
+  for (const rr of records) {
+    if (rr.name !== lastName) { lastName = rr.name; lastText = nameToText(rr.name).toLowerCase(); }
+    addState(after, lastText, rr.type, rr.ttl, rr.rdata);
+  }
+  const out: RRsetChange[] = [];
+  for (const [k, b] of before) {
+    const a = after.get(k);
+    if (a === undefined) out.push({ name: b.name, type: b.type, before: b.state, after: null });
+    else if (!same(a.state, b.state)) out.push({ name: b.name, type: b.type, before: b.state, after: a.state });
+  }
+  for (const [k, a] of after) if (!before.has(k)) out.push({ name: a.name, type: a.type, before: null, after: a.state });
+  return out;
 }
 
 /** Polls the catalog until `name` is served at `serial` (a write made outside the catalog). */
