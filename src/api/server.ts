@@ -33,7 +33,7 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
     // Zone ids are names of up to 255 octets, more with =XX escapes (Fastify's default stops at 100).
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     ...(deps.logger !== undefined && deps.logger !== null && deps.logger !== false
       ? { loggerInstance: deps.logger as never, disableRequestLogging: true } : { logger: false }),
     ...(deps.https !== undefined ? { https: { cert: deps.https.cert, key: deps.https.key } } : {}),
