@@ -1,16 +1,8 @@
 import type { HealthPlane, TargetSpec } from '../health/index.js';
-import type { LuaHost } from './lua-library.js';
+import type { LuaCheck, LuaHost } from './lua-host.js';
 import { atoi } from './lua-args.js';
 
-/** What a LUA health function asks about one address (PowerDNS CheckDesc: address, URL, options). */
-export interface LuaCheck {
-  port?: number;
-  url?: string;
-  /** The options table as text (numbers as Lua prints integers), as PowerDNS's opts_t. */
-  options: Map<string, string>;
-  /** `headers = { X_Key = '...' }` (underscores become dashes when sent). */
-  headers?: Record<string, string>;
-}
+export type { LuaCheck };
 
 /**
  * The health plane's check for a LUA health function call: ifportup → TCP connect to address:port;

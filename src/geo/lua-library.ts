@@ -5,8 +5,9 @@ import type { GeoRecord } from './geo-record.js';
 import {
   atoi, canonicalAddress, checkOptions, nonEmpty, options, stringList, unitList, weightedList,
 } from './lua-args.js';
-import type { LuaCheck } from './lua-health.js';
-import type { TargetSpec } from '../health/index.js';
+import type { LuaCheck, LuaHost } from './lua-host.js';
+
+export type { LuaHost };
 import {
   createForward, createForward6, createReverse, createReverse6, magicCandidates, nameText, rawLabels,
 } from './lua-names.js';
@@ -16,22 +17,6 @@ import {
 import type { Random } from './picks.js';
 import { burtle } from './burtle.js';
 
-/** What LUA records may ask of the server around them (zone data from memory, health, logs). */
-export interface LuaHost {
-  /** Code of the LUA records at an absolute name (include()). */
-  luaCodeAt(name: string): string[];
-  /** Records of a name and type as presentation text (dblookup, from memory). */
-  lookup(name: string, qtype: number): string[];
-  /**
-   * Health of a target (ifportup, ifurlup, ifurlextup, pickselfweighted): > 0 up (its weight), 0 down,
-   * < 0 not checked yet. `answer` is the address handed out (ifurlextup checks a URL for it; drains
-   * and force-ups of that address apply). Default: all up.
-   */
-  isUp?(address: string, check: LuaCheck, answer: string): number;
-  /** Health of a declarative record's endpoint (null spec: not checked; overrides on names apply). */
-  health?(spec: TargetSpec | null, names: string[]): number;
-  log(message: string, level: string): void;
-}
 
 export interface LibraryState {
   ev: Evaluation | null;
