@@ -145,10 +145,15 @@ async function stepProblems(servers: Servers, step: Step, where: string, previou
   return problems;
 }
 
-/** Deletes zones on every server, all at once (not compared): each case starts from a clean slate. */
+/** Deletes zones on every server (not compared): each case starts from a clean slate. PowerDNS one by one
+ * (its SQLite backend answers 500 to writes at the same time), Geodesic all at once (a secondary's DELETE may
+ * wait on its refresh). */
 export async function dropZones(servers: Servers, zones: string[]): Promise<void> {
-  await Promise.all([servers.pdns, servers.geodesic].flatMap((s) => (s === undefined ? []
-    : zones.map((z) => send(s, { method: 'DELETE', path: `${ZONES}/${z.replace(/\//g, '=2F')}` })))));
+  const drop = (s: ApiServer, z: string): Promise<unknown> => send(s, { method: 'DELETE', path: `${ZONES}/${z.replace(/\//g, '=2F')}` });
+  await Promise.all([
+    (async () => { if (servers.pdns) for (const z of zones) await drop(servers.pdns, z); })(),
+    servers.geodesic ? Promise.all(zones.map((z) => drop(servers.geodesic!, z))) : undefined,
+  ]);
 }
 
 /** A zone with SOA and NS given, the way most cases start. */
