@@ -209,3 +209,30 @@ test('a zone that arrives by AXFR (zone files send no IXFR) is served onwards by
   assert.equal(z.lookup(nameFromText('b.chain.test.')).node?.get(RRType.A), undefined);
   assert.ok(z.lookup(nameFromText('c.chain.test.')).node?.get(RRType.TXT));
 });
+
+test('over IPv6: transfer from [::1]:PORT and NOTIFY from ::1', async (t) => {
+  const c = defaultConfig();
+  c.listen = [{ host: '::1', port: 0 }];
+  c.store.data = join(dir, 'v6-primary');
+  c.transfer.allow = ['::1/128'];
+  c.rrl.enabled = false;
+  c.pidFile = null;
+  let primary: RunningServer;
+  try { primary = await startServer(c, log, undefined, replicationSettings(undefined)); } catch { t.skip('no IPv6 loopback'); return; }
+  servers.push(primary);
+  await primary.catalog!.createZone({ name: 'v6.test', kind: 'primary', records: [
+    { name: 'v6.test', type: 'SOA', content: 'ns1.v6.test. h.v6.test. 1 3600 600 86400 60' },
+    { name: 'v6.test', type: 'NS', content: 'ns1.v6.test.' },
+    { name: 'ns1.v6.test', type: 'AAAA', content: '::1' },
+  ] }, 't');
+  const c2 = { ...defaultConfig(), listen: [{ host: '::1', port: 0 }], rrl: { ...defaultConfig().rrl, enabled: false }, pidFile: null };
+  c2.store = { data: join(dir, 'v6-secondary'), db: null };
+  const secondary = await startServer(c2, log, undefined, replicationSettings(undefined, { secondary: [`v6.test=[::1]:${primary.udp[0]!.port}`] }));
+  servers.push(secondary);
+  await until('v6 transfer', async () => secondary.catalog!.zone('v6.test'));
+  const row = await primary.catalog!.store.q.zoneByName('v6.test.');
+  await primary.catalog!.store.write((q) => q.setMetadata(row!.id, 'ALSO-NOTIFY', [`[::1]:${secondary.udp[0]!.port}`]));
+  const r = await primary.catalog!.apply('v6.test', { rrsets: [{ name: 'x.v6.test', type: 'AAAA', changetype: 'REPLACE', ttl: 60, records: [{ content: '2001:db8::1' }] }] }, 't');
+  await until('v6 IXFR after NOTIFY', async () => (secondary.catalog!.zone('v6.test')?.serial === r.serialAfter ? true : undefined), 5000);
+  assert.equal(secondary.replication.status().secondaries[0]!.lastTransfer?.kind, 'IXFR');
+});

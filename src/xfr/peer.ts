@@ -39,8 +39,22 @@ export function addressText(a: Uint8Array): string {
   return text;
 }
 
-/** Normalised text of an address (so '::ffff:127.0.0.1' and '127.0.0.1' match). */
+/**
+ * Normalised text of an address, so that equal addresses compare equal: IPv4-mapped IPv6 as IPv4, IPv6 as
+ * eight lower-case groups without leading zeros ('::1' and '0:0:0:0:0:0:0:1' alike, as addressText writes).
+ */
 export function normalAddress(text: string): string {
   const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(text);
-  return m ? m[1]! : text.toLowerCase();
+  if (m) return m[1]!;
+  if (!text.includes(':')) return text;
+  let t = text.toLowerCase();
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(t);
+  if (v4) t = `${t.slice(0, v4.index)}${((Number(v4[1]) << 8) | Number(v4[2])).toString(16)}:${((Number(v4[3]) << 8) | Number(v4[4])).toString(16)}`;
+  const [head = '', tail] = t.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  const out = groups.map((g) => parseInt(g, 16).toString(16)).join(':');
+  return out.startsWith('0:0:0:0:0:ffff:') ? addressText(new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
+    ...groups.slice(6).flatMap((g) => { const n = parseInt(g, 16); return [n >> 8, n & 255]; })])) : out;
 }

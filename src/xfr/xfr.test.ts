@@ -4,7 +4,7 @@ import { RRType, decodeMessage, nameFromText, nameToText, rdataFromText, rdataTo
 import { ZoneBuilder } from '../zone/index.js';
 import { packTransfer, zoneSequence } from './transfer-writer.js';
 import type { Rec } from './transfer-writer.js';
-import { parsePeer, addressText } from './peer.js';
+import { parsePeer, addressText, normalAddress } from './peer.js';
 import { AddressList } from './acl.js';
 import { catalogMembers, memberId } from './catalog-zones.js';
 import { soaTimers } from './apply-transfer.js';
@@ -59,6 +59,12 @@ test('peers, address lists', () => {
   assert.ok(!l.has('192.0.2.8') && !l.has('2001:db9::1'));
   assert.throws(() => new AddressList(['10.0.0.0/33'], 'x'), /prefix/);
   assert.equal(addressText(new Uint8Array([127, 0, 0, 2])), '127.0.0.2');
+  const v6 = addressText(new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]));
+  assert.equal(normalAddress(v6), normalAddress('::1'));
+  assert.equal(normalAddress('2001:DB8::0:1'), normalAddress('2001:db8:0:0:0:0:0:1'));
+  assert.equal(normalAddress('::ffff:192.0.2.1'), '192.0.2.1');
+  assert.equal(normalAddress('::ffff:c000:201'), '192.0.2.1');
+  assert.notEqual(normalAddress('2001:db8::1'), normalAddress('2001:db8::2'));
 });
 
 test('catalog members are the PTRs one label below zones.', () => {
