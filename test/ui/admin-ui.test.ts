@@ -200,8 +200,17 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     assert.equal(await k.evaluate(() => document.activeElement?.closest('dialog') !== null), true, 'focus moves into the dialog');
     await k.keyboard.press('Escape');
     await k.getByRole('dialog').waitFor({ state: 'detached' });
+    assert.equal(await k.evaluate(() => document.activeElement?.getAttribute('aria-label')), `Delete zone ${ZONE}`, 'focus returns to the button');
     assert.equal(await short(site.dns, `www.${ZONE}`), '192.0.2.10', 'nothing deleted');
+    // A session ended elsewhere ("log out everywhere"): the next API call brings the sign-in page back.
+    const other = await newPage(browser);
+    await signIn(other.page, site.base, ADMIN.name, ADMIN.password);
+    assert.equal((await apiAs(other.page, 'POST', '/api/v1/geodesic/auth/logout-all')).status, 200);
+    await other.ctx.close();
+    await k.getByRole('link', { name: 'Users' }).click();
+    await k.getByRole('heading', { name: 'Sign in' }).waitFor();
     await ctx.close();
+    await signIn(page, site.base, ADMIN.name, ADMIN.password); // the main page's session ended too
   });
 
   it('a viewer can change nothing, in the UI and through the API', async () => {

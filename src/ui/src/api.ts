@@ -7,6 +7,10 @@ export const G = '/api/v1/geodesic';
 let csrf = '';
 export function setCsrf(token: string): void { csrf = token; }
 
+/** Called when the API says the session has ended (401): the app goes back to the sign-in page. */
+let unauthorized: () => void = () => undefined;
+export function onUnauthorized(fn: () => void): void { unauthorized = fn; }
+
 /** An API error: status, message, and the field it names when the API says which one. */
 export class ApiError extends Error {
   constructor(readonly status: number, message: string, readonly body: unknown) { super(message); }
@@ -28,6 +32,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   if (!res.ok) {
     const msg = typeof data === 'object' && data !== null && 'error' in data ? String((data as { error: unknown }).error)
       : typeof data === 'string' && data ? data : `${res.status} ${res.statusText}`;
+    if (res.status === 401 && !path.includes('/auth/')) unauthorized();
     throw new ApiError(res.status, msg, data);
   }
   return data as T;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, G, setCsrf } from './api';
+import { api, G, onUnauthorized, setCsrf } from './api';
 import type { SessionState } from './api';
 import { Link, navigate, usePath } from './router';
 import { Session } from './session';
@@ -37,7 +37,7 @@ export function App() {
       setError(`The server did not answer: ${(e as Error).message}`);
     }
   }, []);
-  useEffect(() => { void refresh(); }, [refresh]);
+  useEffect(() => { void refresh(); onUnauthorized(() => void refresh()); }, [refresh]);
 
   if (error) return <main className="center"><h1>Geodesic</h1><ErrorText text={error} /></main>;
   if (!state) return <main className="center" aria-busy="true"><p>Loading…</p></main>;

@@ -44,8 +44,10 @@ export function Confirm(props: { title: string; children: ReactNode; confirm: st
   onConfirm: () => void; onCancel: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
     const d = ref.current;
     if (d && !d.open) d.showModal();
+    return () => { if (opener?.isConnected) opener.focus(); }; // focus goes back where it was
   }, []);
   return (
     <dialog ref={ref} aria-labelledby="confirm-title" onCancel={(e) => { e.preventDefault(); props.onCancel(); }}>
