@@ -24,7 +24,8 @@ export interface ZoneCreation {
   comments: { name: string; type: string; comments: CommentInput[] }[];
   metadata: Map<string, string[]>;
   dnssec: boolean;
-  nsec3param: string;
+  /** Absent: the DNSSEC default (NSEC3 "1 0 0 -", issue 10); "": NSEC. */
+  nsec3param: string | undefined;
   nsec3narrow: boolean;
 }
 
@@ -132,8 +133,8 @@ export async function parseZoneCreation(body: unknown, catalog: Catalog, now: nu
   if (typeof doc.soa_edit === 'string') metadata.set('SOA-EDIT', [doc.soa_edit]);
   if (typeof doc.api_rectify === 'boolean') metadata.set('API-RECTIFY', [doc.api_rectify ? '1' : '0']);
   const dnssec = doc.dnssec === true;
-  const nsec3param = typeof doc.nsec3param === 'string' ? doc.nsec3param : '';
-  if (!dnssec && nsec3param !== '') throw unprocessable(`NSEC3PARAM value provided for zone '${name}', but zone is not DNSSEC secured.`);
+  const nsec3param = typeof doc.nsec3param === 'string' ? doc.nsec3param : undefined;
+  if (!dnssec && nsec3param !== undefined && nsec3param !== '') throw unprocessable(`NSEC3PARAM value provided for zone '${name}', but zone is not DNSSEC secured.`);
   return {
     name,
     spec: {

@@ -7,7 +7,7 @@ export type { StoreStatus } from './sql/store.js';
 export { StoreQueries } from './sql/store-queries.js';
 export type { NewRecord, NewZone, ServedRecord } from './sql/store-queries.js';
 export { apiKeyByHash, listApiKeys, insertApiKey, updateApiKey, deleteApiKey } from './sql/api-keys.js';
-export { searchRecords, searchComments, zonesWithActiveKeys, recordTexts } from './sql/search.js';
+export { searchRecords, searchComments, recordTexts } from './sql/search.js';
 export type { SearchHit, RecordText } from './sql/search.js';
 export { backupStore, restoreStore, BACKUP_FORMAT } from './sql/backup.js';
 export type { BackupHeader, BackupSummary } from './sql/backup.js';

@@ -10,7 +10,6 @@ import type { ZoneInfo } from '../zone-view.js';
 import { checkConflicts, parsePatch, toChangeSet } from '../patch.js';
 import type { PatchItem } from '../patch.js';
 import { CatalogError } from '../../catalog/index.js';
-import { zonesWithActiveKeys } from '../../store/index.js';
 import { parseZoneCreation } from '../zone-create.js';
 import { updateZoneSettings } from '../zone-settings.js';
 import { writeZone } from '../write.js';
@@ -63,7 +62,7 @@ export const zoneRoutes: ApiPlugin = async (app, ctx) => {
     }
     const withDnssec = q.dnssec !== 'false';
     const visible = zones.filter((z) => ctx.may(req, { zone: z.name, write: false }));
-    const signed = withDnssec && ctx.deps.catalog !== null ? await zonesWithActiveKeys(ctx.deps.catalog.store.q) : undefined;
+    const signed = withDnssec && ctx.deps.catalog !== null ? await ctx.deps.catalog.dnssec.signedZoneNames() : undefined;
     return Promise.all(visible.map((z) => zoneSummary(ctx, z, withDnssec, signed)));
   });
 
@@ -99,8 +98,9 @@ export const zoneRoutes: ApiPlugin = async (app, ctx) => {
           })));
         }
       });
-      // As PowerDNS: NSEC unless nsec3param is given, and signing a new zone leaves its serial alone.
-      if (c.dnssec) await catalog.dnssec.enable(c.name, { author: author(req), nsec3param: c.nsec3param, serial: false });
+      // NSEC3 "1 0 0 -" unless nsec3param is given ("" for NSEC; PowerDNS defaults to NSEC: docs/api-compat.md);
+      // signing a new zone leaves its serial alone, as PowerDNS.
+      if (c.dnssec) await catalog.dnssec.enable(c.name, { author: author(req), serial: false, ...(c.nsec3param !== undefined ? { nsec3param: c.nsec3param } : {}) });
     });
     const z = (await zoneInfo(ctx, c.name))!;
     void reply.code(201);

@@ -38,13 +38,6 @@ export async function searchComments(q: StoreQueries, pattern: string, limit: nu
   return rows.map((r) => ({ zone: r.zone, name: r.name, type: num(r.type), content: r.content }));
 }
 
-/** Names of the zones with at least one active DNSSEC key (one query: the API's zone list). */
-export async function zonesWithActiveKeys(q: StoreQueries): Promise<Set<string>> {
-  const rows = await q.db.selectFrom('dnssec_keys').innerJoin('zones', 'zones.id', 'dnssec_keys.zone_id')
-    .select('zones.name').where('dnssec_keys.active', '=', 1).distinct().execute();
-  return new Set(rows.map((r) => r.name));
-}
-
 /** A record without its wire form (what the HTTP API lists). */
 export interface RecordText { name: string; type: number; ttl: number; content: string; disabled: boolean }
 
