@@ -310,6 +310,16 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     assert.match(await short(site.dns, 'tmpl.test.', 'SOA'), /^ns1\.example\.net\. dns-admin\.example\.net\. \d+ 7200 1800 1209600 300$/);
   });
 
+  it('exports a zone file from the zones list', async () => {
+    await page.goto(`${site.base}/zones`);
+    const row = page.getByRole('row', { name: new RegExp(`^${ZONE.replaceAll('.', '\\.')}`) });
+    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: 'Export' }).click()]);
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile((await download.path())!, 'utf8');
+    assert.match(text, /^www\.ui\.test\.\s+\d+\s+IN\s+A\s+192\.0\.2\.10$/m);
+    assert.match(text, /IN\s+SOA/);
+  });
+
   it('the replication page shows a secondary that transferred a zone', async () => {
     const acl = await apiAs(page, 'PUT', `/api/v1/servers/localhost/zones/${ZONE}/metadata/ALLOW-AXFR-FROM`, { kind: 'ALLOW-AXFR-FROM', metadata: ['127.0.0.0/8'] });
     assert.equal(acl.status, 200, acl.text);
