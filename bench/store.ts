@@ -18,6 +18,7 @@ const FILE = join(DIR, `${ORIGIN}zone`);
 const SELF = fileURLToPath(import.meta.url);
 const WRITES = 200;
 const WRITE_LIMIT_MS = 30_000;
+const LATENCY_WRITES = 20;
 
 /** A deterministic zone of `records` records: hosts with A, every third AAAA, every fifth TXT. */
 async function generate(path: string, records: number): Promise<void> {
@@ -81,7 +82,19 @@ async function childServe(where: { data?: string; db?: string }): Promise<void> 
       await catalog.apply(ORIGIN, { rrsets: [{ name: `w${i}.${ORIGIN}`, type: 'A', changetype: 'REPLACE', ttl: 60, records: [{ content: '192.0.2.77' }] }] }, 'bench');
     }
     await catalog.settled();
-    process.stdout.write(`${JSON.stringify({ writesPerSec: +(done / ((performance.now() - w0) / 1000)).toFixed(2) })}\n`);
+    const writesPerSec = +(done / ((performance.now() - w0) / 1000)).toFixed(2);
+    // write-to-served: one write at a time, from the API call to the new snapshot being answered from
+    const lat: number[] = [];
+    const l0 = performance.now();
+    for (let i = 0; i < LATENCY_WRITES && performance.now() - l0 < WRITE_LIMIT_MS; i++) {
+      const t = performance.now();
+      await catalog.apply(ORIGIN, { rrsets: [{ name: `l${i}.${ORIGIN}`, type: 'A', changetype: 'REPLACE', ttl: 60, records: [{ content: '192.0.2.78' }] }] }, 'bench');
+      await catalog.settled();
+      lat.push(performance.now() - t);
+    }
+    lat.sort((a, b) => a - b);
+    const pct = (q: number): number => +(lat[Math.min(lat.length - 1, Math.floor(q * lat.length))] ?? NaN).toFixed(1);
+    process.stdout.write(`${JSON.stringify({ writesPerSec, servedP50Ms: pct(0.5), servedMaxMs: pct(1) })}\n`);
   }
   await udp.endpoint.close();
   await catalog.close();
@@ -101,12 +114,13 @@ async function geodesic(where: { data?: string; db?: string }, label: string): P
   const firstAnswerMs = performance.now() - s0;
   const rss = rssMb(child.pid!);
   child.stdin.write('writes\n');
-  const writes = JSON.parse((await lines.next()).value as string) as { writesPerSec: number };
+  const writes = JSON.parse((await lines.next()).value as string) as { writesPerSec: number; servedP50Ms: number; servedMaxMs: number };
   child.stdin.end();
   await once(child, 'exit');
   return {
     server: `Geodesic (${label})`, importS: imported.importMs / 1000, importPeakMb: imported.maxRssMb,
     startToFirstAnswerS: +(firstAnswerMs / 1000).toFixed(2), storeLoadS: ready.loadMs / 1000, rssMb: rss, writesPerSec: writes.writesPerSec,
+    servedP50Ms: writes.servedP50Ms, servedMaxMs: writes.servedMaxMs,
   };
 }
 
@@ -172,7 +186,8 @@ async function main(): Promise<void> {
   if (!argv.includes('--no-pdns')) rows.push(await powerdns());
   console.table(rows);
   console.log('importS: zone file to store; startToFirstAnswerS: process start (node + tsx) to the first answer; storeLoadS: store open + zones loaded;');
-  console.log(`rssMb: after the first answer; writesPerSec: up to ${WRITES} sequential single-record writes into the big zone within ${WRITE_LIMIT_MS / 1000} s (each one transaction; all served at the end)`);
+  console.log(`rssMb: after the first answer; writesPerSec: up to ${WRITES} sequential single-record writes into the big zone within ${WRITE_LIMIT_MS / 1000} s (each one transaction; all served at the end);`);
+  console.log(`servedP50Ms/servedMaxMs: ${LATENCY_WRITES} single-record writes one at a time, API call to the new version served`);
 }
 
 await main();

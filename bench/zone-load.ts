@@ -5,6 +5,7 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, write
 import { join } from 'node:path';
 import { loadavg, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import type { Zone, ZoneBuilder as ZoneBuilderT, patchZone as patchZoneT } from '../src/zone/index.js';
 
 const argv = process.argv.slice(2);
 const RECORDS = Number(argv[argv.indexOf('--records') + 1] || 1_000_000) || 1_000_000;
@@ -47,7 +48,7 @@ async function settle(gc: () => void): Promise<void> {
 
 /** Child mode: load once, report JSON. */
 async function child(file: string): Promise<void> {
-  const { loadZoneFile } = await import('../src/zone/index.js');
+  const { loadZoneFile, patchZone, ZoneBuilder } = await import('../src/zone/index.js');
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
   gc();
   const base = process.memoryUsage();
@@ -63,10 +64,36 @@ async function child(file: string): Promise<void> {
   for (const s of zone.records()) touched += s.rdata.length + s.name.length; // a full walk, as AXFR does
   await settle(gc);
   const warm = process.memoryUsage();
-  process.stdout.write(JSON.stringify({ ms, cpuMs, records: zone.recordCount, names: zone.nodeCount, touched,
+  const patch = patchTimes(zone, ZoneBuilder, patchZone);
+  process.stdout.write(JSON.stringify({ ...patch, ms, cpuMs, records: zone.recordCount, names: zone.nodeCount, touched,
     heapMB: (after.heapUsed - base.heapUsed + after.arrayBuffers - base.arrayBuffers) / 2 ** 20,
     rssMB: after.rss / 2 ** 20, warmHeapMB: (warm.heapUsed - base.heapUsed + warm.arrayBuffers - base.arrayBuffers) / 2 ** 20,
     warmRssMB: warm.rss / 2 ** 20, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+}
+
+/**
+ * One-record writes to the loaded zone: patchZone (incremental) per write, the canonical order of the
+ * last version derived, and the whole-zone rebuild that patchZone replaced (every record through a new
+ * ZoneBuilder), for comparison in the same process.
+ */
+function patchTimes(zone: Zone, Builder: typeof ZoneBuilderT, patch: typeof patchZoneT): Record<string, number> {
+  const times: number[] = [];
+  let z = zone;
+  for (let i = 0; i < 50; i++) {
+    const owner = new Uint8Array([3, 0x70, 0x30 + (i % 10), 0x30 + Math.floor(i / 10), ...zone.origin]);
+    const t = performance.now();
+    z = patch(z, [{ owner, type: 1, ttl: 60, rdata: [new Uint8Array([192, 0, 2, i])] }]);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const o0 = performance.now();
+  z.canonicalNodes();
+  const orderMs = performance.now() - o0;
+  const r0 = performance.now();
+  const b = new Builder(zone.origin, zone.file);
+  for (const s of zone.records()) for (const rd of s.rdata) b.add(s.name, s.type, s.ttl, rd);
+  b.finish();
+  return { patchP50Ms: times[25]!, patchMaxMs: times[49]!, patchOrderMs: orderMs, rebuildMs: performance.now() - r0 };
 }
 
 function timed(cmd: string, args: string[]): { ms: number; cpuMs: number; maxRssMB: number; ok: boolean; out: string } {
@@ -139,6 +166,7 @@ async function main(): Promise<void> {
   const k = existsSync('/usr/sbin/knotd') ? await knot(FILE) : { ms: NaN, cpuMs: NaN, rssMB: NaN, ok: false };
   const rows: [string, number, number, number, string][] = [
     ['geodesic loadZoneFile', g.ms!, g.cpuMs!, g.maxRssMB!, `heap+buffers ${g.heapMB!.toFixed(0)} MB after load (${(g.heapMB! * 2 ** 20 / g.records!).toFixed(0)} B/record), ${g.warmHeapMB!.toFixed(0)} MB after a full records() walk (AXFR); RSS ${g.rssMB!.toFixed(0)} MB`],
+    ['geodesic one-record write', g.patchP50Ms!, NaN, NaN, `patchZone p50 ${g.patchP50Ms!.toFixed(2)} ms, max ${g.patchMaxMs!.toFixed(1)} ms of 50; canonical order after them ${g.patchOrderMs!.toFixed(0)} ms; whole-zone rebuild (before incremental patching) ${(g.rebuildMs! / 1000).toFixed(2)} s`],
     ['named-checkzone', named.ms, named.cpuMs, named.maxRssMB, named.ok ? 'OK' : `FAILED ${named.out.slice(0, 200)}`],
     ['knotd (load to "loaded")', k.ms, k.cpuMs, k.rssMB, k.ok ? 'RSS when loaded' : 'FAILED'],
     ['Knot reference (issue 2)', 1300, NaN, 243, ''],

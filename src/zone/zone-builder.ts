@@ -41,6 +41,9 @@ export class ZoneBuilder {
   private line = new Int32Array(1024);
   private fileIx = new Uint16Array(1024);
   private readonly slab = new ByteSlab();
+  /** finishNodes: each record's group (type, or SIG_GROUP + covered type for RRSIG), and a scratch list */
+  private grp: Int32Array | null = null;
+  private readonly scratch: number[] = [];
 
   constructor(readonly origin: Name, readonly file: string | null = null) {
     this.originKey = keyOf(origin);
@@ -162,6 +165,7 @@ export class ZoneBuilder {
     const perm = this.byOwner();
     const out = new ByteSlab(this.slab.used + (2 + SET_HEADER) * this.n + 16); // never grows: RRsets keep out.buf
     const nodeCount = this.byOrd.length;
+    this.grp = new Int32Array(this.n);
     let start = 0;
     let records = 0;
     for (let o = 0; o < nodeCount; o++) {
@@ -170,6 +174,7 @@ export class ZoneBuilder {
       records += this.fillNode(this.byOrd[o]!, perm, start, end, out);
       start = end;
     }
+    this.grp = null;
     return { records, nodes: this.byOrd };
   }
 
@@ -203,22 +208,29 @@ export class ZoneBuilder {
       node.nsets = 1;
       return 1;
     }
-    const groups = Array.from(perm.subarray(start, end), (i) => ({ i, g: this.groupOf(i) }));
-    if (groups.length > 1) groups.sort((a, b) => a.g - b.g || a.i - b.i);
-    const sigSets: SlabRRset[] = [];
+    // record indices of this owner by (type or signed type, file order); no object per record
+    const ix = this.scratch;
+    ix.length = 0;
+    const grp = this.grp!;
+    for (let k = start; k < end; k++) { const i = perm[k]!; grp[i] = this.groupOf(i); ix.push(i); }
+    if (ix.length > 1) ix.sort((a, b) => grp[a]! - grp[b]! || a - b);
+    let sigSets: SlabRRset[] | null = null;
     let kept = 0;
-    for (let s = 0; s < groups.length;) {
+    for (let s = 0; s < ix.length;) {
+      const g = grp[ix[s]!]!;
       let e = s + 1;
-      while (e < groups.length && groups[e]!.g === groups[s]!.g) e++;
+      while (e < ix.length && grp[ix[e]!] === g) e++;
       const at = out.used;
-      const count = this.writeSet(node, groups.slice(s, e).map((x) => x.i), out);
+      let count = 1;
+      if (e - s === 1) this.writeOne(ix[s]!, out);
+      else count = this.writeSet(node, ix.slice(s, e), out);
       kept += count;
-      if (groups[s]!.g >= SIG_GROUP) {
-        sigSets.push(new SlabRRset(node, RRType.RRSIG, readU32(out.buf, at + 2), out.buf, at + SET_HEADER, count));
+      if (g >= SIG_GROUP) {
+        (sigSets ??= []).push(new SlabRRset(node, RRType.RRSIG, readU32(out.buf, at + 2), out.buf, at + SET_HEADER, count));
       } else node.nsets++;
       s = e;
     }
-    if (sigSets.length > 0) node.sigSets = sigSets;
+    if (sigSets !== null) node.sigSets = sigSets;
     return kept;
   }
 
