@@ -235,4 +235,11 @@ test('over IPv6: transfer from [::1]:PORT and NOTIFY from ::1', async (t) => {
   const r = await primary.catalog!.apply('v6.test', { rrsets: [{ name: 'x.v6.test', type: 'AAAA', changetype: 'REPLACE', ttl: 60, records: [{ content: '2001:db8::1' }] }] }, 't');
   await until('v6 IXFR after NOTIFY', async () => (secondary.catalog!.zone('v6.test')?.serial === r.serialAfter ? true : undefined), 5000);
   assert.equal(secondary.replication.status().secondaries[0]!.lastTransfer?.kind, 'IXFR');
+  // Per-zone ACL: ALLOW-AXFR-FROM AUTO-NS lets the NS addresses (here ::1) in and nobody else.
+  await primary.catalog!.store.write((q) => q.setMetadata(row!.id, 'ALLOW-AXFR-FROM', ['AUTO-NS']));
+  const axfr = (): Promise<string> => fetchTransfer({ host: '::1', port: primary.udp[0]!.port }, nameFromText('v6.test.'), { maxRecords: 100, maxBytes: 1e6, idleMs: 2000, totalMs: 5000 })
+    .then((t) => t.kind, (e: Error) => e.message);
+  assert.equal(await axfr(), 'full');
+  await primary.catalog!.store.write((q) => q.setMetadata(row!.id, 'ALLOW-AXFR-FROM', ['192.0.2.0/24']));
+  assert.match(await axfr(), /REFUSED/);
 });

@@ -384,20 +384,8 @@ export class Replication {
       if (this.opts.listen.some((l) => normalAddress(l.host) === normalAddress(p.host) && l.port === p.port)) return;
       out.set(peerText(p), p);
     };
-    if (withNs) {
-      const zones = this.deps.zones();
-      const ns = zone.apex.get(RRType.NS);
-      const primary = nameFromText(nameToText(rdataNames(RRType.SOA, zone.soa.rdata[0]!)[0]!));
-      for (const rd of ns?.rdata ?? []) {
-        const host = rdataNames(RRType.NS, rd)[0]!;
-        if (nameKey(host) === nameKey(primary)) continue; // the SOA MNAME is the primary itself (RFC 1996 §3.10)
-        const holder = zones.find(host);
-        const node = holder?.lookup(host).node;
-        for (const t of [RRType.A, RRType.AAAA]) {
-          for (const a of node?.get(t)?.rdata ?? []) add({ host: addressText(a), port: 53 });
-        }
-      }
-    }
+    // The SOA MNAME is the primary itself (RFC 1996 §3.10): not notified.
+    if (withNs) for (const p of this.nsAddresses(zone, true)) add(p);
     if (also) for (const t of this.opts.alsoNotify) add(parsePeer(t));
     if (row !== null && this.deps.catalog !== null) {
       for (const m of await this.deps.catalog.store.q.metadata(row.id)) {
@@ -456,16 +444,35 @@ export class Replication {
     }
   }
 
+  /** The addresses (port 53) of the zone's NS names, as found in the served zones. */
+  private nsAddresses(zone: Zone, skipPrimary: boolean): Peer[] {
+    const out: Peer[] = [];
+    const zones = this.deps.zones();
+    const primary = rdataNames(RRType.SOA, zone.soa.rdata[0]!)[0]!;
+    for (const rd of zone.apex.get(RRType.NS)?.rdata ?? []) {
+      const host = rdataNames(RRType.NS, rd)[0]!;
+      if (skipPrimary && nameKey(host) === nameKey(primary)) continue;
+      const node = zones.find(host)?.lookup(host).node;
+      for (const t of [RRType.A, RRType.AAAA]) {
+        for (const a of node?.get(t)?.rdata ?? []) out.push({ host: addressText(a), port: 53 });
+      }
+    }
+    return out;
+  }
+
   private async rules(zone: Zone): Promise<ZoneTransferRules> {
     const catalog = this.deps.catalog;
     const name = nameToText(zone.origin).toLowerCase();
     const row = this.rows.get(name) ?? (catalog === null ? undefined : await catalog.store.q.zoneByName(name));
     if (catalog === null || row === undefined || catalog.zone(name) !== zone) return { allowFrom: null, tsigAllow: [] };
     const meta = await catalog.store.q.metadata(row.id);
-    const allow = meta.filter((m) => m.kind.toUpperCase() === 'ALLOW-AXFR-FROM').map((m) => m.content.trim()).filter((c) => c !== 'AUTO-NS');
+    const listed = meta.filter((m) => m.kind.toUpperCase() === 'ALLOW-AXFR-FROM').map((m) => m.content.trim());
+    const allow = listed.filter((c) => c.toUpperCase() !== 'AUTO-NS');
+    // AUTO-NS (PowerDNS): the addresses of the zone's NS names are allowed too.
+    if (allow.length < listed.length) allow.push(...this.nsAddresses(zone, false).map((p) => p.host));
     const tsigAllow = meta.filter((m) => m.kind.toUpperCase() === 'TSIG-ALLOW-AXFR').map((m) => m.content.trim());
     let allowFrom: AddressList | null = null;
-    if (allow.length > 0) {
+    if (listed.length > 0) {
       try { allowFrom = new AddressList(allow, `${name} ALLOW-AXFR-FROM`); } catch (err) {
         this.emit({ type: 'error', message: (err as Error).message });
         allowFrom = new AddressList([]);
