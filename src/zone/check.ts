@@ -1,5 +1,5 @@
 import { RRType, nameToText, rdataNames, typeToText } from '../wire/index.js';
-import { isBelowKey, keyOf } from './name-key.js';
+import { isBelowKey, keyOf, keyToName } from './name-key.js';
 import type { Name } from '../wire/index.js';
 import type { Diagnostic } from './errors.js';
 import type { Zone } from './zone.js';
@@ -12,11 +12,15 @@ const TARGET_TYPES: readonly number[] = [RRType.MX, RRType.SRV];
 
 class Checker {
   readonly out: Diagnostic[];
-  private readonly cuts = new Set<string>();
-  private hasDname = false;
+  /** Zone cuts, or null: found by walking down from the apex (a check of a few names) */
+  private readonly cuts: Set<string> | null = null;
+  private hasDname = true;
 
-  constructor(private readonly zone: Zone) {
+  constructor(private readonly zone: Zone, whole = true) {
     this.out = [...zone.diagnostics];
+    if (!whole) return;
+    this.cuts = new Set();
+    this.hasDname = false;
     for (const n of zone.allNodes()) {
       if (n.isDelegation) this.cuts.add(n.key);
       if (n.has(RRType.DNAME)) this.hasDname = true;
@@ -33,6 +37,7 @@ class Checker {
 
   /** The delegation node at or above `key` (strictly below the apex), if any. */
   cutAbove(key: string): string | undefined {
+    if (this.cuts === null) return this.zone.lookup(keyToName(key)).cut?.key;
     if (this.cuts.size === 0) return undefined;
     if (key.length - key.charCodeAt(0) - 1 === this.zone.originKey.length) return this.cuts.has(key) ? key : undefined;
     let cut: string | undefined;
@@ -43,15 +48,18 @@ class Checker {
   }
 
   run(): Diagnostic[] {
-    const z = this.zone;
-    const apex = z.apex;
-    if (z.soa.rdata.length > 1) this.error(apex, RRType.SOA, `multiple RRs of singleton type SOA at the apex`);
-    if (!apex.has(RRType.NS)) this.error(apex, RRType.NS, `zone ${nameToText(z.origin)} has no NS records`);
-    for (const node of z.allNodes()) this.node(node);
+    this.apex();
+    for (const node of this.zone.allNodes()) this.node(node);
     return this.out;
   }
 
-  private node(node: ZoneNode): void {
+  apex(): void {
+    const z = this.zone;
+    if (z.soa.rdata.length > 1) this.error(z.apex, RRType.SOA, `multiple RRs of singleton type SOA at the apex`);
+    if (!z.apex.has(RRType.NS)) this.error(z.apex, RRType.NS, `zone ${nameToText(z.origin)} has no NS records`);
+  }
+
+  node(node: ZoneNode): void {
     if (node.isEmptyNonTerminal) return;
     const name = (): string => nameToText(node.name);  // made only when reporting (names are lazy)
     if (!node.isApex && node.has(RRType.SOA)) this.error(node, RRType.SOA, `SOA record not at top of zone (${name()})`);
@@ -160,4 +168,20 @@ class Checker {
  */
 export function checkZone(zone: Zone): Diagnostic[] {
   return new Checker(zone).run();
+}
+
+/**
+ * The checks of checkZone that a change at `keys` (node keys of the changed owners) can break: the apex
+ * (SOA, NS), and at each changed owner CNAME and other data, singletons, ALIAS, names below a DNAME,
+ * occluded data, a delegation's NS targets and glue, MX/SRV targets. Costs what the changed names cost,
+ * not what the zone does (one write to a big zone). Only the changed version's own diagnostics come along.
+ */
+export function checkChanges(zone: Zone, keys: Iterable<string>): Diagnostic[] {
+  const c = new Checker(zone, false);
+  c.apex();
+  for (const k of keys) {
+    const node = zone.node(k);
+    if (node !== undefined) c.node(node);
+  }
+  return c.out;
 }

@@ -13,7 +13,7 @@ export { parseZone } from './parser.js';
 export type { ParseOptions, RecordSink } from './parser.js';
 export { parseZoneText, buildZone, compileZoneText, loadZoneFile, originOfFile } from './load.js';
 export type { CompileResult } from './load.js';
-export { checkZone } from './check.js';
+export { checkZone, checkChanges } from './check.js';
 export { printZone } from './print.js';
 export { nsec3Hash, nsec3HashText, base32hexLower, base32hex } from './nsec3-hash.js';
 export { parseTtl } from './ttl.js';

@@ -5,6 +5,7 @@ import { RRType, nameFromText, nameToText, rdataFromText } from '../wire/index.j
 import { ZoneBuilder } from './zone-builder.js';
 import { ZoneCheckError } from './errors.js';
 import { patchZone } from './zone-patch.js';
+import { checkChanges, checkZone } from './check.js';
 import type { RRsetReplacement } from './zone-patch.js';
 import type { Zone } from './zone.js';
 import { keyOf } from './name-key.js';
@@ -63,13 +64,15 @@ const owner = fc.array(fc.constantFrom(...LABELS), { minLength: 1, maxLength: 3 
 const rdataOf = (type: number, v: number): Uint8Array => {
   if (type === RRType.A) return Uint8Array.of(192, 0, 2, v);
   if (type === RRType.TXT) return Uint8Array.of(1, 97 + (v % 4));
-  if (type === RRType.NS) return nameFromText(`ns${v % 3}.other.net.`);
+  if (type === RRType.NS) return v % 2 === 0 ? nameFromText(`ns${v % 3}.other.net.`) : name(['a', 'b.a', 'x'][v % 3]!);
+  if (type === RRType.CNAME) return name(['a', 'c', 'x.b'][v % 3]!);
+  if (type === RRType.MX) return Uint8Array.of(0, v, ...name(['a', 'b', 'nohost'][v % 3]!));
   // RRSIG: the covered type leads; the rest only has to differ
   return Uint8Array.of(0, v % 2 === 0 ? RRType.A : RRType.TXT, 13, 2, 0, 0, 1, 44, v, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0);
 };
 const change = fc.record({
   owner,
-  type: fc.constantFrom(RRType.A, RRType.TXT, RRType.NS, RRType.RRSIG),
+  type: fc.constantFrom(RRType.A, RRType.TXT, RRType.NS, RRType.RRSIG, RRType.CNAME, RRType.MX),
   ttl: fc.constantFrom(60, 300),
   values: fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 3 }),
 }).map((c): RRsetReplacement => ({ owner: name(c.owner), type: c.type, ttl: c.ttl, rdata: c.values.map((v) => rdataOf(c.type, v)) }));
@@ -133,4 +136,20 @@ test('patchZone: many versions in a row fold their change layers and keep answer
   }
   assert.deepEqual(dump(z), dump(build(content)));
   assert.equal(z.lookup(name('h1499.w')).node?.get(RRType.A)?.rdata[0]?.[3], 1499 & 255);
+});
+
+test('checkChanges finds at the changed names what checkZone finds there, and nothing it does not', () => {
+  const text = (d: { severity: string; name?: string; type?: string; message: string }): string => `${d.severity} ${d.name} ${d.type} ${d.message}`;
+  fc.assert(fc.property(fc.array(changeSet, { minLength: 1, maxLength: 4 }), (steps) => {
+    let zone = build(baseContent());
+    for (const sets of steps) {
+      zone = patchZone(zone, sets);
+      const all = new Set(checkZone(zone).map(text));
+      const some = checkChanges(zone, sets.map((s) => keyOf(s.owner))).map(text);
+      for (const d of some) assert.ok(all.has(d), `not found by checkZone: ${d}`);
+      const names = new Set(sets.map((s) => nameToText(s.owner)));
+      const atChanged = [...all].filter((d) => names.has(d.split(' ')[1]!));
+      for (const d of atChanged) assert.ok(some.includes(d), `missed: ${d}`);
+    }
+  }), { numRuns: 200, seed: 7 });
 });
