@@ -113,7 +113,7 @@ export async function zoneDetail(ctx: ApiContext, z: ZoneInfo, rrsets: boolean, 
   Object.assign(o, {
     soa_edit_api: z.source === 'store' ? (meta.has('SOA-EDIT-API') ? one('SOA-EDIT-API') : z.soaEditApi) : '',
     soa_edit: one('SOA-EDIT'),
-    nsec3param: sec.dnssec ? sec.nsec3param : '',
+    nsec3param: sec.dnssec ? sec.nsec3param.toLowerCase() : '', // the salt's hex as PowerDNS prints it
     nsec3narrow: sec.dnssec && sec.nsec3narrow,
     dnssec: sec.dnssec,
     api_rectify: one('API-RECTIFY') === '1',
@@ -131,7 +131,7 @@ export async function zoneMetadata(ctx: ApiContext, z: ZoneInfo): Promise<Map<st
   if (z.row === null || ctx.deps.catalog === null) return m;
   for (const e of await ctx.deps.catalog.store.q.metadata(z.row.id)) {
     const list = m.get(e.kind) ?? [];
-    list.push(e.content);
+    list.push(e.kind === 'NSEC3PARAM' ? e.content.toLowerCase() : e.content); // the salt's hex as PowerDNS prints it
     m.set(e.kind, list);
   }
   return m;
