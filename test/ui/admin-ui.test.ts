@@ -394,7 +394,7 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
       for (const v of await seriousViolations(p)) problems.push(`inline editor (${scheme}): ${v}`);
       if (scheme === 'light') await p.screenshot({ path: join(SHOTS, 'records-edit-desktop.png') });
       await p.goto(`${site.base}/zones/${ZONE}/history`);
-      await p.locator('.history > li').first().getByRole('button', { name: /Revert change/ }).click();
+      await p.getByRole('button', { name: /Revert change/ }).first().click();
       await p.getByRole('dialog').waitFor();
       for (const v of await seriousViolations(p)) problems.push(`revert dialog (${scheme}): ${v}`);
       await ctx.close();

@@ -43,17 +43,22 @@ export function HistoryTab({ zone, writable }: { zone: string; writable: boolean
       <ErrorText text={error} />
       {entries && entries.length === 0 && <p>No change yet.</p>}
       <ol className="history">
-        {entries?.map((h) => (
-          <li key={h.id} className="card">
-            <div className="heading">
-              <h2 className="h3">Serial {h.serialFrom} → {h.serialTo}</h2>
-              <span className="muted">by {h.author || 'unknown'} · {when(h.createdAt)}</span>
-              {writable && <button type="button" className="small" aria-label={`Revert change ${h.id}`} onClick={() => setReverting(h)}>Revert</button>}
-            </div>
-            {h.changes.slice(0, 50).map((c, i) => <ChangeDiff key={i} c={c} />)}
-            {h.changes.length > 50 && <p className="muted">…and {h.changes.length - 50} more RRsets</p>}
-          </li>
-        ))}
+        {entries?.map((h) => {
+          // The SOA's serial bump is in the heading; a change of the SOA alone (re-signing...) has nothing to revert.
+          const shown = h.changes.filter((c) => c.type !== 'SOA' && !['RRSIG', 'NSEC', 'NSEC3', 'NSEC3PARAM'].includes(c.type));
+          return (
+            <li key={h.id} className="card">
+              <div className="heading">
+                <h2 className="h3">Serial {h.serialFrom} → {h.serialTo}</h2>
+                <span className="muted">by {h.author || 'unknown'} · {when(h.createdAt)}</span>
+                {writable && shown.length > 0 && <button type="button" className="small" aria-label={`Revert change ${h.id}`} onClick={() => setReverting(h)}>Revert</button>}
+              </div>
+              {shown.slice(0, 50).map((c, i) => <ChangeDiff key={i} c={c} />)}
+              {shown.length === 0 && <p className="muted">Only the SOA changed (serial or signing).</p>}
+              {shown.length > 50 && <p className="muted">…and {shown.length - 50} more RRsets</p>}
+            </li>
+          );
+        })}
       </ol>
       {reverting && (
         <Confirm title="Revert this change?" confirm="Revert" onCancel={() => setReverting(null)} onConfirm={() => void revert(reverting)}>

@@ -55,22 +55,22 @@ export function ZonesPage() {
           <p className="muted" aria-live="polite">{data.total} zone{data.total === 1 ? '' : 's'}</p>
           <div className="table-wrap">
             <table>
-              <thead><tr><th scope="col">Zone</th><th scope="col">Kind</th><th scope="col">Serial</th>
+              <thead><tr><th scope="col">Zone</th><th scope="col" className="wide-only">Kind</th><th scope="col" className="wide-only">Serial</th>
                 <th scope="col" className="num">Records</th><th scope="col"><span className="sr-only">Actions</span></th></tr></thead>
               <tbody>
                 {data.zones.map((z) => (
                   <tr key={z.id}>
                     <td><Link href={`/zones/${enc(z.name)}`}>{z.name}</Link>{z.dnssec && <small className="badge">DNSSEC</small>}{z.source === 'file' && <small className="badge">file</small>}</td>
-                    <td>{z.kind}</td>
-                    <td>{z.serial}</td>
+                    <td className="wide-only">{z.kind}</td>
+                    <td className="wide-only">{z.serial}</td>
                     <td className="num">{z.records}</td>
-                    <td className="actions">
+                    <td><div className="row-actions">
                       <a href={`${SERVER}/zones/${enc(z.id)}/export`} download={`${z.name}zone`}>Export</a>
                       {user.role === 'admin' && z.source !== 'file' && (
                         <button type="button" className="danger small" onClick={() => setDeleting(z)}
                           aria-label={`Delete zone ${z.name}`}>Delete</button>
                       )}
-                    </td>
+                    </div></td>
                   </tr>
                 ))}
               </tbody>
