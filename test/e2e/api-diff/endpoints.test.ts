@@ -258,7 +258,7 @@ test('statistics and config: the shapes clients read (PowerDNS-Admin reads uptim
 
 const KEY_VOLATILE = ['$[*].dnskey', '$[*].ds', '$[*].id', '$[*].privatekey'];
 
-test('dnssec: true on create (CSK ECDSA P-256 as PowerDNS defaults), with nsec3param; ?dnssec=true; cryptokeys; rectify', o, () => pair.check(['sig.example.', 'n3.example.'], [
+test('dnssec: true on create (CSK ECDSA P-256 as PowerDNS defaults), with nsec3param; ?dnssec=true; cryptokeys; rectify; PUT dnssec and nsec3param', o, () => pair.check(['sig.example.', 'n3.example.', 'put.example.'], [
   { ...createZone('sig.example.', { dnssec: true }), known: NSEC3_DEFAULT },
   createZone('n3.example.', { dnssec: true, nsec3param: '1 0 0 -' }),
   { method: 'GET', path: `${ZONES}?dnssec=true`, status: 200, known: F22 },
@@ -268,6 +268,16 @@ test('dnssec: true on create (CSK ECDSA P-256 as PowerDNS defaults), with nsec3p
   { method: 'PUT', path: `${ZONES}/n3.example./rectify`, status: 200 },
   replace('sig.example.', 'www.sig.example.', 'A', ['192.0.2.1']),
   { ...getZone('sig.example.'), known: NSEC3_DEFAULT },
+  // DNSSEC switched by PUT: on, NSEC3 parameters changed, off again
+  createZone('put.example.'),
+  { method: 'PUT', path: `${ZONES}/put.example.`, status: 204, body: { dnssec: true } },
+  { ...getZone('put.example.', '?rrsets=false'), known: NSEC3_DEFAULT },
+  { method: 'PUT', path: `${ZONES}/put.example.`, status: 204, body: { nsec3param: '1 0 1 ab' } },
+  getZone('put.example.', '?rrsets=false'),
+  { method: 'GET', path: `${ZONES}/put.example./metadata`, status: 200 },
+  { method: 'PUT', path: `${ZONES}/put.example.`, status: 204, body: { dnssec: false } },
+  getZone('put.example.', '?rrsets=false'),
+  { method: 'GET', path: `${ZONES}/put.example./cryptokeys`, status: 200, norm: { ignore: KEY_VOLATILE } },
 ]));
 
 test('cache flush and cryptokeys of an unsigned zone', o, () => pair.check(['cf.example.'], [
