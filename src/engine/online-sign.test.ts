@@ -89,3 +89,17 @@ test('NSEC3 bitmaps of LUA names list the types the records answer; NODATA there
   assert.match(nsec3[0]!, / A RRSIG$/);
   assert.ok(!m.authority.some((r) => r.type === RRType.RRSIG && rrToText(r).includes('TYPE65402')), 'the LUA RRset itself is not signed');
 });
+
+test('ANY at a LUA name answers the evaluated records (signed under DO), never the Lua code', () => {
+  const origin = nameFromText('example.');
+  const zone = signZone(buildZone(origin, parseZoneText(ZONE, { origin })), [generateKey(13)], { now });
+  const e = new Engine({ geo: stage });
+  e.setZones(new ZoneSet([zone]));
+  const m = ask(e, 'www.example.', 'ANY', true, '81.2.69.160');
+  assert.deepEqual(text(m, RRType.A), ['www.example. 300 IN A 81.2.69.160']);
+  assert.equal(text(m, RRType.RRSIG).length, 1);
+  assert.ok(!m.answers.some((r) => r.type === RRType.LUA), 'no LUA record goes out');
+  const plain = new Engine({ geo: stage });
+  plain.setZones(new ZoneSet([buildZone(origin, parseZoneText(ZONE, { origin }))]));
+  assert.ok(!ask(plain, 'www.example.', 'ANY', false).answers.some((r) => r.type === RRType.LUA));
+});
