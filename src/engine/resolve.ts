@@ -139,9 +139,17 @@ function answerNode(ctx: QueryContext, zone: Zone, node: ZoneNode, owner: Name, 
 function answerAny(ctx: QueryContext, zone: Zone, node: ZoneNode, owner: Name, opts: ServeOptions): Step {
   let best: RRset | undefined;
   for (const t of node.types()) {
-    if (t === RRType.NSEC || t === RRType.NSEC3 || !servable(t, opts)) continue;
+    // LUA records answer through their evaluation (below), never as their code (PowerDNS does the same)
+    if (t === RRType.NSEC || t === RRType.NSEC3 || (t === RRType.LUA && opts.lua !== undefined) || !servable(t, opts)) continue;
     const set = node.get(t);
     if (set !== undefined && (best === undefined || t < best.type)) best = set;
+  }
+  const lua = best === undefined && opts.lua !== undefined ? node.get(RRType.LUA) : undefined;
+  if (lua !== undefined) {
+    let first = 0xffff;
+    for (const r of lua.rdata) first = Math.min(first, (r[0]! << 8) | r[1]!);
+    const step = opts.lua!(ctx, zone, node, owner, first, lua);
+    if (step !== undefined) return step;
   }
   if (best === undefined) {
     addNegativeSoa(ctx, zone);
