@@ -58,7 +58,7 @@ export const enc = (zone: string): string => encodeURIComponent(zone);
 // ---- shapes ----
 export type Role = 'admin' | 'operator' | 'viewer';
 export interface User { id: number; name: string; role: Role; zones: string[]; createdAt?: number }
-export interface SessionState { user: User | null; csrf?: string; signupOpen: boolean; firstRun: boolean; luaRecords?: boolean }
+export interface SessionState { user: User | null; csrf?: string; signupOpen: boolean; firstRun: boolean; error?: string }
 export interface ZoneSummary { id: string; name: string; kind: string; serial: number; records: number; dnssec?: boolean; source?: 'file' | 'store' }
 export interface RecordItem { content: string; disabled: boolean }
 export interface Comment { content: string; account: string; modified_at: number }

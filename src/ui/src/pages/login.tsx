@@ -33,6 +33,7 @@ export function LoginPage({ state, onDone }: { state: SessionState; onDone: () =
   return (
     <main className="center" id="main">
       <h1>Geodesic</h1>
+      {state.error && <p className="error" role="alert">Accounts are not available: {state.error}.</p>}
       {state.firstRun && <p className="notice">No account exists yet: the first account you create is the administrator.</p>}
       <form onSubmit={(e) => void submit(e)} className="card login" aria-labelledby="login-title">
         <h2 id="login-title">{signup ? 'Create an account' : 'Sign in'}</h2>
