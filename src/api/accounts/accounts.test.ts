@@ -222,3 +222,41 @@ describe('login limiter', () => {
     assert.match(l.check('3.3.3.3', 'other').reason, /address/);
   });
 });
+
+describe('session cookie under TLS', { timeout: 60_000 }, () => {
+  it('is marked Secure when the API is served over HTTPS', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { request } = await import('node:https');
+    const dir = mkdtempSync(join(tmpdir(), 'gdns-ui-tls-'));
+    const scratch = await createScratchStore('sqlite');
+    const store = await openStore(scratch.where);
+    const cat = await Catalog.open(store, { pollMs: 0 });
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore', timeout: 20_000 });
+      const app = await createApi({ catalog: cat, fileZones: () => new ZoneSet([]), keys: new ApiKeyRing([], store),
+        https: { cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')) } });
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      try {
+        const port = (app.server.address() as { port: number }).port;
+        const cookie = await new Promise<string>((resolve, reject) => {
+          const req = request({ host: '127.0.0.1', port, method: 'POST', path: `${G}/auth/signup`, rejectUnauthorized: false, timeout: 10_000,
+            headers: { 'content-type': 'application/json' } }, (res) => { res.resume(); resolve(String(res.headers['set-cookie'])); });
+          req.on('error', reject);
+          req.end(JSON.stringify({ name: 'tls-admin', password: 'tls-password-1' }));
+        });
+        assert.match(cookie, /HttpOnly/);
+        assert.match(cookie, /; Secure/);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await cat.close();
+      await scratch.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
