@@ -2,7 +2,7 @@
  * PowerDNS 4.7 (Debian's pdns-server + pdns-backend-sqlite3) with its HTTP API on loopback, for the API
  * differential tests: a fresh gsqlite3 database, its own config and socket folder, no guardian, no daemon.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,9 +70,18 @@ ${extra}
  */
 function pdnsCommand(dir: string): [string, string[]] {
   const args = [`--config-dir=${dir}`];
-  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/unshare')) return [PDNS_SERVER, args];
   writeFileSync(join(dir, 'resolv.conf'), 'nameserver 127.0.0.1\n');
-  return ['/usr/bin/unshare', ['-m', '/bin/sh', '-c', `mount --bind ${join(dir, 'resolv.conf')} /etc/resolv.conf && exec ${PDNS_SERVER} ${args.join(' ')}`]];
+  const bind = `mount --bind ${join(dir, 'resolv.conf')} /etc/resolv.conf`;
+  if (!ownResolver(bind)) return [PDNS_SERVER, args];
+  return ['/usr/bin/unshare', ['-m', '/bin/sh', '-c', `${bind} && exec ${PDNS_SERVER} ${args.join(' ')}`]];
+}
+
+let canBind: boolean | undefined;
+/** Whether a private mount namespace with its own resolv.conf can be had here (root, unshare, mount). */
+function ownResolver(bind: string): boolean {
+  canBind ??= process.getuid?.() === 0 && existsSync('/usr/bin/unshare')
+    && spawnSync('/usr/bin/unshare', ['-m', '/bin/sh', '-c', bind], { timeout: 5000, stdio: 'ignore' }).status === 0;
+  return canBind;
 }
 
 /** Starts pdns_server and waits (≤ 20 s) until GET /api/v1/servers answers 200. */
