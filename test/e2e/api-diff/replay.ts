@@ -27,7 +27,7 @@ export interface Step extends ApiRequest {
   pdnsOnly?: boolean;
   /** Right after the answer, ask each server over DNS (dig +short): the answers must be equal, and `want` when given. */
   dns?: { name: string; type: string; want?: string[] };
-  /** An open finding (apidiff-findings.md id and a few words): this step's problems are printed, not failed. */
+  /** An open finding (its id and a few words, docs/api-compat.md "Open differences"): this step's problems are printed, not failed. */
   known?: string;
   /** The path from this server's answer to the step before (ids each server chose, e.g. a cryptokey's). */
   pathFrom?: (previous: ApiResponse) => string;
