@@ -49,6 +49,15 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     return { status: r.status, text: await r.text() };
   }, { method, path, body });
 
+  it('the app answers at / on 127.0.0.1 and ::1', async () => {
+    for (const base of [site.base, site.base6]) {
+      assert.notEqual(base, '', `no api-listening line for ::1:\n${site.served.log()}`);
+      const r = await fetch(`${base}/`, { signal: AbortSignal.timeout(10_000) });
+      assert.equal(r.status, 200, base);
+      assert.match(await r.text(), /<div id="root">/);
+    }
+  });
+
   it('first sign-up becomes admin', async () => {
     await page.goto(`${site.base}/`);
     await page.getByText('the first account you create is the administrator').waitFor();

@@ -21,18 +21,19 @@ export function buildUi(): void {
     { cwd: ROOT, timeout: 120_000, stdio: 'pipe' });
 }
 
-export interface Site { served: Served; api: number; dns: number; base: string; dir: string; stop(): Promise<void> }
+export interface Site { served: Served; api: number; dns: number; base: string; base6: string; dir: string; stop(): Promise<void> }
 
 /** `geodesic serve` on a fresh SQLite store with the API (and UI) on 127.0.0.1, LUA records on. */
 export async function startSite(): Promise<Site> {
   const dir = mkdtempSync(join(tmpdir(), 'gdns-ui-'));
-  const served = await startServe(['--data', join(dir, 'data'), '--listen', '127.0.0.1:0', '--api-listen', '127.0.0.1:0',
+  const served = await startServe(['--data', join(dir, 'data'), '--listen', '127.0.0.1:0', '--api-listen', '127.0.0.1:0', '--api-listen', '[::1]:0',
     '--metrics-listen', '127.0.0.1:0', '--enable-lua-records', '--no-rrl', '--pid-file', join(dir, 'pid')]);
-  const m = /"event":"api-listening"[^\n]*"port":(\d+)/.exec(served.log());
+  const m = /"event":"api-listening","address":"127.0.0.1"[^\n]*"port":(\d+)/.exec(served.log());
   if (m === null) { await served.stop(); throw new Error(`no api-listening line:\n${served.log()}`); }
   const api = Number(m[1]);
+  const m6 = /"event":"api-listening","address":"::1"[^\n]*"port":(\d+)/.exec(served.log());
   return {
-    served, api, dns: served.port, base: `http://127.0.0.1:${api}`, dir,
+    served, api, dns: served.port, base: `http://127.0.0.1:${api}`, base6: m6 === null ? '' : `http://[::1]:${m6[1]}`, dir,
     stop: async () => { await served.stop(); rmSync(dir, { recursive: true, force: true }); },
   };
 }
