@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { defaultConfig } from '../config/index.js';
+import { createScratchStore } from '../store/index.js';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { RRType, nameFromText } from '../wire/index.js';
@@ -242,4 +243,43 @@ test('over IPv6: transfer from [::1]:PORT and NOTIFY from ::1', async (t) => {
   assert.equal(await axfr(), 'full');
   await primary.catalog!.store.write((q) => q.setMetadata(row!.id, 'ALLOW-AXFR-FROM', ['192.0.2.0/24']));
   assert.match(await axfr(), /REFUSED/);
+});
+
+test('two nodes on one store: only the lease holder runs the refresh timers; NOTIFY to both keeps the primary\'s serial', async () => {
+  const primary = await serve('shared-primary');
+  const p = primary.catalog!;
+  await p.createZone({ name: 'shared.test', kind: 'primary', records: [
+    { name: 'shared.test', type: 'SOA', content: 'ns1.shared.test. h.shared.test. 10 1 1 3600 60' },
+    { name: 'shared.test', type: 'NS', content: 'ns1.shared.test.' },
+  ] }, 't');
+  const port = primary.udp[0]!.port;
+  const flags = { secondary: [`shared.test=127.0.0.1:${port}`] };
+  // A database server (two SQLite connections in one process would wait on each other synchronously).
+  const shared = await createScratchStore('postgres');
+  const onDb = async (): Promise<RunningServer> => {
+    const c = defaultConfig();
+    c.listen = [{ host: '127.0.0.1', port: 0 }];
+    c.store.db = shared.where.db!;
+    c.rrl.enabled = false;
+    c.pidFile = null;
+    const s = await startServer(c, log, undefined, replicationSettings(undefined, flags));
+    servers.push(s);
+    return s;
+  };
+  const a = await onDb();
+  await until('first node transferred', async () => a.catalog!.zone('shared.test'));
+  const b = await onDb();
+  const row = await p.store.q.zoneByName('shared.test.');
+  await p.store.write((q) => q.setMetadata(row!.id, 'ALSO-NOTIFY', [`127.0.0.1:${a.udp[0]!.port}`, `127.0.0.1:${b.udp[0]!.port}`]));
+  let serial = 10;
+  for (let i = 0; i < 5; i++) {
+    serial = (await p.apply('shared.test', { rrsets: [{ name: `s${i}.shared.test`, type: 'A', changetype: 'REPLACE', ttl: 60, records: [{ content: `192.0.2.${i}` }] }] }, 't')).serialAfter;
+    for (const n of [a, b]) await until(`serial ${serial}`, async () => (n.catalog!.zone('shared.test')?.serial === serial ? true : undefined), 5000);
+  }
+  // Refresh is 1 s: the lease holder checks every second, the other node only when prompted.
+  assert.notEqual(a.replication.leading, b.replication.leading, 'one node leads');
+  const stored = await a.catalog!.stored('shared.test');
+  assert.equal(stored.records.find((r) => r.type === 6)!.content.split(' ')[2], String(serial), 'never bumped past the primary');
+  for (const n of [a, b]) { servers.splice(servers.indexOf(n), 1); await n.close(); }
+  await shared.drop();
 });

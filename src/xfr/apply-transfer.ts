@@ -153,6 +153,13 @@ export async function applyIncremental(catalog: Catalog, name: string, steps: re
   }
   const row = await catalog.store.q.zoneByName(name);
   if (row === undefined) throw new XfrError('GDNS_ERR_XFR_UNKNOWN_ZONE', `${name} is not in the store`);
+  // Another node on the same store may have applied it already: the serial policy would then bump the
+  // serial past the primary's. The stored serial must still be the one the steps start from.
+  const soaRows = await catalog.store.q.rrset(row.id, name, RRType.SOA);
+  const storedSerial = soaRows.length === 1 ? Number(soaRows[0]!.content.split(/\s+/)[2]) : -1;
+  if (storedSerial !== steps[0]!.from) {
+    throw new XfrError('GDNS_ERR_XFR_MALFORMED', `${name}: the store holds serial ${storedSerial}, the IXFR starts at ${steps[0]!.from}`);
+  }
   const sets = new Map<string, WorkingSet>();
   const setOf = async (rr: Rr): Promise<WorkingSet> => {
     const k = `${keyOf(rr.name)}/${rr.type}`;

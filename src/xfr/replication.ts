@@ -185,6 +185,11 @@ export class Replication {
     await this.needSecondaries().remove(zone);
   }
 
+  /** Whether this node runs the secondaries' refresh timers (nodes sharing a store take turns). */
+  get leading(): boolean {
+    return this.secondaries?.leading ?? false;
+  }
+
   isSecondary(zone: string): boolean {
     return this.secondaries?.has(zone) ?? false;
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { RRClass, RRType, nameFromText } from '../wire/index.js';
 import type { Rr, TsigKey } from '../wire/index.js';
 import type { Zone } from '../zone/index.js';
@@ -11,6 +12,10 @@ import type { Peer } from './peer.js';
 import { SecondaryTable } from './secondary-store.js';
 import type { SecondaryRecord } from './secondary-store.js';
 import type { KeyRing } from './tsig-keys.js';
+
+const LEASE = 'xfr.lease';
+const LEASE_MS = 15_000;
+const LEASE_RENEW_MS = 5_000;
 
 export interface SecondaryOptions {
   /** Most records one transfer may bring (default 10 000 000). */
@@ -77,6 +82,8 @@ interface Live {
   lagMs: number | null;
   noticedAt: number | null;
   expired: boolean;
+  /** Asked for now (NOTIFY, API, just added): runs even on a node not holding the lease. */
+  prompted: boolean;
 }
 
 /**
@@ -89,6 +96,9 @@ export class Secondaries {
   private readonly live = new Map<string, Live>();
   private readonly table: SecondaryTable;
   private timer: NodeJS.Timeout | null = null;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private leader = false;
+  private readonly nodeId = randomUUID();
   private active = 0;
   private readonly now: () => number;
 
@@ -99,11 +109,43 @@ export class Secondaries {
 
   static async start(catalog: Catalog, opts: SecondaryOptions): Promise<Secondaries> {
     const s = new Secondaries(catalog, opts);
+    await s.renewLease();
     await s.sync();
     s.timer = setInterval(() => s.tick(), 200);
     s.timer.unref();
+    s.leaseTimer = setInterval(() => { void s.renewLease(); }, LEASE_RENEW_MS);
+    s.leaseTimer.unref();
     s.tick();
     return s;
+  }
+
+  /**
+   * Nodes sharing one writable store take turns: the node holding the lease (a settings row renewed every
+   * 5 s, valid 15 s) runs the refresh timers; the others transfer only when prompted (NOTIFY, the API,
+   * a zone added through them) and otherwise follow the store.
+   */
+  private async renewLease(): Promise<void> {
+    const store = this.catalog.store;
+    const now = this.now();
+    try {
+      this.leader = await store.write(async (q) => {
+        let sel = q.db.selectFrom('settings').select('value').where('name', '=', LEASE);
+        if (store.dialect.supportsForUpdate) sel = sel.forUpdate();
+        const row = await sel.executeTakeFirst();
+        let cur: { node: string; until: number } | null = null;
+        try { cur = row === undefined ? null : JSON.parse(row.value) as { node: string; until: number }; } catch { cur = null; }
+        if (cur !== null && cur.node !== this.nodeId && cur.until > now) return false;
+        await q.putSetting(LEASE, JSON.stringify({ node: this.nodeId, until: now + LEASE_MS }));
+        return true;
+      });
+    } catch {
+      this.leader = false;
+    }
+  }
+
+  /** Whether this node runs the refresh timers (see renewLease). */
+  get leading(): boolean {
+    return this.leader;
   }
 
   /** Re-reads the secondary zones from the store (another node or the API may have added some). */
@@ -117,6 +159,7 @@ export class Secondaries {
       seen.add(rec.zone);
       const l = this.live.get(rec.zone);
       if (l === undefined) this.live.set(rec.zone, this.fresh(rec));
+      else if (!this.leader && l.running === null) l.rec = rec; // the leading node's view, state included
       else l.rec = { ...l.rec, primaries: rec.primaries, tsigKey: rec.tsigKey, kind: rec.kind, account: rec.account, memberOf: rec.memberOf };
     }
     for (const zone of [...this.live.keys()]) if (!seen.has(zone)) this.live.delete(zone);
@@ -140,7 +183,8 @@ export class Secondaries {
       refreshedAt: old?.rec.refreshedAt ?? null, transferredAt: old?.rec.transferredAt ?? null, lastError: null, lastErrorAt: null,
     };
     await this.table.put(rec);
-    if (old !== undefined) { old.rec = rec; old.due = this.now(); } else this.live.set(zone, this.fresh(rec));
+    const changed = old === undefined || old.rec.primaries.join() !== rec.primaries.join() || old.rec.tsigKey !== rec.tsigKey;
+    if (old !== undefined) { old.rec = rec; old.due = this.now(); old.prompted ||= changed; } else this.live.set(zone, { ...this.fresh(rec), prompted: true });
     this.tick();
     return rec;
   }
@@ -174,6 +218,7 @@ export class Secondaries {
     const from = normalAddress(address);
     if (!l.rec.primaries.some((p) => normalAddress(parsePeer(p).host) === from)) return false;
     l.noticedAt ??= this.now();
+    l.prompted = true;
     this.checkSoon(l);
     return true;
   }
@@ -201,11 +246,20 @@ export class Secondaries {
   async close(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    if (this.leaseTimer !== null) clearInterval(this.leaseTimer);
+    this.leaseTimer = null;
+    // Hand the lease back, so another node (or this one restarted) takes over at once.
+    if (this.leader) {
+      await this.catalog.store.write(async (q) => {
+        const row = await q.setting(LEASE);
+        if (row !== undefined && row.includes(this.nodeId)) await q.db.deleteFrom('settings').where('name', '=', LEASE).execute();
+      }).catch(() => undefined);
+    }
     await Promise.all([...this.live.values()].map((l) => l.running?.catch(() => undefined)));
   }
 
   private fresh(rec: SecondaryRecord): Live {
-    return { rec, due: this.now(), running: null, again: false, primarySerial: null, lastTransfer: null, lagMs: null, noticedAt: null, expired: false };
+    return { rec, due: this.now(), running: null, again: false, primarySerial: null, lastTransfer: null, lagMs: null, noticedAt: null, expired: false, prompted: false };
   }
 
   private statusOf(l: Live): SecondaryStatus {
@@ -232,7 +286,7 @@ export class Secondaries {
     for (const l of this.live.values()) changed = this.checkExpiry(l, now) || changed;
     if (changed) this.opts.onExpired?.(this.expired());
     for (const l of this.live.values()) {
-      if (l.running !== null || l.due > now) continue;
+      if (l.running !== null || l.due > now || (!this.leader && !l.prompted)) continue;
       if (this.active >= (this.opts.concurrency ?? 4)) return;
       void this.run(l);
     }
@@ -251,10 +305,11 @@ export class Secondaries {
   private run(l: Live): Promise<void> {
     if (l.running !== null) return l.running;
     this.active++;
+    l.prompted = false;
     l.running = this.check(l).finally(() => {
       this.active--;
       l.running = null;
-      if (l.again) { l.again = false; l.due = this.now(); }
+      if (l.again) { l.again = false; l.due = this.now(); l.prompted = true; }
       if (this.live.get(l.rec.zone) === l) this.tick();
     });
     return l.running;
