@@ -6,7 +6,7 @@ import { SET_HEADER, ZoneNode } from './zone-node.js';
 import { SlabRRset } from './rrset.js';
 import { ByteSlab, compareBytes, grow } from './bytes.js';
 import { Zone } from './zone.js';
-import { NodeMap } from './node-map.js';
+import { NodeMap, NodeTable } from './node-map.js';
 
 const SIG_GROUP = 0x10000;
 
@@ -23,7 +23,7 @@ function readU32(b: Uint8Array, p: number): number {
 export class ZoneBuilder {
   readonly originKey: string;
   readonly diagnostics: Diagnostic[] = [];
-  private readonly nodes = new Map<string, ZoneNode>();
+  private nodes = new NodeTable();
   private readonly byOrd: ZoneNode[] = [];
   private readonly files: string[] = [];
   private n = 0;
@@ -95,26 +95,25 @@ export class ZoneBuilder {
     this.runFirst[r] = first;
   }
 
-  /** Turns owner runs into nodes (one Map pass, after parsing) and run numbers into node orders. */
+  /** Turns owner runs into nodes (one pass over a node table sized for them, after parsing) and run numbers into node orders. */
   private makeNodes(): void {
     const runOrd = new Int32Array(this.runs);
     const b = this.owners.buf;
+    this.nodes = new NodeTable(this.runs + (this.runs >> 2)); // sized for the owners and some ENTs: no growing
     for (let r = 0; r < this.runs; r++) {
       const key = keyOf(b.subarray(this.runStart[r]!, this.runStart[r]! + this.runLen[r]!));
-      let node = this.nodes.get(key);
-      if (node === undefined) {
-        if (!isBelowKey(key, this.originKey)) {
-          const i = this.runFirst[r]!;
-          const text = nameToText(keyToName(key));
-          const fi = this.fileIx[i]!;
+      if (!isBelowKey(key, this.originKey)) {
+        const i = this.runFirst[r]!;
+        const text = nameToText(keyToName(key));
+        const fi = this.fileIx[i]!;
+        if (!this.diagnostics.some((d) => d.severity === 'error' && d.name === text)) {
           this.diagnostics.push({ severity: 'error', file: fi === 0xffff ? undefined : this.files[fi], line: this.line[i] || undefined,
             name: text, type: typeToText(this.type[i]!), message: `${text} is outside the zone ${nameToText(this.origin)}` });
-          continue;
         }
-        node = new ZoneNode(key, this.byOrd.length);
-        this.nodes.set(key, node);
-        this.byOrd.push(node);
+        continue;
       }
+      const node = this.nodes.getOrAdd(key, this.byOrd.length);
+      if (node.ord === this.byOrd.length) this.byOrd.push(node);
       runOrd[r] = node.ord;
     }
     if (this.diagnostics.some((d) => d.severity === 'error')) throw new ZoneCheckError(nameToText(this.origin), this.diagnostics);
@@ -304,7 +303,7 @@ export class ZoneBuilder {
     if (apex === undefined) {
       apex = new ZoneNode(this.originKey, -1);
       apex.isApex = true;
-      this.nodes.set(this.originKey, apex);
+      this.nodes.add(apex);
     }
     const apexLen = this.originKey.length;
     for (const node of this.byOrd) {
@@ -312,8 +311,9 @@ export class ZoneBuilder {
       if (k.length - k.charCodeAt(0) - 1 === apexLen) continue; // a child of the apex: nothing between
       while (k.length > apexLen) {
         k = k.slice(k.charCodeAt(0) + 1);
-        if (this.nodes.has(k)) break;
-        this.nodes.set(k, new ZoneNode(k, -1));
+        const before = this.nodes.size;
+        this.nodes.getOrAdd(k, -1); // an empty non-terminal when it was not there
+        if (this.nodes.size === before) break;
       }
     }
     return apex;
