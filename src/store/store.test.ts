@@ -66,7 +66,7 @@ for (const dialect of SCRATCH_DIALECTS) {
       assert.deepEqual((await store.q.rrset(id, 'www.example.org.', 1)).map((r) => r.content), ['192.0.2.7']);
       assert.equal((await store.q.comments(id))[0]!.content, 'web');
       assert.deepEqual(await store.q.metadata(id), [{ kind: 'SOA-EDIT-API', content: 'DEFAULT' }]);
-      assert.deepEqual(await store.q.tsigKeys(), [{ name: 'xfr', algorithm: 'hmac-sha256', secret: 'c2VjcmV0' }]);
+      assert.deepEqual(await store.q.tsigKeys(), [{ name: 'xfr', algorithm: 'hmac-sha256', secret: 'c2VjcmV0', scopes: null }]);
       assert.equal(await store.q.setting('node.name'), 'ns1');
       const j = await store.q.journal(id);
       assert.equal(j.length, 1);
