@@ -281,5 +281,7 @@ test('two nodes on one store: only the lease holder runs the refresh timers; NOT
   const stored = await a.catalog!.stored('shared.test');
   assert.equal(stored.records.find((r) => r.type === 6)!.content.split(' ')[2], String(serial), 'never bumped past the primary');
   for (const n of [a, b]) { servers.splice(servers.indexOf(n), 1); await n.close(); }
+  // (the database is dropped WITH (FORCE) once every connection of the closed nodes has gone)
+  await new Promise((r) => setTimeout(r, 1000));
   await shared.drop();
 });
