@@ -1,4 +1,4 @@
-import { nameFromText, nameToText, soaSerial } from '../wire/index.js';
+import { nameFromText, nameLower, nameToText, soaSerial } from '../wire/index.js';
 import type { Name } from '../wire/index.js';
 import { ZoneBuilder, ZoneCheckError, checkZone, patchZone as patchZoneNodes } from '../zone/index.js';
 import type { Zone } from '../zone/index.js';
@@ -19,12 +19,12 @@ export async function loadStoredZone(q: StoreQueries, row: ZoneRow): Promise<Zon
   const origin = nameFromText(row.name);
   const b = new ZoneBuilder(origin, null);
   let lastText = '';
-  let lastName: Name = origin;
+  let lastOwner: Uint8Array = nameLower(origin); // lower-cased wire form, made once per owner (not per record)
   for (let after = 0; ;) {
     const page = await q.servedPage(row.id, after, PAGE);
     for (const r of page) {
-      if (r.name !== lastText) { lastText = r.name; lastName = nameFromText(r.name); }
-      b.add(lastName, r.type, Number(r.ttl), r.wire);
+      if (r.name !== lastText) { lastText = r.name; lastOwner = nameLower(nameFromText(r.name)); }
+      b.addOwner(lastOwner, r.type, Number(r.ttl), r.wire);
     }
     if (page.length < PAGE) break;
     after = Number(page.at(-1)!.id);
