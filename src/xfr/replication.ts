@@ -291,7 +291,8 @@ export class Replication {
       }
     }
     this.emit({ type: 'notify-received', zone, from, accepted: rcode === Rcode.NOERROR });
-    return errorAnswer(m, rcode, key, mac, Flag.AA);
+    // AA only on an accepted NOTIFY (NSD and Knot refuse with QR alone).
+    return errorAnswer(m, rcode, key, mac, rcode === Rcode.NOERROR ? Flag.AA : 0);
   }
 
   async close(): Promise<void> {
