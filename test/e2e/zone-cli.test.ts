@@ -109,3 +109,35 @@ test('zone commands say where the zones are when nothing is given', async () => 
   assert.equal(r.code, 1);
   assert.match(r.err, /say where the zones are: --api URL \(a running server\) or --data DIR \/ --db URL \(the store\)/);
 });
+
+test('the same commands through a running server\'s API (--api): create, record add, show, import diff, keys', async () => {
+  const { startServe, dig } = await import('./lib/serve-process.js');
+  const KEY = 'cli-test-key-0123456789';
+  const s = await startServe(['--data', join(dir, 'api-data'), '--listen', '127.0.0.1:0', '--api-listen', '127.0.0.1:0', '--api-key', KEY, '--no-rrl']);
+  try {
+    const m = /"event":"api-listening"[^\n]*"port":(\d+)/.exec(s.log());
+    assert.ok(m, s.log());
+    const api = ['--api', `http://127.0.0.1:${m[1]}`, '--api-key', KEY];
+    let r = await cli('zone', 'create', 'web.test', '--ns', 'ns1.web.test.', ...api);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /created web\.test\. in the API at http:\/\/127\.0\.0\.1:\d+/);
+    r = await cli('record', 'add', 'web.test', 'www', 'A', '203.0.113.7', '--ttl', '60', ...api);
+    assert.equal(r.code, 0, r.err);
+    assert.equal((await dig(s.port, '+short', 'www.web.test.', 'A')).trim(), '203.0.113.7', 'answered over DNS once the command returns');
+    r = await cli('zone', 'show', 'web.test', ...api);
+    assert.match(r.out, /^www\.web\.test\. 60 A 203\.0\.113\.7$/m);
+    r = await cli('zone', 'list', ...api);
+    assert.match(r.out, /^web\.test\. /m);
+    r = await cli('record', 'add', 'web.test', 'www', 'A', 'bad', ...api);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /HTTP 422/);
+    r = await cli('key', 'create', 'ro', '--scope', '{"readOnly":true}', ...api);
+    assert.equal(r.code, 0, r.err);
+    const ro = /: (gdns_\S+)/.exec(r.out)![1]!;
+    r = await cli('record', 'add', 'web.test', 'x', 'A', '203.0.113.8', '--api', `http://127.0.0.1:${m[1]}`, '--api-key', ro);
+    assert.equal(r.code, 1, 'a read-only key cannot write');
+    assert.match(r.err, /HTTP 403/);
+  } finally {
+    await s.stop();
+  }
+});
