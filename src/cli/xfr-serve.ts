@@ -184,6 +184,7 @@ export function transferService(repl: Replication): {
   addSecondary(spec: { zone: string; primaries: string[]; kind?: 'secondary' | 'consumer'; account?: string; tsigKey?: string | null }): Promise<void>;
   removeSecondary(zone: string): Promise<void>;
   isSecondary(zone: string): boolean;
+  keysChanged(): Promise<void>;
 } {
   return {
     notify: async (zone) => {
@@ -198,6 +199,8 @@ export function transferService(repl: Replication): {
     addSecondary: (spec) => repl.addSecondary(spec),
     removeSecondary: (zone) => repl.removeSecondary(zone),
     isSecondary: (zone) => repl.isSecondary(zone),
+    // TSIG keys written through the API are known to transfers at once (not after the 10 s re-read).
+    keysChanged: () => repl.refreshKeys(),
   };
 }
 

@@ -342,7 +342,8 @@ export class Replication {
     this.emit({ type: 'served', transfer: t });
   }
 
-  private async refreshKeys(): Promise<void> {
+  /** Reads the TSIG keys again (the API calls it after POST/PUT/DELETE /tsigkeys). */
+  async refreshKeys(): Promise<void> {
     let ring = KeyRing.of(this.opts.keys);
     if (this.deps.catalog !== null) {
       const stored = await this.deps.catalog.store.q.tsigKeys();

@@ -78,3 +78,24 @@ test('a transfer is stored only whole and valid: a cut-short or invalid zone lea
   assert.equal(s.lastError, null);
   assert.equal(s.lastTransfer?.kind, 'AXFR');
 });
+
+test('removing a secondary whose primary does not answer returns at once and it stays removed', async () => {
+  const catalog = await Catalog.open(await openStore(scratch!.where), { pollMs: 0 });
+  cleanups.push(() => { void catalog.close(); });
+  const silent = createSocket('udp4');
+  await new Promise<void>((r) => silent.bind(0, '127.0.0.1', r));
+  cleanups.push(() => silent.close());
+  const secs = await Secondaries.start(catalog, { keys: async () => KeyRing.of([]), timeoutMs: 3000 });
+  cleanups.push(() => { void secs.close(); });
+  await secs.add({ zone: 'silent.test', primaries: [`127.0.0.1:${silent.address().port}`] });
+  await new Promise((r) => setTimeout(r, 200)); // the refresh is waiting on the primary now
+  const t0 = performance.now();
+  await secs.remove('silent.test');
+  assert.ok(performance.now() - t0 < 1000, `remove took ${(performance.now() - t0).toFixed(0)} ms`);
+  await secs.sync();
+  assert.equal(secs.has('silent.test'), false);
+  await new Promise((r) => setTimeout(r, 3500)); // the abandoned refresh ends
+  await secs.sync();
+  assert.equal(secs.has('silent.test'), false);
+  assert.deepEqual(secs.status().map((s) => s.zone).filter((z) => z === 'silent.test.'), []);
+});

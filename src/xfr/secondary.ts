@@ -98,6 +98,8 @@ export class Secondaries {
   private timer: NodeJS.Timeout | null = null;
   private leaseTimer: NodeJS.Timeout | null = null;
   private leader = false;
+  /** Zones being removed: sync() must not bring them back from the rows not yet deleted. */
+  private readonly removing = new Set<string>();
   private readonly nodeId = randomUUID();
   private active = 0;
   private readonly now: () => number;
@@ -154,6 +156,7 @@ export class Secondaries {
     const rows = new Map((await this.catalog.listZones()).map((r) => [r.name, r]));
     const seen = new Set<string>();
     for (const rec of recs) {
+      if (this.removing.has(rec.zone)) continue;
       // Transferred once and gone from the store now: deleted (API, another node); forget it too.
       if (rec.transferredAt !== null && !rows.has(rec.zone)) { await this.table.remove(rec.zone); continue; }
       seen.add(rec.zone);
@@ -165,7 +168,7 @@ export class Secondaries {
     for (const zone of [...this.live.keys()]) if (!seen.has(zone)) this.live.delete(zone);
     // Zones stored as secondary or consumer with primaries (the API, a restore) are kept current too.
     for (const row of rows.values()) {
-      if ((row.kind === 'secondary' || row.kind === 'consumer') && row.primaries.length > 0 && !this.live.has(row.name)) {
+      if ((row.kind === 'secondary' || row.kind === 'consumer') && row.primaries.length > 0 && !this.live.has(row.name) && !this.removing.has(row.name)) {
         await this.add({ zone: row.name, primaries: row.primaries, kind: row.kind, account: row.account });
       }
     }
@@ -194,10 +197,21 @@ export class Secondaries {
     const name = zoneName(zone);
     const l = this.live.get(name);
     this.live.delete(name);
-    if (l?.expired === true) this.opts.onExpired?.(this.expired());
-    await l?.running?.catch(() => undefined);
-    await this.table.remove(name);
-    if (await this.catalog.store.q.zoneByName(name) !== undefined) await this.catalog.deleteZone(name, 'xfr');
+    this.removing.add(name);
+    try {
+      if (l?.expired === true) this.opts.onExpired?.(this.expired());
+      // A refresh under way is not waited for (its primary may not answer for seconds): it sees the zone
+      // gone and drops its result.
+      await this.table.remove(name);
+      if (await this.catalog.store.q.zoneByName(name) !== undefined) await this.catalog.deleteZone(name, 'xfr');
+    } finally {
+      this.removing.delete(name);
+    }
+  }
+
+  /** Throws when `l` is no longer the zone's entry (removed while its refresh ran): nothing is stored. */
+  private stillLive(l: Live): void {
+    if (this.live.get(l.rec.zone) !== l) throw new XfrError('GDNS_ERR_XFR_UNKNOWN_ZONE', `${l.rec.zone} was removed during the refresh`);
   }
 
   has(zone: string): boolean {
@@ -372,7 +386,7 @@ export class Secondaries {
     const z = this.catalog.zone(rec.zone);
     l.due = this.now() + this.interval(z === undefined ? 10_000 : soaTimers(z.soa.rdata[0]!).retry * 1000);
     this.opts.onEvent?.({ zone: rec.zone, event: 'failed', error: rec.lastError });
-    await this.table.put(rec).catch(() => undefined);
+    if (this.live.get(rec.zone) === l) await this.table.put(rec).catch(() => undefined);
   }
 
   private async succeeded(l: Live, zone: Zone, transferredFrom: string | null): Promise<void> {
@@ -405,6 +419,7 @@ export class Secondaries {
         const t = await fetchTransfer(peer, origin, { ...caps, currentSoa: soa });
         if (t.kind === 'current') return current;
         if (t.kind === 'incremental') {
+          this.stillLive(l);
           await applyIncremental(this.catalog, rec.zone, t.steps, author);
           const count = t.steps.reduce((n, s) => n + s.added.length + s.removed.length, 0);
           l.lastTransfer = { kind: 'IXFR', primary: peerText(peer), records: count, ms: this.now() - started };
@@ -424,6 +439,7 @@ export class Secondaries {
 
   private async storeFull(l: Live, records: Rr[], peer: Peer, author: string, started: number): Promise<Zone> {
     const rec = l.rec;
+    this.stillLive(l);
     const zone = await applyFull(this.catalog, { name: rec.zone, kind: rec.kind, primaries: rec.primaries, account: rec.account }, records, author, this.now());
     l.lastTransfer = { kind: 'AXFR', primary: peerText(peer), records: records.length, ms: this.now() - started };
     this.opts.onEvent?.({ zone: rec.zone, event: 'transferred', kind: 'AXFR', serial: zone.serial, primary: peerText(peer), records: records.length, ms: this.now() - started });
