@@ -21,8 +21,7 @@ const reader = new RecordReader();
 
 port.on('message', (m: ToWorker) => {
   if (m.kind === 'batch') {
-    let text = '';
-    reader.read(new Uint8Array(m.buf), m.len, (r) => { text += `${JSON.stringify(r)}\n`; });
+    const text = reader.lines(new Uint8Array(m.buf), m.len);
     let written = m.records, failed = 0;
     try {
       writeSync(fd, text);
