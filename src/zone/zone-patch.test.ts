@@ -153,3 +153,17 @@ test('checkChanges finds at the changed names what checkZone finds there, and no
     }
   }), { numRuns: 200, seed: 7 });
 });
+
+test('patchZone shares every unchanged node with the old version (a write costs the names it changes)', () => {
+  let content = baseContent();
+  const sets: RRsetReplacement[] = [];
+  for (let i = 0; i < 50; i++) sets.push({ owner: name(`h${i}`), type: RRType.A, ttl: 60, rdata: [rdataOf(RRType.A, i)] });
+  content = apply(content, sets);
+  const z = build(content);
+  const next = patchZone(z, [{ owner: name('h7'), type: RRType.A, ttl: 60, rdata: [] }, { owner: name('new.sub'), type: RRType.A, ttl: 60, rdata: [rdataOf(RRType.A, 1)] }]);
+  const shared = [...z.allNodes()].filter((n) => next.node(n.key) === n).length;
+  assert.equal(shared, z.nodeCount - 1, 'all but h7 shared');
+  assert.equal(next.node(keyOf(name('h7'))), undefined);
+  assert.equal(next.node(keyOf(name('sub')))!.isEmptyNonTerminal, true);
+  assert.equal(next.nodeCount, z.nodeCount + 1);
+});
