@@ -29,7 +29,7 @@ function prng(seed: number): () => number {
   };
 }
 
-const NAMES = [Z, `www.${Z}`, `mail.${Z}`, `_sip._tcp.${Z}`, `deep.sub.${Z}`, `sub.${Z}`, `*.wild.${Z}`, `Mixed.Case.${Z}`];
+const NAMES = [`a\\032b.${Z}`, `under_score.${Z}`, Z, `www.${Z}`, `mail.${Z}`, `_sip._tcp.${Z}`, `deep.sub.${Z}`, `sub.${Z}`, `*.wild.${Z}`, `Mixed.Case.${Z}`];
 const HEX64 = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
 
 /** Per type: contents PowerDNS accepts (several spellings) and some it must refuse. */
@@ -53,6 +53,15 @@ const CONTENTS: Record<string, string[]> = {
   HTTPS: ['1 . alpn=h2,h3', '0 svc.example.net.', '1 . alpn="h2"', '1 . bogus=1'],
   RP: ['admin.example.org. .'],
   DS: [`12345 13 2 ${HEX64}`, '12345 13 2 nothex'],
+  SVCB: ['1 svc.example.net. port=8443', '0 svc.example.net.', '1 . ipv4hint=192.0.2.1,192.0.2.2', '1 . mandatory=alpn alpn=h2'],
+  URI: ['10 1 "https://example.org/"', '10 1 https://example.org/'],
+  SMIMEA: [`3 1 1 ${HEX64}`],
+  CDS: [`12345 13 2 ${HEX64}`, '0 0 0 00'],
+  CDNSKEY: ['257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==', '0 3 0 AA=='],
+  KX: ['10 kx.example.net.'],
+  AFSDB: ['1 afs.example.net.'],
+  CERT: ['PKIX 0 0 MIIB'],
+  APL: ['1:192.0.2.0/24 !2:2001:db8::/32'],
 };
 const TYPES = Object.keys(CONTENTS);
 
@@ -73,9 +82,13 @@ function randomPatch(r: () => number): unknown[] {
 }
 
 /** Differences already reported (apidiff findings): printed, not failed, while open. */
-const KNOWN_RANDOM: Array<{ id: string; when: (rrsets: Rrset[], pdnsError: string) => boolean }> = [
+const KNOWN_RANDOM: Array<{ id: string; when: (rrsets: Rrset[], pdnsText: string, geodesicText: string) => boolean }> = [
   // PowerDNS refuses LOC and SVCB/HTTPS content not in the form it prints; Geodesic prints those differently
   { id: 'F25', when: (_, e) => /\/(LOC|HTTPS|SVCB) '.*Not in expected format/.test(e) },
+  // types PowerDNS 4.7 knows and Geodesic does not (yet): any change naming them is refused
+  { id: 'F31', when: (_, __, g) => /IN (CERT|APL|AFSDB|KX): unknown type/.test(g) },
+  // the URI target is a quoted string in PowerDNS
+  { id: 'F32', when: (_, e) => /\/URI '.*should start with quote/.test(e) },
 ];
 
 interface Rrset { name: string; type: string; changetype: string; records?: Array<{ content: string; disabled: boolean }> }
@@ -108,7 +121,7 @@ test(`random change sets (seed ${SEED}, ${STEPS} PATCHes): same statuses, same z
     const shape = errorShape(b);
     if (shape) problems.push(`${where}: geodesic ${shape}`);
     if (a.status !== b.status) {
-      const known = KNOWN_RANDOM.find((k) => k.when(rrsets, a.text));
+      const known = KNOWN_RANDOM.find((k) => k.when(rrsets, a.text, b.text));
       const line = `${where}\n    pdns ${a.status} ${a.text.slice(0, 250)}\n    geodesic ${b.status} ${b.text.slice(0, 250)}`;
       if (known) console.log(`known ${known.id}: ${line}`);
       else problems.push(line);
