@@ -114,6 +114,18 @@ test('create with soa_edit_api EPOCH, "" (off) and account; PUT kind, soa_edit_a
   { method: 'GET', path: `${ZONES}/off.example./metadata`, status: 200 },
 ]));
 
+test('PUT /zones/{id}: rrsets and read-only fields (id, name, serial, url) ignored as 4.7 does; soa_edit set', o, () => pair.check(['pu.example.'], [
+  createZone('pu.example.'),
+  replace('pu.example.', 'www.pu.example.', 'A', ['192.0.2.1'], 60),
+  { method: 'PUT', path: `${ZONES}/pu.example.`, status: 204, body: { rrsets: [{ name: 'other.pu.example.', type: 'A', ttl: 60, records: [{ content: '192.0.2.9', disabled: false }] }] } },
+  { method: 'GET', path: `${ZONES}/pu.example./export`, status: 200 },
+  { method: 'PUT', path: `${ZONES}/pu.example.`, status: 204, body: { kind: 'Native', name: 'pu.example.', id: 'pu.example.', serial: 99, url: 'x', rrsets: [] } },
+  getZone('pu.example.', '?rrsets=false'),
+  { method: 'PUT', path: `${ZONES}/pu.example.`, status: 204, body: { account: 'a', nameservers: ['x.'], dnssec: false, soa_edit: 'INCEPTION-INCREMENT' } },
+  getZone('pu.example.', '?rrsets=false'),
+  { method: 'GET', path: `${ZONES}/pu.example./metadata`, status: 200 },
+]));
+
 test('PATCH REPLACE and DELETE: disabled records, comments, several rrsets at once, canonical forms', o, () => pair.check(['p.example.'], [
   createZone('p.example.'),
   replace('p.example.', 'www.p.example.', 'A', ['192.0.2.1'], 300, { comments: [{ content: 'hello', account: 'me' }] }),
