@@ -89,6 +89,9 @@ for (const dialect of SCRATCH_DIALECTS) {
         { code: 'GDNS_ERR_RECORD_INVALID' });
       await assert.rejects(cat.apply('a.test.', { rrsets: [{ name: 'www.a.test.', type: 'CNAME', changetype: 'REPLACE', records: [{ content: 'x.example.' }] }] }, 'x'),
         { code: 'GDNS_ERR_ZONE_CHECK' });
+      // Found by the zone checks at the changed name before the write commits (it would stop the next load).
+      await assert.rejects(cat.apply('a.test.', { rrsets: [{ name: 'www.a.test.', type: 'ALIAS', changetype: 'REPLACE', records: [{ content: 'x.example.' }] }] }, 'x'),
+        { code: 'GDNS_ERR_ZONE_CHECK', message: /ALIAS/ });
       await assert.rejects(cat.apply('a.test.', { rrsets: [{ name: 'www.b.test.', type: 'A', changetype: 'DELETE' }] }, 'x'), { code: 'GDNS_ERR_RECORD_INVALID' });
       await assert.rejects(cat.apply('nope.test.', { rrsets: [] }, 'x'), { code: 'GDNS_ERR_ZONE_NOT_FOUND' });
       assert.equal(await cat.store.q.counter(), counter);

@@ -9,7 +9,7 @@ import type { ApplyResult } from './apply-change.js';
 import type { ChangeSet } from './change-set.js';
 import { checkSpec, specRecords, wireRecords, zoneName } from './zone-spec.js';
 import type { ZoneSpec } from './zone-spec.js';
-import { checkedZone, loadStoredZone, patchZone, zoneSerial } from './zone-image.js';
+import { checkPatch, checkedZone, loadStoredZone, patchZone, zoneSerial } from './zone-image.js';
 import type { ServedRRset } from './zone-image.js';
 import { PatchQueue } from './patch-queue.js';
 import { storePollErrorChannel, zoneChangedChannel } from './events.js';
@@ -158,6 +158,10 @@ export class Catalog {
     const zname = zoneName(name);
     const out = await this.store.write(async (q) => {
       const r = await applyChange(q, { name: zname, changes, author, now: this.now() });
+      // Refused before it commits: a change the zone checks would refuse at the next load (CNAME beside
+      // other data, ALIAS beside A/AAAA, ...) would otherwise be stored and then stop the zone loading.
+      const current = this.zone(zname);
+      if (current !== undefined && r.served.length > 0) checkPatch(current, r.served, zname);
       await alsoInTransaction?.(q);
       return r;
     });

@@ -1,6 +1,6 @@
 import { nameFromText, nameLower, nameToText, soaSerial } from '../wire/index.js';
 import type { Name } from '../wire/index.js';
-import { ZoneBuilder, ZoneCheckError, checkZone, patchZone as patchZoneNodes } from '../zone/index.js';
+import { ZoneBuilder, ZoneCheckError, checkChanges, checkZone, keyOf, patchZone as patchZoneNodes } from '../zone/index.js';
 import type { Zone } from '../zone/index.js';
 import type { StoreQueries, ZoneRow } from '../store/index.js';
 import { CatalogError } from './errors.js';
@@ -38,6 +38,24 @@ export async function loadStoredZone(q: StoreQueries, row: ZoneRow): Promise<Zon
  */
 export function patchZone(old: Zone, sets: readonly ServedRRset[]): Zone {
   return patchZoneNodes(old, sets);
+}
+
+/**
+ * Throws GDNS_ERR_ZONE_CHECK when `sets` would give the zone an error at the names they change (the
+ * findings checkedZone would refuse at the next load), so the write is refused before it commits.
+ */
+export function checkPatch(current: Zone, sets: readonly ServedRRset[], name: string): void {
+  let patched: Zone;
+  try {
+    patched = patchZone(current, sets);
+  } catch (err) {
+    if (err instanceof ZoneCheckError) throw new CatalogError('GDNS_ERR_ZONE_CHECK', `${name}: ${err.message}`, { cause: err });
+    throw err;
+  }
+  const errors = checkChanges(patched, sets.map((s) => keyOf(s.owner))).filter((d) => d.severity === 'error' && d.type !== 'NS');
+  if (errors.length > 0) {
+    throw new CatalogError('GDNS_ERR_ZONE_CHECK', `${name}: ${errors.map((d) => `${d.name ?? ''} ${d.type ?? ''}: ${d.message}`).join('; ')}`);
+  }
 }
 
 /** Throws GDNS_ERR_ZONE_CHECK when the zone has errors (missing SOA, CNAME and other data, ...). */
