@@ -46,10 +46,11 @@ for (const dialect of SCRATCH_DIALECTS) {
     });
 
     it('migrates an empty database and reopens without migrating again', async () => {
-      assert.equal(store.status().schema, '0001_initial');
+      const newest = Object.keys(store.dialect.migrations).sort().at(-1);
+      assert.equal(store.status().schema, newest);
       assert.equal(store.status().readOnly, false);
       const again = await openStore(scratch.where);
-      assert.equal(again.status().schema, '0001_initial');
+      assert.equal(again.status().schema, newest);
       await again.close();
     });
 
@@ -126,7 +127,8 @@ describe('start-up', T, () => {
       const scratch = await createScratchStore(dialect);
       try {
         const stores = await Promise.all([openStore(scratch.where), openStore(scratch.where), openStore(scratch.where)]);
-        assert.deepEqual(stores.map((x) => x.status().schema), ['0001_initial', '0001_initial', '0001_initial']);
+        const newest = Object.keys(stores[0]!.dialect.migrations).sort().at(-1);
+        assert.deepEqual(stores.map((x) => x.status().schema), [newest, newest, newest]);
         assert.equal(await stores[0]!.q.counter(), 0);
         await Promise.all(stores.map((x) => x.close()));
       } finally {
