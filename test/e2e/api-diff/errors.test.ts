@@ -188,3 +188,20 @@ test('other errors: unknown statistic, cache flush without domain, search withou
   { method: 'DELETE', path: `${SERVER}/tsigkeys/dupkey.`, status: 204 },
   { method: 'POST', path: `${ZONES}/${Z}`, status: 405 },
 ]));
+
+test('autoprimaries: a duplicate, an ip that is not one, deleting one that does not exist', o, () => pair.check([], [
+  { method: 'POST', path: `${SERVER}/autoprimaries`, status: 201, body: { ip: '127.0.0.7', nameserver: 'ns7.example.', account: 'x' } },
+  {
+    method: 'POST', path: `${SERVER}/autoprimaries`, status: 500, body: { ip: '127.0.0.7', nameserver: 'ns7.example.', account: 'x' },
+    geodesic: { status: [201, 409], why: 'PowerDNS 4.7 answers 500 to the same autoprimary twice' },
+  },
+  {
+    method: 'POST', path: `${SERVER}/autoprimaries`, status: 201, body: { ip: 'nope', nameserver: 'ns7.example.' },
+    geodesic: { status: 422, why: 'PowerDNS 4.7 stores an autoprimary ip that is not an address' },
+  },
+  { method: 'GET', path: `${SERVER}/autoprimaries`, status: 200, norm: { statusOnly: true } },
+  { method: 'DELETE', path: `${SERVER}/autoprimaries/127.0.0.7/ns7.example.`, status: 204 },
+  { method: 'DELETE', path: `${SERVER}/autoprimaries/nope/ns7.example.`, status: 204, pdnsOnly: true },
+  { method: 'DELETE', path: `${SERVER}/autoprimaries/127.0.0.8/ns8.example.`, status: 204, known: 'F33: DELETE of an absent autoprimary is 404' },
+  { method: 'GET', path: `${SERVER}/autoprimaries`, status: 200 },
+]));
