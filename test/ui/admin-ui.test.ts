@@ -200,16 +200,16 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     await k.goto(`${site.base}/zones`);
     await k.getByRole('link', { name: ZONE }).waitFor();
     await k.keyboard.press('Tab');
-    assert.equal(await k.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+    assert.equal(await k.locator(':focus').textContent(), 'Skip to content');
     await k.keyboard.press('Enter');
-    assert.equal(await k.evaluate(() => document.activeElement?.id), 'main');
+    assert.equal(await k.locator(':focus').getAttribute('id'), 'main');
     await k.getByRole('button', { name: `Delete zone ${ZONE}` }).focus();
     await k.keyboard.press('Enter');
     await k.getByRole('dialog').waitFor();
-    assert.equal(await k.evaluate(() => document.activeElement?.closest('dialog') !== null), true, 'focus moves into the dialog');
+    assert.equal(await k.locator('dialog :focus').count(), 1, 'focus moves into the dialog');
     await k.keyboard.press('Escape');
     await k.getByRole('dialog').waitFor({ state: 'detached' });
-    assert.equal(await k.evaluate(() => document.activeElement?.getAttribute('aria-label')), `Delete zone ${ZONE}`, 'focus returns to the button');
+    assert.equal(await k.locator(':focus').getAttribute('aria-label'), `Delete zone ${ZONE}`, 'focus returns to the button');
     assert.equal(await short(site.dns, `www.${ZONE}`), '192.0.2.10', 'nothing deleted');
     // A session ended elsewhere ("log out everywhere"): the next API call brings the sign-in page back.
     const other = await newPage(browser);
