@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { nameToText, typeToText } from '../wire/index.js';
+import { nameToText, rdataToText, typeToText } from '../wire/index.js';
 import type { QueryEvent } from '../engine/index.js';
 import type { AnswerCacheStats, UdpStats } from '../native/index.js';
 import type { Zone } from '../zone/index.js';
@@ -32,6 +32,14 @@ const typeLabel = (t: number): string => {
 
 const HISTOGRAM = 'geodesic_dns_query_duration_seconds';
 
+const rdataText = (type: number, rd: Uint8Array): string => {
+  try {
+    return rdataToText(type, rd);
+  } catch {
+    return `\\# ${rd.length}`;
+  }
+};
+
 /**
  * Prometheus metrics of one server (own registry, no global state). `observe` takes each published
  * query and costs a few array and map updates: counts are kept under a numeric key (zone, transport,
@@ -49,6 +57,12 @@ export class DnsMetrics {
   private readonly buckets = [new Float64Array(LATENCY_BUCKETS.length + 1), new Float64Array(LATENCY_BUCKETS.length + 1)];
   private readonly sums = new Float64Array(2);
   private readonly errors: Counter;
+  /** Geo answers per answer: the RRset objects a geo evaluation hands out are kept (geo cache), so each
+   * distinct answer gets an id once; labels are made at scrape time. */
+  private readonly geoIds = new WeakMap<object, number>();
+  private readonly geoIdByText = new Map<string, number>();
+  private readonly geoLabels: Array<{ zone: string; name: string; answer: string }> = [];
+  private geoCounts = new Float64Array(64);
 
   constructor(sources: MetricSources = {}, opts: { processMetrics?: boolean } = {}) {
     const r = this.registry;
@@ -73,6 +87,17 @@ export class DnsMetrics {
       name: 'geodesic_dns_internal_errors_total', help: 'Queries answered SERVFAIL because of an internal error (see the log)',
       registers: [r],
     });
+    const geoLabels = this.geoLabels;
+    const geo = (): Float64Array => this.geoCounts;
+    new Counter({
+      name: 'geodesic_geo_answers_total', help: 'Answers chosen per client (LUA and declarative geo records, ALIAS to them), by zone, name and the addresses answered',
+      labelNames: ['zone', 'name', 'answer'] as const, registers: [r],
+      collect() {
+        this.reset();
+        const counts = geo();
+        geoLabels.forEach((l, i) => { if (counts[i]! > 0) this.inc(l, counts[i]!); });
+      },
+    });
     registerSourceMetrics(r, sources);
   }
 
@@ -88,6 +113,13 @@ export class DnsMetrics {
     const key = ((zid * 2 + proto) * 32 + (ctx.rcode & 31)) * 65536 + ctx.query.qtype;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     if (event.error !== undefined) this.errors.inc();
+    if (!ctx.cacheable && ctx.rcode === 0 && zone !== undefined) {
+      for (const e of ctx.answer) {
+        if (e.set.type !== 1 && e.set.type !== 28) continue;
+        const id = this.geoIds.get(e.set) ?? this.geoIdOf(e, zid);
+        if (id >= 0) this.geoCounts[id]! += 1;
+      }
+    }
     const ns = event.elapsedNs;
     if (typeof ns === 'number') {
       const secs = ns / 1e9;
@@ -96,6 +128,27 @@ export class DnsMetrics {
       this.buckets[proto]![b]! += 1;
       this.sums[proto]! += secs;
     }
+  }
+
+  /** The id of a geo answer (-1 past 10,000 distinct answers: the label set stays bounded). */
+  private geoIdOf(e: QueryEvent['ctx']['answer'][number], zid: number): number {
+    const answer = e.set.rdata.map((rd) => rdataText(e.set.type, rd)).sort().join(' ');
+    const name = nameToText(e.owner).toLowerCase();
+    const text = `${zid}|${name}|${answer}`;
+    let id = this.geoIdByText.get(text);
+    if (id === undefined) {
+      if (this.geoLabels.length >= 10_000) return -1;
+      id = this.geoLabels.length;
+      this.geoLabels.push({ zone: this.zoneNames[zid] ?? '', name, answer });
+      this.geoIdByText.set(text, id);
+      if (id >= this.geoCounts.length) {
+        const grown = new Float64Array(this.geoCounts.length * 2);
+        grown.set(this.geoCounts);
+        this.geoCounts = grown;
+      }
+    }
+    this.geoIds.set(e.set, id);
+    return id;
   }
 
   private zoneIdOf(zone: Zone): number {

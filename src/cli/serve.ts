@@ -175,6 +175,8 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
       (r: Registry) => registerDnssecMetrics(r, () => engine.zones, () => catalog),
     ],
   }).catch(async (err: unknown) => { await close(); throw err; });
+  const ms = attached.metricsServer;
+  if (ms !== null) log.info({ event: 'metrics-listening', address: ms.address, port: ms.port }, `Prometheus metrics at http://${fmt(ms.address, ms.port)}/metrics`);
   const api = apiSettings === null ? null : await startApi(apiSettings, {
     catalog, fileZones: () => fileZones,
     services: {

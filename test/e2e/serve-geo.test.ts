@@ -41,3 +41,19 @@ test('LUA records are not served while they are off', async () => {
   servers.push(s);
   assert.match(await dig(s.port, 'www.geo.test', 'A'), /status: NXDOMAIN/);
 });
+
+test('metrics count geo answers per record and address (geodesic_geo_answers_total)', async () => {
+  const s = await startServe(['--zones', join(dir, 'zones'), '--listen', '127.0.0.1:0', '--enable-lua-records', '--metrics-listen', '127.0.0.1:0', '--pid-file', join(dir, 'c.pid')]);
+  servers.push(s);
+  let m: RegExpExecArray | null = null;
+  for (let i = 0; i < 100 && m === null; i++) {
+    m = /"event":"metrics-listening"[^\n]*"port":(\d+)/.exec(s.log());
+    if (m === null) await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.ok(m, s.log());
+  for (let i = 0; i < 3; i++) await dig(s.port, '+subnet=81.2.69.0/24', '+short', 'www.geo.test', 'A');
+  await dig(s.port, '+subnet=8.8.8.0/24', '+short', 'www.geo.test', 'A');
+  const text = await (await fetch(`http://127.0.0.1:${m[1]}/metrics`)).text();
+  assert.match(text, /geodesic_geo_answers_total\{zone="geo\.test\.",name="www\.geo\.test\.",answer="78\.142\.195\.195"\} 3/);
+  assert.match(text, /geodesic_geo_answers_total\{zone="geo\.test\.",name="www\.geo\.test\.",answer="67\.198\.150\.72"\} 1/);
+});
