@@ -6,6 +6,9 @@ import type { AttachedOps } from './ops-attach.js';
 import { opsOptions, needsEveryQuery } from './ops-options.js';
 import { dig, startTestServer } from './ops-test-server.js';
 import type { TestServer } from './ops-test-server.js';
+import { DnsMetrics } from './metrics.js';
+import type { QueryEvent } from '../engine/index.js';
+import { nameFromText } from '../wire/index.js';
 
 const ZONE = `$TTL 300
 @ SOA ns1 hostmaster 1 3600 600 86400 60
@@ -99,4 +102,24 @@ test('metrics: /metrics counts known traffic by type, rcode, proto and zone', as
   const again = await scrape(ops.metricsServer!.port);
   assert.equal(value(again.body, `${q}{type="A",rcode="NOERROR",proto="udp",zone="example.test."}`), 3);
   assert.equal((await scrape(ops.metricsServer!.port, '/other')).status, 404);
+});
+
+test('metrics: the most asked names, estimated from a sample (geodesic_dns_top_names)', async () => {
+  const m = new DnsMetrics({}, { processMetrics: false });
+  const ev = (name: string): QueryEvent => ({
+    ctx: { query: { qtype: 1, qdcount: 1, qname: nameFromText(name) }, client: { transport: 'udp', address: new Uint8Array(4), port: 0 },
+      zone: undefined, rcode: 0, answer: [], cacheable: true, ecsScope: 0 } as unknown as QueryEvent['ctx'],
+    size: 0, elapsedNs: 1000,
+  });
+  let seed = 7;
+  for (let i = 0; i < 3200; i++) {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    const r = (seed >> 8) % 4; // half www, a quarter api, a quarter names asked once
+    m.observe(ev(r < 2 ? 'www.Example.test.' : r === 2 ? 'api.example.test.' : `rare${i}.example.test.`));
+  }
+  const text = await m.scrape();
+  const count = (name: string): number => Number(new RegExp(`geodesic_dns_top_names\\{name="${name.replace(/\./g, '\\.')}"\\} (\\d+)`).exec(text)?.[1] ?? NaN);
+  assert.ok(Math.abs(count('www.example.test.') - 1600) <= 400, text.slice(0, 500));
+  assert.ok(count('api.example.test.') > 0 && count('api.example.test.') < count('www.example.test.'));
+  assert.ok(text.split('\n').filter((l) => l.startsWith('geodesic_dns_top_names{')).length <= 100);
 });

@@ -31,6 +31,9 @@ const typeLabel = (t: number): string => {
 };
 
 const HISTOGRAM = 'geodesic_dns_query_duration_seconds';
+/** Names reported by geodesic_dns_top_names (the sketch keeps twice as many), and one query in this many sampled. */
+const TOP_NAMES = 100;
+const TOP_SAMPLE = 16;
 
 const rdataText = (type: number, rd: Uint8Array): string => {
   try {
@@ -63,6 +66,9 @@ export class DnsMetrics {
   private readonly geoIdByText = new Map<string, number>();
   private readonly geoLabels: Array<{ zone: string; name: string; answer: string }> = [];
   private geoCounts = new Float64Array(64);
+  /** The most asked names: a space-saving sketch over one query in TOP_SAMPLE (name → estimated count). */
+  private readonly topNames = new Map<string, number>();
+  private tick = 0;
 
   constructor(sources: MetricSources = {}, opts: { processMetrics?: boolean } = {}) {
     const r = this.registry;
@@ -98,6 +104,15 @@ export class DnsMetrics {
         geoLabels.forEach((l, i) => { if (counts[i]! > 0) this.inc(l, counts[i]!); });
       },
     });
+    const topNames = this.topNames;
+    new Gauge({
+      name: 'geodesic_dns_top_names', help: `Queries per name for the ${TOP_NAMES} most asked names since start, estimated (one query in ${TOP_SAMPLE} sampled, space-saving counts)`,
+      labelNames: ['name'] as const, registers: [r],
+      collect() {
+        this.reset();
+        for (const [name, n] of [...topNames].sort((a, b) => b[1] - a[1]).slice(0, TOP_NAMES)) this.set({ name }, n * TOP_SAMPLE);
+      },
+    });
     registerSourceMetrics(r, sources);
   }
 
@@ -113,6 +128,7 @@ export class DnsMetrics {
     const key = ((zid * 2 + proto) * 32 + (ctx.rcode & 31)) * 65536 + ctx.query.qtype;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     if (event.error !== undefined) this.errors.inc();
+    if ((++this.tick & (TOP_SAMPLE - 1)) === 0 && ctx.query.qdcount > 0) this.noteName(ctx.query.qname);
     if (!ctx.cacheable && ctx.rcode === 0 && zone !== undefined) {
       for (const e of ctx.answer) {
         if (e.set.type !== 1 && e.set.type !== 28) continue;
@@ -149,6 +165,19 @@ export class DnsMetrics {
     }
     this.geoIds.set(e.set, id);
     return id;
+  }
+
+  /** Space-saving (Metwally et al.): a new name takes the place of the least counted one, inheriting
+   * its count, so the names kept are the most asked with counts at most overestimated. */
+  private noteName(qname: Uint8Array): void {
+    const text = nameToText(qname).toLowerCase();
+    const n = this.topNames.get(text);
+    if (n !== undefined) { this.topNames.set(text, n + 1); return; }
+    if (this.topNames.size < TOP_NAMES * 2) { this.topNames.set(text, 1); return; }
+    let minName = '', min = Infinity;
+    for (const [k, v] of this.topNames) if (v < min) { min = v; minName = k; }
+    this.topNames.delete(minName);
+    this.topNames.set(text, min + 1);
   }
 
   private zoneIdOf(zone: Zone): number {

@@ -380,6 +380,8 @@ describe('admin UI in chromium', { ...T, concurrency: false }, () => {
     const codes = page.locator('.card', { hasText: 'Response codes' });
     await codes.getByRole('rowheader', { name: 'NOERROR' }).waitFor();
     await page.locator('.stat .big').first().filter({ hasText: /^\d+\.\d$/ }).waitFor({ timeout: 12_000 });
+    await page.getByRole('heading', { name: 'Top names (estimated)' }).waitFor();
+    await page.getByRole('heading', { name: 'Geo answers per endpoint' }).waitFor();
   });
 
   it('axe finds no serious violation on any page (light; main pages dark too)', async () => {

@@ -42,7 +42,8 @@ function Bars({ title, data, unit = '' }: { title: string; data: Map<string, num
   );
 }
 
-/** Queries per second, response codes, top zones and types, health targets, from the server's /metrics. */
+/** Queries per second, response codes, top zones, types and names, geo answers per endpoint, health targets,
+ * from the server's /metrics. */
 export function DashboardPage() {
   const [samples, setSamples] = useState<Sample[] | null | undefined>(undefined);
   const [qps, setQps] = useState<number | null>(null);
@@ -81,6 +82,8 @@ export function DashboardPage() {
             <Bars title="Response codes" data={sumBy(samples, 'geodesic_dns_queries_total', 'rcode')} />
             <Bars title="Top zones" data={sumBy(samples, 'geodesic_dns_queries_total', 'zone')} />
             <Bars title="Query types" data={sumBy(samples, 'geodesic_dns_queries_total', 'type')} />
+            <Bars title="Top names (estimated)" data={sumBy(samples, 'geodesic_dns_top_names', 'name')} />
+            <Bars title="Geo answers per endpoint" data={sumBy(samples, 'geodesic_geo_answers_total', 'answer')} />
             <Bars title="Health targets up (1) / down (0)" data={new Map(samples.filter((x) => x.name === 'geodesic_health_target_up').map((x) => [x.labels.target ?? x.labels.name ?? '', x.value]))} />
           </div>
         </>
