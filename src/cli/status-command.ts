@@ -111,6 +111,11 @@ export function renderStatus(url: string, a: Scrape, b: Scrape, opts: { detail: 
       if (rows.length === 0) lines.push('    -');
       for (const [k, v] of rows) lines.push(`    ${v.toFixed(v < 10 ? 1 : 0).padStart(10)}  ${k}`);
     }
+    const names = s.filter((x) => x.name === 'geodesic_dns_top_names').sort((x, y) => y.value - x.value).slice(0, 10);
+    if (names.length > 0) {
+      lines.push('', '  top names (queries since start, estimated)');
+      for (const x of names) lines.push(`    ${String(Math.round(x.value)).padStart(10)}  ${x.labels['name'] ?? ''}`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }
