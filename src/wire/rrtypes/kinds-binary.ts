@@ -9,7 +9,8 @@ export const b64: FieldKind = {
   fromText(ctx, what, out) {
     pushBytes(out, base64Decode(restTokens(ctx, what).map((t) => t.text).join(''), what));
   },
-  end: (_b, _off, end) => end,
+  // A signature or key is never empty (its text form could not be read back).
+  end: (_b, off, end, what) => { if (off >= end) throw badRdata(`${what}: empty`); return end; },
   toText: (b, off, end) => base64Encode(b, off, end),
 };
 
@@ -19,7 +20,8 @@ export const hex: FieldKind = {
   fromText(ctx, what, out) {
     pushBytes(out, hexDecode(restTokens(ctx, what).map((t) => t.text).join(''), what));
   },
-  end: (_b, _off, end) => end,
+  // A digest is never empty (its text form could not be read back).
+  end: (_b, off, end, what) => { if (off >= end) throw badRdata(`${what}: empty`); return end; },
   toText: (b, off, end) => hexEncode(b, off, end),
 };
 

@@ -85,6 +85,7 @@ function checkValue(key: number, b: Uint8Array, off: number, end: number, what: 
   switch (key) {
     case 0:
       if (len === 0 || len % 2) bad('bad length');
+      if (readU16(b, off) === 0) bad('lists itself'); // RFC 9460 §8 (and the text form could not be read back)
       for (let p = off + 2; p < end; p += 2) if (readU16(b, p) <= readU16(b, p - 2)) bad('keys not in increasing order');
       return;
     case 1:
