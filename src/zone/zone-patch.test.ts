@@ -68,7 +68,7 @@ const rdataOf = (type: number, v: number): Uint8Array => {
   if (type === RRType.CNAME) return name(['a', 'c', 'x.b'][v % 3]!);
   if (type === RRType.MX) return Uint8Array.of(0, v, ...name(['a', 'b', 'nohost'][v % 3]!));
   // RRSIG: the covered type leads; the rest only has to differ
-  return Uint8Array.of(0, v % 2 === 0 ? RRType.A : RRType.TXT, 13, 2, 0, 0, 1, 44, v, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0);
+  return Uint8Array.of(0, v % 2 === 0 ? RRType.A : RRType.TXT, 13, 2, 0, 0, 1, 44, v, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0xaa); // one signature octet
 };
 const change = fc.record({
   owner,
