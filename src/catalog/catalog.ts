@@ -62,6 +62,8 @@ export class Catalog {
   private counter = -1;
   private timer: NodeJS.Timeout | null = null;
   private unwatch: (() => Promise<void>) | null = null;
+  /** Local writes under way per zone: a poll leaves those zones to the write (and looks again next time). */
+  private readonly writing = new Map<string, number>();
   private polling: Promise<readonly ZoneChangedEvent[]> | null = null;
   private lastPollAt: number | null = null;
   private lastPollError: string | null = null;
@@ -156,15 +158,29 @@ export class Catalog {
    */
   async apply(name: string, changes: ChangeSet, author: string, alsoInTransaction?: (q: StoreQueries) => Promise<void>): Promise<ApplyResult> {
     const zname = zoneName(name);
-    const out = await this.store.write(async (q) => {
-      const r = await applyChange(q, { name: zname, changes, author, now: this.now() });
-      // Refused before it commits: a change the zone checks would refuse at the next load (CNAME beside
-      // other data, ALIAS beside A/AAAA, ...) would otherwise be stored and then stop the zone loading.
-      const current = this.zone(zname);
-      if (current !== undefined && r.served.length > 0) checkPatch(current, r.served, zname);
-      await alsoInTransaction?.(q);
-      return r;
-    });
+    // From before the commit until the change is queued here, polls leave this zone alone (its NOTIFY, or
+    // a timer, would otherwise load the change as another node's).
+    this.writing.set(zname, (this.writing.get(zname) ?? 0) + 1);
+    const done = (): void => {
+      const n = (this.writing.get(zname) ?? 1) - 1;
+      if (n === 0) this.writing.delete(zname);
+      else this.writing.set(zname, n);
+    };
+    let out: Awaited<ReturnType<typeof applyChange>>;
+    try {
+      out = await this.store.write(async (q) => {
+        const r = await applyChange(q, { name: zname, changes, author, now: this.now() });
+        // Refused before it commits: a change the zone checks would refuse at the next load (CNAME beside
+        // other data, ALIAS beside A/AAAA, ...) would otherwise be stored and then stop the zone loading.
+        const current = this.zone(zname);
+        if (current !== undefined && r.served.length > 0) checkPatch(current, r.served, zname);
+        await alsoInTransaction?.(q);
+        return r;
+      });
+    } catch (err) {
+      done();
+      throw err;
+    }
     // The zone's previous write is one this node serves or made: patch the served zone with this change.
     // Otherwise another node wrote in between and this node has not seen it yet: follow the journal
     // (theirs and this change) before answering, or the other write would never be served here.
@@ -172,7 +188,9 @@ export class Catalog {
     if (out.prevSeq <= upTo) {
       this.committed.set(zname, Math.max(out.result.seq, this.committed.get(zname) ?? 0));
       this.queue.add(zname, out.served, out.result.seq);
+      done();
     } else {
+      done();
       for (let i = 0; i < 5 && (this.seqs.get(zname) ?? -1) < out.result.seq; i++) await this.poll().catch(() => undefined);
     }
     return out.result;
@@ -250,8 +268,10 @@ export class Catalog {
       const rows = await this.store.q.listZones();
       const updates: [string, Zone | null, number][] = [];
       const events: ZoneChangedEvent[] = [];
+      let deferred = false;
       for (const row of rows) {
         if (this.seqs.get(row.name) === row.changeSeq || (this.committed.get(row.name) ?? -1) >= row.changeSeq) continue;
+        if (this.writing.has(row.name)) { deferred = true; continue; }
         const followed = await this.followJournal(row);
         if (followed !== null) { events.push(...followed); continue; }
         this.queue.forget(row.name);
@@ -266,7 +286,7 @@ export class Catalog {
       }
       const live = new Set(rows.map((r) => r.name));
       for (const name of this.seqs.keys()) if (!live.has(name)) updates.push([name, null, counter]);
-      this.counter = counter;
+      if (!deferred) this.counter = counter;
       return [...events, ...this.install(updates, 'remote')];
     } catch (err) {
       this.report(err as Error);
