@@ -212,65 +212,13 @@ export class RecordReader {
     };
   }
 
-  /** Calls `each` with every record in buf[0, len), as the query log writes it. */
+  /** Calls `each` with every record in buf[0, len): the lines the log writes, read back. */
   read(buf: Uint8Array, len: number, each: (r: QueryRecord) => void): void {
-    const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    let o = 0;
-    while (o + 2 <= len) {
-      const end = o + 2 + v.getUint16(o);
-      const rec = this.one(buf, v, o + 2);
-      each(rec);
-      o = end;
-    }
+    for (const line of this.lines(buf, len).split('\n')) if (line !== '') each(JSON.parse(line) as QueryRecord);
   }
 
   private iso(ms: number): string {
     if (ms !== this.lastMs) { this.lastMs = ms; this.lastIso = new Date(ms).toISOString(); }
     return this.lastIso;
-  }
-
-  private one(buf: Uint8Array, v: DataView, o: number): QueryRecord {
-    const flags = buf[o++]!;
-    const time = v.getFloat64(o); o += 8;
-    const latency = v.getFloat64(o); o += 8;
-    const size = v.getUint16(o); o += 2;
-    const qtype = v.getUint16(o); o += 2;
-    const rcode = buf[o++]!;
-    const scope = buf[o++]!;
-    let n = buf[o]!;
-    const client = addressText(buf.subarray(o + 1, o + 1 + n)); o += 1 + n;
-    let ecs: string | null = null;
-    if ((flags & FLAG_ECS) !== 0) {
-      const prefix = buf[o++]!;
-      n = buf[o]!;
-      ecs = `${addressText(buf.subarray(o + 1, o + 1 + n))}/${prefix}`; o += 1 + n;
-    }
-    n = buf[o]!;
-    const qname = buf.subarray(o + 1, o + 1 + n); o += 1 + n;
-    let zone: string | null = null;
-    if ((flags & FLAG_ZONE) !== 0) {
-      n = buf[o]!;
-      const origin = buf.subarray(o + 1, o + 1 + n); o += 1 + n;
-      zone = this.texts.get(`z${latin1(origin)}`, () => nameToText(origin));
-    }
-    const total = v.getUint16(o); o += 2;
-    const copied = buf[o++]!;
-    const answer: string[] = [];
-    for (let i = 0; i < copied; i++) {
-      const type = v.getUint16(o); const len = v.getUint16(o + 2); o += 4;
-      const rd = buf.subarray(o, o + len);
-      const text = (): string => `${typeToText(type)} ${safeRdata(type, rd)}`;
-      answer.push(len <= 512 ? this.texts.get(`${type}:${latin1(rd)}`, text) : text());
-      o += len;
-    }
-    if (total > copied && total > MAX_ANSWERS) answer.push(`+${total - MAX_ANSWERS} more`);
-    const tailored = (flags & FLAG_TAILORED) !== 0;
-    const rec: QueryRecord = {
-      time: this.iso(time), client, proto: (flags & FLAG_TCP) !== 0 ? 'tcp' : 'udp', ecs,
-      name: (flags & FLAG_NO_QUESTION) === 0 ? nameToText(qname) : '', type: typeToText(qtype), rcode: rcodeText(rcode), zone,
-      answer, geo: (flags & FLAG_GEO) !== 0 ? { tailored, scope } : null, latencyMs: Number.isNaN(latency) ? null : latency, size,
-    };
-    if ((flags & FLAG_ERROR) !== 0) { n = v.getUint16(o); rec.error = DECODER.decode(buf.subarray(o + 2, o + 2 + n)); }
-    return rec;
   }
 }

@@ -74,10 +74,10 @@ export class UpdateHandler {
         : done(Rcode.NOTAUTH, 'not a zone of this server', key, mac);
     }
     return this.serialized(zone, async () => {
-      const row = (await this.catalog.listZones()).find((z) => z.name === zone);
+      const row = await this.catalog.store.q.zoneByName(zone);
       if (row !== undefined && row.kind !== 'native' && row.kind !== 'primary') return done(Rcode.REFUSED, `the zone is a ${row.kind} zone: update its primary`, key, mac);
       if (this.catalog.readOnly) return done(Rcode.REFUSED, 'this node reads a read-only database', key, mac);
-      const meta = await this.metadata(zone);
+      const meta = row === undefined ? new Map<string, string[]>() : await this.metadata(row.id);
       const allowFrom = meta.get('ALLOW-DNSUPDATE-FROM');
       const tsigAllowed = meta.get('TSIG-ALLOW-DNSUPDATE')?.map((k) => k.toLowerCase().replace(/\.?$/, '.'));
       const keyName = key === null ? null : nameToText(key.name).toLowerCase();
@@ -133,11 +133,9 @@ export class UpdateHandler {
     return { ring: KeyRing.of(texts), scopes };
   }
 
-  private async metadata(zone: string): Promise<Map<string, string[]>> {
+  private async metadata(zoneId: number): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    const row = (await this.catalog.listZones()).find((z) => z.name === zone);
-    if (row === undefined) return out;
-    for (const m of await this.catalog.store.q.metadata(row.id)) out.set(m.kind.toUpperCase(), [...(out.get(m.kind.toUpperCase()) ?? []), ...m.content.split(/[\s,]+/).filter((s) => s !== '')]);
+    for (const m of await this.catalog.store.q.metadata(zoneId)) out.set(m.kind.toUpperCase(), [...(out.get(m.kind.toUpperCase()) ?? []), ...m.content.split(/[\s,]+/).filter((s) => s !== '')]);
     return out;
   }
 
