@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createSocket } from 'node:dgram';
 import { pino } from 'pino';
 import {
   Flag, RRType, decodeMessage, encodeMessage, nameFromText, nameToText, rdataFromText, rdataToText, tokenize,
@@ -7,6 +6,7 @@ import {
 } from '../wire/index.js';
 import type { Message } from '../wire/index.js';
 import { Engine } from '../engine/index.js';
+import { udpExchange } from '../xfr/index.js';
 import { Catalog } from '../catalog/index.js';
 import type { ZoneSpec } from '../catalog/index.js';
 import { openStore } from '../store/index.js';
@@ -176,16 +176,6 @@ export function answerText(m: Message): string {
   return [`rcode ${m.rcode}${(m.flags & Flag.AA) !== 0 ? ' aa' : ''}`, ...lines].join('\n');
 }
 
-function askUdp(host: string, port: number, bytes: Uint8Array, timeoutMs: number): Promise<Message> {
-  return new Promise((resolve, reject) => {
-    const s = createSocket(host.includes(':') ? 'udp6' : 'udp4');
-    const timer = setTimeout(() => { s.close(); reject(new Error(`no answer from ${host}:${port} within ${timeoutMs} ms`)); }, timeoutMs);
-    s.on('message', (b) => { clearTimeout(timer); s.close(); try { resolve(decodeMessage(b)); } catch (err) { reject(err as Error); } });
-    s.on('error', (err) => { clearTimeout(timer); s.close(); reject(err); });
-    s.send(bytes, port, host);
-  });
-}
-
 /** Asks PowerDNS (over UDP) and an in-process engine over the migrated zones the same questions. */
 export async function compareAnswers(questions: ReadonlyArray<{ name: string; type: number }>, engine: Engine,
   pdns: { host: string; port: number }): Promise<string[]> {
@@ -194,7 +184,7 @@ export async function compareAnswers(questions: ReadonlyArray<{ name: string; ty
   const client = { transport: 'udp' as const, address: new Uint8Array([127, 0, 0, 1]), port: 53 };
   for (const q of questions) {
     const bytes = queryBytes(q.name, q.type, id++ & 0xffff);
-    const theirs = answerText(await askUdp(pdns.host, pdns.port, bytes, 3000));
+    const theirs = answerText(decodeMessage(await udpExchange(pdns, bytes, 3000)));
     const n = engine.answer(bytes, bytes.length, client);
     const ours = answerText(decodeMessage(engine.output.slice(0, n)));
     if (theirs !== ours) diffs.push(`${q.name} ${typeToText(q.type)}\n  PowerDNS:\n    ${theirs.split('\n').join('\n    ')}\n  Geodesic:\n    ${ours.split('\n').join('\n    ')}`);

@@ -12,6 +12,7 @@ export type { XfrErrorCode } from './errors.js';
 export { parsePeer, peerText } from './peer.js';
 export type { Peer } from './peer.js';
 export { fetchTransfer, fetchSerial, sendNotify } from './transfer-in.js';
+export { udpExchange } from './dns-client.js';
 export type { Transfer, IxfrStep } from './transfer-in.js';
 export { catalogMembers, memberId } from './catalog-zones.js';
 export { nodeHmac, KeyRing } from './tsig-keys.js';
