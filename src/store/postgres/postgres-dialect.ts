@@ -21,9 +21,13 @@ export function postgresDialect(url: string, location: string): StoreDialect {
     supportsForUpdate: true,
     ...postgresFacts,
     migrations: { '0001_initial': m0001, '0002_api_keys': m0002, '0003_dnssec': m0003, '0006_accounts': m0006, '0007_tsig_scopes': m0007 },
-    connect: () => new Kysely<StoreTables>({
-      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 }) }),
-    }),
+    connect: () => {
+      const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
+      // An idle connection that the server closes (restart, failover, a dropped database) is only taken out
+      // of the pool; without a listener node would treat the pool's 'error' as an uncaught exception.
+      pool.on('error', () => undefined);
+      return new Kysely<StoreTables>({ dialect: new PostgresDialect({ pool }) });
+    },
     async isReadOnly(db) {
       const r = await sql<{ rec: boolean; ro: string }>`select pg_is_in_recovery() as rec, current_setting('transaction_read_only') as ro`.execute(db);
       const row = r.rows[0];
