@@ -31,6 +31,7 @@ cp "$BENCH_DATA/example.com.zone" "$Z/example.com.zone"
 SERVERS="geodesic geodesic-metrics geodesic-querylog"
 cleanup() { for s in $SERVERS; do "$HERE/geodesic.sh" stop "$s" || true; done; }
 trap cleanup EXIT
+rm -f "$BENCH_TMP/queries.log"
 log "$(uptime)"
 log "$("$HERE/geodesic.sh" start geodesic 5320 "$Z")"
 log "$("$HERE/geodesic.sh" start geodesic-metrics 5321 "$Z" --metrics-listen 127.0.0.1:0)"

@@ -25,7 +25,7 @@ before(async () => {
     zones: () => server.engine.zones.size,
     udp: () => [server.udp.endpoint],
     rrl: () => ({ dropped: 7, slipped: 3 }),
-    answerCaches: () => [{ stats: () => ({ entries: 1, hits: 3, misses: 1, puts: 1 }) }],
+    answerCaches: () => [{ stats: () => ({ entries: 1, hits: 3, misses: 1, puts: 1, tapDropped: 2 }) }],
   });
 });
 after(async () => {
@@ -96,6 +96,7 @@ test('metrics: /metrics counts known traffic by type, rcode, proto and zone', as
   assert.equal(value(body, 'geodesic_dns_rrl_dropped_total'), 7);
   assert.equal(value(body, 'geodesic_dns_rrl_slipped_total'), 3);
   assert.equal(value(body, 'geodesic_dns_answer_cache_hit_ratio'), 0.75);
+  assert.equal(value(body, 'geodesic_dns_answer_cache_unobserved_total'), 2);
   assert.match(body, /# TYPE geodesic_dns_queries_total counter/);
   assert.match(body, /process_cpu_seconds_total/);
   // A second scrape does not double the counts.

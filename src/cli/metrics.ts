@@ -259,6 +259,9 @@ function registerSourceMetrics(r: Registry, s: MetricSources): void {
       name: 'geodesic_dns_answer_cache_entries', help: 'Answers held in the native answer cache', registers: [r],
       collect() { this.set(sumStats(caches(), (x) => x.entries)); },
     });
+    counterFrom('geodesic_dns_answer_cache_unobserved_total',
+      'Answers repeated by the native answer cache that the query log and per-query metrics did not see (its record buffer was full)',
+      () => sumStats(caches(), (x) => x.tapDropped));
   }
   if (s.queryLog !== undefined) {
     const ql = s.queryLog;

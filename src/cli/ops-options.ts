@@ -16,9 +16,9 @@ export interface OpsOptions {
 export const NO_OPS: OpsOptions = { metrics: null, queryLog: null };
 
 /**
- * True when something must see every query: then the server must not repeat answers without the engine
- * (no native UDP answer cache; the engine skips its own caches while someone subscribes), else those
- * answers go unlogged and uncounted.
+ * True when something must see every query: then the answers the server repeats without running the
+ * pipeline are published too (the engine's cache while someone subscribes; the native UDP cache through
+ * its tap), else they would go unlogged and uncounted.
  */
 export function needsEveryQuery(o: OpsOptions): boolean {
   return o.queryLog !== null || (o.metrics?.perQuery ?? false);

@@ -1,8 +1,7 @@
-// The query log's worker thread: receives batches of binary records (query-log-codec.ts), writes them
-// as JSON lines, reopens the file on request. Keeps formatting and disk writes off the answering thread.
+// The query log's worker thread: receives batches of JSON lines (query-log-lines.ts) and writes them,
+// reopens the file on request. Keeps disk writes (and a slow or full disk) off the answering thread.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { RecordReader } from './query-log-codec.js';
 
 export type ToWorker =
   | { kind: 'batch'; buf: ArrayBuffer; len: number; records: number }
@@ -17,14 +16,13 @@ const file = (workerData as { file: string }).file;
 const owned = file !== '-';
 let fd = owned ? openSync(file, 'a', 0o640) : 1;
 const port = parentPort!;
-const reader = new RecordReader();
 
 port.on('message', (m: ToWorker) => {
   if (m.kind === 'batch') {
-    const text = reader.lines(new Uint8Array(m.buf), m.len);
+    const bytes = new Uint8Array(m.buf, 0, m.len);
     let written = m.records, failed = 0;
     try {
-      writeSync(fd, text);
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
     } catch {
       written = 0; failed = m.records; // a full disk or a closed pipe must not stop the server
     }

@@ -9,10 +9,12 @@ import { opsOptions } from './ops-options.js';
 import { dig, startTestServer } from './ops-test-server.js';
 import type { TestServer } from './ops-test-server.js';
 import { QueryRecorder } from './query-record.js';
-import { RecordReader, RecordWriter } from './query-log-codec.js';
+import { LineWriter } from './query-log-lines.js';
 import type { QueryRecord } from './query-record.js';
-import { queryChannel } from '../engine/index.js';
-import type { QueryEvent } from '../engine/index.js';
+import { Engine, queryChannel } from '../engine/index.js';
+import { nameFromText } from '../wire/index.js';
+import { ZoneSet, buildZone, parseZoneText } from '../zone/index.js';
+import type { ClientInfo, QueryEvent } from '../engine/index.js';
 
 const ZONE = `$TTL 300
 @ SOA ns1 hostmaster 1 3600 600 86400 60
@@ -100,36 +102,66 @@ test('query log: detached after close', async () => {
   assert.equal(lines(file).length, 1);
 });
 
-test('query log: the binary records read back as the records of the events', async () => {
+test('query log: each line is the JSON of the record QueryRecorder makes, on the repeated-answer way too', () => {
+  const engine = new Engine(); // with its answer cache: repeats are published from what they were made from
+  engine.setZones(new ZoneSet([buildZone(nameFromText('example.test.'), parseZoneText(`${ZONE}
+many TXT 1
+many TXT 2
+many TXT 3
+many TXT 4
+many TXT 5
+many TXT 6
+many TXT 7
+many TXT 8
+many TXT 9
+many TXT 10
+`, { origin: nameFromText('example.test.') }))]));
   const recorder = new QueryRecorder();
-  const writer = new RecordWriter(new ArrayBuffer(64 * 1024));
-  const want: QueryRecord[] = [];
+  const writer = new LineWriter(new ArrayBuffer(256 * 1024));
+  const want: string[] = [];
+  const latencies = [1234, 1_500_000, 12_345_678, 999, 0];
+  let k = 0;
+  let last: QueryEvent['ctx'] | undefined;
   const onQuery = (m: unknown): void => {
     const e = m as QueryEvent;
-    (e as QueryEvent & { elapsedNs?: number }).elapsedNs = 1234;
+    last = { ...e.ctx };
+    e.elapsedNs = latencies[k++ % latencies.length]!;
+    e.time = 1_790_000_000_000 + k;
     assert.ok(writer.put(e));
-    want.push(recorder.record(e));
+    want.push(`${JSON.stringify(recorder.record(e, new Date(e.time)))}\n`);
   };
+  const v4: ClientInfo = { transport: 'udp', address: Uint8Array.from([192, 0, 2, 53]), port: 5353 };
+  const v6: ClientInfo = { transport: 'tcp', address: Uint8Array.from([0x20, 1, 0xd, 0xb8, ...Array(11).fill(0), 1]), port: 5353 };
   queryChannel.subscribe(onQuery);
   try {
-    await dig(server.port, 'www.example.test', 'A', '+subnet=2001:db8::/48');
-    await dig(server.port, '+tcp', 'example.test', 'SOA');
-    await dig(server.port, 'example.org', 'A');
-    await dig(server.port, '.', 'NS');
+    const ask = (name: string, type: number, client = v4, ecs = false): void => {
+      const labels = name === '.' ? [] : name.split('.').filter(Boolean).flatMap((l) => [l.length, ...Buffer.from(l, 'latin1')]);
+      const opt = ecs ? [0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 11, 0, 8, 0, 7, 0, 1, 24, 0, 198, 51, 100] : [];
+      const q = Uint8Array.from([0, 7, 1, 0, 0, 1, 0, 0, 0, 0, 0, ecs ? 1 : 0, ...labels, 0, 0, type, 0, 1, ...opt]);
+      engine.answer(q, q.length, client);
+    };
+    for (let i = 0; i < 3; i++) ask('www.example.test', 1); // made, then repeated from the cache
+    ask('WwW.Example.TEST', 1); // repeated, the name as asked
+    ask('www.example.test', 28); // NODATA
+    ask('www.example.test', 1, v6); // TCP, IPv6
+    ask('www.example.test', 1, v4, true); // ECS: never from the cache
+    for (let i = 0; i < 2; i++) ask('many.example.test', 16); // more than 8 records
+    for (let i = 0; i < 2; i++) ask('a"b\\c.example.test', 1); // NXDOMAIN, a name that needs escapes
+    ask('example.org', 1); // REFUSED
+    ask('.', 2);
   } finally {
     queryChannel.unsubscribe(onQuery);
   }
-  const got: QueryRecord[] = [];
-  new RecordReader().read(writer.buf, writer.off, (r) => got.push(r));
-  assert.equal(got.length, 4);
-  assert.deepEqual(got.map((r) => ({ ...r, time: '' })), want.map((r) => ({ ...r, time: '' })));
-  for (let i = 0; i < 4; i++) assert.ok(Math.abs(Date.parse(got[i]!.time) - Date.parse(want[i]!.time)) < 1000);
-  assert.equal(got[0]!.ecs, '2001:db8::/48');
-  assert.equal(got[0]!.latencyMs, 0.001234);
-  assert.deepEqual([got[3]!.name, got[3]!.rcode], ['.', 'REFUSED']);
-  // The worker writes lines straight from the bytes: the same text as JSON.stringify of each record.
-  const reader = new RecordReader();
-  for (let pass = 0; pass < 2; pass++) { // the second pass answers from the reader's text caches
-    assert.equal(reader.lines(writer.buf, writer.off), got.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  }
+  const err: QueryEvent = { ctx: last!, size: 12, elapsedNs: 5, time: 1_790_000_000_000, error: new Error('boom "x"') };
+  assert.ok(writer.put(err));
+  want.push(`${JSON.stringify(recorder.record(err, new Date(err.time!)))}\n`);
+  const got = new TextDecoder().decode(writer.buf.subarray(0, writer.off));
+  assert.equal(want.length, 14, want.join(""));
+  assert.deepEqual(got.split('\n').slice(0, -1).map((l) => `${l}\n`), want);
+  const rec = got.split('\n').slice(0, -1).map((l) => JSON.parse(l) as QueryRecord);
+  assert.deepEqual(rec.map((r) => r.latencyMs).slice(0, 5), [0.001, 1.5, 12.346, 0.001, 0]);
+  assert.deepEqual(rec[3]!.name, 'WwW.Example.TEST.');
+  assert.deepEqual(rec[7]!.answer.at(-1), '+2 more');
+  assert.equal(rec[9]!.name, 'a\\"b\\\\c.example.test.');
+  assert.equal(rec[13]!.error, 'boom "x"');
 });

@@ -1,7 +1,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { QueryEvent } from '../engine/index.js';
-import { RecordWriter } from './query-log-codec.js';
+import { LineWriter } from './query-log-lines.js';
 import type { FromWorker, ToWorker } from './query-log-worker.js';
 
 export interface QueryLogOptions {
@@ -12,7 +12,7 @@ export interface QueryLogOptions {
 }
 
 /** Bytes per batch handed to the worker, and batches on their way at most (beyond: lines are dropped). */
-const BATCH = 256 * 1024;
+const BATCH = 512 * 1024;
 const MAX_IN_FLIGHT = 32;
 /** Batches go to the worker at most this often (or when full): each hand-over wakes a thread. */
 const FLUSH_MS = 50;
@@ -20,12 +20,13 @@ const FLUSH_MS = 50;
 /**
  * The query log (PowerDNS's `log-dns-queries`): one JSON line per query (or per sampled query) with
  * time, client, ECS, name, type, rcode, answer summary, geo decision and latency. The answering thread
- * only copies each query's raw bytes into a batch (query-log-codec.ts); every 50 ms (or when full) the
- * batch goes to a worker thread that writes the lines. `reopen()` (SIGUSR1) reopens the file after logrotate.
+ * writes each line into a byte batch (query-log-lines.ts: mostly copies of texts it keeps); every 50 ms
+ * (or when full) the batch goes to a worker thread that writes it to the file, so a slow disk never
+ * holds up answers. `reopen()` (SIGUSR1) reopens the file after logrotate.
  */
 export class QueryLog {
   private readonly worker: Worker;
-  private batch: RecordWriter;
+  private readonly lines: LineWriter;
   private records = 0;
   private readonly spare: ArrayBuffer[] = [];
   private inFlight = 0;
@@ -49,7 +50,7 @@ export class QueryLog {
     this.worker.on('message', (m: FromWorker) => this.onMessage(m));
     this.worker.on('error', (err) => process.emitWarning(`query log: ${err.message}`));
     this.worker.on('exit', () => this.stopped());
-    this.batch = new RecordWriter(new ArrayBuffer(BATCH));
+    this.lines = new LineWriter(new ArrayBuffer(BATCH));
   }
 
   /** Takes one published query (subscribe this to the engine's `gdns:query:done`). */
@@ -63,9 +64,9 @@ export class QueryLog {
       this.dropped++;
       return;
     }
-    if (!this.batch.put(event)) {
+    if (!this.lines.put(event)) {
       this.flush();
-      if (!this.batch.put(event)) { this.dropped++; return; }
+      if (!this.lines.put(event)) { this.dropped++; return; }
     }
     this.records++;
     if (!this.scheduled) {
@@ -78,11 +79,11 @@ export class QueryLog {
   flush(): void {
     this.scheduled = false;
     if (this.records === 0 || this.dead) return;
-    const b = this.batch;
+    const b = this.lines;
     this.post({ kind: 'batch', buf: b.buf.buffer as ArrayBuffer, len: b.off, records: this.records }, [b.buf.buffer as ArrayBuffer]);
     this.inFlight++;
     this.records = 0;
-    this.batch = new RecordWriter(this.spare.pop() ?? new ArrayBuffer(BATCH));
+    b.reset(this.spare.pop() ?? new ArrayBuffer(BATCH));
   }
 
   /** Resolves when every line gathered so far is written. */

@@ -53,10 +53,10 @@ function ecsText(ecs: ClientSubnet | null): string | null {
   return ecs === null ? null : `${addressText(ecs.address)}/${ecs.sourcePrefix}`;
 }
 
-/** Elapsed time of the query (`elapsedNs`, set by the engine). */
+/** Elapsed time of the query (`elapsedNs`, set by the engine), in milliseconds to the microsecond. */
 export function eventLatencyMs(event: QueryEvent): number | null {
   const ns = (event as QueryEvent & { elapsedNs?: number }).elapsedNs;
-  return typeof ns === 'number' ? ns / 1e6 : null;
+  return typeof ns === 'number' ? Math.round(ns / 1e3) / 1e3 : null;
 }
 
 /**

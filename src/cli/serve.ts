@@ -57,8 +57,8 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
   const health = config.geo.luaRecords ? startHealth(healthSettings, log) : null;
   const geo = await startGeo(config.geo, log, health);
   const alias = startAlias(config.alias, log);
-  // A query log or per-query metrics must see every query: the engine then skips its own caches by itself
-  // (it sees the subscriber), and the native UDP path must not repeat answers without it.
+  // A query log or per-query metrics must see every query: the engine publishes the answers it repeats from
+  // its cache (it sees the subscriber), and the native UDP path keeps a record of those it repeats (tap).
   const everyQuery = needsEveryQuery(ops);
   const engine = new Engine({
     maxUdpSize: config.udp.maxSize,
@@ -137,7 +137,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
       for (let attempt = 0; ; attempt++) {
         let listener: UdpListener;
         try {
-          listener = await listenUdp({ host: l.host, port: l.port, engine, rrl, forceDgram, answerCache: !everyQuery, handoff: handoffs.udp });
+          listener = await listenUdp({ host: l.host, port: l.port, engine, rrl, forceDgram, tap: everyQuery, handoff: handoffs.udp });
         } catch (err) {
           // The UDP bind error carries the errno name as syscallCode (EADDRINUSE, EACCES...).
           const code = (err as { syscallCode?: string }).syscallCode;
@@ -150,6 +150,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
             maxConnections: config.tcp.maxConnections, maxConnectionsPerClient: config.tcp.maxConnectionsPerClient,
           }));
         } catch (err) {
+          listener.stop();
           await listener.endpoint.close();
           if (l.port === 0 && attempt < 10) continue;
           throw err;
@@ -193,6 +194,7 @@ export async function startServer(config: ServerConfig, log: Logger, ops: OpsOpt
     await api?.close();
     clearInterval(resignTimer);
     stopDnssecUpkeep();
+    for (const l of udpListeners) l.stop(); // the native cache's last records reach the query log
     await attached.close();
     await close();
   };

@@ -2,6 +2,7 @@ import { Flag, MessageWriter, Rcode, WireError, readQuery } from '../wire/index.
 import type { Query } from '../wire/index.js';
 import { ZoneSet } from '../zone/index.js';
 import { AnswerCache, questionHash } from './answer-cache.js';
+import type { AnswerOrigin } from './answer-cache.js';
 import { assemble } from './assemble.js';
 import { Verdict } from './classify.js';
 import { newContext } from './context.js';
@@ -9,7 +10,7 @@ import type { ClientInfo, QueryContext } from './context.js';
 import { runPipeline } from './pipeline.js';
 import type { PipelineOptions } from './pipeline.js';
 import { publishQuery, queryChannel } from './events.js';
-import type { QueryView } from './events.js';
+import type { QueryEvent, QueryView } from './events.js';
 import type { GeoStage } from './geo-stage.js';
 import type { AliasStage } from './alias-stage.js';
 
@@ -54,6 +55,10 @@ export class Engine {
   /** The last answer depends only on the question and the zones (a static answer that may be cached,
    * also outside the engine: the native UDP path keeps such answers too). */
   lastCacheable = false;
+  /** What the last cacheable answer was made from (set with lastCacheable): the native UDP cache keeps it
+   * beside the answer, to publish its repeats (publishRepeated). */
+  lastOrigin: AnswerOrigin | null = null;
+  private readonly repeatedQuery: Query = {} as Query;
 
   constructor(options: EngineOptions = {}) {
     this.opts = {
@@ -145,6 +150,7 @@ export class Engine {
       if (n > 0) {
         this.rrlToken = this.cache!.lastToken;
         this.lastCacheable = true;
+        this.lastOrigin = this.cache!.lastMade;
         if (watched) this.publishCached(q, client, n);
         return n;
       }
@@ -168,9 +174,10 @@ export class Engine {
     this.rrlToken = rrlToken(ctx, req, qlen);
     if (this.geo !== null && q.tsigOffset < 0) this.geo.storeEncoded(ctx, req, variant, bytes);
     if (cacheable && ctx.cacheable) {
-      this.cache!.store(req, 12, qlen, q.qtype, variant, bytes, this.rrlToken,
-        { zone: ctx.zone, rcode: ctx.rcode, answer: ctx.answer.slice() });
+      const made: AnswerOrigin = { zone: ctx.zone, rcode: ctx.rcode, answer: ctx.answer.slice() };
+      this.cache!.store(req, 12, qlen, q.qtype, variant, bytes, this.rrlToken, made);
       this.lastCacheable = true;
+      this.lastOrigin = made;
     }
     publishQuery(ctx, bytes.length, this.started);
     return this.emit(bytes.length, out, at, room);
@@ -178,20 +185,28 @@ export class Engine {
 
   /** Publishes an answer repeated from the cache (the view object is reused: watchers read it at once). */
   private publishCached(q: Query, client: ClientInfo, size: number): void {
-    const made = this.cache!.lastMade!;
-    const v = this.cachedView;
-    v.query = q;
-    v.client = client;
-    v.zone = made.zone;
-    v.rcode = made.rcode;
-    v.answer = made.answer;
-    publishQuery(v, size, this.started);
+    publishQuery(repeatedView(this.cachedView, q, client, this.cache!.lastMade!), size, this.started, undefined, true);
   }
 
-  private readonly cachedView: { -readonly [K in keyof QueryView]: QueryView[K] } = {
-    query: this.query, client: { transport: 'udp', address: new Uint8Array(4), port: 0 }, zone: undefined,
-    rcode: 0, answer: [], cacheable: true, ecsScope: 0,
-  };
+  /**
+   * Publishes an answer repeated outside the engine (the native UDP cache's tap): `req` is the query as
+   * received, `made` what the answer was made from (lastOrigin when it was cached), `elapsedNs` the time
+   * it took, `time` when it was answered (wall-clock ms). Watchers see it as any other answer.
+   */
+  publishRepeated(req: Uint8Array, client: ClientInfo, made: AnswerOrigin, size: number, elapsedNs: number, time: number): void {
+    if (!queryChannel.hasSubscribers) return;
+    let q: Query;
+    try {
+      q = readQuery(req, req.length, this.repeatedQuery);
+    } catch {
+      return; // cannot happen: the native cache only keeps well-formed questions
+    }
+    const ctx = repeatedView(this.tapView, q, client, made);
+    queryChannel.publish({ ctx, size, elapsedNs, time, repeated: true } satisfies QueryEvent);
+  }
+
+  private readonly cachedView = emptyView(this.query);
+  private readonly tapView = emptyView(this.repeatedQuery);
 
   /** Copies the writer's n bytes to out[at...] unless out is the writer's own buffer. */
   private emit(n: number, out: Uint8Array, at: number, room: number): number {
@@ -238,4 +253,20 @@ function cacheVariant(q: Query, tcp: boolean, maxUdp: number): number {
   const edns = q.edns;
   const size = tcp ? 65535 : edns === null ? 512 : Math.min(Math.max(edns.udpSize, 512), maxUdp);
   return (size << 3) | (edns !== null ? 4 : 0) | (edns?.do ? 2 : 0) | (tcp ? 1 : 0) | ((edns?.version ?? 0) > 0 ? 1 << 20 : 0) | (q.opcode << 21);
+}
+
+type View = { -readonly [K in keyof QueryView]: QueryView[K] };
+
+function emptyView(query: Query): View {
+  return { query, client: { transport: 'udp', address: new Uint8Array(4), port: 0 }, zone: undefined, rcode: 0, answer: [], cacheable: true, ecsScope: 0 };
+}
+
+/** Fills a reused view with a repeated answer: the query as asked, and what the answer was made from. */
+function repeatedView(v: View, q: Query, client: ClientInfo, made: AnswerOrigin): View {
+  v.query = q;
+  v.client = client;
+  v.zone = made.zone;
+  v.rcode = made.rcode;
+  v.answer = made.answer;
+  return v;
 }

@@ -13,11 +13,17 @@ export interface QueryEvent {
   size: number;
   /** Time the engine spent on the query, from its arrival in `answerInto` to the encoded answer. */
   elapsedNs: number;
+  /** When the query was answered (wall-clock ms), given when it is published later than that (answers
+   * repeated by the native UDP cache are published in bulk); now when absent. */
+  time?: number;
+  /** The answer was repeated from a cache: `ctx.answer` is then the same array each time it is repeated
+   * (a watcher may keep what it made of it, keyed by that array). */
+  repeated?: true;
   error?: unknown;
 }
 
-export function publishQuery(ctx: QueryView, size: number, startedMs: number, error?: unknown): void {
+export function publishQuery(ctx: QueryView, size: number, startedMs: number, error?: unknown, repeated?: true): void {
   if (queryChannel.hasSubscribers) {
-    queryChannel.publish({ ctx, size, elapsedNs: (performance.now() - startedMs) * 1e6, error } satisfies QueryEvent);
+    queryChannel.publish({ ctx, size, elapsedNs: (performance.now() - startedMs) * 1e6, repeated, error } satisfies QueryEvent);
   }
 }

@@ -1,5 +1,6 @@
 export { Engine, HANDOFF } from './engine.js';
 export type { EngineOptions } from './engine.js';
+export type { AnswerOrigin } from './answer-cache.js';
 export type { ClientInfo, QueryContext } from './context.js';
 export { queryChannel } from './events.js';
 export type { QueryEvent, QueryView } from './events.js';

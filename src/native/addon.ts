@@ -28,9 +28,11 @@ export interface NativeAddon {
   close(handle: object, onClosed: () => void): void;
   sendTo(handle: object, data: Uint8Array, addr: Uint8Array): boolean;
   cacheCreate(slots: number, maxAnswer: number): object;
-  cachePut(cache: object, query: Uint8Array, answer: Uint8Array): boolean;
+  cachePut(cache: object, query: Uint8Array, answer: Uint8Array): number;
   cacheClear(cache: object): void;
-  cacheStats(cache: object): { entries: number; hits: number; misses: number; puts: number };
+  cacheStats(cache: object): { entries: number; hits: number; misses: number; puts: number; tapDropped: number };
+  cacheTap(cache: object, bytes: number): void;
+  cacheTapTake(cache: object, out: Uint8Array): number;
   /* relay*: the TCP relay loop, typed in relay-loop.ts */
 }
 

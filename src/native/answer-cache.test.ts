@@ -28,7 +28,7 @@ function answering(cache: AnswerCache, seen: number[], puts: boolean[]) {
       ans[2] = (ans[2] ?? 0) | 0x84;
       ans[len] = 0xa5;
       b.txLen[i] = len + 1;
-      puts.push(cache.put(query, ans));
+      puts.push(cache.put(query, ans) >= 0);
     }
   };
 }
@@ -62,7 +62,7 @@ describe('answer cache in the native batch loop', { skip: status.available ? fal
       assert.deepEqual([...r2.subarray(12, second.length)], [...second.subarray(12)]);
       assert.equal(r2[2], 0x85);
       assert.equal(r2.at(-1), 0xa5);
-      assert.deepEqual(cache.stats(), { entries: 1, hits: 1, misses: 1, puts: 1 });
+      assert.deepEqual(cache.stats(), { entries: 1, hits: 1, misses: 1, puts: 1, tapDropped: 0 });
     } finally { await close(); }
   });
 
@@ -112,9 +112,66 @@ describe('answer cache in the native batch loop', { skip: status.available ? fal
     const query = q({ id: 1, name: 'x.example' });
     const other = q({ id: 1, name: 'y.example' });
     other[2] = 0x85;
-    assert.equal(cache.put(query, other), false);
-    assert.equal(cache.put(query, query.subarray(0, 14)), false);
+    assert.equal(cache.put(query, other), -1);
+    assert.equal(cache.put(query, query.subarray(0, 14)), -1);
     assert.equal(cache.stats().puts, 0);
+  });
+
+  it('tap: a record of every hit (slot, client, query as received, answer length, time), taken in bulk', async () => {
+    const cache = createAnswerCache({ slots: 1024 });
+    const slots: number[] = [];
+    const ep = await openUdp({ host: '127.0.0.1', port: 0, cache }, (b: UdpBatch) => {
+      for (let i = 0; i < b.count; i++) {
+        const query = b.rx.subarray(i * b.slot, i * b.slot + b.rxLen[i]!);
+        const ans = b.tx.subarray(i * b.slot, i * b.slot + query.length + 1);
+        ans.set(query);
+        ans[2] = ans[2]! | 0x84;
+        b.txLen[i] = query.length + 1;
+        slots.push(cache.put(query, ans));
+      }
+    });
+    const c = await testClient('127.0.0.1', ep.port);
+    const out = new Uint8Array(1 << 20);
+    try {
+      cache.tap(1 << 16);
+      c.send(q({ id: 1, name: 'www.example.com' }));
+      c.send(q({ id: 2, name: 'mail.example.com', edns: {} }));
+      await c.waitFor(2, 2000);
+      const before = Date.now();
+      const asked = [q({ id: 3, name: 'WWW.example.com' }), q({ id: 4, name: 'mail.Example.com', edns: {} })];
+      for (const m of asked) c.send(m);
+      await c.waitFor(4, 2000);
+      const n = cache.takeTap(out);
+      const v = new DataView(out.buffer, 0, n);
+      const got: Array<{ slot: number; alen: number; query: number[]; port: number; ms: number; ns: number }> = [];
+      for (let o = 0; o < n; o += v.getUint16(o, true)) {
+        const len = v.getUint16(o, true);
+        assert.deepEqual([out[o + 20], ...out.subarray(o + 24, o + 28)], [4, 127, 0, 0, 1]);
+        got.push({ slot: v.getUint32(o + 4, true), alen: v.getUint16(o + 2, true), query: [...out.subarray(o + 40, o + len)],
+          port: v.getUint16(o + 22), ms: v.getFloat64(o + 8, true), ns: v.getUint32(o + 16, true) });
+      }
+      assert.deepEqual(got.map((r) => r.slot), slots);
+      assert.deepEqual(got.map((r) => r.query), asked.map((m) => [...m]));
+      assert.deepEqual(got.map((r) => r.alen), asked.map((m) => m.length + 1));
+      for (const r of got) {
+        assert.equal(r.port, c.port);
+        assert.ok(r.ms >= before - 1000 && r.ms <= Date.now() + 1000, `time ${r.ms}`);
+        assert.ok(r.ns < 1e9);
+      }
+      assert.equal(cache.takeTap(out), 0);
+      // A full tap drops records and counts them; nothing else changes.
+      const many = 2000; // ~70 bytes a record: more than 64 KiB
+      for (let k = 0; k < many; k++) { c.send(asked[k % 2]!); if (k % 100 === 99) await c.waitFor(4 + k + 1, 2000); }
+      await c.waitFor(4 + many, 4000);
+      const kept = cache.takeTap(out);
+      const st = cache.stats();
+      assert.ok(kept <= 1 << 16 && kept > 0);
+      assert.ok(st.tapDropped > 0, 'records dropped once the tap was full');
+      cache.tap(0);
+      c.send(asked[0]!);
+      await c.waitFor(5 + many, 2000);
+      assert.equal(cache.takeTap(out), 0);
+    } finally { await c.close(); await ep.close(); }
   });
 
   it('is inert on the node:dgram path', async () => {

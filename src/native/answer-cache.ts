@@ -8,8 +8,9 @@
  * one OPT (version 0, no options), so ECS, cookies, NSID and TSIG queries always reach the handler.
  * The caller must put only answers that are the same for every query with that key (static data; not
  * geo, not rate-limited, not depending on the source address) and must clear() on every zone change.
- * Hits bypass the handler: no per-query logging, metrics or response rate limiting for them.
- * On the node:dgram path (or without the addon) the cache is inert: put() returns false.
+ * Hits bypass the handler (so no response rate limiting for them); for the query log and per-query
+ * metrics, tap() keeps a record of every hit that takeTap() hands over in bulk (see TAP_HEADER).
+ * On the node:dgram path (or without the addon) the cache is inert: put() returns -1.
  */
 import { loadAddon } from './addon.js';
 import type { NativeAddon } from './addon.js';
@@ -19,16 +20,29 @@ export interface AnswerCacheStats {
   hits: number;
   misses: number;
   puts: number;
+  /** hit records the tap had no room for (taken too seldom) */
+  tapDropped: number;
 }
+
+/**
+ * A tap record (little-endian): [0] u16 record length, [2] u16 answer length, [4] u32 slot of the answer
+ * (as put() returned it), [8] f64 wall-clock ms of the batch, [16] u32 ns per hit in the batch,
+ * [20, 40) the client (the 20-byte address record of udp-batch.ts), then the query as received.
+ */
+export const TAP_HEADER = 40;
 
 export interface AnswerCache {
   /** false when the addon is unavailable: the cache then holds nothing */
   readonly native: boolean;
-  /** stores `answer` for queries like `query`; false when the query is not cacheable or the answer's
-   *  question section differs from the query's */
-  put(query: Uint8Array, answer: Uint8Array): boolean;
+  /** stores `answer` for queries like `query` and returns the slot it went to (a later put may reuse
+   *  it); -1 when the query is not cacheable or the answer's question section differs from the query's */
+  put(query: Uint8Array, answer: Uint8Array): number;
   clear(): void;
   stats(): AnswerCacheStats;
+  /** starts keeping a record of every hit in a buffer of `bytes` (0 stops; records beyond are dropped) */
+  tap(bytes: number): void;
+  /** moves the hit records gathered so far into `out` (whole records); returns the bytes moved */
+  takeTap(out: Uint8Array): number;
 }
 
 /** The addon handle behind a cache (for openUdp), or null. */
@@ -42,7 +56,10 @@ export function createAnswerCache(opts: { slots?: number; maxAnswer?: number } =
   }
   const { addon } = loadAddon();
   if (!addon) {
-    return { native: false, put: () => false, clear: () => undefined, stats: () => ({ entries: 0, hits: 0, misses: 0, puts: 0 }) };
+    return {
+      native: false, put: () => -1, clear: () => undefined, tap: () => undefined, takeTap: () => 0,
+      stats: () => ({ entries: 0, hits: 0, misses: 0, puts: 0, tapDropped: 0 }),
+    };
   }
   return nativeCache(addon, addon.cacheCreate(slots, maxAnswer));
 }
@@ -53,6 +70,8 @@ function nativeCache(addon: NativeAddon, handle: object): AnswerCache {
     put: (query, answer) => addon.cachePut(handle, query, answer),
     clear: () => addon.cacheClear(handle),
     stats: () => addon.cacheStats(handle),
+    tap: (bytes) => addon.cacheTap(handle, bytes),
+    takeTap: (out) => addon.cacheTapTake(handle, out),
   };
   cacheHandles.set(cache, handle);
   return cache;

@@ -1,5 +1,5 @@
 /* N-API glue: open(...) -> handle, port(handle), stats(handle), close(handle, cb), and the answer
- * cache: cacheCreate, cachePut, cacheClear, cacheStats.
+ * cache: cacheCreate, cachePut, cacheClear, cacheStats, cacheTap, cacheTapTake.
  * Plain node_api.h (no node-addon-api). Errors thrown carry `code` (EADDRINUSE...) and `syscall`. */
 #include "udp.h"
 #include "relay-loop.h"
@@ -313,7 +313,7 @@ static answer_cache_t *unwrap_cache(napi_env env, napi_callback_info info, size_
 }
 
 
-/* cachePut(cache, query: Uint8Array, answer: Uint8Array) -> boolean */
+/* cachePut(cache, query: Uint8Array, answer: Uint8Array) -> slot (>= 0), or -1 when not cacheable */
 static napi_value CachePut(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3], out;
@@ -325,7 +325,38 @@ static napi_value CachePut(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, "EINVAL", "cachePut: query and answer must be Uint8Arrays");
     return NULL;
   }
-  napi_get_boolean(env, cache_put(c, q, qlen, a, alen) != 0, &out);
+  napi_create_int64(env, cache_put(c, q, qlen, a, alen) - 1, &out);
+  return out;
+}
+
+/* cacheTap(cache, bytes): keeps a record of every hit in a buffer of `bytes` (0: stops) */
+static napi_value CacheTap(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  uint32_t bytes;
+  answer_cache_t *c = unwrap_cache(env, info, &argc, argv);
+  if (!c) return NULL;
+  if (argc < 2 || napi_get_value_uint32(env, argv[1], &bytes) != napi_ok || (bytes && bytes < 65536)) {
+    napi_throw_range_error(env, "EINVAL", "cacheTap: bytes must be 0 or at least 65536");
+    return NULL;
+  }
+  if (!cache_tap_start(c, bytes)) return throw_errno(env, ENOMEM, "malloc");
+  return NULL;
+}
+
+/* cacheTapTake(cache, out: Uint8Array) -> bytes of whole hit records moved into out */
+static napi_value CacheTapTake(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], out;
+  uint8_t *dst;
+  size_t cap;
+  answer_cache_t *c = unwrap_cache(env, info, &argc, argv);
+  if (!c) return NULL;
+  if (argc < 2 || !bytes_of(env, argv[1], &dst, &cap)) {
+    napi_throw_type_error(env, "EINVAL", "cacheTapTake: out must be a Uint8Array");
+    return NULL;
+  }
+  napi_create_uint32(env, (uint32_t)cache_tap_take(c, dst, cap), &out);
   return out;
 }
 
@@ -342,9 +373,9 @@ static napi_value CacheStats(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   answer_cache_t *c = unwrap_cache(env, info, &argc, argv);
   if (!c) return NULL;
-  static const char *const keys[] = { "entries", "hits", "misses", "puts" };
-  const double values[] = { c->entries, c->hits, c->misses, c->puts };
-  return counters(env, keys, values, 4);
+  static const char *const keys[] = { "entries", "hits", "misses", "puts", "tapDropped" };
+  const double values[] = { c->entries, c->hits, c->misses, c->puts, c->tap_dropped };
+  return counters(env, keys, values, 5);
 }
 
 static napi_value Init(napi_env env, napi_value exports) {
@@ -359,6 +390,8 @@ static napi_value Init(napi_env env, napi_value exports) {
     { "cachePut", NULL, CachePut, NULL, NULL, NULL, napi_default, NULL },
     { "cacheClear", NULL, CacheClear, NULL, NULL, NULL, napi_default, NULL },
     { "cacheStats", NULL, CacheStats, NULL, NULL, NULL, napi_default, NULL },
+    { "cacheTap", NULL, CacheTap, NULL, NULL, NULL, napi_default, NULL },
+    { "cacheTapTake", NULL, CacheTapTake, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
   relay_register(env, exports);

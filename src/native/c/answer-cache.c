@@ -29,7 +29,61 @@ void cache_clear(answer_cache_t *c) {
 void cache_free(answer_cache_t *c) {
   cache_clear(c);
   free(c->slots);
+  free(c->tap);
   free(c);
+}
+
+int cache_tap_start(answer_cache_t *c, size_t bytes) {
+  free(c->tap);
+  c->tap = NULL;
+  c->tap_cap = c->tap_len = 0;
+  if (!bytes) return 1;
+  c->tap = malloc(bytes);
+  if (!c->tap) return 0;
+  c->tap_cap = bytes;
+  return 1;
+}
+
+int64_t cache_tap_hit(answer_cache_t *c, uint32_t slot, const uint8_t *addr20, const uint8_t *q, size_t qlen,
+                      size_t alen, double time_ms) {
+  size_t n = CACHE_TAP_HEADER + qlen;
+  if (n > 0xffff || c->tap_len + n > c->tap_cap) { c->tap_dropped++; return -1; }
+  uint8_t *r = c->tap + c->tap_len;
+  uint16_t len16 = (uint16_t)n, alen16 = (uint16_t)alen;
+  uint32_t zero = 0;
+  memcpy(r, &len16, 2);
+  memcpy(r + 2, &alen16, 2);
+  memcpy(r + 4, &slot, 4);
+  memcpy(r + 8, &time_ms, 8);
+  memcpy(r + 16, &zero, 4);
+  memcpy(r + 20, addr20, 20);
+  memcpy(r + CACHE_TAP_HEADER, q, qlen);
+  int64_t at = (int64_t)c->tap_len;
+  c->tap_len += n;
+  return at;
+}
+
+void cache_tap_time(answer_cache_t *c, size_t from, uint32_t ns) {
+  while (from + CACHE_TAP_HEADER <= c->tap_len) {
+    uint16_t n;
+    memcpy(&n, c->tap + from, 2);
+    memcpy(c->tap + from + 16, &ns, 4);
+    from += n;
+  }
+}
+
+size_t cache_tap_take(answer_cache_t *c, uint8_t *out, size_t cap) {
+  size_t n = 0;
+  while (n + 2 <= c->tap_len) {
+    uint16_t len;
+    memcpy(&len, c->tap + n, 2);
+    if (n + len > cap) break;
+    n += len;
+  }
+  memcpy(out, c->tap, n);
+  memmove(c->tap, c->tap + n, c->tap_len - n);
+  c->tap_len -= n;
+  return n;
 }
 
 static uint64_t fnv1a(const uint8_t *p, size_t n) {
@@ -93,7 +147,7 @@ static int same_question(const uint8_t *q, const uint8_t *a, size_t alen, size_t
   return 1;
 }
 
-int cache_put(answer_cache_t *c, const uint8_t *q, size_t qlen, const uint8_t *a, size_t alen) {
+int64_t cache_put(answer_cache_t *c, const uint8_t *q, size_t qlen, const uint8_t *a, size_t alen) {
   uint8_t key[CACHE_KEY_MAX];
   size_t qname_len;
   size_t klen = cache_key(q, qlen, key, &qname_len);
@@ -108,10 +162,10 @@ int cache_put(answer_cache_t *c, const uint8_t *q, size_t qlen, const uint8_t *a
   free(s->data);
   s->hash = h; s->key_len = (uint16_t)klen; s->answer_len = (uint16_t)alen; s->data = data;
   c->puts++;
-  return 1;
+  return (int64_t)(h & c->mask) + 1;
 }
 
-size_t cache_answer(answer_cache_t *c, const uint8_t *q, size_t qlen, uint8_t *out, size_t cap) {
+size_t cache_answer(answer_cache_t *c, const uint8_t *q, size_t qlen, uint8_t *out, size_t cap, uint32_t *slot) {
   uint8_t key[CACHE_KEY_MAX];
   size_t qname_len;
   size_t klen = cache_key(q, qlen, key, &qname_len);
@@ -126,5 +180,6 @@ size_t cache_answer(answer_cache_t *c, const uint8_t *q, size_t qlen, uint8_t *o
   out[0] = q[0]; out[1] = q[1];                 /* ID */
   memcpy(out + 12, q + 12, qname_len);          /* QNAME as the client wrote it (0x20) */
   c->hits++;
+  *slot = (uint32_t)(h & c->mask);
   return s->answer_len;
 }

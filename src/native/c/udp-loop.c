@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static void set_events(udp_t *u, int events);
@@ -113,10 +114,22 @@ static void queue_replies(udp_t *u, uint32_t count) {
  * A hit reply the socket cannot take now (EAGAIN) is dropped, as UDP may. */
 static uint32_t answer_hits(udp_t *u, uint32_t n) {
   uint32_t h = 0, m = 0;
+  answer_cache_t *c = u->cache;
+  struct timespec t0 = { 0, 0 }, t1;
+  double wall_ms = 0;
+  size_t tap_from = c->tap_len;
+  if (c->tap) {
+    struct timespec w;
+    clock_gettime(CLOCK_REALTIME, &w);
+    wall_ms = (double)w.tv_sec * 1e3 + (double)(w.tv_nsec / 1000000);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+  }
   for (uint32_t i = 0; i < n; i++) {
     uint8_t *pkt = u->rx + (size_t)i * u->slot;
-    size_t len = cache_answer(u->cache, pkt, (size_t)u->rx_len[i], u->hit_tx + (size_t)h * u->slot, u->slot);
+    uint32_t slot;
+    size_t len = cache_answer(c, pkt, (size_t)u->rx_len[i], u->hit_tx + (size_t)h * u->slot, u->slot, &slot);
     if (len) {
+      if (c->tap) cache_tap_hit(c, slot, u->addr + (size_t)i * UDP_ADDR_BYTES, pkt, (size_t)u->rx_len[i], len, wall_ms);
       u->hpeers[h] = u->peers[i];
       u->hmsg[h].msg_hdr.msg_namelen = u->rmsg[i].msg_hdr.msg_namelen;
       u->hiov[h].iov_len = len;
@@ -131,6 +144,11 @@ static uint32_t answer_hits(udp_t *u, uint32_t n) {
       memcpy(u->addr + (size_t)m * UDP_ADDR_BYTES, u->addr + (size_t)i * UDP_ADDR_BYTES, UDP_ADDR_BYTES);
     }
     m++;
+  }
+  if (c->tap && h > 0) {
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
+    cache_tap_time(c, tap_from, (uint32_t)(ns / h));
   }
   uint32_t off = 0;
   while (off < h) {
