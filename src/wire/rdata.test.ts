@@ -86,11 +86,16 @@ test('rdataValidate rejects malformed wire', () => {
     [RRType.A, [1, 2, 3]], [RRType.MX, [0, 1, 3, 97]], [RRType.SOA, [0, 0, 1, 2]], [RRType.TXT, []],
     [RRType.NSEC, [0, 0, 0]], [RRType.HTTPS, [0, 1, 0, 0, 3, 0, 1]], [RRType.HTTPS, [0, 1, 0, 0, 3, 0, 0, 0, 1, 0, 0]],
     [RRType.LOC, [1, ...new Array<number>(15).fill(0)]], [RRType.CAA, [0, 0]], [RRType.NS, [0xc0, 0]],
+    [RRType.CERT, [0, 1, 0, 0, 8]], [RRType.CERT, [0, 1, 0]], [RRType.AFSDB, [0, 1]], [RRType.KX, [0, 1, 3, 97]],
+    [RRType.APL, [0, 1, 24]], [RRType.APL, [0, 1, 24, 3, 192, 0]], [RRType.APL, [0, 1, 24, 2, 192, 0]],
+    [RRType.APL, [0, 1, 33, 1, 192]], [RRType.APL, [0, 1, 8, 5, 1, 2, 3, 4, 5]], [RRType.APL, [0, 2, 129, 1, 32]],
   ];
   for (const [t, b] of bad) {
     assert.throws(() => rdataValidate(t, Uint8Array.from(b)), (e: unknown) => e instanceof WireError && e.code === 'GDNS_ERR_WIRE_BAD_RDATA', `${typeToText(t)} ${b}`);
   }
   rdataValidate(RRType.NSEC, Uint8Array.from([0]));
+  rdataValidate(RRType.APL, new Uint8Array(0));
+  rdataValidate(RRType.APL, Uint8Array.from([0, 9, 200, 0x85, 1, 2, 3, 4, 5])); // a family without text form
 });
 
 test('types, classes, TTLs, whole records', () => {
@@ -108,4 +113,39 @@ test('types, classes, TTLs, whole records', () => {
   assert.equal(rrToText(rr), 'www.example.com.\t300\tIN\tMX\t10 mail.example.com.');
   assert.equal(rrFromText('a.example. A 192.0.2.1', undefined, 60).ttl, 60);
   assert.throws(() => rrFromText('a.example. MX 1 rel'), WireError);
+});
+
+test('CERT: mnemonics or numbers in, mnemonics out (as dig); errors name the field', () => {
+  assert.equal(hex(wire('CERT', 'pkix 1 rsasha256 MIIB')), '0001000108308201');
+  assert.equal(rdataToText(RRType.CERT, wire('CERT', '4 0 ECC-GOST AQ ID')), 'IPKIX 0 ECCGOST AQID');
+  assert.equal(rdataToText(RRType.CERT, wire('CERT', '6 0 DSA-NSEC3-SHA1 AQID')), 'IPGP 0 NSEC3DSA AQID');
+  assert.equal(rdataToText(RRType.CERT, wire('CERT', '9 0 9 AQID')), '9 0 9 AQID');
+  assert.equal(syntaxMessage('CERT', 'X509 0 0 AQID'), 'CERT type: "X509" is not a number 0-65535 or a certificate type mnemonic');
+  assert.equal(syntaxMessage('CERT', 'PKIX 0 RSA AQID'), 'CERT algorithm: "RSA" is not a number 0-255 or an algorithm mnemonic');
+  assert.equal(syntaxMessage('CERT', 'PKIX 0 0'), 'CERT certificate: missing');
+  assert.match(syntaxMessage('CERT', 'PKIX 0 0 MIIBAA'), /CERT certificate: "MIIBAA" is not base64/);
+});
+
+test('APL: items trimmed on the wire (RFC 3123 §4), other families printed as \\# data', () => {
+  assert.equal(hex(wire('APL', '1:192.0.2.0/24 !2:2001:db8::/32')), '00011803c000020002208420010db8');
+  assert.equal(hex(wire('APL', '1:0.0.0.0/0 2:::/0')), '0001000000020000');
+  assert.equal(hex(wire('APL', '')), '');
+  assert.equal(rdataToText(RRType.APL, new Uint8Array(0)), '');
+  assert.equal(rdataToText(RRType.APL, wire('APL', '\\# 10 000108010a 00030801ff')), '\\# 10 000108010A00030801FF');
+  assert.equal(syntaxMessage('APL', '1:192.0.2.0/33'), 'APL items: "1:192.0.2.0/33": prefix must be 0-32');
+  assert.equal(syntaxMessage('APL', '2:2001:db8::/129'), 'APL items: "2:2001:db8::/129": prefix must be 0-128');
+  assert.equal(syntaxMessage('APL', '3:192.0.2.0/24'), 'APL items: "3:192.0.2.0/24": family must be 1 (IPv4) or 2 (IPv6)');
+  assert.equal(syntaxMessage('APL', '1:192.0.2.0'), 'APL items: "1:192.0.2.0" is not [!]family:address/prefix');
+  assert.match(syntaxMessage('APL', '1:2001:db8::/24'), /is not an IPv4 address/);
+  assert.match(syntaxMessage('APL', '\\# 8 00011804c0000200'), /ends in a zero octet/);
+});
+
+test('AFSDB and KX: names lower-cased in canonical form (RFC 4034 §6.2), found as embedded names', () => {
+  for (const t of ['AFSDB', 'KX']) {
+    const w = wire(t, '1 Host.Example.');
+    const type = typeFromText(t);
+    assert.equal(rdataToText(type, rdataCanonical(type, w)), '1 host.example.');
+    assert.deepEqual(rdataNames(type, w).map(nameToText), ['Host.Example.']);
+    assert.equal(rdataToText(type, wire(t, '2 rel')), '2 rel.example.com.');
+  }
 });

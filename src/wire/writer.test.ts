@@ -77,6 +77,24 @@ test('compression of rdata names only where RFC 3597 allows it; case is kept', (
   assert.equal(b[b.length - 2], 0xc0);
 });
 
+test('AFSDB and KX targets are written in full (RFC 3597 §4, RFC 2230 §3.1), read back when compressed', () => {
+  const w = new MessageWriter();
+  w.reset(65535);
+  w.header(1, 0);
+  w.question(n('example.'), RRType.KX, 1);
+  w.section(1);
+  w.rr(n('example.'), RRType.AFSDB, 1, 1, rd(RRType.AFSDB, '1 example.'));
+  w.rr(n('example.'), RRType.KX, 1, 1, rd(RRType.KX, '1 example.'));
+  const b = w.finish();
+  // each rdata: 2 octets + "example." in full (9), after owner pointer (2) + type/class/ttl/rdlength (10)
+  assert.equal(b.length, 12 + 13 + 2 * (2 + 10 + 11));
+  assert.equal(b[b.length - 1], 0);
+  // a compressed exchanger (as another server may send it) is expanded on input
+  const c = Uint8Array.from([...b.subarray(0, b.length - 9 - 2 - 2), 0, 4, 0, 1, 0xc0, 12]);
+  const m = decodeMessage(c);
+  assert.equal(rdataToText(RRType.KX, m.answers[1]!.rdata), '1 example.');
+});
+
 test('rrReserved writes TSIG into the reserved room', () => {
   const w = new MessageWriter();
   w.reset(60);

@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RRType, nameFromText, nameToText, rdataToText } from '../wire/index.js';
 import type { Rr } from '../wire/index.js';
-import { parseZoneText } from './load.js';
+import { buildZone, parseZoneText } from './load.js';
+import { printZone } from './print.js';
 import { parseZone } from './parser.js';
 import { ZoneFileError, type Diagnostic } from './errors.js';
 
@@ -102,4 +104,48 @@ test('$INCLUDE with an origin; the parent origin comes back; escapes refused, al
 test('SOA, NS and rdata types from the wire codec load (LUA, ALIAS, unknown)', () => {
   const rrs = parseZoneText('$TTL 60\n@ ALIAS x.example.net.\nl LUA A "pickclosest({\'1.2.3.4\'})"\nu TYPE65534 \\# 2 abcd\n', { origin });
   assert.deepEqual(rrs.map((r) => r.type), [RRType.ALIAS, RRType.LUA, 65534]);
+});
+
+const NEW_TYPES_ZONE = `$TTL 300
+@ SOA ns hm 1 2 3 4 5
+@ NS ns
+ns A 192.0.2.53
+afs AFSDB 1 afs-db ; relative: below the origin
+afs AFSDB 2 AFS.Example.NET.
+kx KX 10 kx
+kx KX 0 .
+c1 CERT PKIX 0 0 MIIB
+c2 CERT 3 65535 RSASHA256 ( mQINBFit2jsBEADrbl5vjVxYeAE0g0IDYCBpHirv1Sjlqxx5gjtPhb2Y
+   hvyDMXjq )
+c3 CERT uri 0 privatedns aHR0cHM6Ly9leGFtcGxlLmNvbS9jZXJ0
+c4 CERT 65280 7 13 AQID
+a1 APL 1:192.0.2.0/24 !2:2001:db8::/32
+a2 APL 1:0.0.0.0/0 !2:::/0
+a3 APL
+a4 APL ( 1:192.0.2.128/25 1:10.0.0.0/32
+   !1:10.1.0.0/16 2:2001:db8:0:0:1::/128 )
+`;
+
+const ZONE_TOOLS: [string, string[]][] = [
+  ['/usr/bin/named-compilezone', ['-q', '-i', 'none', '-k', 'ignore', '-o', '-', 'example.com']],
+  ['/usr/bin/ldns-read-zone', []],
+];
+
+test('CERT, APL, AFSDB and KX load, print, and read back as BIND and ldns read them', async () => {
+  const rrs = parseZoneText(NEW_TYPES_ZONE, { origin });
+  const printed = printZone(buildZone(origin, rrs));
+  assert.match(printed, /afs\.example\.com\.\t300\tIN\tAFSDB\t1 afs-db\.example\.com\./);
+  assert.match(printed, /c3\.example\.com\.\t300\tIN\tCERT\tURI 0 PRIVATEDNS aHR0c/);
+  assert.match(printed, /a3\.example\.com\.\t300\tIN\tAPL\t\n/);
+  assert.equal(printZone(buildZone(origin, parseZoneText(printed, { origin }))), printed, 'our print reads back the same');
+  const dir = mkdtempSync(join(tmpdir(), 'zone-types-'));
+  writeFileSync(join(dir, 'z.zone'), NEW_TYPES_ZONE.replace('$TTL', '$ORIGIN example.com.\n$TTL'));
+  for (const [tool, args] of ZONE_TOOLS) {
+    if (!existsSync(tool)) continue;
+    const r = spawnSync(tool, [...args, join(dir, 'z.zone')], { encoding: 'utf8', timeout: 10_000 });
+    assert.equal(r.status, 0, `${tool}: ${r.stderr}`);
+    const theirs = printZone(buildZone(origin, parseZoneText(r.stdout, { origin })));
+    assert.equal(theirs, printed, `${tool} reads the zone to other records`);
+  }
+  rmSync(dir, { recursive: true, force: true });
 });

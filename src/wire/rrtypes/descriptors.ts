@@ -5,6 +5,8 @@ import { b32Len, b64, b64Len16, hex, hexLen, sigTime, tsigError } from './kinds-
 import { bitmap } from './bitmap.js';
 import { svcParams } from './svcb.js';
 import { loc } from './loc.js';
+import { certAlg, certType } from './cert.js';
+import { aplItems } from './apl.js';
 
 type Spec = readonly (readonly [FieldKind, string])[];
 
@@ -25,6 +27,8 @@ const SPECS: Record<number, { spec: Spec; lower: boolean }> = {
   [RRType.MX]: { spec: [[u16, 'preference'], [cname, 'exchange']], lower: true },
   [RRType.TXT]: { spec: [[strs, 'text']], lower: false },
   [RRType.RP]: { spec: [[name, 'mbox'], [name, 'txtdname']], lower: true },
+  // RFC 1183; not compressed on output (RFC 3597 §4), lower-cased in canonical form (RFC 4034 §6.2)
+  [RRType.AFSDB]: { spec: [[u16, 'subtype'], [name, 'hostname']], lower: true },
   [RRType.AAAA]: { spec: [[ipv6, 'address']], lower: false },
   [RRType.LOC]: { spec: [[loc, 'location']], lower: false },
   [RRType.SRV]: { spec: [[u16, 'priority'], [u16, 'weight'], [u16, 'port'], [name, 'target']], lower: true },
@@ -32,7 +36,11 @@ const SPECS: Record<number, { spec: Spec; lower: boolean }> = {
     spec: [[u16, 'order'], [u16, 'preference'], [str, 'flags'], [str, 'services'], [str, 'regexp'], [name, 'replacement']],
     lower: true,
   },
+  // RFC 2230 §3.1: the exchanger is never compressed
+  [RRType.KX]: { spec: [[u16, 'preference'], [name, 'exchanger']], lower: true },
+  [RRType.CERT]: { spec: [[certType, 'type'], [u16, 'key tag'], [certAlg, 'algorithm'], [b64, 'certificate']], lower: false },
   [RRType.DNAME]: { spec: [[name, 'target']], lower: true },
+  [RRType.APL]: { spec: [[aplItems, 'items']], lower: false },
   [RRType.DS]: { spec: DS, lower: false },
   [RRType.SSHFP]: { spec: [[u8, 'algorithm'], [u8, 'fingerprint type'], [hex, 'fingerprint']], lower: false },
   [RRType.RRSIG]: {

@@ -50,9 +50,11 @@ export const u48: FieldKind = {
   toText: (b, off) => String(readU16(b, off) * 2 ** 32 + readU32(b, off + 2)),
 };
 
-const ALGS: Record<string, number> = {
-  RSAMD5: 1, DH: 2, DSA: 3, RSASHA1: 5, 'DSA-NSEC3-SHA1': 6, 'RSASHA1-NSEC3-SHA1': 7, RSASHA256: 8,
-  RSASHA512: 10, 'ECC-GOST': 12, ECDSAP256SHA256: 13, ECDSAP384SHA384: 14, ED25519: 15, ED448: 16,
+/** DNSSEC algorithm mnemonics: IANA's, and the spellings BIND (NSEC3DSA) and dnspython (DSANSEC3SHA1, ECC) print. */
+export const ALGS: Readonly<Record<string, number>> = {
+  RSAMD5: 1, DH: 2, DSA: 3, ECC: 4, RSASHA1: 5, 'DSA-NSEC3-SHA1': 6, NSEC3DSA: 6, DSANSEC3SHA1: 6,
+  'RSASHA1-NSEC3-SHA1': 7, NSEC3RSASHA1: 7, RSASHA1NSEC3SHA1: 7, RSASHA256: 8, RSASHA512: 10,
+  'ECC-GOST': 12, ECCGOST: 12, ECDSAP256SHA256: 13, ECDSAP384SHA384: 14, ED25519: 15, ED448: 16,
   INDIRECT: 252, PRIVATEDNS: 253, PRIVATEOID: 254,
 };
 

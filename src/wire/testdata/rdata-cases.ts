@@ -58,6 +58,26 @@ export const RDATA_CASES: readonly (readonly [string, string])[] = [
   ['SVCB', '16 foo.example.org. alpn="f\\\\\\\\oo\\\\,bar,h2"'],
   ['SVCB', '1 . alpn="h\\"q,\\010"'],
   ['TSIG', 'hmac-sha256. 1700000000 300 32 AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= 4321 NOERROR 0'],
+  ['AFSDB', '1 afs.example.'],
+  ['AFSDB', '65535 .'],
+  ['KX', '10 kx.example.'],
+  ['KX', '0 .'],
+  // CERT (RFC 4398): type and algorithm as mnemonics or numbers, base64 that may be split
+  ['CERT', 'PKIX 0 0 MIIB'],
+  ['CERT', 'PGP 65535 RSASHA256 mQINBFit2jsBEADrbl5vjVxYeAE0g0IDYCBpHirv1Sjlqxx5gjtPhb2YhvyDMXjq'],
+  ['CERT', '1 12345 8 MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A MIIBCgKCAQEA'],
+  ['CERT', 'URI 0 0 aHR0cHM6Ly9leGFtcGxlLmNvbS9jZXJ0'],
+  ['CERT', 'IACPKIX 7 ECDSAP256SHA256 AQID'],
+  ['CERT', '65280 1 253 AA=='],
+  ['CERT', '0 0 6 AAAA'],
+  ['CERT', 'OID 1 255 AQ=='],
+  // APL (RFC 3123): negation, /0 (no address octets), trailing zero octets trimmed, bits past the prefix
+  ['APL', '1:192.0.2.0/24 !2:2001:db8::/32'],
+  ['APL', '1:0.0.0.0/0 !2:::/0'],
+  ['APL', ''],
+  ['APL', '1:192.0.2.128/25 1:10.0.0.0/32 !1:10.1.0.0/16'],
+  ['APL', '2:2001:db8:0:0:1::/128 !2:ff00::/8 2:::ffff:192.0.2.0/120'],
+  ['APL', '1:192.0.2.1/24'],
   ['TYPE65534', '\\# 4 0A000001'],
   // mixed case, for the canonical form (RFC 4034 §6.2, RFC 6840 §5.1)
   ['NS', 'NS1.Example.COM.'],
@@ -71,6 +91,8 @@ export const RDATA_CASES: readonly (readonly [string, string])[] = [
   ['RRSIG', 'NS 13 2 300 20300101000000 20200101000000 7 Example. AAAA'],
   ['NSEC', 'Next.Example. NS'],
   ['SVCB', '1 Svc.Example.'],
+  ['AFSDB', '3 AFS.Example.'],
+  ['KX', '5 KX.Example.'],
 ];
 
 /** Types that dnspython knows; ALIAS and LUA are PowerDNS-only, checked separately. */
