@@ -8,7 +8,7 @@ import type { Json } from './json.js';
 /** Types whose canonical text is checked against what the client sent (see checkContent). */
 const CANONICAL_CHECKED = new Set<number>([
   RRType.A, RRType.NS, RRType.CNAME, RRType.PTR, RRType.DNAME, RRType.MX, RRType.SRV, RRType.HINFO, RRType.NAPTR,
-  RRType.CAA, RRType.DS, RRType.CDS, RRType.TLSA, RRType.SSHFP,
+  RRType.CAA, RRType.DS, RRType.CDS, RRType.TLSA, RRType.SSHFP, RRType.AFSDB, RRType.KX, RRType.CERT, RRType.APL,
 ]);
 
 /** Types with at most one record per RRset (PowerDNS onlyOneEntryTypes). */
@@ -39,6 +39,11 @@ export function checkContent(name: string, type: { code: number; text: string },
   if ((type.code === RRType.TXT || type.code === RRType.SPF) && !content.startsWith('"')) {
     fail(`Parsing record content (try 'pdnsutil check-zone'): Data field in DNS should start with quote (") at position 0 of '${content}'`);
   }
+  // PowerDNS reads URI's target as a quoted string only (zone files may leave the quotes out, as in BIND)
+  const uri = type.code === RRType.URI ? /^(\S+ \S+ )(.?)/.exec(content) : null;
+  if (uri && uri[2] !== '"') {
+    fail(`Parsing record content (try 'pdnsutil check-zone'): Data field in DNS should start with quote (") at position ${uri[1]!.length} of '${content}'`);
+  }
   let asRoot: Uint8Array;
   let asZone: Uint8Array;
   try {
@@ -49,6 +54,9 @@ export function checkContent(name: string, type: { code: number; text: string },
   }
   const text = rdataToText(type.code, asRoot);
   if (Buffer.compare(asRoot, asZone) !== 0) fail(`Not in expected format (parsed as '${text}')`);
+  if (type.code === RRType.CERT && asRoot[0] === 0 && asRoot[1] === 0) fail('CERT type 0 is reserved');
+  // URI's numbers must be in the printed form; its target, quoted, is stored as printed (escapes resolved)
+  if (type.code === RRType.URI && !content.startsWith(`${text.split(' ', 2).join(' ')} "`)) fail(`Not in expected format (parsed as '${text}')`);
   // PowerDNS refuses content that is not in the form it prints (so stored content stays canonical and
   // clients comparing contents agree); checked for the types whose printed form we share with it.
   if (CANONICAL_CHECKED.has(type.code)) {

@@ -112,6 +112,30 @@ describe('api zones (SQLite)', { ...T, concurrency: false }, () => {
     assert.match(content('sub.example.org.', 'DS'), / 0123456789abcdef/);
   });
 
+  it('takes CERT, APL, AFSDB and KX as PowerDNS 4.7 does, answering them in its spelling', async () => {
+    const r = await k.req('PATCH', `${Z}/example.org.`, { rrsets: [
+      rr('cert.example.org.', 'CERT', 60, '1 65535 8 MIIB', '253 0 0 aHR0cA=='), rr('apl.example.org.', 'APL', 60, '1:192.0.2.0/24 !2:2001:DB8::/32', '1:0.0.0.0/0 2:::/0', ''),
+      rr('afs.example.org.', 'AFSDB', 60, '1 AFS.Example.NET.'), rr('kx.example.org.', 'KX', 60, '10 kx.example.net.')] });
+    assert.equal(r.status, 204, r.text);
+    const g = await k.req('GET', `${Z}/example.org.`);
+    const contents = (name: string, type: string): string[] => g.json.rrsets.find((s: { name: string; type: string }) => s.name === name && s.type === type)
+      .records.map((x: { content: string }) => x.content).sort();
+    assert.deepEqual(contents('cert.example.org.', 'CERT'), ['1 65535 8 MIIB', '253 0 0 aHR0cA==']);
+    assert.deepEqual(contents('apl.example.org.', 'APL'), ['', '1:0.0.0.0/0 2:::/0', '1:192.0.2.0/24 !2:2001:db8::/32']);
+    assert.deepEqual(contents('afs.example.org.', 'AFSDB'), ['1 AFS.Example.NET.']);
+    assert.deepEqual(served(k, 'example.org.', 'cert.example.org.', RRType.CERT).sort(), ['PKIX 65535 RSASHA256 MIIB', 'URI 0 0 aHR0cA==']);
+    assert.deepEqual(served(k, 'example.org.', 'kx.example.org.', RRType.KX), ['10 kx.example.net.']);
+    assert.equal(served(k, 'example.org.', 'apl.example.org.', RRType.APL).length, 3);
+  });
+
+  it('takes a quoted URI target, escapes included (stored as printed: PowerDNS keeps the escape)', async () => {
+    const r = await k.req('PATCH', `${Z}/example.org.`, { rrsets: [rr('_http._tcp.example.org.', 'URI', 60, '10 1 "\\104ttps://example.org/"')] });
+    assert.equal(r.status, 204, r.text);
+    const g = await k.req('GET', `${Z}/example.org.?rrset_name=_http._tcp.example.org.&rrset_type=URI`);
+    assert.equal(g.json.rrsets[0].records[0].content, '10 1 "https://example.org/"');
+    assert.deepEqual(served(k, 'example.org.', '_http._tcp.example.org.', RRType.URI), ['10 1 "https://example.org/"']);
+  });
+
   it('keeps TXT content as written (escapes included), serving the same data', async () => {
     const dkim = '"v=DKIM1\\; k=rsa\\; p=MIGf"';
     const r = await k.req('PATCH', `${Z}/example.org.`, { rrsets: [rr('sel._domainkey.example.org.', 'TXT', 60, dkim)] });
@@ -161,6 +185,15 @@ describe('api zones (SQLite)', { ...T, concurrency: false }, () => {
     ['NS and DNAME at one name below the apex', { rrsets: [rr('sub.example.org.', 'NS', 60, 'ns.example.net.'), rr('sub.example.org.', 'DNAME', 60, 'example.net.')] }, /Cannot have both NS and DNAME except in zone apex/],
     ['MX content not in canonical form', { rrsets: [rr('m.example.org.', 'MX', 60, '010 mail.example.org.')] }, /Not in expected format \(parsed as '10 mail\.example\.org\.'\)/],
     ['a CAA value without quotes', { rrsets: [rr('example.org.', 'CAA', 60, '0 issue letsencrypt.org')] }, /Not in expected format/],
+    ['a URI target without quotes', { rrsets: [rr('u.example.org.', 'URI', 60, '10 1 https://example.org/')] }, /^Record u\.example\.org\.\/URI '10 1 https:\/\/example\.org\/': .*should start with quote \("\) at position 5/],
+    ['URI numbers not in canonical form', { rrsets: [rr('u.example.org.', 'URI', 60, '010 1 "x"')] }, /Not in expected format \(parsed as '10 1 "x"'\)/],
+    ['CERT with mnemonics', { rrsets: [rr('c.example.org.', 'CERT', 60, 'PKIX 0 RSASHA256 MIIB')] }, /Not in expected format \(parsed as '1 0 8 MIIB'\)/],
+    ['CERT type 0', { rrsets: [rr('c.example.org.', 'CERT', 60, '0 0 0 MIIB')] }, /CERT type 0 is reserved/],
+    ['CERT base64 split in two', { rrsets: [rr('c.example.org.', 'CERT', 60, '1 0 0 MI IB')] }, /Not in expected format/],
+    ['APL bits past the prefix', { rrsets: [rr('a.example.org.', 'APL', 60, '1:192.0.2.1/24')] }, /Not in expected format \(parsed as '1:192\.0\.2\.0\/24'\)/],
+    ['APL of an unknown family', { rrsets: [rr('a.example.org.', 'APL', 60, '3:192.0.2.0/24')] }, /family must be 1/],
+    ['a relative AFSDB host', { rrsets: [rr('a.example.org.', 'AFSDB', 60, '1 afs')] }, /Not in expected format \(parsed as '1 afs\.'\)/],
+    ['KX preference not in canonical form', { rrsets: [rr('k.example.org.', 'KX', 60, '010 kx.example.net.')] }, /Not in expected format/],
     ['two CNAME records', { rrsets: [rr('c.example.org.', 'CNAME', 60, 'a.example.org.', 'b.example.org.')] }, /RRset c\.example\.org\. IN CNAME has more than one record/],
     ['a second SOA', { rrsets: [rr('example.org.', 'SOA', 60, 'a. b. 1 2 3 4 5', 'c. d. 1 2 3 4 5')] }, /IN SOA has more than one record/],
     ['an SOA below the apex', { rrsets: [rr('x.example.org.', 'SOA', 60, 'a. b. 1 2 3 4 5')] }, /is only allowed at apex/],

@@ -181,6 +181,31 @@ test('ALIAS and LUA records through the API', o, () => pair.check(['al.example.'
   { method: 'GET', path: `${ZONES}/al.example./export`, status: 200 },
 ]));
 
+test('CERT, APL, AFSDB, KX and URI through the API: stored, read, exported, answered over DNS, deleted', o, () => pair.check(['ty.example.', 'tyc.example.'], [
+  createZone('ty.example.'),
+  { ...replace('ty.example.', 'c.ty.example.', 'CERT', ['1 65535 8 MIIB', '253 0 0 aHR0cHM6Ly9leGFtcGxlLm9yZy9jZXJ0', '65280 7 255 AQIDBA==', '3 1 13 miib']), dns: { name: 'c.ty.example.', type: 'CERT' } },
+  {
+    ...replace('ty.example.', 'a.ty.example.', 'APL', ['1:192.0.2.0/24 !2:2001:db8::/32', '1:0.0.0.0/0 !2:::/0', '', '2:2001:DB8:0:0:1::/128 2:::ffff:192.0.2.0/120', '1:10.0.0.0/32 !1:10.1.0.0/16']),
+    dns: { name: 'a.ty.example.', type: 'APL' },
+  },
+  { ...replace('ty.example.', 'ty.example.', 'AFSDB', ['1 afs.ty.example.', '2 AFS.Example.NET.', '65535 .']), dns: { name: 'ty.example.', type: 'AFSDB' } },
+  { ...replace('ty.example.', 'kx.ty.example.', 'KX', ['10 kx.ty.example.', '0 KX.Example.NET.']), dns: { name: 'kx.ty.example.', type: 'KX' } },
+  { ...replace('ty.example.', '_http._tcp.ty.example.', 'URI', ['10 1 "https://example.org/"', '20 0 "ftp://a b/"', '0 0 ""']), dns: { name: '_http._tcp.ty.example.', type: 'URI' } },
+  getZone('ty.example.'),
+  { method: 'GET', path: `${ZONES}/ty.example./export`, status: 200 },
+  { ...getZone('ty.example.', '?rrset_name=a.ty.example.&rrset_type=APL'), norm: { rrsetFilter: { name: 'a.ty.example.', type: 'APL' } } },
+  patch('ty.example.', ['CERT', 'APL', 'KX'].map((type) => ({ name: `${type === 'CERT' ? 'c' : type === 'APL' ? 'a' : 'kx'}.ty.example.`, type, changetype: 'DELETE' }))),
+  patch('ty.example.', [{ name: 'ty.example.', type: 'AFSDB', changetype: 'DELETE' }, { name: 'none.ty.example.', type: 'CERT', changetype: 'DELETE' }]),
+  getZone('ty.example.'),
+  createZone('tyc.example.', { rrsets: [
+    { name: 'c.tyc.example.', type: 'CERT', ttl: 60, records: [{ content: '1 0 0 MIIB', disabled: false }] },
+    { name: 'a.tyc.example.', type: 'APL', ttl: 60, records: [{ content: '!1:192.0.2.0/24', disabled: true }] },
+    { name: 'tyc.example.', type: 'AFSDB', ttl: 60, records: [{ content: '1 afs.tyc.example.', disabled: false }] },
+    { name: 'tyc.example.', type: 'KX', ttl: 60, records: [{ content: '1 kx.tyc.example.', disabled: false }] },
+  ] }),
+  getZone('tyc.example.'),
+]));
+
 test('GET filters: rrset_name, rrset_name with rrset_type, rrset_type alone (ignored)', o, () => pair.check(['f.example.'], [
   createZone('f.example.'),
   replace('f.example.', 'www.f.example.', 'A', ['192.0.2.1'], 300, { comments: [{ content: 'c', account: 'a' }] }),

@@ -34,6 +34,35 @@ test('422: record content that does not parse, an address that is not one', o, (
   getZone(Z),
 ]));
 
+test('422: CERT, APL, AFSDB, KX and URI content not in the form PowerDNS prints (URI targets must be quoted)', o, () => pair.check([Z], [
+  createZone(Z),
+  refused('u.err.example.', 'URI', ['10 1 https://example.org/'], ['u.err.example', 'URI', 'quote']),
+  refused('u.err.example.', 'URI', ['010 1 "https://example.org/"'], ['u.err.example', 'URI']),
+  refused('u.err.example.', 'URI', ['10 1'], ['u.err.example', 'URI']),
+  refused('u.err.example.', 'URI', ['10 1 "x" y'], ['u.err.example', 'URI']),
+  refused('c.err.example.', 'CERT', ['PKIX 0 0 MIIB'], ['c.err.example', 'CERT']),
+  refused('c.err.example.', 'CERT', ['1 0 RSASHA256 MIIB'], ['c.err.example', 'CERT']),
+  refused('c.err.example.', 'CERT', ['0 0 0 MIIB'], ['c.err.example', 'CERT', 'reserved']),
+  refused('c.err.example.', 'CERT', ['1 0 0 MI IB'], ['c.err.example', 'CERT']),
+  refused('c.err.example.', 'CERT', ['1 0 0 MIIBAA'], ['c.err.example', 'CERT']),
+  refused('c.err.example.', 'CERT', ['1 0 0'], ['c.err.example', 'CERT']),
+  refused('c.err.example.', 'CERT', ['1 0 256 MIIB'], ['c.err.example', 'CERT']),
+  refused('c.err.example.', 'CERT', ['01 0 0 MIIB'], ['c.err.example', 'CERT']),
+  refused('a.err.example.', 'APL', ['1:192.0.2.1/24'], ['a.err.example', 'APL']),
+  refused('a.err.example.', 'APL', ['1:192.0.2.0/33'], ['a.err.example', 'APL']),
+  refused('a.err.example.', 'APL', ['3:192.0.2.0/24'], ['a.err.example', 'APL']),
+  refused('a.err.example.', 'APL', ['1:192.0.2.0'], ['a.err.example', 'APL']),
+  refused('a.err.example.', 'APL', ['2:2001:0db8::/32'], ['a.err.example', 'APL']),
+  refused('a.err.example.', 'APL', ['1:10.0.0.0/08'], ['a.err.example', 'APL']),
+  refused('a.err.example.', 'APL', ['1:192.0.2.0/24  2:2001:db8::/32'], ['a.err.example', 'APL']),
+  refused('f.err.example.', 'AFSDB', ['1 afs'], ['f.err.example', 'AFSDB']),
+  refused('f.err.example.', 'AFSDB', ['01 afs.err.example.'], ['f.err.example', 'AFSDB']),
+  refused('f.err.example.', 'AFSDB', ['1'], ['f.err.example', 'AFSDB']),
+  refused('k.err.example.', 'KX', ['10 kx'], ['k.err.example', 'KX']),
+  refused('k.err.example.', 'KX', ['65536 kx.err.example.'], ['k.err.example', 'KX']),
+  getZone(Z),
+]));
+
 test('422: names outside the zone, not canonical, a label over 63 octets, a name over 255', o, () => pair.check([Z], [
   createZone(Z),
   refused('www.elsewhere.example.', 'A', ['192.0.2.1'], ['www.elsewhere.example', 'zone']),

@@ -58,10 +58,10 @@ const CONTENTS: Record<string, string[]> = {
   SMIMEA: [`3 1 1 ${HEX64}`],
   CDS: [`12345 13 2 ${HEX64}`, '0 0 0 00'],
   CDNSKEY: ['257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==', '0 3 0 AA=='],
-  KX: ['10 kx.example.net.'],
-  AFSDB: ['1 afs.example.net.'],
-  CERT: ['PKIX 0 0 MIIB'],
-  APL: ['1:192.0.2.0/24 !2:2001:db8::/32'],
+  KX: ['10 kx.example.net.', '0 KX.Example.NET.', '010 kx.example.net.', '10 kx'],
+  AFSDB: ['1 afs.example.net.', `2 AFS.${Z}`, '01 afs.example.net.', '1 afs'],
+  CERT: ['1 0 0 MIIB', '253 65535 8 aHR0cA==', 'PKIX 0 0 MIIB', '0 0 0 MIIB', '1 0 0 MI IB'],
+  APL: ['1:192.0.2.0/24 !2:2001:db8::/32', '1:0.0.0.0/0 !2:::/0', '', '2:2001:DB8::/48', '1:192.0.2.1/24', '3:192.0.2.0/24'],
 };
 const TYPES = Object.keys(CONTENTS);
 
@@ -85,10 +85,9 @@ function randomPatch(r: () => number): unknown[] {
 const KNOWN_RANDOM: Array<{ id: string; when: (rrsets: Rrset[], pdnsText: string, geodesicText: string) => boolean }> = [
   // PowerDNS refuses LOC and SVCB/HTTPS content not in the form it prints; Geodesic prints those differently
   { id: 'F25', when: (_, e) => /\/(LOC|HTTPS|SVCB) '.*Not in expected format/.test(e) },
-  // types PowerDNS 4.7 knows and Geodesic does not (yet): any change naming them is refused
-  { id: 'F31', when: (_, __, g) => /IN (CERT|APL|AFSDB|KX): unknown type/.test(g) },
-  // the URI target is a quoted string in PowerDNS
-  { id: 'F32', when: (_, e) => /\/URI '.*should start with quote/.test(e) },
+  // PowerDNS 4.7 takes data below a DNAME; Geodesic's zone check refuses a change at such a name (RFC 6672
+  // §2.3). Hidden while F31 made most sequences reset before a DNAME could stay; to be numbered and decided.
+  { id: 'DNAME-below', when: (_, __, g) => /is below the DNAME at/.test(g) },
 ];
 
 interface Rrset { name: string; type: string; changetype: string; records?: Array<{ content: string; disabled: boolean }> }
