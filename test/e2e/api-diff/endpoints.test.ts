@@ -181,7 +181,7 @@ test('ALIAS and LUA records through the API', o, () => pair.check(['al.example.'
   { method: 'GET', path: `${ZONES}/al.example./export`, status: 200 },
 ]));
 
-test('CERT, APL, AFSDB, KX and URI through the API: stored, read, exported, answered over DNS, deleted', o, () => pair.check(['ty.example.', 'tyc.example.'], [
+test('CERT, APL, AFSDB, KX and URI through the API: stored, read, exported, answered over DNS, deleted', o, () => pair.check(['ty.example.', 'tyc.example.', 'tyz.example.', 'tyk.example.'], [
   createZone('ty.example.'),
   { ...replace('ty.example.', 'c.ty.example.', 'CERT', ['1 65535 8 MIIB', '253 0 0 aHR0cHM6Ly9leGFtcGxlLm9yZy9jZXJ0', '65280 7 255 AQIDBA==', '3 1 13 miib']), dns: { name: 'c.ty.example.', type: 'CERT' } },
   {
@@ -204,6 +204,28 @@ test('CERT, APL, AFSDB, KX and URI through the API: stored, read, exported, answ
     { name: 'tyc.example.', type: 'KX', ttl: 60, records: [{ content: '1 kx.tyc.example.', disabled: false }] },
   ] }),
   getZone('tyc.example.'),
+  {
+    method: 'POST', path: ZONES, status: 201, body: {
+      name: 'tyz.example.', kind: 'Native',
+      zone: '$ORIGIN tyz.example.\n$TTL 300\n@ IN SOA ns1 hostmaster 7 3600 600 86400 60\n@ IN NS ns1\nns1 IN A 127.0.1.5\n'
+        + '@ IN AFSDB 1 afs\nkx IN KX 5 ns1.tyz.example.\nc IN CERT 3 0 0 ( MIIB\n AQID )\na IN APL 1:192.0.2.0/24 !2:2001:db8::/32\n_u._tcp IN URI 1 2 "https://tyz.example/"\n',
+    },
+  },
+  getZone('tyz.example.'),
+  { method: 'GET', path: `${ZONES}/tyz.example./export`, status: 200 },
+  {
+    method: 'POST', path: ZONES, status: 201, body: {
+      name: 'tyk.example.', kind: 'Native',
+      zone: '$ORIGIN tyk.example.\n$TTL 300\n@ IN SOA ns1 hostmaster 7 3600 600 86400 60\n@ IN NS ns1\nns1 IN A 127.0.1.5\nkx IN KX 5 ns1\n',
+    },
+    geodesic: {
+      status: 201, why: 'a relative KX exchanger in zone text is completed with the origin (RFC 1035 §5.1); PowerDNS 4.7 makes it ns1.',
+      check: (res) => {
+        const kx = (res.body as { rrsets: { type: string; records: { content: string }[] }[] }).rrsets.find((r) => r.type === 'KX');
+        return kx?.records[0]?.content === '5 ns1.tyk.example.' ? undefined : `KX content ${JSON.stringify(kx?.records)}`;
+      },
+    },
+  },
 ]));
 
 test('GET filters: rrset_name, rrset_name with rrset_type, rrset_type alone (ignored)', o, () => pair.check(['f.example.'], [
