@@ -4,11 +4,13 @@ import type { RRset, Zone, ZoneNode } from '../zone/index.js';
 import type { QueryContext } from './context.js';
 
 /** Where the target name starts inside the rdata of the types whose targets get addresses in the
- * additional section (RFC 1035 §3.3, RFC 2782, RFC 9460 §4.1). */
+ * additional section (RFC 1035 §3.3, RFC 2782, RFC 9460 §4.1, RFC 1183 §1 AFSDB, RFC 2230 §3 KX). */
 function targetOffset(type: number): number {
   switch (type) {
     case RRType.NS: return 0;
-    case RRType.MX: return 2;
+    case RRType.MX:
+    case RRType.AFSDB:
+    case RRType.KX: return 2;
     case RRType.SRV: return 6;
     case RRType.SVCB:
     case RRType.HTTPS: return 2;
@@ -24,7 +26,7 @@ function targetOf(type: number, rdata: Uint8Array, off: number): Name | null {
   return rdata.subarray(off);
 }
 
-/** The A and AAAA records of the targets of an answer's MX, SRV or SVCB/HTTPS records when the targets
+/** The A and AAAA records of the targets of an answer's MX, SRV, SVCB/HTTPS, AFSDB or KX records when the targets
  * live in any zone served here, and of NS records when they live in the answering zone, as NSD and Knot
  * do (with their RRSIGs under DO). */
 export function addTargetAddresses(ctx: QueryContext, answering: Zone, set: Pick<RRset, 'type' | 'rdata'>): void {

@@ -29,6 +29,8 @@ sub.wild A   192.0.2.21
 a.b.ent  A   192.0.2.30
 *.ent    A   192.0.2.31
 mx       MX  10 mail
+afs      AFSDB 1 mail
+kx       KX  10 mail
 mail     A   192.0.2.25
 srv      SRV 0 1 443 www
 https    HTTPS 1 . alpn=h2
@@ -188,9 +190,11 @@ test('DNAME: synthesized CNAME, then the target; YXDOMAIN when too long', () => 
   assert.equal(m.rcode, Rcode.YXDOMAIN);
 });
 
-test('additional addresses for MX, SRV and HTTPS targets; none for TargetName "."', () => {
+test('additional addresses for MX, SRV, HTTPS, AFSDB and KX targets; none for TargetName "."', () => {
   const e = engine();
   assert.deepEqual(text(ask(e, { name: 'mx.example.', type: 'MX' }).additional), ['mail.example. 3600 IN A 192.0.2.25']);
+  assert.deepEqual(text(ask(e, { name: 'afs.example.', type: 'AFSDB' }).additional), ['mail.example. 3600 IN A 192.0.2.25']);
+  assert.deepEqual(text(ask(e, { name: 'kx.example.', type: 'KX' }).additional), ['mail.example. 3600 IN A 192.0.2.25']);
   assert.equal(ask(e, { name: 'srv.example.', type: 'SRV' }).additional.length, 3);
   assert.equal(ask(e, { name: 'svc.example.', type: 'HTTPS' }).additional.length, 3);
   assert.equal(ask(e, { name: 'https.example.', type: 'HTTPS' }).additional.length, 0);
