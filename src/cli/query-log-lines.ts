@@ -8,23 +8,32 @@ export const MAX_ANSWERS = 8;
 const ENCODER = new TextEncoder();
 const bytes = (s: string): Uint8Array => ENCODER.encode(s);
 
-/** `"proto":"udp","ecs":null,"name":"` and the TCP twin: the constant run before a plain query's name. */
-const BEFORE_NAME = [bytes('"proto":"udp","ecs":null,"name":"'), bytes('"proto":"tcp","ecs":null,"name":"')] as const;
+/** `"proto":"udp","ecs":` and the TCP twin, then `null,"name":"` when the query had no ECS. */
+const PROTO = [bytes('"proto":"udp","ecs":'), bytes('"proto":"tcp","ecs":')] as const;
+const NO_ECS = bytes('null,"name":"');
 
-/** What follows the name of a repeated answer (`","type":...,"latencyMs":`), kept per answer origin. */
+/** What follows the name of a repeated answer (`","type":...,"latencyMs":`), kept per answer origin,
+ * for the question type and geo decision it was made for. */
 interface Tail {
   qtype: number;
+  geo: number;
   text: Uint8Array;
+}
+
+/** The geo member of a line as a number: -1 for null, else the scope (+256 when tailored). */
+function geoKey(ctx: QueryEvent['ctx']): number {
+  const tailored = !ctx.cacheable && ctx.zone !== undefined && ctx.rcode === 0;
+  return tailored || ctx.ecsScope > 0 ? ctx.ecsScope + (tailored ? 256 : 0) : -1;
 }
 
 /**
  * Writes the query log's JSON lines as UTF-8 straight into a byte batch on the answering thread (the
  * worker only writes batches out). A line is the same text as JSON.stringify of the record QueryRecorder
  * makes (same keys, same order). Cheap for what repeats: the time text changes once a millisecond, the
- * client's text is kept per address, and for an answer repeated from a cache (its answer list is the
- * same object each time) the text after the name is kept with it, so such a line is a few copies and
- * digits. Anything else (an answer made for this query: geo, ECS, errors) is put together from texts
- * kept per zone, RRset and type.
+ * client's text is kept per address (and the ECS subnet's per subnet), and for an answer repeated from
+ * a cache, static or geo (its answer list is the same object each time), the text after the name is kept
+ * with it, so such a line is a few copies and digits. Anything else (an answer made for this query,
+ * errors) is put together from texts kept per zone, RRset and type.
  */
 export class LineWriter {
   buf: Uint8Array;
@@ -34,6 +43,7 @@ export class LineWriter {
   private head: Uint8Array = new Uint8Array(0);
   private readonly clients4 = new Map<number, Uint8Array>();
   private readonly clients6 = new Map<string, Uint8Array>();
+  private readonly subnets = new Map<number | string, Uint8Array>();
   private readonly tails = new WeakMap<object, Tail>();
   private readonly summaries = new WeakMap<object, string[]>();
   private readonly zones = new WeakMap<object, string>();
@@ -65,11 +75,12 @@ export class LineWriter {
     if (o + 1200 > b.length) return false;
     o = copy(b, o, this.head);
     o = copy(b, o, client);
-    // A plain query whose answer was repeated from a cache, with a name that needs no escaping: copies.
-    const tail = event.repeated === true && q.ecs === null && event.error === undefined ? this.tails.get(ctx.answer) : undefined;
+    // An answer repeated from a cache (static or geo), with a name that needs no escaping: copies.
+    const tail = event.repeated === true && event.error === undefined ? this.tails.get(ctx.answer) : undefined;
     let p = -1;
-    if (tail !== undefined && tail.qtype === q.qtype && o + 40 + q.qname.length + tail.text.length + 40 <= b.length) {
-      p = plainName(b, copy(b, o, BEFORE_NAME[tcp]), q.qname);
+    if (tail !== undefined && tail.qtype === q.qtype && tail.geo === geoKey(ctx) && o + 100 + q.qname.length + tail.text.length <= b.length) {
+      p = copy(b, o, PROTO[tcp]);
+      p = plainName(b, copy(b, p, q.ecs === null ? NO_ECS : this.subnet(q.ecs.address, q.ecs.sourcePrefix)), q.qname);
     }
     if (p >= 0 && tail !== undefined) {
       o = copy(b, p, tail.text);
@@ -114,6 +125,17 @@ export class LineWriter {
     return t;
   }
 
+  /** `"192.0.2.0/24","name":"` for an ECS option, kept per subnet (bounded). */
+  private subnet(a: Uint8Array, prefix: number): Uint8Array {
+    const k = a.length === 4 ? (((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0) * 256 + prefix : `${addressText(a)}/${prefix}`;
+    let t = this.subnets.get(k);
+    if (t === undefined) {
+      if (this.subnets.size >= 50_000) this.subnets.clear();
+      this.subnets.set(k, t = bytes(`${JSON.stringify(`${addressText(a)}/${prefix}`)},"name":"`));
+    }
+    return t;
+  }
+
   /** The line from "proto" to "latencyMs": (the way for any event); keeps the part after the name for
    * an answer repeated from a cache. */
   private middle(event: QueryEvent, tcp: number): string {
@@ -138,9 +160,9 @@ export class LineWriter {
     const geo = tailored || ctx.ecsScope > 0 ? `{"tailored":${tailored},"scope":${ctx.ecsScope}}` : 'null';
     const tail = `,"type":${JSON.stringify(typeToText(q.qtype))},"rcode":"${rcodeText(ctx.rcode)}","zone":${zone},` +
       `"answer":[${answer}],"geo":${geo},"latencyMs":`;
-    if (event.repeated === true && q.ecs === null && event.error === undefined && q.qdcount > 0) {
+    if (event.repeated === true && event.error === undefined && q.qdcount > 0) {
       // Kept with the answer list (the same object each time the answer is repeated from a cache).
-      this.tails.set(ctx.answer, { qtype: q.qtype, text: bytes(`"${tail}`) });
+      this.tails.set(ctx.answer, { qtype: q.qtype, geo: geoKey(ctx), text: bytes(`"${tail}`) });
     }
     return `"proto":"${tcp === 1 ? 'tcp' : 'udp'}","ecs":${ecs},"name":${name}${tail}`;
   }

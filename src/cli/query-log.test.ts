@@ -11,7 +11,7 @@ import type { TestServer } from './ops-test-server.js';
 import { QueryRecorder } from './query-record.js';
 import { LineWriter } from './query-log-lines.js';
 import type { QueryRecord } from './query-record.js';
-import { Engine, queryChannel } from '../engine/index.js';
+import { Engine, GeoStage, queryChannel } from '../engine/index.js';
 import { nameFromText } from '../wire/index.js';
 import { ZoneSet, buildZone, parseZoneText } from '../zone/index.js';
 import type { ClientInfo, QueryEvent } from '../engine/index.js';
@@ -164,4 +164,51 @@ many TXT 10
   assert.deepEqual(rec[7]!.answer.at(-1), '+2 more');
   assert.equal(rec[9]!.name, 'a\\"b\\\\c.example.test.');
   assert.equal(rec[13]!.error, 'boom "x"');
+});
+
+test('query log: geo answers repeated from the geo cache are published and logged as the pipeline made them', async () => {
+  const stage = await GeoStage.create({ geoip: { files: [new URL('../../../shared/testdata/geoip/GeoIP2-City-Test.mmdb', import.meta.url).pathname] }, enableLua: true });
+  try {
+    const engine = new Engine({ geo: stage });
+    const origin = nameFromText('geo.test.');
+    engine.setZones(new ZoneSet([buildZone(origin, parseZoneText(`$TTL 60
+@ SOA ns hm 1 2 3 4 5
+@ NS ns
+ns A 192.0.2.1
+www LUA A "pickclosest({'81.2.69.160','89.160.20.112'})"
+`, { origin }))]));
+    const recorder = new QueryRecorder();
+    const writer = new LineWriter(new ArrayBuffer(64 * 1024));
+    const want: string[] = [];
+    const repeated: boolean[] = [];
+    const onQuery = (m: unknown): void => {
+      const e = m as QueryEvent;
+      e.time = 1_790_000_000_000;
+      repeated.push(e.repeated === true);
+      assert.ok(writer.put(e));
+      want.push(`${JSON.stringify(recorder.record(e, new Date(e.time)))}\n`);
+    };
+    const client: ClientInfo = { transport: 'udp', address: Uint8Array.from([127, 0, 0, 1]), port: 5353 };
+    queryChannel.subscribe(onQuery);
+    try {
+      for (const net of [[81, 2, 69, 160], [89, 160, 20, 112], [81, 2, 69, 160], [89, 160, 20, 112], [81, 2, 69, 160]]) {
+        const opt = [0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 12, 0, 8, 0, 8, 0, 1, 32, 0, ...net];
+        const q = Uint8Array.from([0, 7, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 3, 119, 119, 119, 3, 103, 101, 111, 4, 116, 101, 115, 116, 0, 0, 1, 0, 1, ...opt]);
+        assert.ok(engine.answer(q, q.length, client) > 0);
+      }
+    } finally {
+      queryChannel.unsubscribe(onQuery);
+    }
+    assert.equal(repeated[0], false);
+    assert.deepEqual(repeated.slice(2), [true, true, true], 'the geo cache answers while the log watches');
+    const got = new TextDecoder().decode(writer.buf.subarray(0, writer.off));
+    assert.deepEqual(got.split('\n').slice(0, -1).map((l) => `${l}\n`), want);
+    const rec = got.split('\n').slice(0, -1).map((l) => JSON.parse(l) as QueryRecord);
+    assert.deepEqual(rec.map((r) => r.answer[0]), ['A 81.2.69.160', 'A 89.160.20.112', 'A 81.2.69.160', 'A 89.160.20.112', 'A 81.2.69.160']);
+    for (const r of rec) assert.equal(r.geo?.tailored, true);
+    assert.ok(rec[2]!.geo!.scope > 0 && rec[2]!.geo!.scope <= 32);
+    assert.equal(rec[2]!.ecs, '81.2.69.160/32');
+  } finally {
+    stage.close();
+  }
 });

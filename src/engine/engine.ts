@@ -129,8 +129,7 @@ export class Engine {
     this.lastCacheable = false;
     if (len < 12 || (req[2]! & 0x80) !== 0) return 0;
     // Someone watches every answer (query log, per-query metrics): each query is timed, and an answer
-    // repeated from the cache is published with what it was made from. (The geo answer cache is skipped
-    // then: a tailored answer is shown as the pipeline decides it.)
+    // repeated from the answer cache or the geo cache is published with what it was made from.
     const watched = queryChannel.hasSubscribers;
     this.started = watched ? performance.now() : 0;
     let q: Query;
@@ -155,10 +154,15 @@ export class Engine {
         return n;
       }
     }
-    if (this.geo !== null && !watched && q.qdcount === 1 && q.ancount === 0 && q.nscount === 0 && q.qclass === 1 && q.tsigOffset < 0) {
+    if (this.geo !== null && q.qdcount === 1 && q.ancount === 0 && q.nscount === 0 && q.qclass === 1 && q.tsigOffset < 0) {
       const n = this.geo.lookupEncoded(req, q, client, variant, out, at, room);
       if (n > 0) {
         this.rrlToken = questionHash(req, 12, qlen, q.qtype, 0);
+        if (watched) {
+          const v = repeatedView(this.geoView, q, client, this.geo.lastMade!);
+          v.ecsScope = q.ecs !== null ? this.geo.lastScope : 0;
+          publishQuery(v, n, this.started, undefined, true);
+        }
         return n;
       }
     }
@@ -206,6 +210,8 @@ export class Engine {
   }
 
   private readonly cachedView = emptyView(this.query);
+  /** A geo answer repeated from the geo cache: made for the client's network, not cacheable. */
+  private readonly geoView: View = { ...emptyView(this.query), cacheable: false };
   private readonly tapView = emptyView(this.repeatedQuery);
 
   /** Copies the writer's n bytes to out[at...] unless out is the writer's own buffer. */

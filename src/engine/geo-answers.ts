@@ -1,8 +1,15 @@
 import type { Query } from '../wire/index.js';
 import { questionHash } from './answer-cache.js';
+import type { AnswerOrigin } from './answer-cache.js';
+
+/** An encoded response and what it was made from (shown to watchers when it is repeated). */
+export interface EncodedAnswer {
+  bytes: Uint8Array;
+  made: AnswerOrigin;
+}
 
 /** Encoded responses of one cached geo value, per response variant, one per alternative pick. */
-export type EncodedAnswers = Map<number, Array<Uint8Array | undefined>>;
+export type EncodedAnswers = Map<number, Array<EncodedAnswer | undefined>>;
 
 interface Question {
   next: Question | null;

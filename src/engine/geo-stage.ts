@@ -9,7 +9,8 @@ import type { Name, Query } from '../wire/index.js';
 import type { RRset, Zone, ZoneNode, ZoneSet } from '../zone/index.js';
 import type { ClientInfo, QueryContext } from './context.js';
 import { GeoQuestions, geoVariant, patchInto } from './geo-answers.js';
-import type { EncodedAnswers } from './geo-answers.js';
+import type { EncodedAnswer, EncodedAnswers } from './geo-answers.js';
+import type { AnswerOrigin } from './answer-cache.js';
 import { SignedAnswerDeadline, dynamicSigs } from './online-sign.js';
 
 const LOOPBACK = new Uint8Array([127, 0, 0, 1]);
@@ -93,6 +94,11 @@ export class GeoStage {
   private last: LastAnswer | null = null;
   /** A pick already drawn by lookupEncoded for the query the pipeline now answers (-1: none). */
   private forced = -1;
+  /** What the last answer lookupEncoded repeated was made from, and its ECS scope (for watchers). */
+  lastMade: AnswerOrigin | null = null;
+  get lastScope(): number {
+    return this.cache.scope;
+  }
   private zones: () => ZoneSet = () => { throw new Error('GeoStage not attached to an engine'); };
 
   private constructor(geoip: GeoIp, private readonly vm: LuaVm | null, cacheSize: number,
@@ -233,7 +239,10 @@ export class GeoStage {
     if (list === undefined) return 0;
     const alt = list.length === 1 ? 0 : this.pickIndex(value!);
     const b = list[alt];
-    if (b !== undefined) return patchInto(b, req, q, this.cache.scope, out, at, room);
+    if (b !== undefined) {
+      this.lastMade = b.made;
+      return patchInto(b.bytes, req, q, this.cache.scope, out, at, room);
+    }
     this.forced = alt; // the pipeline answers with this pick, and stores it
     return 0;
   }
@@ -251,10 +260,10 @@ export class GeoStage {
     v.encoded ??= new Map();
     let list = v.encoded.get(gv);
     if (list === undefined) {
-      list = new Array<Uint8Array | undefined>(v.sets.length);
+      list = new Array<EncodedAnswer | undefined>(v.sets.length);
       v.encoded.set(gv, list);
     }
-    list[last.alt] = bytes.slice();
+    list[last.alt] = { bytes: bytes.slice(), made: { zone: last.zone, rcode: Rcode.NOERROR, answer: [ctx.answer[0]!] } };
     if (ctx.answer[0]!.sigs !== undefined) this.signedUntil.note(last.zone, ctx.answer[0]!.set);
     this.questions.add(req, q, gv, last.record, last.type);
   }
