@@ -15,6 +15,8 @@ export interface UdpStats {
   droppedOversize: number;
   sendErrors: number;
   recvErrors: number;
+  /** datagrams handed to a relay session in C instead of the handler (native, relay listeners only) */
+  forwarded?: number;
 }
 
 /** The addon's surface (src/native/c/addon.c). */

@@ -13,4 +13,4 @@ export { UdpBindError } from './errors.js';
 export { createAnswerCache, TAP_HEADER } from './answer-cache.js';
 export type { AnswerCache, AnswerCacheStats } from './answer-cache.js';
 export { nativeRelay, nativeRelayStatus, errnoName, RelayEvent, RELAY_ENDS } from './relay-loop.js';
-export type { NativeRelay, NativeListener, NativeListenerStats, NativeUdpGroup, RelayEventKind, RelayEventSink, RelayEnd, RelayInfo } from './relay-loop.js';
+export type { NativeRelay, NativeListener, NativeListenerStats, NativeUdpGroup, NativeUdpGroupStats, RelayEventKind, RelayEventSink, RelayEnd, RelayInfo } from './relay-loop.js';

@@ -8,6 +8,8 @@
  */
 import { getSystemErrorName } from 'node:util';
 import { loadAddon } from './addon.js';
+import type { UdpEndpoint } from './udp-endpoint.js';
+import { endpointHandle } from './udp-native.js';
 
 export const RelayEvent = { accept: 1, data: 2, timeout: 3, connected: 4, connectFailed: 5, closed: 6, udpError: 7 } as const;
 export type RelayEventKind = (typeof RelayEvent)[keyof typeof RelayEvent];
@@ -50,20 +52,36 @@ export interface NativeListener {
   stats(): NativeListenerStats;
 }
 
+/** Datagrams a UDP group's sessions carried in C since it was made, and how many of them were dropped. */
+export interface NativeUdpGroupStats {
+  /** sessions in the group's client table */
+  sessions: number;
+  /** client -> upstream, sent and dropped (socket full, too big with the PROXY header...) */
+  up: number;
+  upDrops: number;
+  /** upstream -> client, sent and dropped */
+  down: number;
+  downDrops: number;
+}
+
 /**
- * The upstream sockets of one UDP listener's sessions: each session has its own connected socket;
- * what its upstream sends goes back to the client in C, through the listener's socket (`fd`).
+ * The sessions of one UDP listener (a native endpoint) in C: each has its own connected socket to
+ * its upstream. Once open, the client's datagrams (found by address and port in the listener's
+ * batch loop) go to the upstream and the upstream's go back to the client, both without
+ * JavaScript; only datagrams of clients without a session reach the endpoint's handler.
  */
 export interface NativeUdpGroup {
   /** A session towards `upstream` for `client` (address records); `head` goes before every datagram. */
   open(upstream: Uint8Array, client: Uint8Array, head: Uint8Array | undefined): number;
-  /** head + datagram to the session's upstream now (the bytes are not kept); 0 or an errno */
+  /** head + datagram to the session's upstream now (the bytes are not kept, nor counted); 0 or an errno */
   send(id: number, datagram: Uint8Array): number;
-  /** bytes sent back to the client so far and ms since the upstream last sent (undefined: unknown id) */
-  state(id: number): [number, number] | undefined;
-  /** closes the session's socket; its bytes sent back to the client */
-  close(id: number): number;
-  /** closes the group's duplicate of the listener socket (close the sessions first) */
+  /** [bytes sent back to the client, ms since the last datagram either way, bytes C forwarded
+   *  upstream] (undefined: unknown id) */
+  state(id: number): [number, number, number] | undefined;
+  /** closes the session's socket: [bytes C forwarded upstream, bytes sent back] (undefined: unknown id) */
+  close(id: number): [number, number] | undefined;
+  stats(): NativeUdpGroupStats;
+  /** stops forwarding and closes the group's duplicate of the listener socket (close the sessions first) */
   dispose(): void;
 }
 
@@ -86,8 +104,8 @@ export interface NativeRelay {
   /** The client's address and port (local: the relay's end of the client connection). */
   address(id: number, local: boolean): [string, number] | undefined;
   info(): RelayInfo;
-  /** Upstream sockets for the sessions of the UDP listener socket `fd` (a native UdpEndpoint's). */
-  udpGroup(fd: number, sink: RelayEventSink): NativeUdpGroup;
+  /** Sessions in C for a native UdpEndpoint (throws EBADF for a dgram or closed one). */
+  udpGroup(endpoint: UdpEndpoint, sink: RelayEventSink): NativeUdpGroup;
 }
 
 interface RelayAddon {
@@ -105,10 +123,12 @@ interface RelayAddon {
   relayInfo(): RelayInfo;
   relayUdpGroup(fd: number): number;
   relayUdpGroupClose(id: number): void;
+  relayUdpGroupStats(id: number): NativeUdpGroupStats;
   relayUdpOpen(group: number, upstream: Uint8Array, client: Uint8Array, head: Uint8Array | undefined): number;
   relayUdpSend(id: number, datagram: Uint8Array): number;
-  relayUdpState(id: number): [number, number] | undefined;
-  relayUdpClose(id: number): number;
+  relayUdpState(id: number): [number, number, number] | undefined;
+  relayUdpClose(id: number): [number, number] | undefined;
+  forwardTo(handle: object, group: number): void;
 }
 
 const EV_FIELDS = 8;
@@ -173,16 +193,23 @@ export function nativeRelay(): NativeRelay | null {
     close: (id, fin) => void addon.relayClose(id, fin),
     address: (id, local) => addon.relayAddress(id, local),
     info: () => addon.relayInfo(),
-    udpGroup(fd, sink) {
-      const group = addon.relayUdpGroup(fd);
+    udpGroup(endpoint, sink) {
+      const handle = endpointHandle(endpoint);
+      const group = addon.relayUdpGroup(handle ? endpoint.fd : -1);
       sinks[group] = sink;
+      addon.forwardTo(handle!, group);
+      let disposed = false;
       return {
         open: (upstream, client, head) => addon.relayUdpOpen(group, upstream, client, head),
         send: (id, datagram) => addon.relayUdpSend(id, datagram),
         state: (id) => addon.relayUdpState(id),
         close: (id) => addon.relayUdpClose(id),
+        stats: () => addon.relayUdpGroupStats(group),
         dispose: () => {
+          if (disposed) return;
+          disposed = true;
           sinks[group] = undefined;
+          addon.forwardTo(handle!, -1);
           addon.relayUdpGroupClose(group);
         },
       };

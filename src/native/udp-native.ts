@@ -7,6 +7,13 @@ import type { UdpEndpoint } from './udp-endpoint.js';
 /** Batches one readiness callback may drain before yielding to the event loop. */
 const MAX_BATCHES_PER_WAKEUP = 16;
 
+const handles = new WeakMap<UdpEndpoint, object>();
+
+/** The addon handle of a native endpoint that is still open (for the relay's UDP groups), else undefined. */
+export function endpointHandle(ep: UdpEndpoint): object | undefined {
+  return ep.fd >= 0 ? handles.get(ep) : undefined;
+}
+
 export function openNative(addon: NativeAddon, family: 4 | 6, host: string, port: number, slot: number,
   batch: number, handler: UdpBatchHandler, cache?: object): UdpEndpoint {
   const b = allocBatch(slot, batch);
@@ -25,7 +32,7 @@ export function openNative(addon: NativeAddon, family: 4 | 6, host: string, port
     throw err;
   }
   let closed: Promise<void> | undefined;
-  return {
+  const ep: UdpEndpoint = {
     native: true,
     address: host,
     port: bound,
@@ -42,4 +49,6 @@ export function openNative(addon: NativeAddon, family: 4 | 6, host: string, port
       return closed;
     },
   };
+  handles.set(ep, handle);
+  return ep;
 }

@@ -1,9 +1,10 @@
 /**
  * A UDP listener: one session per client address and port, each with its own connected upstream
  * socket; QUIC Initials are peeked for SNI. Sessions end after `idle_timeout` without traffic.
- * With the addon, the listening socket is the native batched one (recvmmsg) and each session's
- * upstream socket lives in C, which sends the upstream's datagrams back to the client without
- * JavaScript; else node:dgram for both (src/native openUdp, NativeUdpGroup).
+ * With the addon, the listening socket is the native batched one (recvmmsg) and each session lives
+ * in C once JS has routed its first datagrams (NativeUdpGroup): the client's later datagrams go to
+ * the upstream and the upstream's back to the client without JavaScript, so only datagrams of
+ * clients without a session reach onBatch. Else node:dgram for both (src/native openUdp).
  */
 import { ADDR_BYTES, RelayEvent, nativeRelay, openUdp, peerAddress, peerPort } from '../native/index.js';
 import type { NativeUdpGroup, RelayEventKind, UdpBatch, UdpEndpoint } from '../native/index.js';
@@ -45,7 +46,7 @@ export class UdpListener extends ListenerBase implements Listener {
     try {
       this.endpoint = await openUdp({ host: this.opts.host, port: this.opts.port, slot: SLOT, batch: BATCH }, this.onBatch);
       const relay = this.endpoint.native ? nativeRelay() : null;
-      if (relay && this.endpoint.fd >= 0) this.group = relay.udpGroup(this.endpoint.fd, this.onGroupEvent);
+      if (relay && this.endpoint.fd >= 0) this.group = relay.udpGroup(this.endpoint, this.onGroupEvent);
     } catch (err) {
       const why = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
       throw new RelayError(RelayErrorCode.listen, `listener ${this.opts.name}: cannot bind udp ${this.opts.host}:${this.opts.port}: ${why}`, { cause: err });

@@ -267,4 +267,111 @@ for (const path of paths) describe(`UDP relay: sessions, QUIC SNI routing, PROXY
       echo.close();
     }
   });
+
+  it('relays many clients\' sessions both ways, counts every byte, and keeps a session alive on client traffic alone', async () => {
+    const d = await udpBackend('D');
+    const silent = createSocket('udp4'); // an upstream that never answers
+    const heard: Buffer[] = [];
+    silent.on('message', (m) => heard.push(m));
+    await new Promise<void>((res) => silent.bind(0, '127.0.0.1', () => res()));
+    const events: ConnectionEvent[] = [];
+    const onEvent = (e: unknown): void => void events.push(e as ConnectionEvent);
+    subscribe('gdns:relay:connection', onEvent);
+    const clients: Socket[] = [];
+    try {
+      const r = new RelayServer(relayOptionsFromConfig({
+        listeners: [
+          { name: 'u', protocol: 'udp', listen: '127.0.0.1:0', peek: 'none', idle_timeout: '500ms', default: 'd' },
+          { name: 's', protocol: 'udp', listen: '127.0.0.1:0', peek: 'none', idle_timeout: '500ms', default: 's' },
+        ],
+        pools: { d: { servers: [`127.0.0.1:${d.port}`] }, s: { servers: [`127.0.0.1:${silent.address().port}`] } },
+      }));
+      relays.push(r);
+      await r.start();
+      const replies = new Map<Socket, string[]>();
+      for (let k = 0; k < 30; k++) {
+        const c = createSocket('udp4');
+        await new Promise<void>((res) => c.bind(0, '127.0.0.1', () => res()));
+        replies.set(c, []);
+        c.on('message', (m) => replies.get(c)!.push(m.toString()));
+        clients.push(c);
+      }
+      for (let n = 0; n < 10; n++) {
+        for (const c of clients) c.send(Buffer.from(`dgram${n}`), r.ports().u!, '127.0.0.1');
+        for (let t = 0; t < 40 && [...replies.values()].some((v) => v.length < n + 1); t++) await sleep(10);
+      }
+      for (const got of replies.values()) assert.deepEqual(got.sort(), Array.from({ length: 10 }, (_, n) => `D:gram${n}`).sort());
+      assert.equal(d.got.length, 300);
+      const lone = clients[0]!;
+      for (let n = 0; n < 8; n++) { lone.send(Buffer.from('ping'), r.ports().s!, '127.0.0.1'); await sleep(150); }
+      const active = (name: string): number => r.stats().listeners.find((l) => l.name === name)!.counters.active;
+      assert.equal(heard.length, 8);
+      assert.equal(active('s'), 1, 'client datagrams every 150 ms keep a 500 ms idle session open');
+      for (let t = 0; t < 40 && (active('u') > 0 || active('s') > 0); t++) await sleep(50);
+      assert.equal(active('u'), 0);
+      assert.equal(active('s'), 0);
+      const ended = events.filter((e) => e.listener === 'u');
+      assert.equal(ended.length, 30);
+      for (const e of ended) {
+        assert.equal(e.end, 'idle-timeout');
+        assert.equal(e.bytesUp, 60, '10 datagrams of 6 bytes, whichever side carried them');
+        assert.equal(e.bytesDown, 70);
+      }
+      assert.equal(events.find((e) => e.listener === 's')?.bytesUp, 32);
+      const u = r.stats().listeners.find((l) => l.name === 'u')!;
+      assert.equal(u.routes.default!.bytesUp, 1800);
+      assert.equal(u.routes.default!.bytesDown, 2100);
+    } finally {
+      unsubscribe('gdns:relay:connection', onEvent);
+      for (const c of clients) c.close();
+      d.sock.close();
+      silent.close();
+    }
+  });
+});
+
+// A child process without the addon: the UDP listener runs on node:dgram both ways.
+const CHILD = `
+import { createSocket } from 'node:dgram';
+import { nativeStatus } from ${JSON.stringify(new URL('../native/index.ts', import.meta.url).pathname)};
+import { relayOptionsFromConfig, RelayServer } from ${JSON.stringify(new URL('./index.ts', import.meta.url).pathname)};
+const back = createSocket('udp4');
+back.on('message', (m, r) => back.send(Buffer.concat([Buffer.from('B:'), m]), r.port, r.address));
+await new Promise((r) => back.bind(0, '127.0.0.1', r));
+const relay = new RelayServer(relayOptionsFromConfig({
+  listeners: [{ name: 'u', protocol: 'udp', listen: '127.0.0.1:0', peek: 'none', default: 'd' }],
+  pools: { d: { servers: ['127.0.0.1:' + back.address().port] } },
+}));
+await relay.start();
+const c = createSocket('udp4');
+const got = [];
+c.on('message', (m) => got.push(m.toString()));
+for (const m of ['one', 'two', 'three']) {
+  c.send(m, relay.ports().u, '127.0.0.1');
+  for (let t = 0; t < 100 && !got.includes('B:' + m); t++) await new Promise((r) => setTimeout(r, 20));
+}
+const st = relay.stats().listeners[0];
+c.close();
+await relay.close({ drainTimeoutMs: 0 });
+back.close();
+console.log(JSON.stringify({ status: nativeStatus(), got, active: st.counters.active }));
+process.exit(0);
+`;
+
+describe('UDP relay without the addon', { timeout: 30_000 }, () => {
+  it('runs a session on node:dgram both ways', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'gdns-relay-udp-'));
+    try {
+      const file = join(tmp, 'child.mts');
+      writeFileSync(file, CHILD);
+      const r = spawnSync(process.execPath, ['--import', 'tsx', file], {
+        encoding: 'utf8', timeout: 20_000, env: { ...process.env, GEODESIC_NATIVE_PATH: '/nonexistent/geodesic_native.node' },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { status: { available: boolean }; got: string[]; active: number };
+      assert.equal(out.status.available, false);
+      assert.deepEqual(out.got, ['B:one', 'B:two', 'B:three']);
+      assert.equal(out.active, 1, 'one session for the three datagrams');
+    } finally { rmSync(tmp, { recursive: true, force: true }); }
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * One UDP client (address + port) on a UDP listener: buffers its first datagrams until the QUIC
  * ClientHello's SNI is known (or the datagrams are not QUIC), then pins the session to one upstream
- * through a connected socket of its own. Replies go back through the listener's socket.
+ * through a connected socket of its own. Replies go back through the listener's socket. With a
+ * native group the session then runs in C both ways: fromClient sees only the datagrams that
+ * arrived before it was opened there; bytes and activity are read back from C (refresh, close).
  */
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
@@ -168,7 +170,7 @@ export class UdpSession {
     this.close(`upstream error: ${code}`);
   }
 
-  /** Takes replies sent by C into account (they do not pass through JS). */
+  /** Takes the datagrams C carried into account (they do not pass through JS). */
   refresh(now: number): void {
     if (this.nid === undefined) return;
     const st = this.listener.group?.state(this.nid);
@@ -181,8 +183,11 @@ export class UdpSession {
     this.ending ??= reason;
     this.pending = undefined;
     if (this.nid !== undefined) {
-      const down = this.listener.group?.close(this.nid) ?? -1;
-      if (down > 0) this.bytesDown += down;
+      const carried = this.listener.group?.close(this.nid);
+      if (carried) {
+        this.bytesUp += carried[0];
+        this.bytesDown += carried[1];
+      }
       this.listener.trackNative(this.nid, undefined);
       this.nid = undefined;
     }

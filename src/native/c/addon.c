@@ -233,9 +233,25 @@ static napi_value Stats(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   udp_t *u = unwrap(env, info, &argc, argv);
   if (!u) return NULL;
-  static const char *const keys[] = { "batches", "rxPackets", "txPackets", "droppedOversize", "sendErrors", "recvErrors" };
-  const double values[] = { u->batches, u->rx_packets, u->tx_packets, u->dropped_oversize, u->send_errors, u->recv_errors };
-  return counters(env, keys, values, 6);
+  static const char *const keys[] = { "batches", "rxPackets", "txPackets", "droppedOversize", "sendErrors", "recvErrors", "forwarded" };
+  const double values[] = { u->batches, u->rx_packets, u->tx_packets, u->dropped_oversize, u->send_errors, u->recv_errors, u->forwarded };
+  return counters(env, keys, values, 7);
+}
+
+/* forwardTo(handle, group): the datagrams of clients with a session in that relay UDP group
+ * (relay-udp.c) go to it in C, before the batch reaches JavaScript; -1 stops it. */
+static napi_value ForwardTo(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  int32_t group;
+  udp_t *u = unwrap(env, info, &argc, argv);
+  if (!u) return NULL;
+  if (argc < 2 || napi_get_value_int32(env, argv[1], &group) != napi_ok) {
+    napi_throw_type_error(env, "EINVAL", "forwardTo: a group id expected");
+    return NULL;
+  }
+  u->relay_group = group >= 0 ? (uint32_t)group + 1 : 0;
+  return NULL;
 }
 
 /* close(handle, cb): cb runs once the fd is closed (next loop turn). */
@@ -384,6 +400,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     { "port", NULL, Port, NULL, NULL, NULL, napi_default, NULL },
     { "fd", NULL, Fd, NULL, NULL, NULL, napi_default, NULL },
     { "stats", NULL, Stats, NULL, NULL, NULL, napi_default, NULL },
+    { "forwardTo", NULL, ForwardTo, NULL, NULL, NULL, napi_default, NULL },
     { "sendTo", NULL, SendTo, NULL, NULL, NULL, napi_default, NULL },
     { "close", NULL, Close, NULL, NULL, NULL, napi_default, NULL },
     { "cacheCreate", NULL, CacheCreate, NULL, NULL, NULL, napi_default, NULL },

@@ -25,10 +25,8 @@
 
 #define SPLICE_FLAGS (SPLICE_F_MOVE | SPLICE_F_NONBLOCK)
 #define LISTENER_TAG (1ULL << 63)
-#define UDP_TAG (1ULL << 62)
-#define UDP_MAX 65536
 #define CONN_EVENTS (EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET)
-#define ID_SPAN 16777216.0 /* id = gen * ID_SPAN + slot */
+#define ID_SPAN RL_ID_SPAN
 
 static void flush(rl_env_t *e);
 static void run_pending(rl_env_t *e);
@@ -47,8 +45,8 @@ static void schedule_flush(rl_env_t *e) {
   uv_timer_start(&e->flush_timer, on_flush_timer, 0, 0);
 }
 
-static void queue_event(rl_env_t *e, double kind, double id, double a, double b, double c, double d,
-                        double f, double g) {
+void rl_queue_event(rl_env_t *e, double kind, double id, double a, double b, double c, double d,
+                    double f, double g) {
   if (e->qlen == e->qcap) {
     size_t cap = e->qcap ? e->qcap * 2 : 256;
     double *q = realloc(e->queue, cap * RL_EV_FIELDS * sizeof(double));
@@ -61,6 +59,8 @@ static void queue_event(rl_env_t *e, double kind, double id, double a, double b,
   e->qlen++;
   schedule_flush(e);
 }
+
+#define queue_event rl_queue_event
 
 static void queue_pending(rl_conn_t *c) {
   rl_env_t *e = c->env;
@@ -446,13 +446,11 @@ static void do_accept(rl_listener_t *l) {
 
 /* ---- the wakeup ---------------------------------------------------------------------------- */
 
-static void udp_readable(rl_env_t *e, rl_udp_t *u);
-
 static void dispatch(rl_env_t *e, const struct epoll_event *ev) {
   uint64_t tag = ev->data.u64;
-  if (tag & UDP_TAG) {
+  if (tag & RL_UDP_TAG) {
     uint32_t slot = (uint32_t)tag & 0x3fffffffu, gen = (uint32_t)((tag >> 32) & 0x3fffffffu);
-    if (slot < e->nuslots && e->uslots[slot] && e->uslots[slot]->gen == gen) udp_readable(e, e->uslots[slot]);
+    if (slot < e->nuslots && e->uslots[slot] && e->uslots[slot]->gen == gen) rl_udp_readable(e, e->uslots[slot]);
     return;
   }
   if (tag & LISTENER_TAG) {
@@ -544,6 +542,7 @@ static void on_epoll(uv_poll_t *h, int status, int events) {
   for (int round = 0; round < 4; round++) {
     int n = epoll_wait(e->epfd, evs, RL_EPOLL_EVENTS, 0);
     for (int i = 0; i < n; i++) dispatch(e, &evs[i]);
+    rl_udp_flush(e); /* the UDP replies gathered in this round, in one sendmmsg per group */
     if (n < RL_EPOLL_EVENTS) break;
   }
   run_pending(e);
@@ -581,7 +580,7 @@ static void env_handle_closed(uv_handle_t *h) {
   free(e->pend);
   free(e->uslots);
   free(e->ufree);
-  free(e->ubuf);
+  free(e->udp_out);
   free(e);
 }
 
@@ -590,14 +589,7 @@ static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
   (void)handle;
   e->closing = 1;
   for (uint32_t i = 0; i < e->nslots; i++) if (e->slots[i]) finish(e->slots[i], RL_ABORTED, 0);
-  for (uint32_t i = 0; i < e->nuslots; i++) {
-    rl_udp_t *u = e->uslots[i];
-    if (!u) continue;
-    close(u->fd);
-    free(u->head);
-    free(u);
-    e->uslots[i] = NULL;
-  }
+  rl_udp_cleanup(e);
   for (uint32_t i = 0; i < e->nlisteners; i++) {
     rl_listener_t *l = e->listeners[i];
     if (l && l->fd >= 0) { close(l->fd); l->fd = -1; }
@@ -618,7 +610,7 @@ static void on_env_cleanup(napi_async_cleanup_hook_handle handle, void *arg) {
 
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, "EINVAL", #call " failed"); return NULL; } } while (0)
 
-static rl_env_t *get_env(napi_env env) {
+rl_env_t *rl_get_env(napi_env env) {
   pipe_pool_t *pe = NULL;
   if (napi_get_instance_data(env, (void **)&pe) != napi_ok || !pe || !pe->relay) {
     napi_throw_error(env, "EINVAL", "relay loop not initialised (relayInit)");
@@ -626,6 +618,8 @@ static rl_env_t *get_env(napi_env env) {
   }
   return (rl_env_t *)pe->relay;
 }
+
+#define get_env rl_get_env
 
 static void *array_buffer(napi_env env, napi_value v, size_t want) {
   void *data = NULL;
@@ -1045,241 +1039,6 @@ static napi_value RelayInfo(napi_env env, napi_callback_info info) {
 }
 
 
-/* ---- UDP sessions -------------------------------------------------------------------------- */
-
-/* Replies from the upstream go straight back to the client (level-triggered: at most 64 per turn). */
-static void udp_readable(rl_env_t *e, rl_udp_t *u) {
-  rl_listener_t *g = u->group < e->nlisteners ? e->listeners[u->group] : NULL;
-  if (!e->ubuf && !(e->ubuf = malloc(UDP_MAX))) return;
-  for (int i = 0; i < 64; i++) {
-    ssize_t n = recv(u->fd, e->ubuf, UDP_MAX, MSG_DONTWAIT);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-      /* ICMP port unreachable and the like, on a connected socket: tell JS once */
-      if (!u->error_told) {
-        u->error_told = 1;
-        queue_event(e, RL_EV_UDP_ERROR, (double)u->gen * ID_SPAN + u->slot, u->group, errno, 0, 0, 0, 0);
-      }
-      continue;
-    }
-    u->bytes_down += (double)n;
-    u->last_reply = uv_now(e->loop);
-    if (g && g->fd >= 0) sendto(g->fd, e->ubuf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&u->client, u->client_len);
-  }
-}
-
-static rl_udp_t *udp_arg(napi_env env, rl_env_t *e, napi_value v) {
-  double id;
-  if (napi_get_value_double(env, v, &id) != napi_ok || !(id >= 0)) return NULL;
-  double gen = (double)(uint64_t)(id / ID_SPAN);
-  uint32_t slot = (uint32_t)(id - gen * ID_SPAN);
-  if (slot >= e->nuslots || !e->uslots[slot] || e->uslots[slot]->gen != (uint32_t)gen) return NULL;
-  return e->uslots[slot];
-}
-
-static int record_to_sockaddr(const uint8_t *rec, struct sockaddr_storage *ss, socklen_t *len) {
-  memset(ss, 0, sizeof *ss);
-  if (rec[0] == 4) {
-    struct sockaddr_in *a = (struct sockaddr_in *)ss;
-    a->sin_family = AF_INET;
-    memcpy(&a->sin_port, rec + 2, 2);
-    memcpy(&a->sin_addr, rec + 4, 4);
-    *len = sizeof *a;
-    return 0;
-  }
-  if (rec[0] == 6) {
-    struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
-    a->sin6_family = AF_INET6;
-    memcpy(&a->sin6_port, rec + 2, 2);
-    memcpy(&a->sin6_addr, rec + 4, 16);
-    *len = sizeof *a;
-    return 0;
-  }
-  return -1;
-}
-
-static int bytes_arg(napi_env env, napi_value v, uint8_t **data, size_t *len) {
-  napi_valuetype t;
-  bool is_ta = false;
-  napi_typedarray_type type;
-  napi_value ab;
-  size_t off;
-  *data = NULL;
-  *len = 0;
-  if (napi_typeof(env, v, &t) != napi_ok) return 0;
-  if (t == napi_undefined || t == napi_null) return 1;
-  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return 0;
-  return napi_get_typedarray_info(env, v, &type, len, (void **)data, &ab, &off) == napi_ok && type == napi_uint8_array;
-}
-
-/* relayUdpGroup(fd) -> id: the UDP listener socket replies go out through (dup()ed here). */
-static napi_value RelayUdpGroup(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], out;
-  int32_t fd;
-  rl_env_t *e = get_env(env);
-  if (!e) return NULL;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  CHECK(napi_get_value_int32(env, argv[0], &fd));
-  if (fd < 0) return throw_errno(env, EBADF, "relayUdpGroup");
-  rl_listener_t **ls = realloc(e->listeners, (e->nlisteners + 1) * sizeof *ls);
-  rl_listener_t *l = calloc(1, sizeof *l);
-  if (ls) e->listeners = ls;
-  if (!ls || !l) { free(l); return throw_errno(env, ENOMEM, "relayUdpGroup"); }
-  l->env = e;
-  l->id = e->nlisteners;
-  l->stopped = 1; /* never accepts */
-  l->fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-  if (l->fd < 0) { int err = errno; free(l); return throw_errno(env, err, "dup"); }
-  e->listeners[e->nlisteners++] = l;
-  napi_create_uint32(env, l->id, &out);
-  return out;
-}
-
-/* relayUdpGroupClose(id): closes the group's socket (its sessions must be closed first). */
-static napi_value RelayUdpGroupClose(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  rl_env_t *e = get_env(env);
-  if (!e) return NULL;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  rl_listener_t *l = listener_arg(env, e, argv[0]);
-  if (!l) return NULL;
-  if (l->fd >= 0) close(l->fd);
-  l->fd = -1;
-  return NULL;
-}
-
-/* relayUdpOpen(group, upstream20, client20, head) -> session id; throws (EMFILE...). */
-static napi_value RelayUdpOpen(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4], out;
-  uint32_t group;
-  uint8_t *up, *cl, *head;
-  size_t ulen, clen, hlen;
-  rl_env_t *e = get_env(env);
-  if (!e) return NULL;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  CHECK(napi_get_value_uint32(env, argv[0], &group));
-  if (!bytes_arg(env, argv[1], &up, &ulen) || !bytes_arg(env, argv[2], &cl, &clen) || !bytes_arg(env, argv[3], &head, &hlen) ||
-      ulen < 20 || clen < 20 || group >= e->nlisteners) {
-    napi_throw_type_error(env, "EINVAL", "relayUdpOpen: group, two address records and head bytes expected");
-    return NULL;
-  }
-  struct sockaddr_storage ups;
-  socklen_t uplen;
-  rl_udp_t *u = calloc(1, sizeof *u);
-  if (!u) return throw_errno(env, ENOMEM, "relayUdpOpen");
-  if (record_to_sockaddr(up, &ups, &uplen) != 0 || record_to_sockaddr(cl, &u->client, &u->client_len) != 0) {
-    free(u);
-    napi_throw_type_error(env, "EINVAL", "relayUdpOpen: bad address record");
-    return NULL;
-  }
-  if (hlen > 0) {
-    u->head = malloc(hlen);
-    if (!u->head) { free(u); return throw_errno(env, ENOMEM, "relayUdpOpen"); }
-    memcpy(u->head, head, hlen);
-    u->head_len = hlen;
-  }
-  u->fd = socket(ups.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  int err = u->fd < 0 ? errno : 0;
-  if (!err && connect(u->fd, (struct sockaddr *)&ups, uplen) != 0) err = errno;
-  if (!err && e->nufree == 0) {
-    uint32_t n = e->nuslots ? e->nuslots * 2 : 256;
-    rl_udp_t **s = realloc(e->uslots, n * sizeof *s);
-    if (s) e->uslots = s;
-    uint32_t *f = s ? realloc(e->ufree, n * sizeof *f) : NULL;
-    if (f) {
-      e->ufree = f;
-      for (uint32_t i = n; i > e->nuslots; i--) { e->uslots[i - 1] = NULL; e->ufree[e->nufree++] = i - 1; }
-      e->nuslots = n;
-    } else {
-      err = ENOMEM;
-    }
-  }
-  if (!err) {
-    u->slot = e->ufree[--e->nufree];
-    u->gen = ++e->gen & 0x3fffffffu;
-    u->group = group;
-    u->last_reply = uv_now(e->loop);
-    struct epoll_event ev = { .events = EPOLLIN, .data.u64 = UDP_TAG | ((uint64_t)u->gen << 32) | u->slot };
-    if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, u->fd, &ev) != 0) { err = errno; e->ufree[e->nufree++] = u->slot; }
-  }
-  if (err) {
-    if (u->fd >= 0) close(u->fd);
-    free(u->head);
-    free(u);
-    return throw_errno(env, err, "relayUdpOpen");
-  }
-  e->uslots[u->slot] = u;
-  napi_create_double(env, (double)u->gen * ID_SPAN + u->slot, &out);
-  return out;
-}
-
-/* relayUdpSend(id, datagram) -> 0 or errno: head + datagram in one send on the connected socket. */
-static napi_value RelayUdpSend(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2], out;
-  uint8_t *data;
-  size_t len;
-  rl_env_t *e = get_env(env);
-  if (!e) return NULL;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  rl_udp_t *u = udp_arg(env, e, argv[0]);
-  if (!bytes_arg(env, argv[1], &data, &len)) { napi_throw_type_error(env, "EINVAL", "relayUdpSend: a Uint8Array expected"); return NULL; }
-  int err = 0;
-  if (!u) {
-    err = ESRCH;
-  } else {
-    struct iovec iov[2] = { { u->head, u->head_len }, { data, len } };
-    struct msghdr m = { .msg_iov = u->head_len ? iov : iov + 1, .msg_iovlen = u->head_len ? 2 : 1 };
-    ssize_t n;
-    do n = sendmsg(u->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL); while (n < 0 && errno == EINTR);
-    if (n < 0) err = errno;
-  }
-  napi_create_int32(env, err, &out);
-  return out;
-}
-
-/* relayUdpState(id) -> [bytesDown, msSinceLastReply] (undefined for an unknown id). */
-static napi_value RelayUdpState(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], out, v;
-  rl_env_t *e = get_env(env);
-  if (!e) return NULL;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  rl_udp_t *u = udp_arg(env, e, argv[0]);
-  if (!u) { napi_get_undefined(env, &out); return out; }
-  CHECK(napi_create_array_with_length(env, 2, &out));
-  napi_create_double(env, u->bytes_down, &v);
-  napi_set_element(env, out, 0, v);
-  napi_create_double(env, (double)(uv_now(e->loop) - u->last_reply), &v);
-  napi_set_element(env, out, 1, v);
-  return out;
-}
-
-/* relayUdpClose(id) -> bytesDown (-1 for an unknown id). */
-static napi_value RelayUdpClose(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], out;
-  rl_env_t *e = get_env(env);
-  if (!e) return NULL;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  rl_udp_t *u = udp_arg(env, e, argv[0]);
-  double down = -1;
-  if (u) {
-    down = u->bytes_down;
-    close(u->fd);
-    e->uslots[u->slot] = NULL;
-    e->ufree[e->nufree++] = u->slot;
-    free(u->head);
-    free(u);
-  }
-  napi_create_double(env, down, &out);
-  return out;
-}
-
 static void finalize_pool(napi_env env, void *data, void *hint) {
   (void)env; (void)hint;
   pipe_pool_free((pipe_pool_t *)data);
@@ -1302,12 +1061,7 @@ napi_status relay_register(napi_env env, napi_value exports) {
     { "relayClose", NULL, RelayClose, NULL, NULL, NULL, napi_default, NULL },
     { "relayAddress", NULL, RelayAddress, NULL, NULL, NULL, napi_default, NULL },
     { "relayInfo", NULL, RelayInfo, NULL, NULL, NULL, napi_default, NULL },
-    { "relayUdpGroup", NULL, RelayUdpGroup, NULL, NULL, NULL, napi_default, NULL },
-    { "relayUdpGroupClose", NULL, RelayUdpGroupClose, NULL, NULL, NULL, napi_default, NULL },
-    { "relayUdpOpen", NULL, RelayUdpOpen, NULL, NULL, NULL, napi_default, NULL },
-    { "relayUdpSend", NULL, RelayUdpSend, NULL, NULL, NULL, napi_default, NULL },
-    { "relayUdpState", NULL, RelayUdpState, NULL, NULL, NULL, napi_default, NULL },
-    { "relayUdpClose", NULL, RelayUdpClose, NULL, NULL, NULL, napi_default, NULL },
   };
-  return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  s = napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return s == napi_ok ? relay_udp_register(env, exports) : s;
 }

@@ -59,17 +59,20 @@ typedef struct rl_conn_s {
   uv_timer_t timer;
 } rl_conn_t;
 
-/* A UDP session's upstream side: a connected socket whose replies C sends straight back to the
- * client through its group's (the UDP listener's) socket; JS sends the client's datagrams. */
+/* A UDP session (relay-udp.c): a connected socket to its upstream. The client's datagrams reach it
+ * from the listener's batch loop in C (found by client address in the group's table) or from JS
+ * (relayUdpSend, before the session was in the table); the upstream's replies go straight back to
+ * the client through the group's (the UDP listener's) socket. */
 typedef struct rl_udp_s {
   uint32_t slot, gen, group;
+  uint32_t hash, next;            /* the group's client table: hash of client; slot + 1 of the next in its bucket */
   int fd;
   struct sockaddr_storage client;
   socklen_t client_len;
   uint8_t *head;                  /* PROXY v2 header put before every datagram sent upstream */
   size_t head_len;
-  double bytes_down;
-  uint64_t last_reply;
+  double bytes_up, bytes_down;    /* bytes_up: what C forwarded (relayUdpSend's bytes are JS's to count) */
+  uint64_t last_active;           /* loop time of the last datagram either way */
   int error_told;
 } rl_udp_t;
 
@@ -83,6 +86,9 @@ typedef struct rl_listener_s {
   uint32_t open;                  /* connections not yet closed */
   double accepted, accept_errors;
   int stopped, paused;
+  /* a UDP group (relayUdpGroup): its sessions by client address, chained hash table */
+  uint32_t *buckets, nbuckets, nsessions;
+  double up, up_drops, down, down_drops; /* datagrams forwarded by C each way, and dropped */
 } rl_listener_t;
 
 typedef struct rl_env_s {
@@ -101,7 +107,7 @@ typedef struct rl_env_s {
   uint32_t nlisteners;
   rl_udp_t **uslots;              /* UDP sessions (upstream sockets) */
   uint32_t nuslots, nufree, *ufree;
-  uint8_t *ubuf;                  /* one datagram (64 KiB), allocated on first use */
+  void *udp_out;                  /* relay-udp.c: replies gathered for one sendmmsg (allocated on first use) */
   uint64_t *pend;                 /* (gen << 32 | slot) of connections with work left */
   size_t npend, pendcap;
   double *queue;                  /* events not yet handed to JS */
@@ -117,6 +123,24 @@ typedef struct rl_env_s {
 } rl_env_t;
 
 napi_status relay_register(napi_env env, napi_value exports); /* also sets the instance data */
+
+#define RL_ID_SPAN 16777216.0     /* id = gen * RL_ID_SPAN + slot */
+#define RL_UDP_TAG (1ULL << 62)   /* epoll data of a UDP session's socket */
+
+/* relay-loop.c, for relay-udp.c */
+rl_env_t *rl_get_env(napi_env env); /* throws when relayInit has not run */
+void rl_queue_event(rl_env_t *e, double kind, double id, double a, double b, double c, double d, double f, double g);
+
+/* relay-udp.c */
+napi_status relay_udp_register(napi_env env, napi_value exports);
+void rl_udp_readable(rl_env_t *e, rl_udp_t *u); /* the upstream sent: gather the replies */
+void rl_udp_flush(rl_env_t *e);                 /* send the gathered replies */
+void rl_udp_cleanup(rl_env_t *e);               /* env teardown: close every session */
+/* For the listener's batch loop (udp-loop.c): the relay state of this env, or NULL; then, per
+ * datagram, 1 when a session of `group` has this client (the datagram went to its upstream, or was
+ * dropped and counted), 0 when JavaScript must decide. */
+void *relay_udp_env(napi_env env);
+int relay_udp_forward(void *relay, uint32_t group, const struct sockaddr_storage *peer, const uint8_t *data, size_t len);
 
 /* addon.c: a thrown Error with code (EMFILE...) and syscall; an object of numeric counters */
 napi_value throw_errno(napi_env env, int err, const char *syscall);

@@ -2,6 +2,7 @@
  * JavaScript once, answer with sendmmsg. If the socket cannot take all replies (EAGAIN), the rest
  * wait for writability and reading pauses until they are out (the tx buffer is shared). */
 #include "udp.h"
+#include "relay-loop.h"
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -162,6 +163,28 @@ static uint32_t answer_hits(udp_t *u, uint32_t n) {
   return m;
 }
 
+/* Gives the datagrams of clients that have a relay session to it (sent upstream now) and moves the
+ * others to the front; returns those left for JavaScript. */
+static uint32_t forward_sessions(udp_t *u, uint32_t n) {
+  void *relay = relay_udp_env(u->env);
+  if (!relay) return n;
+  uint32_t m = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    uint8_t *pkt = u->rx + (size_t)i * u->slot;
+    if (relay_udp_forward(relay, u->relay_group - 1, &u->peers[i], pkt, (size_t)u->rx_len[i])) continue;
+    if (m != i) {
+      memmove(u->rx + (size_t)m * u->slot, pkt, (size_t)u->rx_len[i]);
+      u->rx_len[m] = u->rx_len[i];
+      u->peers[m] = u->peers[i];
+      u->rmsg[m].msg_hdr.msg_namelen = u->rmsg[i].msg_hdr.msg_namelen;
+      memcpy(u->addr + (size_t)m * UDP_ADDR_BYTES, u->addr + (size_t)i * UDP_ADDR_BYTES, UDP_ADDR_BYTES);
+    }
+    m++;
+  }
+  u->forwarded += n - m;
+  return m;
+}
+
 static void on_poll(uv_poll_t *h, int status, int events) {
   udp_t *u = (udp_t *)h->data;
   (void)events;
@@ -175,6 +198,7 @@ static void on_poll(uv_poll_t *h, int status, int events) {
     int more;
     uint32_t n = recv_batch(u, &more);
     if (n > 0 && u->cache) n = answer_hits(u, n);
+    if (n > 0 && u->relay_group) n = forward_sessions(u, n);
     if (n > 0) {
       memset(u->tx_len, 0, (size_t)n * sizeof(int32_t));
       u->batches++;

@@ -41,9 +41,12 @@ typedef struct udp_s {
   struct iovec *hiov;
   struct sockaddr_storage *hpeers;
   uint32_t pend_off, pend_n;  /* replies waiting for the socket to become writable */
+  /* relay sessions (optional): 1 + the relay-udp.c group whose sessions get their clients'
+   * datagrams here, in C; only the other datagrams reach JavaScript (0: none) */
+  uint32_t relay_group;
   int in_callback, closing, closed, teardown, external_gone;
   /* counters (diagnostics) */
-  double batches, rx_packets, tx_packets, dropped_oversize, send_errors, recv_errors;
+  double batches, rx_packets, tx_packets, dropped_oversize, send_errors, recv_errors, forwarded;
 } udp_t;
 
 /* udp-socket.c: create + bind a non-blocking UDP socket; returns fd or -errno; *syscall names the
