@@ -2,10 +2,19 @@
 # UDP relay benchmark (not a test): request/response datagrams per second through Geodesic's UDP
 # relay and nginx's plain UDP stream proxy (no SNI: nginx cannot route QUIC by SNI), and QUIC
 # handshakes per second (ngtcp2 gtlsclient, one per process) through Geodesic vs direct.
-#   bench/relay/udp.sh [--seconds 5]
+# The two relays are measured in alternating rounds (order swapped each round, so load from other
+# processes on the machine hits both alike), then the medians of each are printed.
+#   bench/relay/udp.sh [--seconds 5] [--rounds 3]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SECS=5; [ "${1:-}" = --seconds ] && SECS="$2"
+SECS=5 ROUNDS=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) SECS="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    *) echo "usage: $0 [--seconds N] [--rounds N]" >&2; exit 2 ;;
+  esac
+done
 WORK="${RELAYBENCH_WORK:-/tmp/relaybench}/geodesic-udp"; mkdir -p "$WORK/www"
 B=15301 G=18551 N=18552 Q=18553 QS=15302
 (cd "$ROOT" && npx tsc -p bench/relay/tsconfig.json)
@@ -29,8 +38,22 @@ NGX
 taskset -c 0 nginx -p "$WORK" -c "$WORK/nginx.conf"; sleep 1; NP=$(cat "$WORK/nginx.pid")
 cleanup() { for p in ${GP:-} ${NP:-} ${SP:-}; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
-echo "geodesic: $(taskset -c 1 node "$ROOT/bench/relay/udp-pps.mjs" --port $G --pid $GP --backend-port $B --seconds "$SECS")"
-echo "nginx:    $(taskset -c 1 node "$ROOT/bench/relay/udp-pps.mjs" --port $N --pid $(pgrep -P "$NP" | head -1) --backend-port $B --seconds "$SECS")"
+NW=$(pgrep -P "$NP" | head -1)
+pps() { taskset -c 1 node "$ROOT/bench/relay/udp-pps.mjs" --port "$1" --pid "$2" --backend-port $B --seconds "$SECS"; }
+: >"$WORK/rounds.txt"
+for r in $(seq 1 "$ROUNDS"); do
+  order="geodesic nginx"; [ $((r % 2)) -eq 0 ] && order="nginx geodesic"
+  for who in $order; do
+    if [ "$who" = geodesic ]; then line=$(pps $G $GP); else line=$(pps $N "$NW"); fi
+    printf '%-9s %s\n' "$who:" "$line" | tee -a "$WORK/rounds.txt"
+  done
+done
+for who in geodesic nginx; do # medians over the rounds (pairs/s, relay CPU µs per pair)
+  grep "^$who:" "$WORK/rounds.txt" | sed -E 's/.*replies_per_s=([0-9]+) relay_cpu_us_per_pair=([0-9.]+).*/\1 \2/' |
+    awk -v who="$who" '{ r[NR] = $1; c[NR] = $2 } END {
+      n = asort(r); asort(c); m = int((n + 1) / 2)
+      printf "median %-9s replies_per_s=%d relay_cpu_us_per_pair=%.1f (%d rounds)\n", who ":", (n % 2 ? r[m] : (r[m] + r[m + 1]) / 2), (n % 2 ? c[m] : (c[m] + c[m + 1]) / 2), n }'
+done
 if command -v gtlsserver >/dev/null; then
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
     -keyout "$WORK/k.pem" -out "$WORK/c.pem" 2>/dev/null
