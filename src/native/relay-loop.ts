@@ -195,9 +195,10 @@ export function nativeRelay(): NativeRelay | null {
     info: () => addon.relayInfo(),
     udpGroup(endpoint, sink) {
       const handle = endpointHandle(endpoint);
-      const group = addon.relayUdpGroup(handle ? endpoint.fd : -1);
+      if (!handle) throw Object.assign(new Error('udpGroup: an open native UDP endpoint expected'), { code: 'EBADF' });
+      const group = addon.relayUdpGroup(endpoint.fd);
       sinks[group] = sink;
-      addon.forwardTo(handle!, group);
+      addon.forwardTo(handle, group);
       let disposed = false;
       return {
         open: (upstream, client, head) => addon.relayUdpOpen(group, upstream, client, head),
@@ -209,7 +210,7 @@ export function nativeRelay(): NativeRelay | null {
           if (disposed) return;
           disposed = true;
           sinks[group] = undefined;
-          addon.forwardTo(handle!, -1);
+          addon.forwardTo(handle, -1);
           addon.relayUdpGroupClose(group);
         },
       };

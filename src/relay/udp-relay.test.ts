@@ -328,6 +328,45 @@ for (const path of paths) describe(`UDP relay: sessions, QUIC SNI routing, PROXY
       silent.close();
     }
   });
+
+  it('sends malformed and truncated QUIC Initials to the default route, then relays the session\'s datagrams', async () => {
+    const [a, d] = await Promise.all([udpBackend('A'), udpBackend('D')]);
+    try {
+      const r = new RelayServer(relayOptionsFromConfig({
+        listeners: [{ name: 'q', protocol: 'udp', listen: '127.0.0.1:0', client_hello_timeout: '300ms', routes: [{ sni: 'h3.example', pool: 'a' }], default: 'd' }],
+        pools: { a: { servers: [`127.0.0.1:${a.port}`] }, d: { servers: [`127.0.0.1:${d.port}`] } },
+      }));
+      relays.push(r);
+      await r.start();
+      const port = r.ports().q!;
+      const dcid = Buffer.from('0011223344556677', 'hex');
+      const good = initialPacket(1, dcid, 0, cryptoFrame(0, buildHello([sniExt('h3.example')]).subarray(5)));
+      const bad = [
+        Buffer.from([0xc3, 0, 0, 0, 1]), // a long header cut after the version
+        Buffer.concat([good.subarray(0, 40), Buffer.alloc(200, 0xff)]), // keys derive, decryption fails
+        Buffer.from([0xc0, 0, 0, 0, 1, 255, ...Buffer.alloc(30)]), // connection ID length 255
+        Buffer.alloc(1200), // zeros: a short header
+      ];
+      for (const [k, m] of bad.entries()) {
+        const c = createSocket('udp4');
+        await new Promise<void>((res) => c.bind(0, '127.0.0.1', () => res()));
+        const got: string[] = [];
+        c.on('message', (x) => got.push(x.toString()));
+        c.send(m, port, '127.0.0.1');
+        for (let t = 0; t < 40 && got.length === 0; t++) await sleep(25);
+        for (const n of [1, 2, 3]) c.send(Buffer.from(`later${n}`), port, '127.0.0.1');
+        for (let t = 0; t < 40 && got.length < 4; t++) await sleep(25);
+        c.close();
+        assert.equal(got.length, 4, `datagram ${k}: ${got.join(',')}`);
+        assert.deepEqual(got.slice(1).sort(), ['D:ater1', 'D:ater2', 'D:ater3']);
+      }
+      assert.equal(a.got.length, 0);
+      assert.equal(r.stats().listeners[0]!.counters.active, bad.length);
+    } finally {
+      a.sock.close();
+      d.sock.close();
+    }
+  });
 });
 
 // A child process without the addon: the UDP listener runs on node:dgram both ways.
