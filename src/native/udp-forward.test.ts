@@ -129,6 +129,41 @@ describe('UDP relay sessions forwarded in C', { skip: status.available ? false :
     }
   });
 
+  it('keeps finding sessions while its table grows past hundreds of clients and shrinks again', async () => {
+    const echo = await echoServer();
+    const r = await rig(echo.port);
+    const clients: TestClient[] = [];
+    try {
+      for (let k = 0; k < 300; k++) clients.push(await testClient('127.0.0.1', r.ep.port));
+      const round = async (n: number, tag: string): Promise<void> => {
+        for (let k = 0; k < clients.length; k += 50) { // 50 in flight at a time
+          const some = clients.slice(k, k + 50);
+          for (const c of some) c.send(Buffer.from(tag));
+          await Promise.all(some.map((c) => c.waitFor(n, 3000)));
+        }
+        for (const c of clients) assert.equal((await c.waitFor(n, 0)).length, n, `client ${c.port}`);
+      };
+      await round(1, 'first');
+      assert.equal(r.group.stats().sessions, 300);
+      await round(2, 'second');
+      for (const c of clients) assert.deepEqual(r.seen.get(c.port), ['first']);
+      for (const [k, c] of clients.entries()) { // close every other session (expiry)
+        if (k % 2) continue;
+        r.group.close(r.ids.get(c.port)!);
+        r.ids.delete(c.port);
+      }
+      assert.equal(r.group.stats().sessions, 150);
+      await round(3, 'third');
+      for (const [k, c] of clients.entries()) assert.deepEqual(r.seen.get(c.port), k % 2 ? ['first'] : ['first', 'third']);
+      assert.equal(r.group.stats().sessions, 300);
+      assert.equal(r.group.stats().up, 300 + 150);
+    } finally {
+      for (const c of clients) await c.close();
+      await r.close();
+      echo.sock.close();
+    }
+  });
+
   it('reports an unreachable upstream once (ICMP port unreachable) and keeps serving other sessions', async () => {
     const probe = createSocket('udp4');
     await new Promise<void>((res) => probe.bind(0, '127.0.0.1', () => res()));
