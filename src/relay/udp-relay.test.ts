@@ -329,6 +329,33 @@ for (const path of paths) describe(`UDP relay: sessions, QUIC SNI routing, PROXY
     }
   });
 
+  it('keeps a routed session on its one upstream socket past client_hello_timeout', async () => {
+    const d = await udpBackend('D');
+    const c = createSocket('udp4');
+    try {
+      const r = new RelayServer(relayOptionsFromConfig({
+        listeners: [{ name: 'u', protocol: 'udp', listen: '127.0.0.1:0', client_hello_timeout: '200ms', default: 'd' }],
+        pools: { d: { servers: [`127.0.0.1:${d.port}`] } },
+      }));
+      relays.push(r);
+      await r.start();
+      await new Promise<void>((res) => c.bind(0, '127.0.0.1', () => res()));
+      let replies = 0;
+      c.on('message', () => { replies++; });
+      for (let n = 0; n < 10; n++) { c.send(Buffer.from(`tick${n}`), r.ports().u!, '127.0.0.1'); await sleep(100); }
+      for (let t = 0; t < 20 && replies < 10; t++) await sleep(25);
+      assert.equal(replies, 10);
+      const st = r.stats();
+      assert.equal(st.listeners[0]!.counters.helloTimeouts, 0, 'the hello deadline is over once the session is routed');
+      assert.equal(st.pools[0]!.upstreams[0]!.connections, 1, 'one upstream socket for the whole session');
+      assert.equal(st.listeners[0]!.counters.active, 1);
+      assert.equal(new Set(d.got.map(String)).size, 10);
+    } finally {
+      c.close();
+      d.sock.close();
+    }
+  });
+
   it('sends malformed and truncated QUIC Initials to the default route, then relays the session\'s datagrams', async () => {
     const [a, d] = await Promise.all([udpBackend('A'), udpBackend('D')]);
     try {

@@ -45,6 +45,8 @@ export class UdpSession {
   /** the session's upstream socket in C (NativeUdpGroup), when it has one */
   private nid: number | undefined;
   private connected = false;
+  /** decide() ran: routed (or closed), whether or not an upstream socket was made */
+  private routed = false;
   private proxyHeader: Buffer | undefined;
   upstream: Upstream | undefined;
   pool: Pool | undefined;
@@ -78,7 +80,7 @@ export class UdpSession {
     if (!this.pending) return; // routed, upstream socket not connected yet: pending was kept below
     const msg = Buffer.from(view);
     this.pending.push(msg);
-    if (this.up) return;
+    if (this.routed) return;
     if (!this.collector) return this.decide(undefined, []);
     const r = this.collector.add(msg);
     if (r.kind === 'hello') return this.decide(r.sni, r.alpn);
@@ -87,9 +89,10 @@ export class UdpSession {
     this.decide(undefined, []);
   }
 
-  /** Hello deadline passed without a complete ClientHello: default route with what we have. */
+  /** Hello deadline passed without a complete ClientHello: default route with what we have. Not
+   *  for a routed session (a native one has no node:dgram socket, so `up` does not tell). */
   helloExpired(now: number): boolean {
-    return !this.up && !this.closed && now - this.startedAt > this.listener.opts.clientHelloTimeoutMs;
+    return !this.routed && !this.closed && now - this.startedAt > this.listener.opts.clientHelloTimeoutMs;
   }
 
   expire(): void {
@@ -98,6 +101,8 @@ export class UdpSession {
   }
 
   private decide(sni: string | undefined, alpn: readonly string[]): void {
+    if (this.routed) return;
+    this.routed = true;
     this.collector = undefined;
     this.sni = sni;
     this.alpn = alpn;
