@@ -10,21 +10,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=$(cd "$ROOT/../shared/bench/dns" && pwd)
 HERE=$ROOT/bench/dns
-SECS=10; ROUNDS=1; BUILD=1
-while [ $# -gt 0 ]; do case $1 in
-  --seconds) SECS=$2; shift 2;; --rounds) ROUNDS=$2; shift 2;; --no-build) BUILD=0; shift;;
-  -h|--help) sed -n '2,8p' "$0"; exit 0;;
-  *) echo "unknown arg $1 (--help)" >&2; exit 2;; esac; done
-export BENCH_DATA=${BENCH_DATA:-$ROOT/.bench-data/dns}
-export BENCH_TMP=${BENCH_TMP:-/tmp/geodesic-bench-dnssec}
-mkdir -p "$BENCH_DATA" "$BENCH_TMP" "$ROOT/.bench-data/results"
-RESULTS=$ROOT/.bench-data/results/dnssec-$(date -u +%Y%m%d-%H%M%S).txt
-log() { echo "# $*" | tee -a "$RESULTS"; }
-[ -f "$BENCH_DATA/example.com.zone" ] || cp -r "$SHARED/data/." "$BENCH_DATA/"
-if [ $BUILD = 1 ]; then
-  log "building dist/ (tsc)"
-  (cd "$ROOT" && npx tsc -p tsconfig.build.json >/dev/null) || log "tsc reported errors (dist emitted anyway)"
-fi
+. "$HERE/lib.sh"
+bench_setup dnssec /tmp/geodesic-bench-dnssec "$@"
 Z=$BENCH_TMP/zones; K=$BENCH_TMP/keys
 rm -rf "$Z" "$K"; mkdir -p "$Z"
 cp "$BENCH_DATA/example.com.zone" "$Z/example.com.zone"

@@ -11,26 +11,32 @@ const bytes = (s: string): Uint8Array => ENCODER.encode(s);
 /** `"proto":"udp","ecs":` and the TCP twin, then `null,"name":"` when the query had no ECS. */
 const PROTO = [bytes('"proto":"udp","ecs":'), bytes('"proto":"tcp","ecs":')] as const;
 const NO_ECS = bytes('null,"name":"');
+const AFTER_ECS = bytes('","name":"');
 
-/** What follows the name of a repeated answer (`","type":...,"latencyMs":`), kept per answer origin,
- * for the question type and geo decision it was made for. */
+/** What follows the name of a repeated answer up to the geo member (`","type":...,"geo":`), kept per
+ * answer origin, for the question type it was made for. */
 interface Tail {
   qtype: number;
-  geo: number;
   text: Uint8Array;
 }
 
-/** The geo member of a line as a number: -1 for null, else the scope (+256 when tailored). */
+/** The geo member's value and what follows it up to the latency, by geoKey. */
+const GEO: Uint8Array[] = [bytes('null,"latencyMs":')];
+for (let tailored = 0; tailored < 2; tailored++) {
+  for (let scope = 0; scope <= 255; scope++) GEO.push(bytes(`{"tailored":${tailored === 1},"scope":${scope}},"latencyMs":`));
+}
+
+/** Where the geo member of a line is in GEO: 0 for null, else by tailored and scope. */
 function geoKey(ctx: QueryEvent['ctx']): number {
   const tailored = !ctx.cacheable && ctx.zone !== undefined && ctx.rcode === 0;
-  return tailored || ctx.ecsScope > 0 ? ctx.ecsScope + (tailored ? 256 : 0) : -1;
+  return tailored || ctx.ecsScope > 0 ? 1 + (tailored ? 256 : 0) + (ctx.ecsScope & 255) : 0;
 }
 
 /**
  * Writes the query log's JSON lines as UTF-8 straight into a byte batch on the answering thread (the
  * worker only writes batches out). A line is the same text as JSON.stringify of the record QueryRecorder
  * makes (same keys, same order). Cheap for what repeats: the time text changes once a millisecond, the
- * client's text is kept per address (and the ECS subnet's per subnet), and for an answer repeated from
+ * client and ECS subnet are written digit by digit (IPv6 ones kept per address), and for an answer repeated from
  * a cache, static or geo (its answer list is the same object each time), the text after the name is kept
  * with it, so such a line is a few copies and digits. Anything else (an answer made for this query,
  * errors) is put together from texts kept per zone, RRset and type.
@@ -41,9 +47,8 @@ export class LineWriter {
   private lastMs = NaN;
   /** `{"time":"<ISO time>","client":` of lastMs. */
   private head: Uint8Array = new Uint8Array(0);
-  private readonly clients4 = new Map<number, Uint8Array>();
   private readonly clients6 = new Map<string, Uint8Array>();
-  private readonly subnets = new Map<number | string, Uint8Array>();
+  private readonly subnets6 = new Map<string, Uint8Array>();
   private readonly tails = new WeakMap<object, Tail>();
   private readonly summaries = new WeakMap<object, string[]>();
   private readonly zones = new WeakMap<object, string>();
@@ -67,23 +72,36 @@ export class LineWriter {
       this.lastMs = time;
       this.head = bytes(`{"time":"${new Date(time).toISOString()}","client":`);
     }
-    const client = this.client(ctx.client.address);
+    const address = ctx.client.address;
     const tcp = ctx.client.transport === 'tcp' ? 1 : 0;
     const b = this.buf;
     let o = this.off;
     // Head 47, client ≤ 49, name ≤ 1020 (escaped), digits ≤ 40: checked again below for the rest.
     if (o + 1200 > b.length) return false;
     o = copy(b, o, this.head);
-    o = copy(b, o, client);
+    if (address.length === 4) {
+      b[o++] = 0x22; o = ipv4(b, o, address); b[o++] = 0x22; b[o++] = 0x2c; // "a.b.c.d",
+    } else {
+      o = copy(b, o, this.client6(address));
+    }
     // An answer repeated from a cache (static or geo), with a name that needs no escaping: copies.
     const tail = event.repeated === true && event.error === undefined ? this.tails.get(ctx.answer) : undefined;
     let p = -1;
-    if (tail !== undefined && tail.qtype === q.qtype && tail.geo === geoKey(ctx) && o + 100 + q.qname.length + tail.text.length <= b.length) {
+    if (tail !== undefined && tail.qtype === q.qtype && o + 200 + q.qname.length + tail.text.length <= b.length) {
       p = copy(b, o, PROTO[tcp]);
-      p = plainName(b, copy(b, p, q.ecs === null ? NO_ECS : this.subnet(q.ecs.address, q.ecs.sourcePrefix)), q.qname);
+      const ecs = q.ecs;
+      if (ecs === null) {
+        p = copy(b, p, NO_ECS);
+      } else if (ecs.address.length === 4) {
+        b[p++] = 0x22; p = ipv4(b, p, ecs.address); b[p++] = 0x2f; p = digits(b, p, ecs.sourcePrefix);
+        p = copy(b, p, AFTER_ECS); // ","name":"
+      } else {
+        p = copy(b, p, this.subnet6(ecs.address, ecs.sourcePrefix));
+      }
+      p = plainName(b, p, q.qname);
     }
     if (p >= 0 && tail !== undefined) {
-      o = copy(b, p, tail.text);
+      o = copy(b, copy(b, p, tail.text), GEO[geoKey(ctx)]!);
     } else {
       const text = bytes(this.middle(event, tcp));
       if (o + text.length + 400 > b.length) return false;
@@ -105,17 +123,8 @@ export class LineWriter {
     return true;
   }
 
-  /** `"1.2.3.4",` for an address, kept per address (bounded). */
-  private client(a: Uint8Array): Uint8Array {
-    if (a.length === 4) {
-      const k = ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
-      let t = this.clients4.get(k);
-      if (t === undefined) {
-        if (this.clients4.size >= 50_000) this.clients4.clear();
-        this.clients4.set(k, t = bytes(`${JSON.stringify(addressText(a))},`));
-      }
-      return t;
-    }
+  /** `"2001:db8::1",` for an IPv6 address, kept per address (bounded; IPv4 is written digit by digit). */
+  private client6(a: Uint8Array): Uint8Array {
     const k = addressText(a);
     let t = this.clients6.get(k);
     if (t === undefined) {
@@ -125,13 +134,13 @@ export class LineWriter {
     return t;
   }
 
-  /** `"192.0.2.0/24","name":"` for an ECS option, kept per subnet (bounded). */
-  private subnet(a: Uint8Array, prefix: number): Uint8Array {
-    const k = a.length === 4 ? (((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0) * 256 + prefix : `${addressText(a)}/${prefix}`;
-    let t = this.subnets.get(k);
+  /** `"2001:db8::/48","name":"` for an IPv6 ECS option, kept per subnet (bounded). */
+  private subnet6(a: Uint8Array, prefix: number): Uint8Array {
+    const k = `${addressText(a)}/${prefix}`;
+    let t = this.subnets6.get(k);
     if (t === undefined) {
-      if (this.subnets.size >= 50_000) this.subnets.clear();
-      this.subnets.set(k, t = bytes(`${JSON.stringify(`${addressText(a)}/${prefix}`)},"name":"`));
+      if (this.subnets6.size >= 50_000) this.subnets6.clear();
+      this.subnets6.set(k, t = bytes(`${JSON.stringify(k)},"name":"`));
     }
     return t;
   }
@@ -159,12 +168,12 @@ export class LineWriter {
     const tailored = !ctx.cacheable && ctx.zone !== undefined && ctx.rcode === 0;
     const geo = tailored || ctx.ecsScope > 0 ? `{"tailored":${tailored},"scope":${ctx.ecsScope}}` : 'null';
     const tail = `,"type":${JSON.stringify(typeToText(q.qtype))},"rcode":"${rcodeText(ctx.rcode)}","zone":${zone},` +
-      `"answer":[${answer}],"geo":${geo},"latencyMs":`;
+      `"answer":[${answer}],"geo":`;
     if (event.repeated === true && event.error === undefined && q.qdcount > 0) {
       // Kept with the answer list (the same object each time the answer is repeated from a cache).
-      this.tails.set(ctx.answer, { qtype: q.qtype, geo: geoKey(ctx), text: bytes(`"${tail}`) });
+      this.tails.set(ctx.answer, { qtype: q.qtype, text: bytes(`"${tail}`) });
     }
-    return `"proto":"${tcp === 1 ? 'tcp' : 'udp'}","ecs":${ecs},"name":${name}${tail}`;
+    return `"proto":"${tcp === 1 ? 'tcp' : 'udp'}","ecs":${ecs},"name":${name}${tail}${geo},"latencyMs":`;
   }
 
   /** The first `max` records of an RRset as JSON strings `"TYPE rdata"` joined by commas. */
@@ -191,7 +200,7 @@ function safeRdata(type: number, rdata: Uint8Array): string {
  * TypedArray#set costs more than the copy. */
 function copy(b: Uint8Array, o: number, src: Uint8Array): number {
   const n = src.length;
-  if (n > 64) { b.set(src, o); return o + n; }
+  if (n > 16) { b.set(src, o); return o + n; }
   for (let i = 0; i < n; i++) b[o + i] = src[i]!;
   return o + n;
 }
@@ -216,6 +225,14 @@ function plainName(b: Uint8Array, o: number, name: Uint8Array): number {
     p += l + 1;
   }
   return o;
+}
+
+/** Writes an IPv4 address in dotted decimal; returns the new offset. */
+function ipv4(b: Uint8Array, o: number, a: Uint8Array): number {
+  o = digits(b, o, a[0]!); b[o++] = 0x2e;
+  o = digits(b, o, a[1]!); b[o++] = 0x2e;
+  o = digits(b, o, a[2]!); b[o++] = 0x2e;
+  return digits(b, o, a[3]!);
 }
 
 /** Writes the decimal digits of a non-negative integer; returns the new offset. */
