@@ -8,16 +8,25 @@ export const MAX_ANSWERS = 8;
 const ENCODER = new TextEncoder();
 const bytes = (s: string): Uint8Array => ENCODER.encode(s);
 
-/** `"proto":"udp","ecs":` and the TCP twin, then `null,"name":"` when the query had no ECS. */
+/** `"proto":"udp","ecs":` and the TCP twin; with `null,"name":"` when the query had no ECS. */
 const PROTO = [bytes('"proto":"udp","ecs":'), bytes('"proto":"tcp","ecs":')] as const;
-const NO_ECS = bytes('null,"name":"');
+const PROTO_NO_ECS = [bytes('"proto":"udp","ecs":null,"name":"'), bytes('"proto":"tcp","ecs":null,"name":"')] as const;
 const AFTER_ECS = bytes('","name":"');
+
+/** Where a line writer keeps the Tail of a repeated answer: on its answer list (cheaper than a WeakMap
+ * on the answering thread's path). */
+const TAIL = Symbol('query log tail');
+type WithTail = { [TAIL]?: Tail };
 
 /** What follows the name of a repeated answer up to the geo member (`","type":...,"geo":`), kept per
  * answer origin, for the question type it was made for. */
 interface Tail {
+  /** The writer that made it (two logs may watch one engine). */
+  writer: LineWriter;
   qtype: number;
+  /** Up to `"geo":`, and with `null,"latencyMs":` for a static answer (geo null). */
   text: Uint8Array;
+  textNull: Uint8Array;
 }
 
 /** The geo member's value and what follows it up to the latency, by geoKey. */
@@ -49,7 +58,6 @@ export class LineWriter {
   private head: Uint8Array = new Uint8Array(0);
   private readonly clients6 = new Map<string, Uint8Array>();
   private readonly subnets6 = new Map<string, Uint8Array>();
-  private readonly tails = new WeakMap<object, Tail>();
   private readonly summaries = new WeakMap<object, string[]>();
   private readonly zones = new WeakMap<object, string>();
 
@@ -85,23 +93,24 @@ export class LineWriter {
       o = copy(b, o, this.client6(address));
     }
     // An answer repeated from a cache (static or geo), with a name that needs no escaping: copies.
-    const tail = event.repeated === true && event.error === undefined ? this.tails.get(ctx.answer) : undefined;
+    const tail = event.repeated === true && event.error === undefined ? (ctx.answer as WithTail)[TAIL] : undefined;
     let p = -1;
-    if (tail !== undefined && tail.qtype === q.qtype && o + 200 + q.qname.length + tail.text.length <= b.length) {
-      p = copy(b, o, PROTO[tcp]);
+    if (tail !== undefined && tail.writer === this && tail.qtype === q.qtype && o + 200 + q.qname.length + tail.text.length <= b.length) {
       const ecs = q.ecs;
       if (ecs === null) {
-        p = copy(b, p, NO_ECS);
+        p = copy(b, o, PROTO_NO_ECS[tcp]);
       } else if (ecs.address.length === 4) {
+        p = copy(b, o, PROTO[tcp]);
         b[p++] = 0x22; p = ipv4(b, p, ecs.address); b[p++] = 0x2f; p = digits(b, p, ecs.sourcePrefix);
         p = copy(b, p, AFTER_ECS); // ","name":"
       } else {
-        p = copy(b, p, this.subnet6(ecs.address, ecs.sourcePrefix));
+        p = copy(b, copy(b, o, PROTO[tcp]), this.subnet6(ecs.address, ecs.sourcePrefix));
       }
       p = plainName(b, p, q.qname);
     }
     if (p >= 0 && tail !== undefined) {
-      o = copy(b, copy(b, p, tail.text), GEO[geoKey(ctx)]!);
+      const geo = geoKey(ctx);
+      o = geo === 0 ? copy(b, p, tail.textNull) : copy(b, copy(b, p, tail.text), GEO[geo]!);
     } else {
       const text = bytes(this.middle(event, tcp));
       if (o + text.length + 400 > b.length) return false;
@@ -171,7 +180,7 @@ export class LineWriter {
       `"answer":[${answer}],"geo":`;
     if (event.repeated === true && event.error === undefined && q.qdcount > 0) {
       // Kept with the answer list (the same object each time the answer is repeated from a cache).
-      this.tails.set(ctx.answer, { qtype: q.qtype, text: bytes(`"${tail}`) });
+      (ctx.answer as WithTail)[TAIL] = { writer: this, qtype: q.qtype, text: bytes(`"${tail}`), textNull: bytes(`"${tail}null,"latencyMs":`) };
     }
     return `"proto":"${tcp === 1 ? 'tcp' : 'udp'}","ecs":${ecs},"name":${name}${tail}${geo},"latencyMs":`;
   }

@@ -17,7 +17,7 @@ export interface QueryEvent {
    * repeated by the native UDP cache are published in bulk); now when absent. */
   time?: number;
   /** The answer was repeated from a cache: `ctx.answer` is then the same array each time it is repeated
-   * (a watcher may keep what it made of it, keyed by that array). */
+   * (a watcher may keep what it made of it with that array: in a WeakMap, or under a symbol of its own). */
   repeated?: true;
   error?: unknown;
 }

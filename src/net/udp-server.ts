@@ -1,4 +1,4 @@
-import { createAnswerCache, openUdp, TAP_HEADER } from '../native/index.js';
+import { ANSWER_CACHE_SLOTS, createAnswerCache, openUdp, TAP_HEADER } from '../native/index.js';
 import type { AnswerCache, UdpBatch, UdpEndpoint } from '../native/index.js';
 import { HANDOFF } from '../engine/index.js';
 import type { AnswerOrigin, ClientInfo, Engine } from '../engine/index.js';
@@ -100,7 +100,8 @@ export async function listenUdp(opts: UdpServerOptions): Promise<UdpListener> {
  * the cache is cleared, so each is shown with the answer it got.
  */
 class CacheTap {
-  private readonly origins: Array<AnswerOrigin | undefined> = [];
+  /** By slot; filled up front so that it stays a plain array (a sparse one is looked up as a dictionary). */
+  private readonly origins: Array<AnswerOrigin | undefined> = new Array<AnswerOrigin | undefined>(ANSWER_CACHE_SLOTS).fill(undefined);
   private readonly out = new Uint8Array(TAP_BYTES);
   private readonly view = new DataView(this.out.buffer);
   private readonly v4: ClientInfo = { transport: 'udp', address: new Uint8Array(4), port: 0 };
@@ -113,7 +114,7 @@ class CacheTap {
     this.cache = {
       native: native.native,
       put: (q, a) => native.put(q, a),
-      clear: () => { this.take(); native.clear(); this.origins.length = 0; },
+      clear: () => { this.take(); native.clear(); this.origins.fill(undefined); },
       stats: () => native.stats(),
       tap: (bytes) => native.tap(bytes),
       takeTap: (out) => native.takeTap(out),
@@ -134,7 +135,7 @@ class CacheTap {
   }
 
   keep(slot: number, origin: AnswerOrigin): void {
-    this.origins[slot] = origin;
+    if (slot < this.origins.length) this.origins[slot] = origin;
   }
 
   /** Publishes the records gathered since the last take. */
