@@ -68,6 +68,9 @@ export class DnsMetrics {
   private geoCounts = new Float64Array(64);
   /** The most asked names: a space-saving sketch over one query in TOP_SAMPLE (name → estimated count). */
   private readonly topNames = new Map<string, number>();
+  /** Names that had the least count (leastCount) in topNames when it was last scanned. */
+  private readonly leastNames: string[] = [];
+  private leastCount = 0;
   private tick = 0;
 
   constructor(sources: MetricSources = {}, opts: { processMetrics?: boolean } = {}) {
@@ -174,10 +177,18 @@ export class DnsMetrics {
     const n = this.topNames.get(text);
     if (n !== undefined) { this.topNames.set(text, n + 1); return; }
     if (this.topNames.size < TOP_NAMES * 2) { this.topNames.set(text, 1); return; }
-    let minName = '', min = Infinity;
-    for (const [k, v] of this.topNames) if (v < min) { min = v; minName = k; }
+    // The least counted name: from the names that had the least count at the last scan and still have
+    // it (counts only grow), scanning again when none is left (rarely: many names share the least count).
+    let minName: string | undefined;
+    while ((minName = this.leastNames.pop()) !== undefined && this.topNames.get(minName) !== this.leastCount);
+    if (minName === undefined) {
+      this.leastCount = Infinity;
+      for (const v of this.topNames.values()) if (v < this.leastCount) this.leastCount = v;
+      for (const [k, v] of this.topNames) if (v === this.leastCount) this.leastNames.push(k);
+      minName = this.leastNames.pop()!;
+    }
     this.topNames.delete(minName);
-    this.topNames.set(text, min + 1);
+    this.topNames.set(text, this.leastCount + 1);
   }
 
   private zoneIdOf(zone: Zone): number {
