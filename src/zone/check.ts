@@ -15,6 +15,8 @@ class Checker {
   /** Zone cuts, or null: found by walking down from the apex (a check of a few names) */
   private readonly cuts: Set<string> | null = null;
   private hasDname = true;
+  /** A direct child's key per key with names below it (made on first need: only zones with a DNAME). */
+  private children: Map<string, string> | null = null;
 
   constructor(private readonly zone: Zone, whole = true) {
     this.out = [...zone.diagnostics];
@@ -45,6 +47,16 @@ class Checker {
       if (this.cuts.has(k)) cut = k;
     }
     return cut;
+  }
+
+  /** A name directly below `key` (with empty non-terminals in the zone, any name below has one), if any. */
+  private childOf(key: string): string | undefined {
+    if (this.children === null) {
+      const origin = this.zone.originKey;
+      this.children = new Map();
+      for (const n of this.zone.allNodes()) if (n.key.length > origin.length) this.children.set(n.key.slice(n.key.charCodeAt(0) + 1), n.key);
+    }
+    return this.children.get(key);
   }
 
   run(): Diagnostic[] {
@@ -79,9 +91,20 @@ class Checker {
     }
     const dname = node.peek(RRType.DNAME);
     if (dname && dname.rdata.length > 1) this.error(node, RRType.DNAME, `${name()}: multiple RRs of singleton type DNAME`);
+    if (dname) {
+      // Reported at the DNAME's owner too, so that a change adding a DNAME above names is refused.
+      const child = this.childOf(node.key);
+      if (child !== undefined) this.error(node, RRType.DNAME, `${nameToText(keyToName(child))} is below the DNAME at ${name()} (RFC 6672 §2.3)`);
+    }
+    if (!node.isApex && this.hasDname) {
+      const origin = this.zone.originKey;
+      for (let k = node.key; k.length > origin.length;) {
+        k = k.slice(k.charCodeAt(0) + 1);
+        const above = this.zone.node(k);
+        if (above?.has(RRType.DNAME)) { this.error(node, RRType.DNAME, `${name()} is below the DNAME at ${nameToText(above.name)} (RFC 6672 §2.3)`); break; }
+      }
+    }
     if (!node.isApex) {
-      const parent = this.hasDname ? this.zone.node(node.key.slice(node.key.charCodeAt(0) + 1)) : undefined;
-      if (parent?.has(RRType.DNAME)) this.error(node, RRType.DNAME, `${name()} is below the DNAME at ${nameToText(parent.name)} (RFC 6672 §2.3)`);
       const cut = this.cutAbove(node.key);
       if (cut !== undefined && cut !== node.key) this.occluded(node, name());
       else if (cut === node.key) this.delegation(node, name());

@@ -67,12 +67,13 @@ const rdataOf = (type: number, v: number): Uint8Array => {
   if (type === RRType.NS) return v % 2 === 0 ? nameFromText(`ns${v % 3}.other.net.`) : name(['a', 'b.a', 'x'][v % 3]!);
   if (type === RRType.CNAME) return name(['a', 'c', 'x.b'][v % 3]!);
   if (type === RRType.MX) return Uint8Array.of(0, v, ...name(['a', 'b', 'nohost'][v % 3]!));
+  if (type === RRType.DNAME) return nameFromText(`t${v % 2}.other.net.`);
   // RRSIG: the covered type leads; the rest only has to differ
   return Uint8Array.of(0, v % 2 === 0 ? RRType.A : RRType.TXT, 13, 2, 0, 0, 1, 44, v, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0xaa); // one signature octet
 };
 const change = fc.record({
   owner,
-  type: fc.constantFrom(RRType.A, RRType.TXT, RRType.NS, RRType.RRSIG, RRType.CNAME, RRType.MX),
+  type: fc.constantFrom(RRType.A, RRType.TXT, RRType.NS, RRType.RRSIG, RRType.CNAME, RRType.MX, RRType.DNAME),
   ttl: fc.constantFrom(60, 300),
   values: fc.array(fc.integer({ min: 0, max: 5 }), { maxLength: 3 }),
 }).map((c): RRsetReplacement => ({ owner: name(c.owner), type: c.type, ttl: c.ttl, rdata: c.values.map((v) => rdataOf(c.type, v)) }));
