@@ -23,8 +23,9 @@ os = { time = ostime, clock = osclock, date = osdate, difftime = osdifftime }
 print = function(...) js.pdnslog(table.concat({...}, ' '), 'info') end
 
 for name, f in pairs(js.fns) do _G[name] = f end
-pdns = { A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, MX = 15, TXT = 16, AAAA = 28, LOC = 29, SRV = 33, NAPTR = 35,
-  DS = 43, SSHFP = 44, DNSKEY = 48, TLSA = 52, SVCB = 64, HTTPS = 65, SPF = 99, CAA = 257, ALIAS = 65401, LUA = 65402 }
+pdns = { A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, MX = 15, TXT = 16, AFSDB = 18, AAAA = 28, LOC = 29, SRV = 33,
+  NAPTR = 35, KX = 36, CERT = 37, DNAME = 39, APL = 42, DS = 43, SSHFP = 44, DNSKEY = 48, TLSA = 52, SVCB = 64, HTTPS = 65,
+  SPF = 99, URI = 256, CAA = 257, ALIAS = 65401, LUA = 65402 }
 GeoIPQueryAttribute = { ASn = 0, City = 1, Continent = 2, Country = 3, Country2 = 4, Name = 5, Region = 6, Location = 7 }
 
 local addrmt = { __index = {} }
