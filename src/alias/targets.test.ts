@@ -187,3 +187,23 @@ test('a target no zone names any more is dropped once no query asked for it for 
   assert.equal(t.size, 0);
   t.close();
 });
+
+test('policy servfail: an expiry timer that fires a little early (clocks differ) still expires the answer, and says so', async () => {
+  const r = fakeResolver();
+  r.answer = { rdata: [ip(1)], ttl: 1 };
+  const start = 1_000_000;
+  let clock = start;
+  const events: AliasEvent[] = [];
+  const t = new AliasTargets({ lookup: r.lookup, minRefreshMs: 50, now: () => clock, onEvent: (e) => events.push(e) });
+  t.track([T]);
+  await t.settled(1000);
+  r.answer = null;
+  clock = start + 500; // the refresh (due at 0.9 s) fails halfway through the TTL: an expiry timer is set
+  await until('failed', 3000, () => events.some((e) => e.kind === 'failed'));
+  clock = start + 999; // the timer fires while the wall clock still reads 1 ms before the TTL's end
+  await until('SERVFAIL', 3000, () => t.addresses(T, RRType.A) === null);
+  clock = start + 2000;
+  await sleep(50);
+  assert.ok(events.some((e) => e.kind === 'expired' && e.type === 'A'), JSON.stringify(events));
+  t.close();
+});

@@ -349,7 +349,7 @@ export class AliasTargets {
     if (now >= until) {
       this.expire(t, s);
     } else if (s.expiryTimer === null) {
-      if (now >= expires) this.serveStale(s);
+      if (now >= expires) this.serveStale(t, s);
       const stepAt = now < expires ? expires : until;
       s.expiryTimer = setTimeout(() => this.onExpiry(t, s, until), stepAt - now);
       s.expiryTimer.unref();
@@ -367,13 +367,15 @@ export class AliasTargets {
     if (s.error === null || t.dropped) return;
     const now = this.now();
     if (now >= until) { this.expire(t, s); return; }
-    this.serveStale(s);
+    this.serveStale(t, s);
     s.expiryTimer = setTimeout(() => this.onExpiry(t, s, until), until - now);
     s.expiryTimer.unref();
   }
 
-  private serveStale(s: Slot): void {
-    if (this.failure !== 'stale' || s.good === null) { this.set(s, null); return; }
+  /** Policy stale: the last good answer, marked stale; policy servfail: it expires (SERVFAIL, and said so
+   * even when the failure is seen only after the TTL ended). */
+  private serveStale(t: Target, s: Slot): void {
+    if (this.failure !== 'stale' || s.good === null) { this.expire(t, s); return; }
     if (s.current?.stale === true) return;
     this.set(s, { ttl: Math.min(s.good.ttl, this.staleTtl), rdata: s.good.rdata, stale: true });
   }
