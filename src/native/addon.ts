@@ -30,11 +30,13 @@ export interface NativeAddon {
   close(handle: object, onClosed: () => void): void;
   sendTo(handle: object, data: Uint8Array, addr: Uint8Array): boolean;
   cacheCreate(slots: number, maxAnswer: number): object;
-  cachePut(cache: object, query: Uint8Array, answer: Uint8Array): number;
+  cachePut(cache: object, query: Uint8Array, answer: Uint8Array, rrlToken: number): number;
   cacheClear(cache: object): void;
   cacheStats(cache: object): { entries: number; hits: number; misses: number; puts: number; tapDropped: number };
   cacheTap(cache: object, bytes: number): void;
   cacheTapTake(cache: object, out: Uint8Array): number;
+  cacheRrl(cache: object, keys: ArrayBuffer, balance: ArrayBuffer, stamp: ArrayBuffer, limited: ArrayBuffer, counts: ArrayBuffer,
+    rate: number, slip: number, ipv4Prefix: number, ipv6Prefix: number, exempt: Uint8Array): void;
   /* relay*: the TCP relay loop, typed in relay-loop.ts */
 }
 

@@ -7,9 +7,10 @@
  * EDNS UDP size. Only plain queries are cacheable: QR=0, OPCODE=0, one question, no other records but
  * one OPT (version 0, no options), so ECS, cookies, NSID and TSIG queries always reach the handler.
  * The caller must put only answers that are the same for every query with that key (static data; not
- * geo, not rate-limited, not depending on the source address) and must clear() on every zone change.
- * Hits bypass the handler (so no response rate limiting for them); for the query log and per-query
- * metrics, tap() keeps a record of every hit that takeTap() hands over in bulk (see TAP_HEADER).
+ * geo, not truncated or dropped by rate limiting, not depending on the source address) and must clear()
+ * on every zone change. Hits bypass the handler: rateLimit() has the loop rate limit them itself over a
+ * limiter's shared buckets; for the query log and per-query metrics, tap() keeps a record of every hit
+ * that takeTap() hands over in bulk (see TAP_HEADER).
  * On the node:dgram path (or without the addon) the cache is inert: put() returns -1.
  */
 import { loadAddon } from './addon.js';
@@ -40,14 +41,32 @@ export interface AnswerCache {
   /** false when the addon is unavailable: the cache then holds nothing */
   readonly native: boolean;
   /** stores `answer` for queries like `query` and returns the slot it went to (a later put may reuse
-   *  it); -1 when the query is not cacheable or the answer's question section differs from the query's */
-  put(query: Uint8Array, answer: Uint8Array): number;
+   *  it); -1 when the query is not cacheable or the answer's question section differs from the query's.
+   *  `rrlToken`: the answer's response rate limiting token (with rateLimit) */
+  put(query: Uint8Array, answer: Uint8Array, rrlToken?: number): number;
   clear(): void;
   stats(): AnswerCacheStats;
   /** starts keeping a record of every hit in a buffer of `bytes` (0 stops; records beyond are dropped) */
   tap(bytes: number): void;
   /** moves the hit records gathered so far into `out` (whole records); returns the bytes moved */
   takeTap(out: Uint8Array): number;
+  /** rate limits the hits over a response rate limiter's own buckets (net/rrl.ts shared()), so hits and
+   *  the engine's answers count alike; the token of each answer comes with put */
+  rateLimit(buckets: CacheRrlBuckets): void;
+}
+
+/** A response rate limiter's state and settings (see net/rrl.ts); the arrays are shared, not copied. */
+export interface CacheRrlBuckets {
+  keys: Uint32Array;
+  balance: Float64Array;
+  stamp: Float64Array;
+  limited: Uint32Array;
+  counts: Float64Array;
+  rate: number;
+  slip: number;
+  ipv4Prefix: number;
+  ipv6Prefix: number;
+  exempt: Uint8Array;
 }
 
 /** The addon handle behind a cache (for openUdp), or null. */
@@ -62,7 +81,7 @@ export function createAnswerCache(opts: { slots?: number; maxAnswer?: number } =
   const { addon } = loadAddon();
   if (!addon) {
     return {
-      native: false, put: () => -1, clear: () => undefined, tap: () => undefined, takeTap: () => 0,
+      native: false, put: () => -1, clear: () => undefined, tap: () => undefined, takeTap: () => 0, rateLimit: () => undefined,
       stats: () => ({ entries: 0, hits: 0, misses: 0, puts: 0, tapDropped: 0 }),
     };
   }
@@ -72,11 +91,13 @@ export function createAnswerCache(opts: { slots?: number; maxAnswer?: number } =
 function nativeCache(addon: NativeAddon, handle: object): AnswerCache {
   const cache: AnswerCache = {
     native: true,
-    put: (query, answer) => addon.cachePut(handle, query, answer),
+    put: (query, answer, rrlToken = 0) => addon.cachePut(handle, query, answer, rrlToken >>> 0),
     clear: () => addon.cacheClear(handle),
     stats: () => addon.cacheStats(handle),
     tap: (bytes) => addon.cacheTap(handle, bytes),
     takeTap: (out) => addon.cacheTapTake(handle, out),
+    rateLimit: (b) => addon.cacheRrl(handle, b.keys.buffer as ArrayBuffer, b.balance.buffer as ArrayBuffer, b.stamp.buffer as ArrayBuffer,
+      b.limited.buffer as ArrayBuffer, b.counts.buffer as ArrayBuffer, b.rate, b.slip, b.ipv4Prefix, b.ipv6Prefix, b.exempt),
   };
   cacheHandles.set(cache, handle);
   return cache;

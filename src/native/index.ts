@@ -11,6 +11,6 @@ export type { UdpEndpoint, UdpStats } from './udp-endpoint.js';
 export { peerAddress, peerPort, addressRecord, recordAddress, recordPort } from './udp-address.js';
 export { UdpBindError } from './errors.js';
 export { createAnswerCache, ANSWER_CACHE_SLOTS, TAP_HEADER } from './answer-cache.js';
-export type { AnswerCache, AnswerCacheStats } from './answer-cache.js';
+export type { AnswerCache, AnswerCacheStats, CacheRrlBuckets } from './answer-cache.js';
 export { nativeRelay, nativeRelayStatus, errnoName, RelayEvent, RELAY_ENDS } from './relay-loop.js';
 export type { NativeRelay, NativeListener, NativeListenerStats, NativeUdpGroup, NativeUdpGroupStats, RelayEventKind, RelayEventSink, RelayEnd, RelayInfo } from './relay-loop.js';

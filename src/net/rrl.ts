@@ -24,6 +24,21 @@ export interface Cidr {
   prefix: number;
 }
 
+/** What the native answer cache needs to rate limit like check() (the same arrays, shared). */
+export interface RrlBuckets {
+  keys: Uint32Array;
+  balance: Float64Array;
+  stamp: Float64Array;
+  limited: Uint32Array;
+  counts: Float64Array;
+  rate: number;
+  slip: number;
+  ipv4Prefix: number;
+  ipv6Prefix: number;
+  /** 18 bytes per network: family (4/6), prefix length, 16 address bytes. */
+  exempt: Uint8Array;
+}
+
 export const RrlAction = { Send: 0, Slip: 1, Drop: 2 } as const;
 export type RrlAction = (typeof RrlAction)[keyof typeof RrlAction];
 
@@ -38,8 +53,8 @@ export class ResponseRateLimiter {
   private readonly stamp: Float64Array;
   private readonly limited: Uint32Array;
   private readonly mask: number;
-  private dropped = 0;
-  private slipped = 0;
+  /** [0] dropped, [1] slipped: a typed array, so the native answer cache counts into it too. */
+  private readonly tally = new Float64Array(2);
 
   constructor(private readonly opts: RrlOptions = DEFAULT_RRL) {
     let size = 1;
@@ -81,16 +96,27 @@ export class ResponseRateLimiter {
     const n = ++this.limited[slot]!;
     const slip = this.opts.slip;
     if (slip > 0 && n % slip === 0) {
-      this.slipped++;
+      this.tally[1]! += 1;
       return RrlAction.Slip;
     }
-    this.dropped++;
+    this.tally[0]! += 1;
     return RrlAction.Drop;
   }
 
   /** Answers dropped and answers sent truncated since start (metrics). */
   counts(): { dropped: number; slipped: number } {
-    return { dropped: this.dropped, slipped: this.slipped };
+    return { dropped: this.tally[0]!, slipped: this.tally[1]! };
+  }
+
+  /** The buckets and settings, for the native answer cache to limit the answers it repeats over the same
+   * buckets (src/native/c/rrl.c mirrors check()). */
+  shared(): RrlBuckets {
+    const exempt = new Uint8Array(this.opts.exempt.length * 18);
+    this.opts.exempt.forEach((c, i) => { exempt[i * 18] = c.family; exempt[i * 18 + 1] = c.prefix; exempt.set(c.bytes, i * 18 + 2); });
+    return {
+      keys: this.keys, balance: this.balance, stamp: this.stamp, limited: this.limited, counts: this.tally,
+      rate: this.opts.rate, slip: this.opts.slip, ipv4Prefix: this.opts.ipv4Prefix, ipv6Prefix: this.opts.ipv6Prefix, exempt,
+    };
   }
 
   private exempt(address: Uint8Array): boolean {

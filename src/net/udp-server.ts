@@ -46,9 +46,10 @@ const SLOT = 4096;
  */
 export async function listenUdp(opts: UdpServerOptions): Promise<UdpListener> {
   const { engine, rrl } = opts;
-  // Static answers are repeated by the native batch loop itself when nothing else needs to see each
-  // query: with rate limiting on, every answer passes the limiter here instead.
-  const native = rrl === null && !opts.forceDgram && opts.answerCache !== false ? createAnswerCache() : null;
+  // Static answers are repeated by the native batch loop itself; with rate limiting on, it limits them over
+  // the same buckets as the answers below.
+  const native = !opts.forceDgram && opts.answerCache !== false ? createAnswerCache() : null;
+  if (native !== null && rrl !== null) native.rateLimit(rrl.shared());
   const tap = native !== null && opts.tap === true ? new CacheTap(native, engine) : null;
   const cache = tap?.cache ?? native;
   const v4: ClientInfo = { transport: 'udp', address: new Uint8Array(4), port: 0 };
@@ -75,14 +76,15 @@ export async function listenUdp(opts: UdpServerOptions): Promise<UdpListener> {
           n = r !== null && r.length <= b.slot ? (b.tx.set(r, base), r.length) : 0;
         }
       }
+      // The whole answer is kept before rate limiting may drop or truncate this copy of it.
+      if (n > 0 && !handed && cache !== null && engine.lastCacheable) {
+        const slot = cache.put(req, b.tx.subarray(base, base + n), engine.rrlToken);
+        if (slot >= 0) tap?.keep(slot, engine.lastOrigin!);
+      }
       if (n > 0 && rrl !== null) {
         const action = rrl.check(client.address, engine.rrlToken, now);
         if (action === RrlAction.Drop) n = 0;
         else if (action === RrlAction.Slip) n = truncate(b.tx, base, n);
-      }
-      if (n > 0 && !handed && cache !== null && engine.lastCacheable) {
-        const slot = cache.put(req, b.tx.subarray(base, base + n));
-        if (slot >= 0) tap?.keep(slot, engine.lastOrigin!);
       }
       b.txLen[i] = n;
     }
@@ -111,14 +113,7 @@ class CacheTap {
   readonly cache: AnswerCache;
 
   constructor(private readonly native: AnswerCache, private readonly engine: Engine) {
-    this.cache = {
-      native: native.native,
-      put: (q, a) => native.put(q, a),
-      clear: () => { this.take(); native.clear(); this.origins.fill(undefined); },
-      stats: () => native.stats(),
-      tap: (bytes) => native.tap(bytes),
-      takeTap: (out) => native.takeTap(out),
-    };
+    this.cache = { ...native, clear: () => { this.take(); native.clear(); this.origins.fill(undefined); } };
   }
 
   start(): void {

@@ -1,8 +1,9 @@
 /* N-API glue: open(...) -> handle, port(handle), stats(handle), close(handle, cb), and the answer
- * cache: cacheCreate, cachePut, cacheClear, cacheStats, cacheTap, cacheTapTake.
+ * cache: cacheCreate, cachePut, cacheClear, cacheStats, cacheTap, cacheTapTake, cacheRrl.
  * Plain node_api.h (no node-addon-api). Errors thrown carry `code` (EADDRINUSE...) and `syscall`. */
 #include "udp.h"
 #include "relay-loop.h"
+#include "rrl.h"
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -301,8 +302,18 @@ static napi_value SendTo(napi_env env, napi_callback_info info) {
   return out;
 }
 
+static void free_rrl(napi_env env, answer_cache_t *c) {
+  rrl_t *r = c->rrl;
+  if (!r) return;
+  for (int i = 0; i < 5; i++) if (r->refs[i]) napi_delete_reference(env, (napi_ref)r->refs[i]);
+  free(r->exempt);
+  free(r);
+  c->rrl = NULL;
+}
+
 static void finalize_cache(napi_env env, void *data, void *hint) {
-  (void)env; (void)hint;
+  (void)hint;
+  free_rrl(env, (answer_cache_t *)data);
   cache_free((answer_cache_t *)data);
 }
 
@@ -329,20 +340,71 @@ static answer_cache_t *unwrap_cache(napi_env env, napi_callback_info info, size_
 }
 
 
-/* cachePut(cache, query: Uint8Array, answer: Uint8Array) -> slot (>= 0), or -1 when not cacheable */
+/* cachePut(cache, query: Uint8Array, answer: Uint8Array[, rrlToken: uint32]) -> slot (>= 0), or -1 when
+ * not cacheable */
 static napi_value CachePut(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3], out;
+  size_t argc = 4;
+  napi_value argv[4], out;
   answer_cache_t *c = unwrap_cache(env, info, &argc, argv);
   uint8_t *q, *a;
   size_t qlen, alen;
+  uint32_t token = 0;
   if (!c) return NULL;
   if (argc < 3 || !bytes_of(env, argv[1], &q, &qlen) || !bytes_of(env, argv[2], &a, &alen)) {
     napi_throw_type_error(env, "EINVAL", "cachePut: query and answer must be Uint8Arrays");
     return NULL;
   }
-  napi_create_int64(env, cache_put(c, q, qlen, a, alen) - 1, &out);
+  if (argc >= 4) napi_get_value_uint32(env, argv[3], &token);
+  napi_create_int64(env, cache_put(c, q, qlen, a, alen, token) - 1, &out);
   return out;
+}
+
+/* cacheRrl(cache, keys, balance, stamp, limited, counts (ArrayBuffers of rrl.ts's typed arrays), rate, slip,
+ * ipv4Prefix, ipv6Prefix, exempt: Uint8Array of 18-byte entries [family, prefix, 16 address bytes]):
+ * hits are rate limited over the same buckets as the engine's answers. */
+static napi_value CacheRrl(napi_env env, napi_callback_info info) {
+  size_t argc = 11;
+  napi_value argv[11];
+  answer_cache_t *c = unwrap_cache(env, info, &argc, argv);
+  if (!c) return NULL;
+  rrl_t *r = calloc(1, sizeof *r);
+  if (!r) return throw_errno(env, ENOMEM, "calloc");
+  void *keys, *balance, *stamp, *limited, *counts;
+  napi_ref refs[5] = { NULL, NULL, NULL, NULL, NULL };
+  size_t keys_len = 0, ex_len = 0;
+  uint8_t *ex = NULL;
+  bool ok = argc == 11 && get_buffer(env, argv[1], 4, &keys, &refs[0]) &&
+    napi_get_arraybuffer_info(env, argv[1], &keys, &keys_len) == napi_ok &&
+    get_buffer(env, argv[2], keys_len * 2, &balance, &refs[1]) && get_buffer(env, argv[3], keys_len * 2, &stamp, &refs[2]) &&
+    get_buffer(env, argv[4], keys_len, &limited, &refs[3]) && get_buffer(env, argv[5], 16, &counts, &refs[4]) &&
+    napi_get_value_double(env, argv[6], &r->rate) == napi_ok && napi_get_value_uint32(env, argv[7], &r->slip) == napi_ok &&
+    napi_get_value_uint32(env, argv[8], &r->v4_prefix) == napi_ok && napi_get_value_uint32(env, argv[9], &r->v6_prefix) == napi_ok &&
+    bytes_of(env, argv[10], &ex, &ex_len) && ex_len % 18 == 0;
+  uint32_t slots = (uint32_t)(keys_len / 4);
+  if (!ok || slots == 0 || (slots & (slots - 1)) || r->v4_prefix > 32 || r->v6_prefix > 128) {
+    for (int i = 0; i < 5; i++) if (refs[i]) napi_delete_reference(env, refs[i]);
+    free(r);
+    napi_throw_type_error(env, "EINVAL", "cacheRrl: expected the rate limiter's buffers (a power of 2 of buckets) and settings");
+    return NULL;
+  }
+  r->n_exempt = (uint32_t)(ex_len / 18);
+  r->exempt = calloc(r->n_exempt ? r->n_exempt : 1, sizeof *r->exempt);
+  if (!r->exempt) {
+    for (int i = 0; i < 5; i++) napi_delete_reference(env, refs[i]);
+    free(r);
+    return throw_errno(env, ENOMEM, "calloc");
+  }
+  for (uint32_t i = 0; i < r->n_exempt; i++) {
+    r->exempt[i].family = ex[i * 18];
+    r->exempt[i].prefix = ex[i * 18 + 1];
+    memcpy(r->exempt[i].bytes, ex + i * 18 + 2, 16);
+  }
+  r->keys = keys; r->balance = balance; r->stamp = stamp; r->limited = limited; r->counts = counts;
+  r->mask = slots - 1;
+  for (int i = 0; i < 5; i++) r->refs[i] = refs[i];
+  free_rrl(env, c);
+  c->rrl = r;
+  return NULL;
 }
 
 /* cacheTap(cache, bytes): keeps a record of every hit in a buffer of `bytes` (0: stops) */
@@ -408,6 +470,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     { "cacheClear", NULL, CacheClear, NULL, NULL, NULL, napi_default, NULL },
     { "cacheStats", NULL, CacheStats, NULL, NULL, NULL, napi_default, NULL },
     { "cacheTap", NULL, CacheTap, NULL, NULL, NULL, napi_default, NULL },
+    { "cacheRrl", NULL, CacheRrl, NULL, NULL, NULL, napi_default, NULL },
     { "cacheTapTake", NULL, CacheTapTake, NULL, NULL, NULL, napi_default, NULL },
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

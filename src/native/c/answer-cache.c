@@ -30,7 +30,7 @@ void cache_free(answer_cache_t *c) {
   cache_clear(c);
   free(c->slots);
   free(c->tap);
-  free(c);
+  free(c); /* c->rrl is freed by its owner (addon.c) */
 }
 
 int cache_tap_start(answer_cache_t *c, size_t bytes) {
@@ -147,7 +147,7 @@ static int same_question(const uint8_t *q, const uint8_t *a, size_t alen, size_t
   return 1;
 }
 
-int64_t cache_put(answer_cache_t *c, const uint8_t *q, size_t qlen, const uint8_t *a, size_t alen) {
+int64_t cache_put(answer_cache_t *c, const uint8_t *q, size_t qlen, const uint8_t *a, size_t alen, uint32_t rrl_token) {
   uint8_t key[CACHE_KEY_MAX];
   size_t qname_len;
   size_t klen = cache_key(q, qlen, key, &qname_len);
@@ -160,12 +160,13 @@ int64_t cache_put(answer_cache_t *c, const uint8_t *q, size_t qlen, const uint8_
   cache_slot_t *s = &c->slots[h & c->mask];
   if (!s->data) c->entries++;
   free(s->data);
-  s->hash = h; s->key_len = (uint16_t)klen; s->answer_len = (uint16_t)alen; s->data = data;
+  s->hash = h; s->key_len = (uint16_t)klen; s->answer_len = (uint16_t)alen; s->data = data; s->rrl_token = rrl_token;
   c->puts++;
   return (int64_t)(h & c->mask) + 1;
 }
 
-size_t cache_answer(answer_cache_t *c, const uint8_t *q, size_t qlen, uint8_t *out, size_t cap, uint32_t *slot) {
+size_t cache_answer(answer_cache_t *c, const uint8_t *q, size_t qlen, uint8_t *out, size_t cap, uint32_t *slot,
+                    size_t *qname_out) {
   uint8_t key[CACHE_KEY_MAX];
   size_t qname_len;
   size_t klen = cache_key(q, qlen, key, &qname_len);
@@ -181,5 +182,6 @@ size_t cache_answer(answer_cache_t *c, const uint8_t *q, size_t qlen, uint8_t *o
   memcpy(out + 12, q + 12, qname_len);          /* QNAME as the client wrote it (0x20) */
   c->hits++;
   *slot = (uint32_t)(h & c->mask);
+  *qname_out = qname_len;
   return s->answer_len;
 }

@@ -11,8 +11,11 @@
 typedef struct {
   uint64_t hash;
   uint16_t key_len, answer_len;
+  uint32_t rrl_token;  /* the engine's response rate limiting token of the answer */
   uint8_t *data; /* key_len bytes of key, then answer_len bytes of answer */
 } cache_slot_t;
+
+struct rrl_s;
 
 /* The tap (optional): while someone must see every query (query log, per-query metrics), each hit
  * leaves a record here that JavaScript takes in bulk (cache_tap_take). Layout, little-endian:
@@ -29,6 +32,7 @@ typedef struct {
   uint8_t *tap;
   size_t tap_cap, tap_len;
   double tap_dropped;
+  struct rrl_s *rrl;  /* response rate limiting of hits (rrl.h), or NULL */
 } answer_cache_t;
 
 answer_cache_t *cache_create(uint32_t slots_pow2, uint32_t max_answer);
@@ -41,11 +45,12 @@ size_t cache_key(const uint8_t *q, size_t len, uint8_t *key, size_t *qname_len);
 
 /* Stores answer for query; returns the slot it went to + 1, or 0 when the query is not cacheable or the
  * answer does not echo its question. */
-int64_t cache_put(answer_cache_t *c, const uint8_t *q, size_t qlen, const uint8_t *a, size_t alen);
+int64_t cache_put(answer_cache_t *c, const uint8_t *q, size_t qlen, const uint8_t *a, size_t alen, uint32_t rrl_token);
 
 /* Writes the answer for query q into out (room: cap bytes) with q's ID and QNAME case; returns its
- * length or 0 on a miss; *slot is the slot it came from. */
-size_t cache_answer(answer_cache_t *c, const uint8_t *q, size_t qlen, uint8_t *out, size_t cap, uint32_t *slot);
+ * length or 0 on a miss; *slot is the slot it came from, *qname_len the QNAME's wire length. */
+size_t cache_answer(answer_cache_t *c, const uint8_t *q, size_t qlen, uint8_t *out, size_t cap, uint32_t *slot,
+                    size_t *qname_len);
 
 /* Starts (bytes > 0) or stops (0) the tap; 0 when out of memory. */
 int cache_tap_start(answer_cache_t *c, size_t bytes);

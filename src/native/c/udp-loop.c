@@ -2,6 +2,7 @@
  * JavaScript once, answer with sendmmsg. If the socket cannot take all replies (EAGAIN), the rest
  * wait for writability and reading pauses until they are out (the tx buffer is shared). */
 #include "udp.h"
+#include "rrl.h"
 #include "relay-loop.h"
 #include <errno.h>
 #include <netinet/in.h>
@@ -119,18 +120,30 @@ static uint32_t answer_hits(udp_t *u, uint32_t n) {
   struct timespec t0 = { 0, 0 }, t1;
   double wall_ms = 0;
   size_t tap_from = c->tap_len;
-  if (c->tap) {
+  if (c->tap || c->rrl) {
     struct timespec w;
     clock_gettime(CLOCK_REALTIME, &w);
     wall_ms = (double)w.tv_sec * 1e3 + (double)(w.tv_nsec / 1000000);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
   }
+  if (c->tap) clock_gettime(CLOCK_MONOTONIC, &t0);
   for (uint32_t i = 0; i < n; i++) {
     uint8_t *pkt = u->rx + (size_t)i * u->slot;
     uint32_t slot;
-    size_t len = cache_answer(c, pkt, (size_t)u->rx_len[i], u->hit_tx + (size_t)h * u->slot, u->slot, &slot);
+    size_t qname_len;
+    uint8_t *out = u->hit_tx + (size_t)h * u->slot;
+    size_t len = cache_answer(c, pkt, (size_t)u->rx_len[i], out, u->slot, &slot, &qname_len);
     if (len) {
-      if (c->tap) cache_tap_hit(c, slot, u->addr + (size_t)i * UDP_ADDR_BYTES, pkt, (size_t)u->rx_len[i], len, wall_ms);
+      const uint8_t *who = u->addr + (size_t)i * UDP_ADDR_BYTES;
+      if (c->tap) cache_tap_hit(c, slot, who, pkt, (size_t)u->rx_len[i], len, wall_ms);
+      if (c->rrl) {
+        int action = rrl_check(c->rrl, who + 4, who[0] == 6, c->slots[slot].rrl_token, wall_ms);
+        if (action == RRL_DROP) continue;
+        if (action == RRL_SLIP) { /* header and question only, TC set (as net's truncate) */
+          out[2] |= 0x02;
+          memset(out + 6, 0, 6);
+          len = 12 + qname_len + 4;
+        }
+      }
       u->hpeers[h] = u->peers[i];
       u->hmsg[h].msg_hdr.msg_namelen = u->rmsg[i].msg_hdr.msg_namelen;
       u->hiov[h].iov_len = len;
