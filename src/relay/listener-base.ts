@@ -28,6 +28,9 @@ export interface ListenerStats {
   readonly address: string;
   readonly counters: ListenerCounters;
   readonly routes: Readonly<Record<string, RouteCounters>>;
+  /** UDP listeners whose sessions run in C: datagrams carried each way, and those dropped (socket full,
+   * too big once the PROXY header is added...). */
+  readonly datagrams?: { up: number; upDropped: number; down: number; downDropped: number };
 }
 
 /** A routed connection or session: its rule, pool and route counters (already counted). */

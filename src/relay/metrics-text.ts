@@ -21,6 +21,11 @@ export function prometheusText(s: RelayStats): string {
   const ls = s.listeners.map((l) => ({ labels: { listener: l.name }, c: l.counters }));
   metric('geodesic_relay_listener_rejected_total', 'counter', 'Connections refused by limits or address lists.', ls.map((l) => [l.labels, l.c.rejected]));
   metric('geodesic_relay_listener_hello_timeouts_total', 'counter', 'ClientHello timeouts.', ls.map((l) => [l.labels, l.c.helloTimeouts]));
+  const dg = s.listeners.flatMap((l) => (l.datagrams === undefined ? [] : [{ listener: l.name, d: l.datagrams }]));
+  metric('geodesic_relay_listener_datagrams_total', 'counter', 'UDP datagrams the sessions carried in C, by direction (up: client to upstream).',
+    dg.flatMap((x) => [[{ listener: x.listener, direction: 'up' }, x.d.up], [{ listener: x.listener, direction: 'down' }, x.d.down]] as [Record<string, string>, number][]));
+  metric('geodesic_relay_listener_datagrams_dropped_total', 'counter', 'UDP datagrams dropped in C (socket full, too big with the PROXY header), by direction.',
+    dg.flatMap((x) => [[{ listener: x.listener, direction: 'up' }, x.d.upDropped], [{ listener: x.listener, direction: 'down' }, x.d.downDropped]] as [Record<string, string>, number][]));
   const ups = s.pools.flatMap((p) => p.upstreams.map((u) => ({ labels: { pool: p.name, upstream: u.address }, u })));
   metric('geodesic_relay_upstream_up', 'gauge', '1 when the upstream takes connections.', ups.map((x) => [x.labels, x.u.healthy ? 1 : 0]));
   metric('geodesic_relay_upstream_active_connections', 'gauge', 'Open upstream connections.', ups.map((x) => [x.labels, x.u.active]));

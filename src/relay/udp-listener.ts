@@ -138,6 +138,8 @@ export class UdpListener extends ListenerBase implements Listener {
 
   stats(): ListenerStats {
     const a = this.port;
-    return this.baseStats(`udp ${this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host}:${a}`);
+    const base = this.baseStats(`udp ${this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host}:${a}`);
+    const g = this.group?.stats();
+    return g === undefined ? base : { ...base, datagrams: { up: g.up, upDropped: g.upDrops, down: g.down, downDropped: g.downDrops } };
   }
 }

@@ -14,6 +14,7 @@ import { cryptoFrame, initialPacket } from '../../test/fixtures/relay/quic.js';
 import { nativeRelayStatus } from '../native/index.js';
 import type { ConnectionEvent } from './channels.js';
 import { encodeProxyHeader } from './proxy-protocol.js';
+import { prometheusText } from './metrics-text.js';
 import { QUIC_V1, QUIC_V2 } from './quic-initial.js';
 import { relayOptionsFromConfig } from './relay-config.js';
 import { RelayServer } from './relay-server.js';
@@ -140,6 +141,37 @@ for (const path of paths) describe(`UDP relay: sessions, QUIC SNI routing, PROXY
       assert.equal(r.stats().listeners[0]!.counters.active, 0, 'expired after idle_timeout');
       assert.equal(r.stats().listeners[0]!.routes.default!.connections, 1);
     } finally {
+      d.sock.close();
+    }
+  });
+
+  it('counts the datagrams its sessions carry in C (stats and /metrics text)', async () => {
+    const d = await udpBackend('D');
+    const c = createSocket('udp4');
+    try {
+      const r = new RelayServer(relayOptionsFromConfig({
+        listeners: [{ name: 'u', protocol: 'udp', listen: '127.0.0.1:0', routes: [], default: 'd' }],
+        pools: { d: { servers: [`127.0.0.1:${d.port}`] } },
+      }));
+      relays.push(r);
+      await r.start();
+      const replies: string[] = [];
+      c.on('message', (m) => replies.push(m.toString()));
+      for (let i = 0; i < 5; i++) {
+        c.send(Buffer.from(`ping${i}`), r.ports().u!, '127.0.0.1');
+        for (let t = 0; t < 200 && replies.length <= i; t++) await sleep(5);
+      }
+      assert.equal(replies.length, 5);
+      const dg = r.stats().listeners[0]!.datagrams;
+      const text = prometheusText(r.stats());
+      if (path.env === undefined) {
+        assert.ok(dg !== undefined && dg.up >= 4 && dg.down === 5 && dg.upDropped === 0 && dg.downDropped === 0, JSON.stringify(dg));
+        assert.match(text, /geodesic_relay_listener_datagrams_total\{listener="u",direction="down"\} 5/);
+      } else {
+        assert.equal(dg, undefined, 'the node:dgram path has no C sessions to count');
+      }
+    } finally {
+      c.close();
       d.sock.close();
     }
   });
