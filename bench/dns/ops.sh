@@ -16,7 +16,7 @@ WORKLOADS="w1"
 bench_setup ops /tmp/geodesic-bench-ops "$@"
 GEO_MMDB=${GEO_MMDB:-/tmp/bench-dns/geo/city-ipv4-geoip2.mmdb}
 KINDS="plain metrics querylog"
-started=""
+started=""; declare -A PORT
 cleanup() { for s in $started; do "$HERE/geodesic.sh" stop "$s" || true; done; }
 trap cleanup EXIT
 log "$(uptime)"
@@ -32,13 +32,12 @@ for wl in $WORKLOADS; do
   for k in $KINDS; do
     case $k in plain) X=();; metrics) X=(--metrics-listen 127.0.0.1:0);; querylog) X=(--query-log "$BENCH_TMP/queries-$wl.log"); rm -f "$BENCH_TMP/queries-$wl.log";; esac
     log "$("$HERE/geodesic.sh" start "$wl-$k" $port "$Z" "${GEO[@]}" "${X[@]}")"
-    started="$started $wl-$k"; port=$((port + 1))
+    started="$started $wl-$k"; PORT[$wl-$k]=$port; port=$((port + 1))
   done
 done
 for r in $(seq "$ROUNDS"); do
   for s in $started; do
-    p=$(awk '{for (i = 1; i <= NF; i++) if ($i ~ /^port=/) { sub("port=", "", $i); print $i }}' <<<"$(grep "^# $s port=" "$RESULTS")")
-    "$SHARED/run.sh" --port "$p" --workload "${s%%-*}" --seconds "$SECS" --label "$s" --pid "$("$HERE/geodesic.sh" pids "$s")" | tee -a "$RESULTS"
+    "$SHARED/run.sh" --port "${PORT[$s]}" --workload "${s%%-*}" --seconds "$SECS" --label "$s" --pid "$("$HERE/geodesic.sh" pids "$s")" | tee -a "$RESULTS"
   done
 done
 for wl in $WORKLOADS; do [ -f "$BENCH_TMP/queries-$wl.log" ] && log "$wl query log lines written: $(wc -l < "$BENCH_TMP/queries-$wl.log")"; done

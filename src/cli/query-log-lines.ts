@@ -18,15 +18,13 @@ const AFTER_ECS = bytes('","name":"');
 const TAIL = Symbol('query log tail');
 type WithTail = { [TAIL]?: Tail };
 
-/** What follows the name of a repeated answer up to the geo member (`","type":...,"geo":`), kept per
- * answer origin, for the question type it was made for. */
+/** What follows the name of a repeated answer up to the geo member's value (`","type":...,"geo":`),
+ * kept per answer origin, for the question type it was made for. */
 interface Tail {
   /** The writer that made it (two logs may watch one engine). */
   writer: LineWriter;
   qtype: number;
-  /** Up to `"geo":`, and with `null,"latencyMs":` for a static answer (geo null). */
   text: Uint8Array;
-  textNull: Uint8Array;
 }
 
 /** The geo member's value and what follows it up to the latency, by geoKey. */
@@ -109,13 +107,13 @@ export class LineWriter {
       p = plainName(b, p, q.qname);
     }
     if (p >= 0 && tail !== undefined) {
-      const geo = geoKey(ctx);
-      o = geo === 0 ? copy(b, p, tail.textNull) : copy(b, copy(b, p, tail.text), GEO[geo]!);
+      o = copy(b, p, tail.text);
     } else {
       const text = bytes(this.middle(event, tcp));
       if (o + text.length + 400 > b.length) return false;
       o = copy(b, o, text);
     }
+    o = copy(b, o, GEO[geoKey(ctx)]!);
     const ms = eventLatencyMs(event);
     if (ms === null) { b[o++] = 0x6e; b[o++] = 0x75; b[o++] = 0x6c; b[o++] = 0x6c; } else o = milliseconds(b, o, ms);
     // ,"size":
@@ -154,8 +152,8 @@ export class LineWriter {
     return t;
   }
 
-  /** The line from "proto" to "latencyMs": (the way for any event); keeps the part after the name for
-   * an answer repeated from a cache. */
+  /** The line from "proto" to "geo": (the way for any event); keeps the part after the name for an
+   * answer repeated from a cache. */
   private middle(event: QueryEvent, tcp: number): string {
     const ctx = event.ctx;
     const q = ctx.query;
@@ -174,15 +172,13 @@ export class LineWriter {
       total += n;
     }
     if (total > MAX_ANSWERS) answer += `${answer === '' ? '' : ','}"+${total - MAX_ANSWERS} more"`;
-    const tailored = !ctx.cacheable && ctx.zone !== undefined && ctx.rcode === 0;
-    const geo = tailored || ctx.ecsScope > 0 ? `{"tailored":${tailored},"scope":${ctx.ecsScope}}` : 'null';
     const tail = `,"type":${JSON.stringify(typeToText(q.qtype))},"rcode":"${rcodeText(ctx.rcode)}","zone":${zone},` +
       `"answer":[${answer}],"geo":`;
     if (event.repeated === true && event.error === undefined && q.qdcount > 0) {
       // Kept with the answer list (the same object each time the answer is repeated from a cache).
-      (ctx.answer as WithTail)[TAIL] = { writer: this, qtype: q.qtype, text: bytes(`"${tail}`), textNull: bytes(`"${tail}null,"latencyMs":`) };
+      (ctx.answer as WithTail)[TAIL] = { writer: this, qtype: q.qtype, text: bytes(`"${tail}`) };
     }
-    return `"proto":"${tcp === 1 ? 'tcp' : 'udp'}","ecs":${ecs},"name":${name}${tail}${geo},"latencyMs":`;
+    return `"proto":"${tcp === 1 ? 'tcp' : 'udp'}","ecs":${ecs},"name":${name}${tail}`;
   }
 
   /** The first `max` records of an RRset as JSON strings `"TYPE rdata"` joined by commas. */

@@ -66,6 +66,7 @@ export interface CacheRrlBuckets {
   slip: number;
   ipv4Prefix: number;
   ipv6Prefix: number;
+  /** 18 bytes per network: family (4/6), prefix length, 16 address bytes. */
   exempt: Uint8Array;
 }
 

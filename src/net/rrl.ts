@@ -1,3 +1,5 @@
+import type { CacheRrlBuckets } from '../native/index.js';
+
 /**
  * Response rate limiting for UDP, as NSD and Knot do it: answers are counted per client network (/24 for
  * IPv4, /56 for IPv6) and per answer token (the engine's: the question for positive answers, the zone and
@@ -22,21 +24,6 @@ export interface Cidr {
   family: 4 | 6;
   bytes: Uint8Array;
   prefix: number;
-}
-
-/** What the native answer cache needs to rate limit like check() (the same arrays, shared). */
-export interface RrlBuckets {
-  keys: Uint32Array;
-  balance: Float64Array;
-  stamp: Float64Array;
-  limited: Uint32Array;
-  counts: Float64Array;
-  rate: number;
-  slip: number;
-  ipv4Prefix: number;
-  ipv6Prefix: number;
-  /** 18 bytes per network: family (4/6), prefix length, 16 address bytes. */
-  exempt: Uint8Array;
 }
 
 export const RrlAction = { Send: 0, Slip: 1, Drop: 2 } as const;
@@ -110,7 +97,7 @@ export class ResponseRateLimiter {
 
   /** The buckets and settings, for the native answer cache to limit the answers it repeats over the same
    * buckets (src/native/c/rrl.c mirrors check()). */
-  shared(): RrlBuckets {
+  shared(): CacheRrlBuckets {
     const exempt = new Uint8Array(this.opts.exempt.length * 18);
     this.opts.exempt.forEach((c, i) => { exempt[i * 18] = c.family; exempt[i * 18 + 1] = c.prefix; exempt.set(c.bytes, i * 18 + 2); });
     return {

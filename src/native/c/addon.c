@@ -229,6 +229,17 @@ napi_value counters(napi_env env, const char *const *keys, const double *values,
   return out;
 }
 
+/* An array of n numbers. */
+napi_value numbers(napi_env env, const double *values, int n) {
+  napi_value out, v;
+  if (napi_create_array_with_length(env, (size_t)n, &out) != napi_ok) return NULL;
+  for (int i = 0; i < n; i++) {
+    napi_create_double(env, values[i], &v);
+    napi_set_element(env, out, (uint32_t)i, v);
+  }
+  return out;
+}
+
 static napi_value Stats(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];

@@ -145,5 +145,7 @@ int relay_udp_forward(void *relay, uint32_t group, const struct sockaddr_storage
 /* addon.c: a thrown Error with code (EMFILE...) and syscall; an object of numeric counters */
 napi_value throw_errno(napi_env env, int err, const char *syscall);
 napi_value counters(napi_env env, const char *const *keys, const double *values, int n);
+/* addon.c: an array of n numbers */
+napi_value numbers(napi_env env, const double *values, int n);
 
 #endif

@@ -451,36 +451,27 @@ static napi_value RelayUdpSend(napi_env env, napi_callback_info info) {
  * bytesUp: what C forwarded. */
 static napi_value RelayUdpState(napi_env env, napi_callback_info info) {
   size_t argc = 1;
-  napi_value argv[1], out, v;
+  napi_value argv[1], out;
   rl_env_t *e = rl_get_env(env);
   if (!e) return NULL;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   rl_udp_t *u = udp_arg(env, e, argv[0]);
   if (!u) { napi_get_undefined(env, &out); return out; }
-  CHECK(napi_create_array_with_length(env, 3, &out));
-  napi_create_double(env, u->bytes_down, &v);
-  napi_set_element(env, out, 0, v);
-  napi_create_double(env, (double)(uv_now(e->loop) - u->last_active), &v);
-  napi_set_element(env, out, 1, v);
-  napi_create_double(env, u->bytes_up, &v);
-  napi_set_element(env, out, 2, v);
-  return out;
+  const double state[] = { u->bytes_down, (double)(uv_now(e->loop) - u->last_active), u->bytes_up };
+  return numbers(env, state, 3);
 }
 
 /* relayUdpClose(id) -> [bytesUp (forwarded by C), bytesDown], undefined for an unknown id. */
 static napi_value RelayUdpClose(napi_env env, napi_callback_info info) {
   size_t argc = 1;
-  napi_value argv[1], out, v;
+  napi_value argv[1], out;
   rl_env_t *e = rl_get_env(env);
   if (!e) return NULL;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   rl_udp_t *u = udp_arg(env, e, argv[0]);
   if (!u) { napi_get_undefined(env, &out); return out; }
-  CHECK(napi_create_array_with_length(env, 2, &out));
-  napi_create_double(env, u->bytes_up, &v);
-  napi_set_element(env, out, 0, v);
-  napi_create_double(env, u->bytes_down, &v);
-  napi_set_element(env, out, 1, v);
+  const double bytes[] = { u->bytes_up, u->bytes_down };
+  out = numbers(env, bytes, 2);
   udp_out_t *o = (udp_out_t *)e->udp_out;
   if (o && o->n) rl_udp_flush(e); /* gathered replies do not point into the session, but go now */
   session_free(e, u);

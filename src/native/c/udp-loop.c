@@ -112,6 +112,16 @@ static void queue_replies(udp_t *u, uint32_t count) {
   u->pend_n = k;
 }
 
+/* Moves received packet i (bytes, length, peer, address record) to position m <= i of the batch. */
+static void keep(udp_t *u, uint32_t m, uint32_t i) {
+  if (m == i) return;
+  memmove(u->rx + (size_t)m * u->slot, u->rx + (size_t)i * u->slot, (size_t)u->rx_len[i]);
+  u->rx_len[m] = u->rx_len[i];
+  u->peers[m] = u->peers[i];
+  u->rmsg[m].msg_hdr.msg_namelen = u->rmsg[i].msg_hdr.msg_namelen;
+  memcpy(u->addr + (size_t)m * UDP_ADDR_BYTES, u->addr + (size_t)i * UDP_ADDR_BYTES, UDP_ADDR_BYTES);
+}
+
 /* Answers the cache hits of a batch at once and moves the misses to the front; returns the misses.
  * A hit reply the socket cannot take now (EAGAIN) is dropped, as UDP may. */
 static uint32_t answer_hits(udp_t *u, uint32_t n) {
@@ -150,14 +160,7 @@ static uint32_t answer_hits(udp_t *u, uint32_t n) {
       h++;
       continue;
     }
-    if (m != i) {
-      memmove(u->rx + (size_t)m * u->slot, pkt, (size_t)u->rx_len[i]);
-      u->rx_len[m] = u->rx_len[i];
-      u->peers[m] = u->peers[i];
-      u->rmsg[m].msg_hdr.msg_namelen = u->rmsg[i].msg_hdr.msg_namelen;
-      memcpy(u->addr + (size_t)m * UDP_ADDR_BYTES, u->addr + (size_t)i * UDP_ADDR_BYTES, UDP_ADDR_BYTES);
-    }
-    m++;
+    keep(u, m++, i);
   }
   if (c->tap && h > 0) {
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -185,14 +188,7 @@ static uint32_t forward_sessions(udp_t *u, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) {
     uint8_t *pkt = u->rx + (size_t)i * u->slot;
     if (relay_udp_forward(relay, u->relay_group - 1, &u->peers[i], pkt, (size_t)u->rx_len[i])) continue;
-    if (m != i) {
-      memmove(u->rx + (size_t)m * u->slot, pkt, (size_t)u->rx_len[i]);
-      u->rx_len[m] = u->rx_len[i];
-      u->peers[m] = u->peers[i];
-      u->rmsg[m].msg_hdr.msg_namelen = u->rmsg[i].msg_hdr.msg_namelen;
-      memcpy(u->addr + (size_t)m * UDP_ADDR_BYTES, u->addr + (size_t)i * UDP_ADDR_BYTES, UDP_ADDR_BYTES);
-    }
-    m++;
+    keep(u, m++, i);
   }
   u->forwarded += n - m;
   return m;
